@@ -1,0 +1,33 @@
+// Public face of src/protocol: Kafka wire-protocol codecs. No I/O, no knowledge
+// of logs or sockets; other modules import only this file.
+
+export { Reader } from './reader.js';
+export type { TaggedField, TagHandler } from './reader.js';
+export { Writer } from './writer.js';
+export type { ExternalChunk, Part, RecordsPayload, TaggedFieldWrite } from './writer.js';
+export { ProtocolDecodeError, ProtocolEncodeError } from './protocol-error.js';
+export type { ProtocolDecodeErrorCode, ProtocolEncodeErrorCode } from './protocol-error.js';
+export { ErrorCode, errorName, errorCodeByName, errorMessage } from './errors.js';
+export type { ErrorName, ErrorCodeValue } from './errors.js';
+export { ZERO_UUID } from './codec-helpers.js';
+export {
+  decodeRequestHeader,
+  encodeRequestHeader,
+  decodeResponseHeader,
+  encodeResponseHeader,
+  isFlexible,
+  requestHeaderVersion,
+  responseHeaderVersion,
+} from './header.js';
+export type { RequestHeader, ResponseHeader } from './header.js';
+export { ApiKey, apiByKey, isSupported, supportedApis } from './registry.js';
+export type { ApiKeyValue, ApiModule, SupportedApi } from './registry.js';
+
+export * as ApiVersions from './apis/api-versions.js';
+export * as CreateTopics from './apis/create-topics.js';
+export * as DeleteTopics from './apis/delete-topics.js';
+export * as Fetch from './apis/fetch.js';
+export * as InitProducerId from './apis/init-producer-id.js';
+export * as ListOffsets from './apis/list-offsets.js';
+export * as Metadata from './apis/metadata.js';
+export * as Produce from './apis/produce.js';

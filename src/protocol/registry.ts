@@ -1,0 +1,78 @@
+// The single registry of API codecs (key -> module). The broker builds its
+// ApiVersions answer from supportedApis() and refuses keys and versions that
+// apiByKey()/isSupported() do not know; the header helpers use it to decide
+// which header version an (apiKey, apiVersion) pair travels with.
+
+import type { Reader } from './reader.js';
+import type { Writer } from './writer.js';
+import * as ApiVersions from './apis/api-versions.js';
+import * as CreateTopics from './apis/create-topics.js';
+import * as DeleteTopics from './apis/delete-topics.js';
+import * as Fetch from './apis/fetch.js';
+import * as InitProducerId from './apis/init-producer-id.js';
+import * as ListOffsets from './apis/list-offsets.js';
+import * as Metadata from './apis/metadata.js';
+import * as Produce from './apis/produce.js';
+
+/** What every module in apis/ exports. Bodies are opaque here; use the module itself for typed access. */
+export interface ApiModule {
+  readonly apiKey: number;
+  readonly apiName: string;
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  readonly flexibleFrom: number;
+  decodeRequest(r: Reader, version: number): unknown;
+  encodeRequest(w: Writer, version: number, body: never): void;
+  decodeResponse(r: Reader, version: number): unknown;
+  encodeResponse(w: Writer, version: number, body: never): void;
+}
+
+/** API names -> keys, for every API this broker serves. */
+export const ApiKey = {
+  Produce: 0,
+  Fetch: 1,
+  ListOffsets: 2,
+  Metadata: 3,
+  ApiVersions: 18,
+  CreateTopics: 19,
+  DeleteTopics: 20,
+  InitProducerId: 22,
+} as const;
+export type ApiKeyValue = (typeof ApiKey)[keyof typeof ApiKey];
+
+const modules: readonly ApiModule[] = [
+  Produce,
+  Fetch,
+  ListOffsets,
+  Metadata,
+  ApiVersions,
+  CreateTopics,
+  DeleteTopics,
+  InitProducerId,
+];
+
+const byKey = new Map<number, ApiModule>(modules.map((m) => [m.apiKey, m]));
+
+/** The codec module for an API key, or undefined when the key is not served. */
+export function apiByKey(key: number): ApiModule | undefined {
+  return byKey.get(key);
+}
+
+/** True when the broker serves this key at this version. */
+export function isSupported(key: number, version: number): boolean {
+  const m = byKey.get(key);
+  return m !== undefined && version >= m.minVersion && version <= m.maxVersion;
+}
+
+export interface SupportedApi {
+  readonly apiKey: number;
+  readonly minVersion: number;
+  readonly maxVersion: number;
+}
+
+/** Every served API with its version range, ordered by key (the ApiVersions answer). */
+export function supportedApis(): SupportedApi[] {
+  return modules
+    .map((m) => ({ apiKey: m.apiKey, minVersion: m.minVersion, maxVersion: m.maxVersion }))
+    .sort((a, b) => a.apiKey - b.apiKey);
+}
