@@ -239,7 +239,7 @@ function writeApiVersion(w: Writer, version: number, v: ApiVersion): void {
   if (flexible) w.taggedFields();
 }
 
-function readSupportedFeatureKey(r: Reader, version: number): SupportedFeatureKey {
+function readSupportedFeatureKey(r: Reader, _version: number): SupportedFeatureKey {
   const out: SupportedFeatureKey = {
     name: '',
     minVersion: 0,
@@ -252,14 +252,14 @@ function readSupportedFeatureKey(r: Reader, version: number): SupportedFeatureKe
   return out;
 }
 
-function writeSupportedFeatureKey(w: Writer, version: number, v: SupportedFeatureKey): void {
+function writeSupportedFeatureKey(w: Writer, _version: number, v: SupportedFeatureKey): void {
   w.compactString(v.name);
   w.int16(v.minVersion);
   w.int16(v.maxVersion);
   w.taggedFields();
 }
 
-function readFinalizedFeatureKey(r: Reader, version: number): FinalizedFeatureKey {
+function readFinalizedFeatureKey(r: Reader, _version: number): FinalizedFeatureKey {
   const out: FinalizedFeatureKey = {
     name: '',
     maxVersionLevel: 0,
@@ -272,7 +272,7 @@ function readFinalizedFeatureKey(r: Reader, version: number): FinalizedFeatureKe
   return out;
 }
 
-function writeFinalizedFeatureKey(w: Writer, version: number, v: FinalizedFeatureKey): void {
+function writeFinalizedFeatureKey(w: Writer, _version: number, v: FinalizedFeatureKey): void {
   w.compactString(v.name);
   w.int16(v.maxVersionLevel);
   w.int16(v.minVersionLevel);

@@ -355,7 +355,7 @@ function writeCreatableTopicResult(w: Writer, version: number, v: CreatableTopic
   }
 }
 
-function readCreatableTopicConfigs(r: Reader, version: number): CreatableTopicConfigs {
+function readCreatableTopicConfigs(r: Reader, _version: number): CreatableTopicConfigs {
   const out: CreatableTopicConfigs = {
     name: '',
     value: '',
@@ -372,7 +372,7 @@ function readCreatableTopicConfigs(r: Reader, version: number): CreatableTopicCo
   return out;
 }
 
-function writeCreatableTopicConfigs(w: Writer, version: number, v: CreatableTopicConfigs): void {
+function writeCreatableTopicConfigs(w: Writer, _version: number, v: CreatableTopicConfigs): void {
   w.compactString(v.name);
   w.compactNullableString(v.value);
   w.bool(v.readOnly);

@@ -80,7 +80,7 @@ export function encodeRequest(w: Writer, version: number, v: DeleteTopicsRequest
   if (flexible) w.taggedFields();
 }
 
-function readDeleteTopicState(r: Reader, version: number): DeleteTopicState {
+function readDeleteTopicState(r: Reader, _version: number): DeleteTopicState {
   const out: DeleteTopicState = {
     name: null,
     topicId: ZERO_UUID,
@@ -91,7 +91,7 @@ function readDeleteTopicState(r: Reader, version: number): DeleteTopicState {
   return out;
 }
 
-function writeDeleteTopicState(w: Writer, version: number, v: DeleteTopicState): void {
+function writeDeleteTopicState(w: Writer, _version: number, v: DeleteTopicState): void {
   w.compactNullableString(v.name);
   w.uuid(v.topicId);
   w.taggedFields();

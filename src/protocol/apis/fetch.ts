@@ -501,7 +501,7 @@ function defaultEpochEndOffset(): EpochEndOffset {
   return { epoch: -1, endOffset: -1 };
 }
 
-function readEpochEndOffset(r: Reader, version: number): EpochEndOffset {
+function readEpochEndOffset(r: Reader, _version: number): EpochEndOffset {
   const out: EpochEndOffset = {
     epoch: -1,
     endOffset: -1,
@@ -512,7 +512,7 @@ function readEpochEndOffset(r: Reader, version: number): EpochEndOffset {
   return out;
 }
 
-function writeEpochEndOffset(w: Writer, version: number, v: EpochEndOffset): void {
+function writeEpochEndOffset(w: Writer, _version: number, v: EpochEndOffset): void {
   w.int32(v.epoch);
   w.int64(v.endOffset);
   w.taggedFields();
@@ -522,7 +522,7 @@ function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
   return { leaderId: -1, leaderEpoch: -1 };
 }
 
-function readLeaderIdAndEpoch(r: Reader, version: number): LeaderIdAndEpoch {
+function readLeaderIdAndEpoch(r: Reader, _version: number): LeaderIdAndEpoch {
   const out: LeaderIdAndEpoch = {
     leaderId: -1,
     leaderEpoch: -1,
@@ -533,7 +533,7 @@ function readLeaderIdAndEpoch(r: Reader, version: number): LeaderIdAndEpoch {
   return out;
 }
 
-function writeLeaderIdAndEpoch(w: Writer, version: number, v: LeaderIdAndEpoch): void {
+function writeLeaderIdAndEpoch(w: Writer, _version: number, v: LeaderIdAndEpoch): void {
   w.int32(v.leaderId);
   w.int32(v.leaderEpoch);
   w.taggedFields();
@@ -543,7 +543,7 @@ function defaultSnapshotId(): SnapshotId {
   return { endOffset: -1, epoch: -1 };
 }
 
-function readSnapshotId(r: Reader, version: number): SnapshotId {
+function readSnapshotId(r: Reader, _version: number): SnapshotId {
   const out: SnapshotId = {
     endOffset: -1,
     epoch: -1,
@@ -554,7 +554,7 @@ function readSnapshotId(r: Reader, version: number): SnapshotId {
   return out;
 }
 
-function writeSnapshotId(w: Writer, version: number, v: SnapshotId): void {
+function writeSnapshotId(w: Writer, _version: number, v: SnapshotId): void {
   w.int64(v.endOffset);
   w.int32(v.epoch);
   w.taggedFields();
