@@ -1,0 +1,49 @@
+// Lint: TypeScript rules plus the module boundaries of DESIGN.md §1 — a module imports another only
+// through its index.ts, and only modules below it.
+import tseslint from 'typescript-eslint';
+
+// Which modules each module may import (besides itself). Order follows the picture in DESIGN.md §1.
+const ALLOWED = {
+  cli: ['broker', 'client', 'config', 'network', 'protocol', 'metadata', 'log'],
+  gateway: ['broker', 'config', 'protocol'],
+  network: ['config'],
+  broker: ['protocol', 'log', 'group', 'metadata', 'config', 'network', 'hotpath'],
+  group: ['protocol', 'log', 'metadata', 'config'],
+  log: ['hotpath', 'config'],
+  metadata: ['config'],
+  hotpath: [],
+  protocol: [],
+  config: [],
+  client: ['protocol'],
+};
+const MODULES = Object.keys(ALLOWED);
+
+function boundaryRules(mod) {
+  const patterns = [];
+  for (const other of MODULES) {
+    if (other === mod) continue;
+    if (ALLOWED[mod].includes(other)) {
+      // Only through the module's public face.
+      patterns.push({ group: [`../${other}/*`, `../../${other}/*`, `!../${other}/index.js`, `!../../${other}/index.js`], message: `Import ${other} only through its index.ts.` });
+    } else {
+      patterns.push({ group: [`../${other}/*`, `../../${other}/*`, `../../../${other}/*`], message: `${mod} may not depend on ${other} (DESIGN.md §1).` });
+    }
+  }
+  return { 'no-restricted-imports': ['error', { patterns }] };
+}
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'target/**', 'native/index.d.ts', 'data/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  ...MODULES.map((mod) => ({ files: [`src/${mod}/**/*.ts`], rules: boundaryRules(mod) })),
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+);

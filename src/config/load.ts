@@ -1,0 +1,157 @@
+// Loads the broker configuration in layers — defaults < properties file < environment < overrides —
+// validates every key once and returns a frozen object. No other module reads process.env.
+import { readFileSync } from 'node:fs';
+import { BROKER_CONFIG, TOPIC_CONFIG, type BrokerConfig, type ConfigKey, type ConfigValue } from './schema.js';
+
+export class ConfigError extends Error {
+  readonly code = 'INVALID_CONFIG';
+  constructor(message: string, readonly key?: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses Java .properties text: `key=value`, `key: value`, `key value`, # and ! comments, \ continuations and escapes. */
+export function parseProperties(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i].replace(/^\s+/, '');
+    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
+    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) {
+      line = line.slice(0, -1) + lines[++i].replace(/^\s+/, '');
+    }
+    const m = /^((?:\\.|[^=:\s\\])+)\s*[=:\s]\s*(.*)$/.exec(line) ?? /^((?:\\.|[^=:\s\\])+)()$/.exec(line);
+    if (!m) continue;
+    out.set(unescape(m[1]), unescape(m[2]));
+  }
+  return out;
+}
+
+function unescape(s: string): string {
+  return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, c: string) => {
+    if (c[0] === 'u' && c.length === 5) return String.fromCharCode(parseInt(c.slice(1), 16));
+    return c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c === 'f' ? '\f' : c;
+  });
+}
+
+/** Converts a textual value to the key's type; returns undefined with a reason in `err` when it cannot. */
+export function coerce(key: ConfigKey, raw: string): ConfigValue {
+  const s = raw.trim();
+  if (s === '' && key.default === null) return null;
+  switch (key.type) {
+    case 'int':
+    case 'long': {
+      if (!/^[+-]?\d+$/.test(s)) throw invalid(key.name, raw, 'an integer');
+      const n = Number(s);
+      if (!Number.isSafeInteger(n)) {
+        // Long.MAX_VALUE and friends: clamp to the largest exact JS integer.
+        if (/^\+?9223372036854775807$/.test(s)) return Number.MAX_SAFE_INTEGER;
+        throw invalid(key.name, raw, 'an integer within ±2^53');
+      }
+      if (key.type === 'int' && (n > 2147483647 || n < -2147483648)) throw invalid(key.name, raw, 'a 32-bit integer');
+      return n;
+    }
+    case 'double': {
+      const n = Number(s);
+      if (s === '' || !Number.isFinite(n)) throw invalid(key.name, raw, 'a number');
+      return n;
+    }
+    case 'boolean':
+      if (/^true$/i.test(s)) return true;
+      if (/^false$/i.test(s)) return false;
+      throw invalid(key.name, raw, 'true or false');
+    case 'list':
+      return s === '' ? [] : s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    default:
+      return s;
+  }
+}
+
+function invalid(name: string, raw: string, allowed: string): ConfigError {
+  return new ConfigError(`Invalid value "${raw}" for configuration ${name}: must be ${allowed}`, name);
+}
+
+export function validateValue(key: ConfigKey, value: ConfigValue, raw: string): void {
+  const why = key.validate?.(value);
+  if (why !== undefined) throw invalid(key.name, raw, why);
+}
+
+const BY_NAME = new Map<string, ConfigKey>();
+for (const k of BROKER_CONFIG) {
+  BY_NAME.set(k.name, k);
+  for (const a of k.aliases ?? []) BY_NAME.set(a, k);
+}
+
+export interface LoadOptions {
+  /** Path of a server.properties file. */
+  file?: string;
+  /** Environment to read GREGOR_* variables from (e.g. GREGOR_LOG_DIRS=/var/lib/gregor). */
+  env?: Record<string, string | undefined>;
+  /** key=value overrides (the --override flags), applied last. */
+  overrides?: Record<string, string>;
+  /** Called for keys that are not broker configs (Kafka logs and ignores them). */
+  onUnknownKey?: (key: string, source: string) => void;
+}
+
+export const ENV_PREFIX = 'GREGOR_';
+
+/** Builds the broker configuration from its layers, validated and frozen. */
+export function loadBrokerConfig(opts: LoadOptions = {}): BrokerConfig {
+  const values: Record<string, ConfigValue> = {};
+  for (const k of BROKER_CONFIG) values[k.name] = k.default;
+
+  const apply = (name: string, raw: string, source: string) => {
+    const key = BY_NAME.get(name);
+    if (!key) {
+      opts.onUnknownKey?.(name, source);
+      return;
+    }
+    const v = coerce(key, raw);
+    validateValue(key, v, raw);
+    values[key.name] = v;
+  };
+
+  if (opts.file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(opts.file, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`Cannot read properties file ${opts.file}: ${(e as Error).message}`);
+    }
+    for (const [k, v] of parseProperties(text)) apply(k, v, opts.file);
+  }
+  for (const [envName, raw] of Object.entries(opts.env ?? {})) {
+    if (!envName.startsWith(ENV_PREFIX) || raw === undefined) continue;
+    const name = envName.slice(ENV_PREFIX.length).toLowerCase().replace(/_/g, '.');
+    if (BY_NAME.has(name)) apply(name, raw, `environment ${envName}`);
+  }
+  for (const [k, v] of Object.entries(opts.overrides ?? {})) apply(k, v, '--override');
+
+  return Object.freeze(values) as BrokerConfig;
+}
+
+const TOPIC_BY_NAME = new Map(TOPIC_CONFIG.map((k) => [k.name, k]));
+
+/** Validates topic-level overrides (CreateTopics configs, --config k=v); throws ConfigError naming the key. */
+export function validateTopicConfigs(configs: Record<string, string | null>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(configs)) {
+    const key = TOPIC_BY_NAME.get(name);
+    if (!key) throw new ConfigError(`Unknown topic config name: ${name}`, name);
+    if (raw === null) throw invalid(name, 'null', 'a value');
+    validateValue(key, coerce(key, raw), raw);
+    out[name] = raw.trim();
+  }
+  return out;
+}
+
+/** The effective topic configuration: topic overrides on top of the broker's defaults. */
+export function effectiveTopicConfig(broker: BrokerConfig, overrides: Record<string, string>): Readonly<Record<string, ConfigValue>> {
+  const out: Record<string, ConfigValue> = {};
+  for (const k of TOPIC_CONFIG) {
+    const raw = overrides[k.name];
+    out[k.name] = raw !== undefined ? coerce(k, raw) : k.brokerDefault ? k.brokerDefault(broker) : k.default;
+  }
+  return Object.freeze(out);
+}

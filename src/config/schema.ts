@@ -1,0 +1,142 @@
+// The broker's configuration schema: every key once, with Kafka's name, type, default and validator.
+// Loading (defaults < properties file < environment < command line) lives in load.ts.
+
+export type ConfigType = 'int' | 'long' | 'double' | 'boolean' | 'string' | 'list' | 'password';
+export type ConfigValue = number | boolean | string | string[] | null;
+
+export interface ConfigKey {
+  readonly name: string;
+  readonly type: ConfigType;
+  readonly default: ConfigValue;
+  readonly doc: string;
+  /** Returns a description of what is allowed when `value` is not acceptable. */
+  readonly validate?: (value: ConfigValue) => string | undefined;
+  /** Older or alternative Kafka names that set the same key. */
+  readonly aliases?: readonly string[];
+}
+
+const LONG_MAX = Number.MAX_SAFE_INTEGER; // Kafka's Long.MAX_VALUE, as far as JS numbers reach
+
+export const atLeast = (min: number) => (v: ConfigValue) =>
+  typeof v === 'number' && v >= min ? undefined : `a number >= ${min}`;
+export const between = (min: number, max: number) => (v: ConfigValue) =>
+  typeof v === 'number' && v >= min && v <= max ? undefined : `a number in [${min}, ${max}]`;
+export const oneOf = (...allowed: string[]) => (v: ConfigValue) =>
+  typeof v === 'string' && allowed.includes(v) ? undefined : `one of ${allowed.join(', ')}`;
+const nullOr = (inner: (v: ConfigValue) => string | undefined) => (v: ConfigValue) =>
+  v === null ? undefined : inner(v);
+
+export const COMPRESSION_TYPES = ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+export const TIMESTAMP_TYPES = ['CreateTime', 'LogAppendTime'] as const;
+
+const listenerList = (v: ConfigValue) => {
+  if (!Array.isArray(v) || v.length === 0) return 'a comma-separated list of NAME://host:port';
+  for (const l of v) if (!/^[A-Za-z_][A-Za-z0-9_]*:\/\/(\[[0-9a-fA-F:.]+\]|[^:\/]*):\d{1,5}$/.test(l)) return `NAME://host:port entries (bad entry "${l}")`;
+  return undefined;
+};
+
+/** Broker-level keys (server.properties). */
+export const BROKER_CONFIG: readonly ConfigKey[] = [
+  { name: 'listeners', type: 'list', default: ['PLAINTEXT://127.0.0.1:9092'], validate: listenerList,
+    doc: 'Where the broker listens for Kafka clients, as NAME://host:port (port 0 picks a free port).' },
+  { name: 'advertised.listeners', type: 'list', default: null, validate: nullOr(listenerList),
+    doc: 'What the broker tells clients to connect to; defaults to listeners.' },
+  { name: 'broker.id', type: 'int', default: 0, validate: atLeast(0), aliases: ['node.id'], doc: 'This broker\'s id.' },
+  { name: 'log.dirs', type: 'string', default: './data', aliases: ['log.dir'], doc: 'Directory holding the partition logs.' },
+  { name: 'num.partitions', type: 'int', default: 1, validate: atLeast(1), doc: 'Partitions of auto-created topics.' },
+  { name: 'default.replication.factor', type: 'int', default: 1, validate: atLeast(1), doc: 'Replication factor of auto-created topics.' },
+  { name: 'auto.create.topics.enable', type: 'boolean', default: true, doc: 'Create unknown topics on Metadata and Produce requests.' },
+  { name: 'delete.topic.enable', type: 'boolean', default: true, doc: 'Whether DeleteTopics is allowed.' },
+  { name: 'log.retention.hours', type: 'int', default: 168, validate: atLeast(-1), doc: 'Retention by time (168 h); overridden by .minutes and .ms.' },
+  { name: 'log.retention.minutes', type: 'int', default: null, validate: nullOr(atLeast(-1)), doc: 'Retention by time in minutes.' },
+  { name: 'log.retention.ms', type: 'long', default: null, validate: nullOr(atLeast(-1)), doc: 'Retention by time in ms; -1 keeps forever.' },
+  { name: 'log.retention.bytes', type: 'long', default: -1, validate: atLeast(-1), doc: 'Retention by size per partition; -1 unbounded.' },
+  { name: 'log.segment.bytes', type: 'int', default: 1073741824, validate: atLeast(14), doc: 'Segment file size before a roll (1 GiB).' },
+  { name: 'log.roll.hours', type: 'int', default: 168, validate: atLeast(1), doc: 'Segment age before a roll (168 h).' },
+  { name: 'log.roll.ms', type: 'long', default: null, validate: nullOr(atLeast(1)), doc: 'Segment age before a roll, in ms.' },
+  { name: 'log.index.interval.bytes', type: 'int', default: 4096, validate: atLeast(0), doc: 'Bytes between offset index entries.' },
+  { name: 'log.flush.interval.messages', type: 'long', default: LONG_MAX, validate: atLeast(1), doc: 'fsync after this many records (default: never, the OS decides).' },
+  { name: 'log.flush.interval.ms', type: 'long', default: null, validate: nullOr(atLeast(0)), doc: 'fsync logs at least this often (default: never, the OS decides).' },
+  { name: 'log.flush.scheduler.interval.ms', type: 'long', default: LONG_MAX, validate: atLeast(0), doc: 'How often the flusher checks log.flush.interval.ms.' },
+  { name: 'log.flush.offset.checkpoint.interval.ms', type: 'int', default: 60000, validate: atLeast(0), doc: 'How often recovery points are checkpointed (60 s).' },
+  { name: 'log.message.timestamp.type', type: 'string', default: 'CreateTime', validate: oneOf(...TIMESTAMP_TYPES), doc: 'Record timestamps: producer time or broker append time.' },
+  { name: 'message.max.bytes', type: 'int', default: 1048588, validate: atLeast(0), doc: 'Largest record batch the broker accepts (1 MiB + 12 B).' },
+  { name: 'compression.type', type: 'string', default: 'producer', validate: oneOf(...COMPRESSION_TYPES), doc: 'Codec of stored batches; producer keeps what was sent.' },
+  { name: 'socket.request.max.bytes', type: 'int', default: 104857600, validate: atLeast(1), doc: 'Largest request frame (100 MiB).' },
+  { name: 'queued.max.request.bytes', type: 'long', default: 536870912, validate: atLeast(1), doc: 'Broker-wide cap on bytes of requests in flight (512 MiB); reading pauses above it.' },
+  { name: 'connection.max.inflight.requests', type: 'int', default: 100, validate: atLeast(1), doc: 'Requests in flight per connection before reading pauses.' },
+  { name: 'connections.max.idle.ms', type: 'long', default: 600000, validate: atLeast(-1), doc: 'Close connections idle this long (10 min); -1 never.' },
+  { name: 'producer.id.expiration.ms', type: 'int', default: 86400000, validate: atLeast(1), doc: 'Idempotent producer state expiry (1 day).' },
+  { name: 'log.level', type: 'string', default: 'info', validate: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), doc: 'Log level of the broker\'s structured logs.' },
+  { name: 'cluster.id', type: 'string', default: null, doc: 'Cluster id; generated and kept in meta.properties when unset.' },
+];
+
+/** Topic-level keys: Kafka's topic config names; each default comes from a broker key. */
+export interface TopicKey extends ConfigKey {
+  /** Broker key whose value is this key's default, with a conversion. */
+  readonly brokerDefault?: (broker: BrokerConfig) => ConfigValue;
+}
+
+export const TOPIC_CONFIG: readonly TopicKey[] = [
+  { name: 'cleanup.policy', type: 'list', default: ['delete'], validate: (v) => Array.isArray(v) && v.length > 0 && v.every((p) => p === 'delete' || p === 'compact') ? undefined : 'delete, compact or compact,delete', doc: 'Delete old segments, compact by key, or both.' },
+  { name: 'compression.type', type: 'string', default: 'producer', validate: oneOf(...COMPRESSION_TYPES), brokerDefault: (b) => b['compression.type'], doc: 'Codec of stored batches.' },
+  { name: 'retention.ms', type: 'long', default: 604800000, validate: atLeast(-1), brokerDefault: (b) => retentionMs(b), doc: 'Keep data this long (7 days); -1 forever.' },
+  { name: 'retention.bytes', type: 'long', default: -1, validate: atLeast(-1), brokerDefault: (b) => b['log.retention.bytes'], doc: 'Keep at most this many bytes per partition; -1 unbounded.' },
+  { name: 'segment.bytes', type: 'int', default: 1073741824, validate: atLeast(14), brokerDefault: (b) => b['log.segment.bytes'], doc: 'Segment size before a roll.' },
+  { name: 'segment.ms', type: 'long', default: 604800000, validate: atLeast(1), brokerDefault: (b) => rollMs(b), doc: 'Segment age before a roll.' },
+  { name: 'segment.index.bytes', type: 'int', default: 10485760, validate: atLeast(4), doc: 'Index size limit (accepted for compatibility).' },
+  { name: 'index.interval.bytes', type: 'int', default: 4096, validate: atLeast(0), brokerDefault: (b) => b['log.index.interval.bytes'], doc: 'Bytes between index entries.' },
+  { name: 'max.message.bytes', type: 'int', default: 1048588, validate: atLeast(0), brokerDefault: (b) => b['message.max.bytes'], doc: 'Largest record batch.' },
+  { name: 'message.timestamp.type', type: 'string', default: 'CreateTime', validate: oneOf(...TIMESTAMP_TYPES), brokerDefault: (b) => b['log.message.timestamp.type'], doc: 'Producer time or broker append time.' },
+  { name: 'flush.messages', type: 'long', default: LONG_MAX, validate: atLeast(1), brokerDefault: (b) => b['log.flush.interval.messages'], doc: 'fsync after this many records.' },
+  { name: 'flush.ms', type: 'long', default: LONG_MAX, validate: atLeast(0), brokerDefault: (b) => b['log.flush.interval.ms'] ?? LONG_MAX, doc: 'fsync at least this often.' },
+  { name: 'min.insync.replicas', type: 'int', default: 1, validate: atLeast(1), doc: 'Replicas that must have a write for acks=all.' },
+  { name: 'delete.retention.ms', type: 'long', default: 86400000, validate: atLeast(0), doc: 'How long tombstones stay in compacted topics (1 day).' },
+  { name: 'min.compaction.lag.ms', type: 'long', default: 0, validate: atLeast(0), doc: 'Minimum age before a record may be compacted.' },
+  { name: 'max.compaction.lag.ms', type: 'long', default: LONG_MAX, validate: atLeast(1), doc: 'Maximum age before a record must be compacted.' },
+  { name: 'min.cleanable.dirty.ratio', type: 'double', default: 0.5, validate: between(0, 1), doc: 'Dirty share of the log that triggers cleaning.' },
+  { name: 'unclean.leader.election.enable', type: 'boolean', default: false, doc: 'Accepted for compatibility (single node).' },
+];
+
+/** A validated, frozen broker configuration keyed by Kafka names. */
+export type BrokerConfig = Readonly<Record<string, ConfigValue>> & {
+  readonly 'listeners': string[];
+  readonly 'advertised.listeners': string[] | null;
+  readonly 'broker.id': number;
+  readonly 'log.dirs': string;
+  readonly 'num.partitions': number;
+  readonly 'default.replication.factor': number;
+  readonly 'auto.create.topics.enable': boolean;
+  readonly 'delete.topic.enable': boolean;
+  readonly 'log.retention.bytes': number;
+  readonly 'log.segment.bytes': number;
+  readonly 'log.index.interval.bytes': number;
+  readonly 'log.flush.interval.messages': number;
+  readonly 'log.flush.interval.ms': number | null;
+  readonly 'log.flush.scheduler.interval.ms': number;
+  readonly 'log.flush.offset.checkpoint.interval.ms': number;
+  readonly 'log.message.timestamp.type': string;
+  readonly 'message.max.bytes': number;
+  readonly 'compression.type': string;
+  readonly 'socket.request.max.bytes': number;
+  readonly 'queued.max.request.bytes': number;
+  readonly 'connection.max.inflight.requests': number;
+  readonly 'connections.max.idle.ms': number;
+  readonly 'log.level': string;
+  readonly 'cluster.id': string | null;
+};
+
+/** log.retention.ms, else .minutes, else .hours — Kafka's precedence. */
+export function retentionMs(b: BrokerConfig): number {
+  const ms = b['log.retention.ms'];
+  if (typeof ms === 'number') return ms;
+  const min = b['log.retention.minutes'];
+  if (typeof min === 'number') return min < 0 ? -1 : min * 60_000;
+  const h = b['log.retention.hours'] as number;
+  return h < 0 ? -1 : h * 3_600_000;
+}
+
+export function rollMs(b: BrokerConfig): number {
+  const ms = b['log.roll.ms'];
+  return typeof ms === 'number' ? ms : (b['log.roll.hours'] as number) * 3_600_000;
+}

@@ -1,0 +1,31 @@
+// The only TypeScript file that loads the Rust addon (native/gregor.node, built by `npm run build:native`).
+// Its types come from the generated native/index.d.ts, which is committed so API changes show in review.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type * as Addon from '../../native/index.js';
+
+const require = createRequire(import.meta.url);
+// dist/src/hotpath/native.js -> <package root>/native/gregor.node
+const addonPath = fileURLToPath(new URL('../../../native/gregor.node', import.meta.url));
+
+function load(): typeof Addon {
+  try {
+    return require(addonPath) as typeof Addon;
+  } catch (e) {
+    throw new Error(`Cannot load the native addon at ${addonPath} (${(e as Error).message}). Build it with: npm run build:native`);
+  }
+}
+
+export const native: typeof Addon = load();
+export type PartitionLog = Addon.PartitionLog;
+export type LogConfig = Addon.LogConfig;
+export type AppendOptions = Addon.AppendOptions;
+export type AppendResult = Addon.AppendResult;
+export type ReadResult = Addon.ReadResult;
+export type TimestampOffset = Addon.TimestampOffset;
+
+/** Native errors carry the Kafka error name in `code` (e.g. "CORRUPT_MESSAGE"); anything else is a server error. */
+export function nativeErrorName(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : 'UNKNOWN_SERVER_ERROR';
+}

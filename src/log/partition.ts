@@ -1,0 +1,90 @@
+// One partition's log as the control plane sees it: the native PartitionLog plus the leader epoch
+// and the wake-ups that long-polling fetches wait on. All calls run on the main thread.
+import { native, type AppendResult, type LogConfig, type PartitionLog, type ReadResult, type TimestampOffset } from '../hotpath/index.js';
+
+export type Offset = number;
+
+export class Partition {
+  readonly topic: string;
+  readonly partition: number;
+  /** Leader epoch stamped on every appended batch; 0 on a single node that has always led. */
+  leaderEpoch = 0;
+  readonly #log: PartitionLog;
+  readonly #waiters = new Set<() => void>();
+  #logAppendTime: boolean;
+  #lastFlushMs = Date.now();
+
+  constructor(topic: string, partition: number, dir: string, config: LogConfig, logAppendTime: boolean) {
+    this.topic = topic;
+    this.partition = partition;
+    this.#log = native.PartitionLog.open(dir, config);
+    this.#logAppendTime = logAppendTime;
+  }
+
+  get logStartOffset(): Offset {
+    return this.#log.logStartOffset;
+  }
+  get logEndOffset(): Offset {
+    return this.#log.logEndOffset;
+  }
+  get highWatermark(): Offset {
+    return this.#log.highWatermark;
+  }
+  get recoveryPoint(): Offset {
+    return this.#log.recoveryPoint;
+  }
+  get sizeInBytes(): number {
+    return this.#log.sizeInBytes;
+  }
+  get lastFlushMs(): number {
+    return this.#lastFlushMs;
+  }
+
+  /** Validates and appends whole batches (all or nothing); throws an error whose `code` is a Kafka error name. */
+  append(records: Buffer): AppendResult {
+    const result = this.#log.append(records, { leaderEpoch: this.leaderEpoch, nowMs: Date.now(), logAppendTime: this.#logAppendTime });
+    if (!result.duplicate) this.#wake();
+    return result;
+  }
+
+  /** Whole batches from `fetchOffset`, at most `maxBytes` (but one whole batch when `minOneBatch`), below the high watermark. */
+  read(fetchOffset: Offset, maxBytes: number, minOneBatch: boolean): ReadResult {
+    return this.#log.read(fetchOffset, maxBytes, this.#log.highWatermark, minOneBatch);
+  }
+
+  offsetForTimestamp(timestamp: number): TimestampOffset | null {
+    return this.#log.offsetForTimestamp(timestamp);
+  }
+
+  maxTimestamp(): TimestampOffset | null {
+    return this.#log.maxTimestamp();
+  }
+
+  flush(): void {
+    this.#log.flush();
+    this.#lastFlushMs = Date.now();
+  }
+
+  close(): void {
+    this.#wake();
+    this.#log.close();
+  }
+
+  deleteAll(): void {
+    this.#wake();
+    this.#log.deleteAll();
+  }
+
+  /** Registers a one-shot wake-up called on the next append (or close); returns its canceller. */
+  onData(wake: () => void): () => void {
+    this.#waiters.add(wake);
+    return () => this.#waiters.delete(wake);
+  }
+
+  #wake(): void {
+    if (this.#waiters.size === 0) return;
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const w of waiters) w();
+  }
+}

@@ -1,0 +1,106 @@
+// MetadataStore kept in one JSON file under log.dirs, replaced atomically (write temp, fsync, rename, fsync dir)
+// on every change. Changes are rare (topic create/delete, producer id blocks), so a synchronous write is fine.
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { MetadataStore, NewTopic, ProducerIdBlock, TopicMetadata } from './store.js';
+
+interface FileFormat {
+  version: 1;
+  clusterId: string;
+  nextProducerId: number;
+  topics: TopicMetadata[];
+}
+
+export const METADATA_FILE = 'gregor-metadata.json';
+
+export class LocalMetadataStore implements MetadataStore {
+  readonly #dir: string;
+  readonly #path: string;
+  #state: FileFormat;
+  readonly #topics = new Map<string, TopicMetadata>();
+
+  constructor(dir: string, clusterId?: string | null) {
+    this.#dir = dir;
+    this.#path = join(dir, METADATA_FILE);
+    mkdirSync(dir, { recursive: true });
+    let state: FileFormat | undefined;
+    try {
+      state = JSON.parse(readFileSync(this.#path, 'utf8')) as FileFormat;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read ${this.#path}: ${(e as Error).message}`);
+    }
+    this.#state = state ?? { version: 1, clusterId: clusterId ?? newClusterId(), nextProducerId: 0, topics: [] };
+    for (const t of this.#state.topics) this.#topics.set(t.name, Object.freeze({ ...t, configs: Object.freeze({ ...t.configs }) }));
+    if (!state) this.#persist();
+  }
+
+  get clusterId(): string {
+    return this.#state.clusterId;
+  }
+
+  listTopics(): TopicMetadata[] {
+    return [...this.#topics.values()];
+  }
+
+  getTopic(name: string): TopicMetadata | undefined {
+    return this.#topics.get(name);
+  }
+
+  getTopicById(topicId: string): TopicMetadata | undefined {
+    for (const t of this.#topics.values()) if (t.topicId === topicId) return t;
+    return undefined;
+  }
+
+  createTopic(topic: NewTopic): TopicMetadata {
+    if (this.#topics.has(topic.name)) throw new Error(`Topic ${topic.name} already exists`);
+    const meta: TopicMetadata = Object.freeze({
+      name: topic.name,
+      topicId: randomBytes(16).toString('hex'),
+      partitions: topic.partitions,
+      replicationFactor: topic.replicationFactor,
+      configs: Object.freeze({ ...topic.configs }),
+      internal: topic.internal ?? false,
+    });
+    this.#topics.set(meta.name, meta);
+    this.#persist();
+    return meta;
+  }
+
+  deleteTopic(name: string): void {
+    if (this.#topics.delete(name)) this.#persist();
+  }
+
+  allocateProducerIds(size: number): ProducerIdBlock {
+    const block = { firstProducerId: this.#state.nextProducerId, size };
+    this.#state.nextProducerId += size;
+    this.#persist(); // persisted before any id of the block is handed out
+    return block;
+  }
+
+  close(): void {}
+
+  #persist(): void {
+    this.#state.topics = [...this.#topics.values()];
+    const tmp = `${this.#path}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, JSON.stringify(this.#state, null, 2) + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.#path);
+    const dfd = openSync(this.#dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  }
+}
+
+/** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding (22 characters). */
+function newClusterId(): string {
+  return randomBytes(16).toString('base64url');
+}

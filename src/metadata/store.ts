@@ -1,0 +1,38 @@
+// Cluster metadata behind one interface: topics, their partitions and configs, and producer id blocks.
+// The single-node default keeps it in a local file; a ZooKeeper-backed store implements the same interface later.
+
+export interface TopicMetadata {
+  readonly name: string;
+  /** Kafka topic id: 16 random bytes, as 32 hex characters. */
+  readonly topicId: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Topic-level config overrides (Kafka topic config names). */
+  readonly configs: Readonly<Record<string, string>>;
+  readonly internal: boolean;
+}
+
+export interface NewTopic {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  configs: Record<string, string>;
+  internal?: boolean;
+}
+
+export interface ProducerIdBlock {
+  readonly firstProducerId: number;
+  readonly size: number;
+}
+
+export interface MetadataStore {
+  readonly clusterId: string;
+  listTopics(): TopicMetadata[];
+  getTopic(name: string): TopicMetadata | undefined;
+  getTopicById(topicId: string): TopicMetadata | undefined;
+  createTopic(topic: NewTopic): TopicMetadata;
+  deleteTopic(name: string): void;
+  /** Reserves a block of producer ids that is never handed out again, even after a restart. */
+  allocateProducerIds(size: number): ProducerIdBlock;
+  close(): void;
+}

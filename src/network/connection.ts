@@ -1,0 +1,247 @@
+// One client connection: splits the byte stream into size-prefixed frames, hands each to the handler,
+// and writes responses in the order their requests arrived (DESIGN.md §3 rule 3), however they finish.
+//
+// Memory rule (§3 rule 4): a frame larger than socket.request.max.bytes, or a negative size, closes the
+// connection; reading pauses while this connection has too many requests in flight or the broker-wide
+// budget of request bytes is spent, and while the socket's write buffer is full.
+import type { Socket } from 'node:net';
+
+/** What the transport needs from the layer above: frame in, response chunks (without size prefix) out. */
+export interface FrameHandler {
+  /** Returns the response body chunks, or null when the request gets no response (acks=0 produce). Throw to close the connection. */
+  handleFrame(frame: Buffer, conn: ConnectionInfo): Buffer[] | null | Promise<Buffer[] | null>;
+}
+
+export interface ConnectionInfo {
+  readonly id: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localPort: number;
+}
+
+export interface ConnectionLimits {
+  readonly maxFrameBytes: number;
+  readonly maxInflightRequests: number;
+  readonly idleMs: number;
+}
+
+export interface ConnectionLogger {
+  warn(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+/** A broker-wide budget of request bytes in flight; connections pause reading while it is spent. */
+export class InflightBudget {
+  #used = 0;
+  readonly #waiting = new Set<() => void>();
+  constructor(readonly capacity: number) {}
+  get used(): number {
+    return this.#used;
+  }
+  get exhausted(): boolean {
+    return this.#used >= this.capacity;
+  }
+  take(n: number): void {
+    this.#used += n;
+  }
+  give(n: number): void {
+    this.#used -= n;
+    if (this.#used < this.capacity && this.#waiting.size > 0) {
+      const waiting = [...this.#waiting];
+      this.#waiting.clear();
+      for (const w of waiting) w();
+    }
+  }
+  whenAvailable(fn: () => void): void {
+    this.#waiting.add(fn);
+  }
+  cancel(fn: () => void): void {
+    this.#waiting.delete(fn);
+  }
+}
+
+interface Slot {
+  done: boolean;
+  chunks: Buffer[] | null;
+}
+
+export class Connection implements ConnectionInfo {
+  readonly id: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localPort: number;
+  readonly #socket: Socket;
+  readonly #handler: FrameHandler;
+  readonly #limits: ConnectionLimits;
+  readonly #budget: InflightBudget;
+  readonly #log: ConnectionLogger;
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #queue: Slot[] = [];
+  #inflightBytes = 0;
+  #writeBlocked = false;
+  #closed = false;
+  readonly #resume = () => this.#updateFlow();
+
+  constructor(id: number, socket: Socket, handler: FrameHandler, limits: ConnectionLimits, budget: InflightBudget, log: ConnectionLogger) {
+    this.id = id;
+    this.#socket = socket;
+    this.#handler = handler;
+    this.#limits = limits;
+    this.#budget = budget;
+    this.#log = log;
+    this.remoteAddress = socket.remoteAddress ?? '?';
+    this.remotePort = socket.remotePort ?? 0;
+    this.localPort = socket.localPort ?? 0;
+    socket.setNoDelay(true);
+    if (limits.idleMs > 0) {
+      socket.setTimeout(limits.idleMs, () => {
+        if (this.#queue.length === 0) this.close('idle');
+      });
+    }
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('drain', () => {
+      this.#writeBlocked = false;
+      this.#updateFlow();
+    });
+    socket.on('error', (err) => this.#log.debug({ conn: this.id, err: err.message }, 'socket error'));
+    socket.on('close', () => this.#onClose());
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  close(reason: string): void {
+    if (this.#closed) return;
+    this.#log.debug({ conn: this.id, reason }, 'closing connection');
+    this.#closed = true;
+    this.#socket.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    this.#drainFrames();
+  }
+
+  #drainFrames(): void {
+    while (!this.#closed && this.#pendingBytes >= 4 && !this.#mustPause()) {
+      const size = this.#peekSize();
+      if (size < 0 || size > this.#limits.maxFrameBytes) {
+        this.#log.warn({ conn: this.id, remote: `${this.remoteAddress}:${this.remotePort}`, size, max: this.#limits.maxFrameBytes },
+          size < 0 ? 'negative request size; closing connection' : 'request larger than socket.request.max.bytes; closing connection');
+        this.close('bad frame size');
+        return;
+      }
+      if (this.#pendingBytes < 4 + size) return;
+      this.#dispatch(this.#take(4 + size).subarray(4));
+    }
+    this.#updateFlow();
+  }
+
+  #peekSize(): number {
+    const first = this.#pending[0];
+    if (first.length >= 4) return first.readInt32BE(0);
+    const head = Buffer.concat(this.#pending, Math.min(4, this.#pendingBytes));
+    return head.readInt32BE(0);
+  }
+
+  /** Takes n bytes off the front; a frame that lies within one chunk is a view, not a copy. */
+  #take(n: number): Buffer {
+    const first = this.#pending[0];
+    let out: Buffer;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.#pending.shift();
+      else this.#pending[0] = first.subarray(n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      let filled = 0;
+      while (filled < n) {
+        const c = this.#pending[0];
+        const used = Math.min(c.length, n - filled);
+        c.copy(out, filled, 0, used);
+        filled += used;
+        if (used === c.length) this.#pending.shift();
+        else this.#pending[0] = c.subarray(used);
+      }
+    }
+    this.#pendingBytes -= n;
+    return out;
+  }
+
+  #dispatch(frame: Buffer): void {
+    const slot: Slot = { done: false, chunks: null };
+    this.#queue.push(slot);
+    const cost = frame.length;
+    this.#inflightBytes += cost;
+    this.#budget.take(cost);
+    const finish = (chunks: Buffer[] | null) => {
+      this.#inflightBytes -= cost;
+      this.#budget.give(cost);
+      slot.done = true;
+      slot.chunks = chunks;
+      this.#flushResponses();
+    };
+    try {
+      const result = this.#handler.handleFrame(frame, this);
+      if (result instanceof Promise) result.then(finish, (err) => this.#fail(err, finish));
+      else finish(result);
+    } catch (err) {
+      this.#fail(err, finish);
+    }
+  }
+
+  #fail(err: unknown, finish: (c: null) => void): void {
+    this.#log.warn({ conn: this.id, remote: `${this.remoteAddress}:${this.remotePort}`, err: (err as Error)?.message ?? String(err) }, 'bad request; closing connection');
+    finish(null);
+    this.close('request failed');
+  }
+
+  #flushResponses(): void {
+    while (this.#queue.length > 0 && this.#queue[0].done) {
+      const slot = this.#queue.shift()!;
+      if (this.#closed || slot.chunks === null) continue;
+      let size = 0;
+      for (const c of slot.chunks) size += c.length;
+      const prefix = Buffer.allocUnsafe(4);
+      prefix.writeInt32BE(size, 0);
+      this.#socket.cork();
+      let ok = this.#socket.write(prefix);
+      for (const c of slot.chunks) ok = this.#socket.write(c);
+      this.#socket.uncork();
+      if (!ok) this.#writeBlocked = true;
+    }
+    this.#updateFlow();
+  }
+
+  #mustPause(): boolean {
+    return this.#writeBlocked || this.#queue.length >= this.#limits.maxInflightRequests || this.#budget.exhausted;
+  }
+
+  #updateFlow(): void {
+    if (this.#closed) return;
+    if (this.#mustPause()) {
+      this.#socket.pause();
+      if (this.#budget.exhausted) this.#budget.whenAvailable(this.#resume);
+    } else {
+      // Frames already buffered are handled before more bytes are read.
+      if (this.#pendingBytes >= 4) {
+        const size = this.#peekSize();
+        if (size < 0 || this.#pendingBytes >= 4 + size) {
+          queueMicrotask(() => this.#drainFrames());
+          return;
+        }
+      }
+      this.#socket.resume();
+    }
+  }
+
+  #onClose(): void {
+    this.#closed = true;
+    this.#budget.cancel(this.#resume);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+  }
+}
