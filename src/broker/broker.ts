@@ -1,0 +1,101 @@
+// A single Kafka-compatible broker: loads metadata, opens (and recovers) every partition log,
+// then listens for Kafka clients. stop() closes listeners first, then flushes and closes the logs.
+import { type BrokerConfig } from '../config/index.js';
+import { LogManager } from '../log/index.js';
+import { LocalMetadataStore, type MetadataStore } from '../metadata/index.js';
+import { SocketServer } from '../network/index.js';
+import { BrokerContext, type Listener } from './context.js';
+import { createLogger, type Logger } from './logger.js';
+import { RequestDispatcher } from './request-dispatcher.js';
+
+export interface BrokerStartOptions {
+  logger?: Logger;
+}
+
+export function parseListener(spec: string): Listener {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*):\/\/(\[[^\]]+\]|[^:]*):(\d+)$/.exec(spec);
+  if (!m) throw new Error(`Bad listener "${spec}": expected NAME://host:port`);
+  const host = m[2].startsWith('[') ? m[2].slice(1, -1) : m[2];
+  return { name: m[1], host, port: Number(m[3]) };
+}
+
+export class Broker {
+  readonly config: BrokerConfig;
+  readonly log: Logger;
+  readonly context: BrokerContext;
+  readonly #server: SocketServer;
+  readonly #metadata: MetadataStore;
+  #listener: Listener;
+  #stopping: Promise<void> | undefined;
+
+  private constructor(config: BrokerConfig, log: Logger, context: BrokerContext, server: SocketServer, metadata: MetadataStore, listener: Listener) {
+    this.config = config;
+    this.log = log;
+    this.context = context;
+    this.#server = server;
+    this.#metadata = metadata;
+    this.#listener = listener;
+  }
+
+  static async start(config: BrokerConfig, opts: BrokerStartOptions = {}): Promise<Broker> {
+    const log = opts.logger ?? createLogger(config['log.level']);
+    const started = Date.now();
+    const listeners = config['listeners'].map(parseListener);
+    if (listeners.length > 1) log.warn({ listeners: config['listeners'] }, 'only the first listener is served in this version');
+    const bind = listeners[0];
+    const metadata = new LocalMetadataStore(config['log.dirs'], config['cluster.id']);
+    const logs = new LogManager(config, log);
+    logs.writeMetaProperties(metadata.clusterId);
+    for (const t of metadata.listTopics()) logs.openTopic(t.name, t.partitions, t.configs);
+    logs.checkpointRecoveryPoints();
+    const advertisedSpec = config['advertised.listeners']?.[0];
+    const context = new BrokerContext(config, metadata, logs, log, advertisedSpec ? parseListener(advertisedSpec) : bind);
+    logs.startBackgroundTasks((topic) => context.topicConfig(topic)['flush.ms'] as number);
+    const dispatcher = new RequestDispatcher(context);
+    const server = new SocketServer({
+      host: bind.host,
+      port: bind.port,
+      maxFrameBytes: config['socket.request.max.bytes'],
+      maxInflightRequests: config['connection.max.inflight.requests'],
+      idleMs: config['connections.max.idle.ms'],
+      maxQueuedBytes: config['queued.max.request.bytes'],
+    }, dispatcher, log);
+    let port: number;
+    try {
+      port = await server.listen();
+    } catch (e) {
+      logs.close();
+      throw new Error(`Cannot listen on ${bind.host}:${bind.port}: ${(e as Error).message}`);
+    }
+    const listener = { ...bind, port };
+    if (!advertisedSpec || context.advertised.port === 0) context.advertised = { ...context.advertised, port };
+    if (context.advertised.host === '' || context.advertised.host === '0.0.0.0' || context.advertised.host === '::') context.advertised = { ...context.advertised, host: '127.0.0.1' };
+    log.info({ listener: `${listener.name}://${listener.host}:${port}`, advertised: `${context.advertised.host}:${context.advertised.port}`, logDirs: logs.dir,
+      clusterId: metadata.clusterId, brokerId: config['broker.id'], topics: metadata.listTopics().length, startupMs: Date.now() - started }, 'broker started');
+    return new Broker(config, log, context, server, metadata, listener);
+  }
+
+  get host(): string {
+    return this.context.advertised.host;
+  }
+  get port(): number {
+    return this.#listener.port;
+  }
+  get bootstrap(): string {
+    const h = this.context.advertised.host;
+    return `${h.includes(':') ? `[${h}]` : h}:${this.context.advertised.port}`;
+  }
+
+  /** Stops accepting clients, then flushes and closes every log. Safe to call twice. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.log.info({}, 'broker stopping');
+      await this.#server.close();
+      this.context.logs.close();
+      this.#metadata.close();
+      this.log.info({}, 'broker stopped');
+      this.log.flush();
+    })();
+    return this.#stopping;
+  }
+}

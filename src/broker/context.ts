@@ -1,0 +1,115 @@
+// What every request handler sees: config, metadata, logs, and the topic operations that span them.
+import type { BrokerConfig } from '../config/index.js';
+import { ConfigError, validateTopicConfigs, effectiveTopicConfig } from '../config/index.js';
+import type { LogManager, Partition } from '../log/index.js';
+import { validateTopicName, type MetadataStore, type TopicMetadata } from '../metadata/index.js';
+import { ErrorCode } from '../protocol/index.js';
+import type { Logger } from './logger.js';
+import { ProducerIdManager } from './producer-ids.js';
+
+export interface Listener {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** A topic operation refused with a Kafka error code. */
+export class TopicError extends Error {
+  constructor(readonly errorCode: number, message: string) {
+    super(message);
+  }
+}
+
+export interface CreateTopicSpec {
+  name: string;
+  partitions: number; // -1: broker default
+  replicationFactor: number; // -1: broker default
+  configs: Record<string, string | null>;
+}
+
+export class BrokerContext {
+  readonly producerIds: ProducerIdManager;
+  /** Effective topic configs, cached per topic. */
+  readonly #topicConfigs = new Map<string, Readonly<Record<string, unknown>>>();
+
+  constructor(
+    readonly config: BrokerConfig,
+    readonly metadata: MetadataStore,
+    readonly logs: LogManager,
+    readonly log: Logger,
+    public advertised: Listener,
+  ) {
+    this.producerIds = new ProducerIdManager(metadata);
+  }
+
+  get brokerId(): number {
+    return this.config['broker.id'];
+  }
+
+  partition(topic: string, partition: number): Partition | undefined {
+    return this.logs.getPartition(topic, partition);
+  }
+
+  topicConfig(topic: string): Readonly<Record<string, unknown>> {
+    let cfg = this.#topicConfigs.get(topic);
+    if (!cfg) {
+      cfg = effectiveTopicConfig(this.config, this.metadata.getTopic(topic)?.configs ?? {});
+      this.#topicConfigs.set(topic, cfg);
+    }
+    return cfg;
+  }
+
+  /** Validates a topic creation; throws TopicError with the Kafka code. Returns the normalised spec. */
+  validateNewTopic(spec: CreateTopicSpec): { name: string; partitions: number; replicationFactor: number; configs: Record<string, string> } {
+    const why = validateTopicName(spec.name);
+    if (why) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, why);
+    if (this.metadata.getTopic(spec.name)) throw new TopicError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${spec.name}' already exists.`);
+    const collides = this.metadata.listTopics().find((t) => t.name.replace(/\./g, '_') === spec.name.replace(/\./g, '_'));
+    if (collides) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${spec.name}' collides with existing topic '${collides.name}' ('.' and '_' are treated alike in metric names)`);
+    const partitions = spec.partitions === -1 ? this.config['num.partitions'] : spec.partitions;
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100_000) throw new TopicError(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be between 1 and 100000, got ${spec.partitions}.`);
+    const rf = spec.replicationFactor === -1 ? this.config['default.replication.factor'] : spec.replicationFactor;
+    if (rf < 1) throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor must be larger than 0, got ${spec.replicationFactor}.`);
+    if (rf > 1) throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${rf} larger than available brokers: 1.`);
+    let configs: Record<string, string>;
+    try {
+      configs = validateTopicConfigs(spec.configs);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new TopicError(ErrorCode.INVALID_CONFIG, e.message);
+      throw e;
+    }
+    return { name: spec.name, partitions, replicationFactor: rf, configs };
+  }
+
+  /** Creates a topic: metadata first (durable), then its partition logs. */
+  createTopic(spec: CreateTopicSpec): TopicMetadata {
+    const valid = this.validateNewTopic(spec);
+    const meta = this.metadata.createTopic(valid);
+    this.logs.openTopic(meta.name, meta.partitions, meta.configs);
+    this.log.info({ topic: meta.name, partitions: meta.partitions, configs: meta.configs }, 'created topic');
+    return meta;
+  }
+
+  /** Creates a topic with broker defaults when auto.create.topics.enable allows; returns it, or undefined. */
+  autoCreateTopic(name: string): TopicMetadata | undefined {
+    const existing = this.metadata.getTopic(name);
+    if (existing) return existing;
+    if (!this.config['auto.create.topics.enable'] || validateTopicName(name) !== undefined) return undefined;
+    try {
+      return this.createTopic({ name, partitions: -1, replicationFactor: -1, configs: {} });
+    } catch (e) {
+      if (e instanceof TopicError) return undefined;
+      throw e;
+    }
+  }
+
+  deleteTopic(name: string): void {
+    const meta = this.metadata.getTopic(name);
+    if (!meta) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
+    if (!this.config['delete.topic.enable']) throw new TopicError(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled (delete.topic.enable=false).');
+    this.metadata.deleteTopic(name);
+    this.#topicConfigs.delete(name);
+    this.logs.deleteTopic(name);
+    this.log.info({ topic: name }, 'deleted topic');
+  }
+}

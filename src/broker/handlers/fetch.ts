@@ -1,0 +1,78 @@
+// Fetch (key 1): whole record batches from each partition, bounded by partition_max_bytes and max_bytes.
+// When less than min_bytes is available the request waits (up to max_wait_ms) and is woken by appends,
+// not by polling timers. Fetch sessions (KIP-227) are declined for now (session id 0: full fetches).
+import { ErrorCode, errorCodeByName, type Fetch } from '../../protocol/index.js';
+import { nativeErrorName } from '../../hotpath/index.js';
+import type { Partition } from '../../log/index.js';
+import type { RequestContext } from '../request-context.js';
+
+type PartitionData = Fetch.FetchResponse['responses'][number]['partitions'][number];
+const EMPTY = Buffer.alloc(0);
+
+export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): Promise<Fetch.FetchResponse> {
+  const { ctx } = rc;
+  // Resolve partitions once; unknown ones answer with an error and never wait.
+  const targets = req.topics.map((t) => ({
+    topic: t.topic,
+    partitions: t.partitions.map((p) => ({ req: p, log: ctx.metadata.getTopic(t.topic) ? ctx.partition(t.topic, p.partition) : undefined })),
+  }));
+
+  const read = (): { responses: Fetch.FetchResponse['responses']; bytes: number; errors: boolean } => {
+    let budget = req.maxBytes > 0 ? req.maxBytes : Number.MAX_SAFE_INTEGER;
+    let bytes = 0;
+    let errors = false;
+    const responses = targets.map((t) => ({
+      topic: t.topic,
+      partitions: t.partitions.map(({ req: p, log }): PartitionData => {
+        if (!log) {
+          errors = true;
+          return partitionError(p.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        }
+        try {
+          const max = Math.min(p.partitionMaxBytes, budget);
+          const r = log.read(p.fetchOffset, Math.max(max, 0), bytes === 0);
+          bytes += r.records.length;
+          budget -= r.records.length;
+          return {
+            partitionIndex: p.partition, errorCode: ErrorCode.NONE, highWatermark: r.highWatermark, lastStableOffset: r.highWatermark,
+            logStartOffset: r.logStartOffset, abortedTransactions: [], preferredReadReplica: -1, records: r.records,
+          };
+        } catch (err) {
+          errors = true;
+          const name = nativeErrorName(err);
+          if (name !== 'OFFSET_OUT_OF_RANGE') ctx.log.warn({ topic: t.topic, partition: p.partition, error: name, reason: (err as Error).message }, 'fetch failed');
+          return { ...partitionError(p.partition, errorCodeByName(name) ?? ErrorCode.UNKNOWN_SERVER_ERROR), highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
+        }
+      }),
+    }));
+    return { responses, bytes, errors };
+  };
+
+  let result = read();
+  const deadline = Date.now() + Math.max(0, req.maxWaitMs);
+  while (!result.errors && result.bytes < req.minBytes && Date.now() < deadline) {
+    const logs = targets.flatMap((t) => t.partitions.map((p) => p.log)).filter((l): l is Partition => l !== undefined);
+    if (logs.length === 0) break;
+    await waitForAppend(logs, deadline - Date.now());
+    result = read();
+  }
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
+}
+
+function partitionError(partitionIndex: number, errorCode: number): PartitionData {
+  return { partitionIndex, errorCode, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: [], preferredReadReplica: -1, records: EMPTY };
+}
+
+/** Resolves on the first append to any of `logs`, or after `ms`. */
+function waitForAppend(logs: Partition[], ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const cancels: Array<() => void> = [];
+    const done = () => {
+      clearTimeout(timer);
+      for (const c of cancels) c();
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    for (const l of logs) cancels.push(l.onData(done));
+  });
+}

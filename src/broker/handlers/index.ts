@@ -1,0 +1,33 @@
+// The handler table: one handler per served Kafka API, keyed by API key. ApiVersions answers from it.
+import { ApiKey, apiByKey } from '../../protocol/index.js';
+import type { RequestContext } from '../request-context.js';
+import { handleApiVersions } from './api-versions.js';
+import { handleCreateTopics } from './create-topics.js';
+import { handleDeleteTopics } from './delete-topics.js';
+import { handleFetch } from './fetch.js';
+import { handleInitProducerId } from './init-producer-id.js';
+import { handleListOffsets } from './list-offsets.js';
+import { handleMetadata } from './metadata.js';
+import { handleProduce } from './produce.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Handler = (req: any, rc: RequestContext) => unknown;
+
+export const HANDLERS = new Map<number, Handler>([
+  [ApiKey.Produce, handleProduce],
+  [ApiKey.Fetch, handleFetch],
+  [ApiKey.ListOffsets, handleListOffsets],
+  [ApiKey.Metadata, handleMetadata],
+  [ApiKey.ApiVersions, handleApiVersions(() => supportedVersions())],
+  [ApiKey.CreateTopics, handleCreateTopics],
+  [ApiKey.DeleteTopics, handleDeleteTopics],
+  [ApiKey.InitProducerId, handleInitProducerId],
+]);
+
+/** The ApiVersions answer: every handled API with the version range its protocol file declares. */
+export function supportedVersions(): Array<{ apiKey: number; minVersion: number; maxVersion: number }> {
+  return [...HANDLERS.keys()].sort((a, b) => a - b).map((key) => {
+    const api = apiByKey(key)!;
+    return { apiKey: key, minVersion: api.minVersion, maxVersion: api.maxVersion };
+  });
+}

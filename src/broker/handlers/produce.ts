@@ -1,0 +1,55 @@
+// Produce (key 0): append each partition's record batches; answer after the append returned (acks 1/-1),
+// or not at all (acks 0). Older message formats (Produce < v3) are not served.
+import { ErrorCode, errorCodeByName, type Produce } from '../../protocol/index.js';
+import { nativeErrorName } from '../../hotpath/index.js';
+import type { RequestContext } from '../request-context.js';
+
+type PartitionResponse = Produce.ProduceResponse['responses'][number]['partitionResponses'][number];
+
+export function handleProduce(req: Produce.ProduceRequest, rc: RequestContext): Produce.ProduceResponse | null {
+  const { ctx } = rc;
+  const acks = req.acks;
+  const validAcks = acks === -1 || acks === 0 || acks === 1;
+  const responses: Produce.ProduceResponse['responses'] = [];
+  for (const topic of req.topicData) {
+    const partitionResponses: PartitionResponse[] = [];
+    const fail = (index: number, errorCode: number, errorMessage: string | null = null): void => {
+      partitionResponses.push({ index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage });
+    };
+    const meta = validAcks && req.transactionalId === null ? ctx.autoCreateTopic(topic.name) : undefined;
+    for (const pd of topic.partitionData) {
+      if (!validAcks) {
+        fail(pd.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, got ${acks}`);
+        continue;
+      }
+      if (req.transactionalId !== null) {
+        fail(pd.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'Transactions are not supported by this broker yet');
+        continue;
+      }
+      const partition = meta ? ctx.partition(topic.name, pd.index) : undefined;
+      if (!partition) {
+        fail(pd.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `This server does not host this topic-partition: ${topic.name}-${pd.index}`);
+        continue;
+      }
+      if (pd.records === null || pd.records.length === 0) {
+        fail(pd.index, ErrorCode.INVALID_RECORD, 'Produce request has no record batch');
+        continue;
+      }
+      try {
+        const r = partition.append(pd.records);
+        partitionResponses.push({ index: pd.index, errorCode: ErrorCode.NONE, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTime,
+          logStartOffset: r.logStartOffset, recordErrors: [], errorMessage: null });
+      } catch (err) {
+        const name = nativeErrorName(err);
+        const code = errorCodeByName(name) ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+        const message = (err as Error).message;
+        const level = code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR ? 'error' : 'warn';
+        ctx.log[level]({ topic: topic.name, partition: pd.index, error: name, reason: message, client: rc.header.clientId, remote: rc.conn.remoteAddress }, 'produce refused');
+        fail(pd.index, code, message);
+      }
+    }
+    responses.push({ name: topic.name, partitionResponses });
+  }
+  if (acks === 0) return null;
+  return { responses, throttleTimeMs: 0 };
+}
