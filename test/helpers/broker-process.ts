@@ -1,0 +1,120 @@
+// Starts a real broker process (bin/gregor.js broker) on a free loopback port with its own data dir,
+// for integration tests that talk to it over TCP. Bounded waits everywhere.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+export const GREGOR_BIN = join(ROOT, 'bin', 'gregor.js');
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export interface BrokerProcessOptions {
+  overrides?: Record<string, string | number | boolean>;
+  logDir?: string;
+  port?: number;
+}
+
+export class BrokerProcess {
+  readonly logDir: string;
+  readonly port: number;
+  readonly overrides: Record<string, string | number | boolean>;
+  #child: ChildProcess | undefined;
+  #output = '';
+  #ownsDir: boolean;
+
+  private constructor(logDir: string, port: number, overrides: Record<string, string | number | boolean>, ownsDir: boolean) {
+    this.logDir = logDir;
+    this.port = port;
+    this.overrides = overrides;
+    this.#ownsDir = ownsDir;
+  }
+
+  static async start(opts: BrokerProcessOptions = {}): Promise<BrokerProcess> {
+    const logDir = opts.logDir ?? mkdtempSync(join(tmpdir(), 'gregor-it-'));
+    const b = new BrokerProcess(logDir, opts.port ?? (await freePort()), opts.overrides ?? {}, opts.logDir === undefined);
+    await b.#spawn();
+    return b;
+  }
+
+  get bootstrap(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /** Everything the broker printed (JSON log lines). */
+  get output(): string {
+    return this.#output;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  async #spawn(): Promise<void> {
+    const args = [GREGOR_BIN, 'broker', '--override', `listeners=PLAINTEXT://127.0.0.1:${this.port}`, '--override', `log.dirs=${this.logDir}`];
+    for (const [k, v] of Object.entries(this.overrides)) args.push('--override', `${k}=${v}`);
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = child;
+    await new Promise<void>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`broker did not start within 30 s:\n${this.#output}`)), 30_000);
+      const onData = (d: Buffer) => {
+        this.#output += d.toString();
+        if (this.#output.includes('"broker started"')) {
+          clearTimeout(timer);
+          res();
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code, sig) => {
+        clearTimeout(timer);
+        rej(new Error(`broker exited (${code ?? sig}) before starting:\n${this.#output}`));
+      });
+    });
+  }
+
+  /** SIGKILL: no flush, no checkpoint — what a crash looks like. */
+  async kill9(): Promise<void> {
+    await this.#stopWith('SIGKILL');
+  }
+
+  /** Clean stop with SIGTERM; resolves with the exit code. */
+  async stop(): Promise<number | null> {
+    return this.#stopWith('SIGTERM');
+  }
+
+  async restart(): Promise<void> {
+    if (this.#child && this.#child.exitCode === null && this.#child.signalCode === null) await this.stop();
+    await this.#spawn();
+  }
+
+  #stopWith(signal: NodeJS.Signals): Promise<number | null> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child?.exitCode ?? null);
+    return new Promise((res) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        res(code);
+      });
+      child.kill(signal);
+    });
+  }
+
+  /** Stops the broker and removes its data dir (if this helper created it). */
+  async close(): Promise<void> {
+    await this.#stopWith('SIGKILL');
+    if (this.#ownsDir) rmSync(this.logDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,64 @@
+// kafkajs helpers: quiet clients, and a fetch through kafkajs's own broker connection and decoders
+// (kafkajs has no group-less consumer; this is the code path its consumer uses for Fetch).
+import { Kafka, logLevel, type Message } from 'kafkajs';
+
+export function kafkaClient(bootstrap: string, clientId = 'gregor-test'): Kafka {
+  return new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+}
+
+export interface FetchedRecord {
+  partition: number;
+  offset: number;
+  key: string | null;
+  value: string | null;
+  timestamp: number;
+  headers: Record<string, string>;
+}
+
+interface KafkajsCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addTargetTopic(topic: string): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  findBroker(q: { nodeId: string | number }): Promise<{ fetch(req: unknown): Promise<any> }>;
+}
+
+/** kafkajs's internal Cluster (created the same way its consumer creates it). */
+export function kafkajsCluster(kafka: Kafka): KafkajsCluster {
+  const create = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  if (!create) throw new Error('kafkajs internals changed: no createCluster');
+  return (kafka as any)[create]({ metadataMaxAge: 300000, allowAutoTopicCreation: false, maxInFlightRequests: null, isolationLevel: 1 });
+}
+
+/** Reads partition `partition` of `topic` from `fromOffset` until `count` records arrived, through kafkajs Fetch. */
+export async function fetchAll(kafka: Kafka, topic: string, partition: number, fromOffset: number, count: number, timeoutMs = 60_000): Promise<FetchedRecord[]> {
+  const cluster = kafkajsCluster(kafka);
+  await cluster.connect();
+  try {
+    await cluster.addTargetTopic(topic);
+    const broker = await cluster.findBroker({ nodeId: '0' });
+    const out: FetchedRecord[] = [];
+    let offset = fromOffset;
+    const deadline = Date.now() + timeoutMs;
+    while (out.length < count) {
+      if (Date.now() > deadline) throw new Error(`fetched ${out.length} of ${count} records from ${topic}-${partition} before timing out`);
+      const res = await broker.fetch({
+        maxWaitTime: 500, minBytes: 1, maxBytes: 10 << 20,
+        topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes: 1 << 20 }] }],
+      });
+      const p = res.responses[0].partitions[0];
+      if (p.errorCode !== 0) throw new Error(`fetch error ${p.errorCode}`);
+      for (const m of p.messages as Array<Message & { offset: string; timestamp: string }>) {
+        const o = Number(m.offset);
+        if (o < offset) continue; // a batch can start before the fetch offset
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v);
+        out.push({ partition, offset: o, key: m.key == null ? null : m.key.toString(), value: m.value == null ? null : m.value.toString(), timestamp: Number(m.timestamp), headers });
+        offset = o + 1;
+      }
+    }
+    return out;
+  } finally {
+    await cluster.disconnect();
+  }
+}
