@@ -1,0 +1,115 @@
+// A bare TCP connection for sending hand-built frames: for edge cases and bad input only
+// (compatibility is proven with real clients elsewhere).
+import { connect, type Socket } from 'node:net';
+import { Reader, Writer, encodeRequestHeader, decodeResponseHeader } from '../../src/protocol/index.js';
+
+export class RawConnection {
+  readonly #socket: Socket;
+  #buf = Buffer.alloc(0);
+  #waiters: Array<() => void> = [];
+  #closed = false;
+  #correlation = 1;
+
+  private constructor(socket: Socket) {
+    this.#socket = socket;
+    socket.on('data', (d: Buffer) => {
+      this.#buf = Buffer.concat([this.#buf, d]);
+      this.#wake();
+    });
+    socket.on('close', () => {
+      this.#closed = true;
+      this.#wake();
+    });
+    socket.on('error', () => {});
+  }
+
+  static open(port: number): Promise<RawConnection> {
+    return new Promise((res, rej) => {
+      const s = connect(port, '127.0.0.1', () => res(new RawConnection(s)));
+      s.once('error', rej);
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  writeRaw(bytes: Buffer): void {
+    this.#socket.write(bytes);
+  }
+
+  /** Sends a size-prefixed frame. */
+  sendFrame(body: Buffer): void {
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(body.length);
+    this.#socket.write(Buffer.concat([size, body]));
+  }
+
+  /** Encodes a request with our codecs (header + body) and returns its correlation id. */
+  send<T>(api: { apiKey: number; encodeRequest(w: Writer, v: number, body: T): void }, version: number, body: T): number {
+    const w = new Writer();
+    const correlationId = this.#correlation++;
+    encodeRequestHeader(w, { apiKey: api.apiKey, apiVersion: version, correlationId, clientId: 'raw-test' });
+    api.encodeRequest(w, version, body);
+    this.sendFrame(w.toBuffer());
+    return correlationId;
+  }
+
+  async request<T, R>(api: { apiKey: number; encodeRequest(w: Writer, v: number, body: T): void; decodeResponse(r: Reader, v: number): R }, version: number, body: T): Promise<R> {
+    const id = this.send(api, version, body);
+    const frame = await this.readFrame();
+    if (!frame) throw new Error('connection closed before a response');
+    const r = new Reader(frame);
+    const header = decodeResponseHeader(r, api.apiKey, version);
+    if (header.correlationId !== id) throw new Error(`correlation id ${header.correlationId}, expected ${id}`);
+    return api.decodeResponse(r, version);
+  }
+
+  /** The next response frame (without its size), or null when the broker closed the connection. */
+  async readFrame(timeoutMs = 10_000): Promise<Buffer | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.#buf.length >= 4 && this.#buf.length >= 4 + this.#buf.readInt32BE(0)) {
+        const n = this.#buf.readInt32BE(0);
+        const frame = this.#buf.subarray(4, 4 + n);
+        this.#buf = this.#buf.subarray(4 + n);
+        return frame;
+      }
+      if (this.#closed) return null;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('timed out waiting for a response frame');
+      await new Promise<void>((res) => {
+        const t = setTimeout(res, left);
+        this.#waiters.push(() => {
+          clearTimeout(t);
+          res();
+        });
+      });
+    }
+  }
+
+  /** Resolves true once the broker closed the connection (within the timeout). */
+  async waitClosed(timeoutMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.#closed && Date.now() < deadline) {
+      await new Promise<void>((res) => {
+        const t = setTimeout(res, 100);
+        this.#waiters.push(() => {
+          clearTimeout(t);
+          res();
+        });
+      });
+    }
+    return this.#closed;
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+
+  #wake(): void {
+    const w = this.#waiters;
+    this.#waiters = [];
+    for (const f of w) f();
+  }
+}
