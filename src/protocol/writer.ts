@@ -179,14 +179,25 @@ export class Writer {
   /** Zigzag signed 64-bit varint from a JS number (exact for |v| < 2^53). */
   varlong(v: number): this {
     if (!Number.isSafeInteger(v)) throw outOfRange('varlong', v);
-    let u = v >= 0 ? v * 2 : -v * 2 - 1;
     this.#ensure(10);
     const buf = this.#buf;
-    while (u >= 0x80) {
-      buf[this.#pos++] = (u % 128) | 0x80;
-      u = Math.floor(u / 128);
+    if (v < 2 ** 52 && v > -(2 ** 52)) {
+      // The zigzag value stays below 2^53, so plain arithmetic is exact.
+      let u = v >= 0 ? v * 2 : -v * 2 - 1;
+      while (u >= 0x80) {
+        buf[this.#pos++] = (u % 128) | 0x80;
+        u = Math.floor(u / 128);
+      }
+      buf[this.#pos++] = u;
+      return this;
     }
-    buf[this.#pos++] = u;
+    const b = BigInt(v);
+    let u = (b << 1n) ^ (b >> 63n);
+    while (u >= 0x80n) {
+      buf[this.#pos++] = Number(u & 0x7fn) | 0x80;
+      u >>= 7n;
+    }
+    buf[this.#pos++] = Number(u);
     return this;
   }
 

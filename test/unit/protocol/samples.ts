@@ -1,0 +1,359 @@
+// Realistic request and response bodies for every API (all fields non-default),
+// with the versions each version-dependent field exists in. Used by the round-trip
+// and robustness tests.
+
+import {
+  ApiVersions,
+  CreateTopics,
+  DeleteTopics,
+  Fetch,
+  InitProducerId,
+  ListOffsets,
+  Metadata,
+  Produce,
+  ZERO_UUID,
+} from '../../../src/protocol/index.js';
+import { defineCase, uuid } from './helpers.js';
+import type { RoundTripCase } from './helpers.js';
+
+const TOPIC_ID = uuid('5b0b5d8c1e6a4f4d9d3e2b1a0c9f8e7d');
+const RECORDS = Buffer.from('00000000000000000000003c0000000002c0ffee00', 'hex');
+const NO_EPOCH = { epoch: -1, endOffset: -1 };
+
+export const cases: RoundTripCase<unknown, unknown>[] = [
+  defineCase({
+    codec: ApiVersions,
+    request: { clientSoftwareName: 'gregor-client', clientSoftwareVersion: '0.1.0' },
+    requestFields: [
+      ['clientSoftwareName', 3, 4, ''],
+      ['clientSoftwareVersion', 3, 4, ''],
+    ],
+    response: {
+      errorCode: 0,
+      apiKeys: [
+        { apiKey: 0, minVersion: 3, maxVersion: 9 },
+        { apiKey: 18, minVersion: 0, maxVersion: 4 },
+      ],
+      throttleTimeMs: 7,
+      supportedFeatures: [{ name: 'metadata.version', minVersion: 1, maxVersion: 20 }],
+      finalizedFeaturesEpoch: 42,
+      finalizedFeatures: [{ name: 'metadata.version', maxVersionLevel: 20, minVersionLevel: 20 }],
+      zkMigrationReady: true,
+    },
+    responseFields: [
+      ['throttleTimeMs', 1, 4, 0],
+      ['supportedFeatures', 3, 4, []],
+      ['finalizedFeaturesEpoch', 3, 4, -1],
+      ['finalizedFeatures', 3, 4, []],
+      ['zkMigrationReady', 3, 4, false],
+    ],
+  }),
+
+  defineCase({
+    codec: Metadata,
+    request: {
+      topics: [{ topicId: TOPIC_ID, name: 'orders' }, { topicId: ZERO_UUID, name: 'payments' }],
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: true,
+      includeTopicAuthorizedOperations: true,
+    },
+    requestFields: [
+      ['topics.*.topicId', 10, 12, ZERO_UUID],
+      ['allowAutoTopicCreation', 4, 12, true],
+      ['includeClusterAuthorizedOperations', 8, 10, false],
+      ['includeTopicAuthorizedOperations', 8, 12, false],
+    ],
+    response: {
+      throttleTimeMs: 3,
+      brokers: [
+        { nodeId: 1, host: 'broker-1.local', port: 9092, rack: 'rack-a' },
+        { nodeId: 2, host: 'broker-2.local', port: 9093, rack: null },
+      ],
+      clusterId: 'gregor-cluster',
+      controllerId: 1,
+      topics: [
+        {
+          errorCode: 0,
+          name: 'orders',
+          topicId: TOPIC_ID,
+          isInternal: true,
+          partitions: [
+            {
+              errorCode: 0,
+              partitionIndex: 0,
+              leaderId: 1,
+              leaderEpoch: 5,
+              replicaNodes: [1, 2],
+              isrNodes: [1],
+              offlineReplicas: [2],
+            },
+          ],
+          topicAuthorizedOperations: 248,
+        },
+      ],
+      clusterAuthorizedOperations: 3968,
+    },
+    responseFields: [
+      ['throttleTimeMs', 3, 12, 0],
+      ['brokers.*.rack', 1, 12, null],
+      ['clusterId', 2, 12, null],
+      ['controllerId', 1, 12, -1],
+      ['topics.*.topicId', 10, 12, ZERO_UUID],
+      ['topics.*.isInternal', 1, 12, false],
+      ['topics.*.partitions.*.leaderEpoch', 7, 12, -1],
+      ['topics.*.partitions.*.offlineReplicas', 5, 12, []],
+      ['topics.*.topicAuthorizedOperations', 8, 12, -2147483648],
+      ['clusterAuthorizedOperations', 8, 10, -2147483648],
+    ],
+  }),
+
+  defineCase({
+    codec: CreateTopics,
+    request: {
+      topics: [
+        {
+          name: 'orders',
+          numPartitions: -1,
+          replicationFactor: -1,
+          assignments: [{ partitionIndex: 0, brokerIds: [1, 2] }],
+          configs: [
+            { name: 'cleanup.policy', value: 'compact' },
+            { name: 'retention.ms', value: null },
+          ],
+        },
+        { name: 'events', numPartitions: 6, replicationFactor: 1, assignments: [], configs: [] },
+      ],
+      timeoutMs: 30000,
+      validateOnly: true,
+    },
+    requestFields: [['validateOnly', 1, 7, false]],
+    response: {
+      throttleTimeMs: 11,
+      topics: [
+        {
+          name: 'orders',
+          topicId: TOPIC_ID,
+          errorCode: 36,
+          errorMessage: 'Topic already exists.',
+          topicConfigErrorCode: 29,
+          numPartitions: 1,
+          replicationFactor: 1,
+          configs: [
+            { name: 'cleanup.policy', value: 'compact', readOnly: false, configSource: 1, isSensitive: false },
+            { name: 'sasl.secret', value: null, readOnly: true, configSource: 5, isSensitive: true },
+          ],
+        },
+      ],
+    },
+    responseFields: [
+      ['throttleTimeMs', 2, 7, 0],
+      ['topics.*.topicId', 7, 7, ZERO_UUID],
+      ['topics.*.errorMessage', 1, 7, ''],
+      ['topics.*.topicConfigErrorCode', 5, 7, 0],
+      ['topics.*.numPartitions', 5, 7, -1],
+      ['topics.*.replicationFactor', 5, 7, -1],
+      ['topics.*.configs', 5, 7, []],
+    ],
+  }),
+
+  defineCase({
+    codec: DeleteTopics,
+    request: {
+      topics: [{ name: 'orders', topicId: ZERO_UUID }, { name: null, topicId: TOPIC_ID }],
+      topicNames: ['orders', 'events'],
+      timeoutMs: 15000,
+    },
+    requestFields: [
+      ['topics', 6, 6, []],
+      ['topicNames', 0, 5, []],
+    ],
+    response: {
+      throttleTimeMs: 2,
+      responses: [{ name: 'orders', topicId: TOPIC_ID, errorCode: 3, errorMessage: 'no such topic' }],
+    },
+    responseFields: [
+      ['throttleTimeMs', 1, 6, 0],
+      ['responses.*.topicId', 6, 6, ZERO_UUID],
+      ['responses.*.errorMessage', 5, 6, null],
+    ],
+  }),
+
+  defineCase({
+    codec: Produce,
+    request: {
+      transactionalId: 'tx-1',
+      acks: -1,
+      timeoutMs: 30000,
+      topicData: [
+        {
+          name: 'orders',
+          partitionData: [
+            { index: 0, records: RECORDS },
+            { index: 1, records: null },
+          ],
+        },
+      ],
+    },
+    requestFields: [],
+    response: {
+      responses: [
+        {
+          name: 'orders',
+          partitionResponses: [
+            {
+              index: 0,
+              errorCode: 0,
+              baseOffset: 9007199254740000,
+              logAppendTimeMs: 1718000000123,
+              logStartOffset: 17,
+              recordErrors: [{ batchIndex: 2, batchIndexErrorMessage: 'bad key' }],
+              errorMessage: 'one record was invalid',
+            },
+          ],
+        },
+      ],
+      throttleTimeMs: 4,
+    },
+    responseFields: [
+      ['responses.*.partitionResponses.*.logStartOffset', 5, 9, -1],
+      ['responses.*.partitionResponses.*.recordErrors', 8, 9, []],
+      ['responses.*.partitionResponses.*.errorMessage', 8, 9, null],
+    ],
+  }),
+
+  defineCase({
+    codec: Fetch,
+    request: {
+      clusterId: 'gregor-cluster',
+      replicaId: -1,
+      maxWaitMs: 500,
+      minBytes: 1,
+      maxBytes: 52428800,
+      isolationLevel: 1,
+      sessionId: 77,
+      sessionEpoch: 3,
+      topics: [
+        {
+          topic: 'orders',
+          partitions: [
+            {
+              partition: 0,
+              currentLeaderEpoch: 4,
+              fetchOffset: 1234567890123,
+              lastFetchedEpoch: 3,
+              logStartOffset: 100,
+              partitionMaxBytes: 1048576,
+            },
+          ],
+        },
+      ],
+      forgottenTopicsData: [{ topic: 'events', partitions: [0, 2] }],
+      rackId: 'rack-a',
+    },
+    requestFields: [
+      ['clusterId', 12, 12, null],
+      ['sessionId', 7, 12, 0],
+      ['sessionEpoch', 7, 12, -1],
+      ['topics.*.partitions.*.currentLeaderEpoch', 9, 12, -1],
+      ['topics.*.partitions.*.lastFetchedEpoch', 12, 12, -1],
+      ['topics.*.partitions.*.logStartOffset', 5, 12, -1],
+      ['forgottenTopicsData', 7, 12, []],
+      ['rackId', 11, 12, ''],
+    ],
+    response: {
+      throttleTimeMs: 5,
+      errorCode: 0,
+      sessionId: 77,
+      responses: [
+        {
+          topic: 'orders',
+          partitions: [
+            {
+              partitionIndex: 0,
+              errorCode: 0,
+              highWatermark: 1234567890200,
+              lastStableOffset: 1234567890199,
+              logStartOffset: 100,
+              divergingEpoch: { epoch: 2, endOffset: 90 },
+              currentLeader: { leaderId: 1, leaderEpoch: 4 },
+              snapshotId: { endOffset: 50, epoch: 1 },
+              abortedTransactions: [{ producerId: 4000, firstOffset: 1234567890150 }],
+              preferredReadReplica: 2,
+              records: RECORDS,
+            },
+            {
+              partitionIndex: 1,
+              errorCode: 1,
+              highWatermark: 0,
+              lastStableOffset: 0,
+              logStartOffset: 0,
+              divergingEpoch: NO_EPOCH,
+              currentLeader: { leaderId: -1, leaderEpoch: -1 },
+              snapshotId: { endOffset: -1, epoch: -1 },
+              abortedTransactions: null,
+              preferredReadReplica: -1,
+              records: null,
+            },
+          ],
+        },
+      ],
+    },
+    responseFields: [
+      ['errorCode', 7, 12, 0],
+      ['sessionId', 7, 12, 0],
+      ['responses.*.partitions.*.logStartOffset', 5, 12, -1],
+      ['responses.*.partitions.*.divergingEpoch', 12, 12, NO_EPOCH],
+      ['responses.*.partitions.*.currentLeader', 12, 12, { leaderId: -1, leaderEpoch: -1 }],
+      ['responses.*.partitions.*.snapshotId', 12, 12, { endOffset: -1, epoch: -1 }],
+      ['responses.*.partitions.*.preferredReadReplica', 11, 12, -1],
+    ],
+  }),
+
+  defineCase({
+    codec: ListOffsets,
+    request: {
+      replicaId: -1,
+      isolationLevel: 1,
+      topics: [
+        {
+          name: 'orders',
+          partitions: [
+            { partitionIndex: 0, currentLeaderEpoch: 4, timestamp: -1 },
+            { partitionIndex: 1, currentLeaderEpoch: 4, timestamp: 1718000000000 },
+          ],
+        },
+      ],
+    },
+    requestFields: [
+      ['isolationLevel', 2, 7, 0],
+      ['topics.*.partitions.*.currentLeaderEpoch', 4, 7, -1],
+    ],
+    response: {
+      throttleTimeMs: 9,
+      topics: [
+        {
+          name: 'orders',
+          partitions: [
+            { partitionIndex: 0, errorCode: 0, timestamp: -1, offset: 1234567890123, leaderEpoch: 4 },
+            { partitionIndex: 1, errorCode: 6, timestamp: 1718000000000, offset: 42, leaderEpoch: 4 },
+          ],
+        },
+      ],
+    },
+    responseFields: [
+      ['throttleTimeMs', 2, 7, 0],
+      ['topics.*.partitions.*.leaderEpoch', 4, 7, -1],
+    ],
+  }),
+
+  defineCase({
+    codec: InitProducerId,
+    request: { transactionalId: 'tx-orders', transactionTimeoutMs: 60000, producerId: 4000, producerEpoch: 2 },
+    requestFields: [
+      ['producerId', 3, 4, -1],
+      ['producerEpoch', 3, 4, -1],
+    ],
+    response: { throttleTimeMs: 1, errorCode: 0, producerId: 4001, producerEpoch: 0 },
+    responseFields: [],
+  }),
+];
