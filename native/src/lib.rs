@@ -1,11 +1,239 @@
 #![deny(clippy::all)]
-//! Gregor's native hot path: exports only; logic lives in the modules.
+//! Gregor's native hot path: napi exports only; logic lives in the modules,
+//! which `cargo test` checks without Node.
 
-use napi::bindgen_prelude::Buffer;
+pub mod batch;
+pub mod compression;
+pub mod crc32c;
+pub mod error;
+pub mod index;
+pub mod leader_epoch;
+pub mod producer_state;
+pub mod recovery;
+pub mod segment;
+#[cfg(test)]
+pub mod test_util;
+
+use napi::bindgen_prelude::{Buffer, BufferSlice};
 use napi_derive::napi;
+use segment::log as core;
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// Errors thrown to JS carry the Kafka error name as `code`.
+type Result<T> = napi::Result<T, &'static str>;
 
 /// CRC32C (Castagnoli) of `data`, hardware-accelerated where the CPU allows.
-#[napi]
-pub fn crc32c(data: Buffer) -> u32 {
+#[napi(js_name = "crc32c")]
+pub fn crc32c_js(data: BufferSlice) -> u32 {
     crc32c::crc32c(&data)
+}
+
+#[napi(object)]
+pub struct LogConfig {
+    /// Roll before an append that would make the active segment exceed this
+    /// (an empty segment always takes the batch).
+    pub segment_bytes: i64,
+    /// Roll when the active segment's first append is older than this (wall
+    /// clock ms); <= 0 disables.
+    pub segment_ms: i64,
+    /// Add index entries every this many bytes appended (Kafka: 4096).
+    pub index_interval_bytes: i64,
+    /// fsync after this many records since the last flush; <= 0 or >= 2^53 never.
+    pub flush_interval_messages: i64,
+    /// Largest single batch, including its 12-byte offset+length prefix.
+    pub max_message_bytes: i64,
+    /// Offset from which to CRC-check the log on open (0: everything).
+    pub recovery_point: i64,
+}
+
+#[napi(object)]
+pub struct AppendOptions {
+    pub leader_epoch: i32,
+    pub now_ms: i64,
+    pub log_append_time: bool,
+}
+
+#[napi(object)]
+pub struct AppendResult {
+    /// Offset of the first record appended (for a duplicate: the original).
+    pub base_offset: i64,
+    pub last_offset: i64,
+    /// `nowMs` under log-append time, else -1.
+    pub log_append_time: i64,
+    pub log_start_offset: i64,
+    pub record_count: i64,
+    /// Idempotent retry detected: nothing written, original offsets returned.
+    pub duplicate: bool,
+}
+
+#[napi(object)]
+pub struct ReadResult {
+    pub records: Buffer,
+    pub high_watermark: i64,
+    pub log_start_offset: i64,
+    pub log_end_offset: i64,
+}
+
+#[napi(object)]
+pub struct TimestampOffset {
+    pub timestamp: i64,
+    pub offset: i64,
+}
+
+/// One partition's durable log. Thread-safe: the state sits behind a mutex
+/// so the same log can later be shared with worker threads.
+#[napi]
+pub struct PartitionLog {
+    inner: Arc<Mutex<Option<core::Log>>>,
+    dir: String,
+}
+
+impl PartitionLog {
+    fn with<T>(&self, f: impl FnOnce(&mut core::Log) -> error::Result<T>) -> Result<T> {
+        let mut guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        match guard.as_mut() {
+            Some(log) => f(log).map_err(Into::into),
+            None => Err(self.closed().into()),
+        }
+    }
+
+    fn closed(&self) -> error::Error {
+        error::Error::NotLeaderOrFollower(format!("partition log {} is closed", self.dir))
+    }
+
+    fn take(&self) -> Result<core::Log> {
+        let mut guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        guard.take().ok_or_else(|| self.closed().into())
+    }
+}
+
+#[napi]
+impl PartitionLog {
+    /// Creates or recovers the log in `dir`.
+    #[napi(factory)]
+    pub fn open(dir: String, config: LogConfig) -> Result<Self> {
+        let cfg = core::LogConfig {
+            segment_bytes: config.segment_bytes,
+            segment_ms: config.segment_ms,
+            index_interval_bytes: config.index_interval_bytes,
+            flush_interval_messages: config.flush_interval_messages,
+            max_message_bytes: config.max_message_bytes,
+            recovery_point: config.recovery_point,
+        };
+        let log = core::Log::open(Path::new(&dir), cfg)?;
+        Ok(PartitionLog {
+            inner: Arc::new(Mutex::new(Some(log))),
+            dir,
+        })
+    }
+
+    #[napi(getter)]
+    pub fn log_start_offset(&self) -> Result<i64> {
+        self.with(|l| Ok(l.log_start_offset()))
+    }
+
+    /// Next offset to assign.
+    #[napi(getter)]
+    pub fn log_end_offset(&self) -> Result<i64> {
+        self.with(|l| Ok(l.log_end_offset()))
+    }
+
+    #[napi(getter)]
+    pub fn high_watermark(&self) -> Result<i64> {
+        self.with(|l| Ok(l.high_watermark()))
+    }
+
+    /// Everything below is fsynced.
+    #[napi(getter)]
+    pub fn recovery_point(&self) -> Result<i64> {
+        self.with(|l| Ok(l.recovery_point()))
+    }
+
+    #[napi(getter)]
+    pub fn size_in_bytes(&self) -> Result<i64> {
+        self.with(|l| Ok(l.size_in_bytes() as i64))
+    }
+
+    #[napi(getter)]
+    pub fn segment_count(&self) -> Result<u32> {
+        self.with(|l| Ok(l.segment_count() as u32))
+    }
+
+    /// Validates and appends whole RecordBatch v2s; `records` is rewritten in
+    /// place (offsets, leader epoch, log-append time).
+    #[napi]
+    pub fn append(&self, mut records: BufferSlice, opts: AppendOptions) -> Result<AppendResult> {
+        let o = core::AppendOptions {
+            leader_epoch: opts.leader_epoch,
+            now_ms: opts.now_ms,
+            log_append_time: opts.log_append_time,
+        };
+        let r = self.with(|l| l.append(&mut records, &o))?;
+        Ok(AppendResult {
+            base_offset: r.base_offset,
+            last_offset: r.last_offset,
+            log_append_time: r.log_append_time,
+            log_start_offset: r.log_start_offset,
+            record_count: r.record_count,
+            duplicate: r.duplicate,
+        })
+    }
+
+    /// Whole batches from the one holding `fetchOffset`, up to `maxBytes`
+    /// (one batch at least if `minOneBatch`), only batches starting below
+    /// `maxOffset`, from a single segment.
+    #[napi]
+    pub fn read(
+        &self,
+        fetch_offset: i64,
+        max_bytes: i64,
+        max_offset: i64,
+        min_one_batch: bool,
+    ) -> Result<ReadResult> {
+        let loc = self.with(|l| l.locate(fetch_offset, max_bytes, max_offset, min_one_batch))?;
+        // Committed bytes are immutable: read them without holding the lock.
+        let records = match &loc.slice {
+            Some(s) => s.read()?,
+            None => Vec::new(),
+        };
+        Ok(ReadResult {
+            records: records.into(),
+            high_watermark: loc.high_watermark,
+            log_start_offset: loc.log_start_offset,
+            log_end_offset: loc.log_end_offset,
+        })
+    }
+
+    /// Earliest record with timestamp >= `timestamp`; null if none.
+    #[napi]
+    pub fn offset_for_timestamp(&self, timestamp: i64) -> Result<Option<TimestampOffset>> {
+        let r = self.with(|l| l.offset_for_timestamp(timestamp))?;
+        Ok(r.map(|(timestamp, offset)| TimestampOffset { timestamp, offset }))
+    }
+
+    /// The record with the largest timestamp (ListOffsets -3); null if empty.
+    #[napi]
+    pub fn max_timestamp(&self) -> Result<Option<TimestampOffset>> {
+        let r = self.with(|l| l.max_timestamp())?;
+        Ok(r.map(|(timestamp, offset)| TimestampOffset { timestamp, offset }))
+    }
+
+    /// fsync the active segment and indexes; recoveryPoint = logEndOffset.
+    #[napi]
+    pub fn flush(&self) -> Result<()> {
+        self.with(|l| l.flush())
+    }
+
+    /// Flush and close all file descriptors; later calls throw.
+    #[napi]
+    pub fn close(&self) -> Result<()> {
+        Ok(self.take()?.close()?)
+    }
+
+    /// Close and remove the directory (topic deletion).
+    #[napi]
+    pub fn delete_all(&self) -> Result<()> {
+        Ok(self.take()?.delete_all()?)
+    }
 }

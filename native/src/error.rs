@@ -1,0 +1,138 @@
+//! The crate's one error type. Every failure that reaches JavaScript carries a
+//! Kafka error *name* (e.g. `CORRUPT_MESSAGE`) as the JS `Error.code`, so the
+//! TypeScript side maps it to a protocol error code without parsing messages.
+
+use std::fmt;
+use std::io;
+
+/// A failure of a log operation, named after the Kafka error it maps to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// Code 1: fetch/list offset outside `[logStartOffset, logEndOffset]`.
+    OffsetOutOfRange(String),
+    /// Code 2: bytes are torn, truncated, or fail their CRC32C.
+    CorruptMessage(String),
+    /// Code 6: the log is closed or deleted; this broker no longer serves it.
+    NotLeaderOrFollower(String),
+    /// Code 10: one batch is larger than `max.message.bytes`.
+    MessageTooLarge(String),
+    /// Code 40: a `LogConfig` value is out of range.
+    InvalidConfig(String),
+    /// Code 43: record format older than magic v2.
+    UnsupportedForMessageFormat(String),
+    /// Code 45: idempotent producer sequence gap or reordering.
+    OutOfOrderSequenceNumber(String),
+    /// Code 47: producer epoch older than the one already seen (fenced).
+    InvalidProducerEpoch(String),
+    /// Code 56: an I/O error in the log directory (ENOSPC, EIO, ...).
+    KafkaStorageError(String),
+    /// Code 76: compression codec id outside 0..=4.
+    UnsupportedCompressionType(String),
+    /// Code 87: structurally sound batch whose contents break a rule
+    /// (record count, offset deltas, control batch from a client, ...).
+    InvalidRecord(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// The Kafka error name, used as the JS `Error.code`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Error::OffsetOutOfRange(_) => "OFFSET_OUT_OF_RANGE",
+            Error::CorruptMessage(_) => "CORRUPT_MESSAGE",
+            Error::NotLeaderOrFollower(_) => "NOT_LEADER_OR_FOLLOWER",
+            Error::MessageTooLarge(_) => "MESSAGE_TOO_LARGE",
+            Error::InvalidConfig(_) => "INVALID_CONFIG",
+            Error::UnsupportedForMessageFormat(_) => "UNSUPPORTED_FOR_MESSAGE_FORMAT",
+            Error::OutOfOrderSequenceNumber(_) => "OUT_OF_ORDER_SEQUENCE_NUMBER",
+            Error::InvalidProducerEpoch(_) => "INVALID_PRODUCER_EPOCH",
+            Error::KafkaStorageError(_) => "KAFKA_STORAGE_ERROR",
+            Error::UnsupportedCompressionType(_) => "UNSUPPORTED_COMPRESSION_TYPE",
+            Error::InvalidRecord(_) => "INVALID_RECORD",
+        }
+    }
+
+    /// The numeric Kafka protocol error code.
+    pub fn code(&self) -> i16 {
+        match self {
+            Error::OffsetOutOfRange(_) => 1,
+            Error::CorruptMessage(_) => 2,
+            Error::NotLeaderOrFollower(_) => 6,
+            Error::MessageTooLarge(_) => 10,
+            Error::InvalidConfig(_) => 40,
+            Error::UnsupportedForMessageFormat(_) => 43,
+            Error::OutOfOrderSequenceNumber(_) => 45,
+            Error::InvalidProducerEpoch(_) => 47,
+            Error::KafkaStorageError(_) => 56,
+            Error::UnsupportedCompressionType(_) => 76,
+            Error::InvalidRecord(_) => 87,
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            Error::OffsetOutOfRange(m)
+            | Error::CorruptMessage(m)
+            | Error::NotLeaderOrFollower(m)
+            | Error::MessageTooLarge(m)
+            | Error::InvalidConfig(m)
+            | Error::UnsupportedForMessageFormat(m)
+            | Error::OutOfOrderSequenceNumber(m)
+            | Error::InvalidProducerEpoch(m)
+            | Error::KafkaStorageError(m)
+            | Error::UnsupportedCompressionType(m)
+            | Error::InvalidRecord(m) => m,
+        }
+    }
+
+    /// Wraps an I/O error with what we were doing when it happened.
+    pub fn storage(context: impl fmt::Display, err: io::Error) -> Self {
+        Error::KafkaStorageError(format!("{context}: {err}"))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.name(), self.message())
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Error> for napi::Error<&'static str> {
+    fn from(err: Error) -> Self {
+        // The status string becomes the JS error's `code` property.
+        let name = err.name();
+        let msg = match err {
+            Error::OffsetOutOfRange(m)
+            | Error::CorruptMessage(m)
+            | Error::NotLeaderOrFollower(m)
+            | Error::MessageTooLarge(m)
+            | Error::InvalidConfig(m)
+            | Error::UnsupportedForMessageFormat(m)
+            | Error::OutOfOrderSequenceNumber(m)
+            | Error::InvalidProducerEpoch(m)
+            | Error::KafkaStorageError(m)
+            | Error::UnsupportedCompressionType(m)
+            | Error::InvalidRecord(m) => m,
+        };
+        napi::Error::new(name, msg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_codes() {
+        let e = Error::CorruptMessage("bad crc".into());
+        assert_eq!(e.name(), "CORRUPT_MESSAGE");
+        assert_eq!(e.code(), 2);
+        assert_eq!(e.to_string(), "CORRUPT_MESSAGE: bad crc");
+        let n: napi::Error<&'static str> = Error::InvalidProducerEpoch("x".into()).into();
+        assert_eq!(n.status, "INVALID_PRODUCER_EPOCH");
+        assert_eq!(n.reason, "x");
+    }
+}

@@ -1,0 +1,321 @@
+//! Idempotent-producer state of one partition (rules learned from Kafka's
+//! `ProducerStateManager` / `ProducerAppendInfo`).
+//!
+//! Per producer id: the current epoch and the metadata of the last
+//! [`MAX_CACHED_BATCHES`] batches appended in that epoch, enough to spot a
+//! retried batch (answered with its original offsets, nothing written) and
+//! gaps or reordering. Held in memory only; rebuilt on open by replaying the
+//! batch headers of the whole log. Transactions and producer-id expiration
+//! are not handled yet (transactional batches count as idempotent data).
+
+use crate::batch::BatchHeader;
+use crate::error::{Error, Result};
+use std::collections::HashMap;
+
+/// Kafka keeps five: a producer has at most five requests in flight.
+pub const MAX_CACHED_BATCHES: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BatchMetadata {
+    pub first_seq: i32,
+    pub last_seq: i32,
+    pub first_offset: i64,
+    pub last_offset: i64,
+    /// The batch's max timestamp as stored (log-append time when used).
+    pub timestamp: i64,
+}
+
+/// State of one producer id. `Copy` so a tentative update costs no allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProducerEntry {
+    pub epoch: i16,
+    batches: [BatchMetadata; MAX_CACHED_BATCHES],
+    len: u8,
+}
+
+impl ProducerEntry {
+    pub fn new(epoch: i16) -> Self {
+        ProducerEntry {
+            epoch,
+            batches: [BatchMetadata::default(); MAX_CACHED_BATCHES],
+            len: 0,
+        }
+    }
+
+    /// Cached batches, oldest first.
+    pub fn batches(&self) -> &[BatchMetadata] {
+        &self.batches[..self.len as usize]
+    }
+
+    pub fn last_seq(&self) -> Option<i32> {
+        self.batches().last().map(|b| b.last_seq)
+    }
+
+    /// Records a batch appended with `epoch`; a new epoch forgets the old batches.
+    pub fn add(&mut self, epoch: i16, meta: BatchMetadata) {
+        if epoch != self.epoch {
+            self.epoch = epoch;
+            self.len = 0;
+        }
+        if self.len as usize == MAX_CACHED_BATCHES {
+            self.batches.copy_within(1.., 0);
+            self.len -= 1;
+        }
+        self.batches[self.len as usize] = meta;
+        self.len += 1;
+    }
+
+    fn find(&self, first_seq: i32, last_seq: i32) -> Option<BatchMetadata> {
+        self.batches()
+            .iter()
+            .find(|b| b.first_seq == first_seq && b.last_seq == last_seq)
+            .copied()
+    }
+}
+
+/// Outcome of checking one batch against the producer's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeqCheck {
+    /// Append it; this is the producer's state afterwards.
+    Append(ProducerEntry),
+    /// A retry of a batch already in the log.
+    Duplicate(BatchMetadata),
+}
+
+#[inline]
+fn in_sequence(last_seq: i32, next_seq: i32) -> bool {
+    next_seq as i64 == last_seq as i64 + 1 || (next_seq == 0 && last_seq == i32::MAX)
+}
+
+/// Checks a batch of producer `h.producer_id` that would get offsets
+/// `[first_offset, last_offset]`, given the producer's state `current`.
+pub fn check_batch(
+    current: Option<&ProducerEntry>,
+    h: &BatchHeader,
+    first_offset: i64,
+    last_offset: i64,
+    timestamp: i64,
+) -> Result<SeqCheck> {
+    let meta = BatchMetadata {
+        first_seq: h.base_sequence,
+        last_seq: h.last_sequence(),
+        first_offset,
+        last_offset,
+        timestamp,
+    };
+    let pid = h.producer_id;
+    let epoch = h.producer_epoch;
+    let Some(cur) = current else {
+        // Never seen (or all its batches are gone). Current Kafka accepts any
+        // sequence here: the state may have been lost to retention or
+        // DeleteRecords, and refusing would wedge a live producer (KIP-360).
+        let mut e = ProducerEntry::new(epoch);
+        e.add(epoch, meta);
+        return Ok(SeqCheck::Append(e));
+    };
+    if epoch < cur.epoch {
+        return Err(Error::InvalidProducerEpoch(format!(
+            "producer {pid} epoch {epoch} is older than the current epoch {}",
+            cur.epoch
+        )));
+    }
+    if epoch > cur.epoch {
+        if h.base_sequence != 0 {
+            return Err(Error::OutOfOrderSequenceNumber(format!(
+                "producer {pid} new epoch {epoch} must start at sequence 0, got {}",
+                h.base_sequence
+            )));
+        }
+    } else {
+        if let Some(dup) = cur.find(meta.first_seq, meta.last_seq) {
+            return Ok(SeqCheck::Duplicate(dup));
+        }
+        if let Some(last) = cur.last_seq() {
+            if !in_sequence(last, h.base_sequence) {
+                return Err(Error::OutOfOrderSequenceNumber(format!(
+                    "producer {pid} epoch {epoch}: sequence {} does not follow {last}",
+                    h.base_sequence
+                )));
+            }
+        }
+    }
+    let mut e = *cur;
+    e.add(epoch, meta);
+    Ok(SeqCheck::Append(e))
+}
+
+/// All producers of a partition.
+#[derive(Debug, Default)]
+pub struct ProducerStateManager {
+    producers: HashMap<i64, ProducerEntry>,
+}
+
+impl ProducerStateManager {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn get(&self, producer_id: i64) -> Option<&ProducerEntry> {
+        self.producers.get(&producer_id)
+    }
+
+    pub fn update(&mut self, producer_id: i64, entry: ProducerEntry) {
+        self.producers.insert(producer_id, entry);
+    }
+
+    pub fn len(&self) -> usize {
+        self.producers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.producers.is_empty()
+    }
+
+    /// Rebuild path: apply a batch already in the log, without validation.
+    pub fn replay(&mut self, h: &BatchHeader) {
+        if !h.has_producer_id() {
+            return;
+        }
+        let entry = self
+            .producers
+            .entry(h.producer_id)
+            .or_insert_with(|| ProducerEntry::new(h.producer_epoch));
+        if h.is_control() {
+            if h.producer_epoch > entry.epoch {
+                *entry = ProducerEntry::new(h.producer_epoch);
+            }
+            return;
+        }
+        entry.add(
+            h.producer_epoch,
+            BatchMetadata {
+                first_seq: h.base_sequence,
+                last_seq: h.last_sequence(),
+                first_offset: h.base_offset,
+                last_offset: h.last_offset(),
+                timestamp: h.max_timestamp,
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::builder::BatchBuilder;
+
+    fn header(pid: i64, epoch: i16, seq: i32, n: usize) -> BatchHeader {
+        BatchHeader::parse(
+            &BatchBuilder::new()
+                .producer(pid, epoch, seq)
+                .records(n)
+                .build(),
+        )
+        .unwrap()
+    }
+
+    fn apply(m: &mut ProducerStateManager, h: &BatchHeader, first: i64) -> Result<SeqCheck> {
+        let last = first + h.last_offset_delta as i64;
+        let r = check_batch(m.get(h.producer_id), h, first, last, 0)?;
+        if let SeqCheck::Append(e) = r {
+            m.update(h.producer_id, e);
+        }
+        Ok(r)
+    }
+
+    #[test]
+    fn sequences_and_duplicates() {
+        let mut m = ProducerStateManager::new();
+        assert!(matches!(
+            apply(&mut m, &header(1, 0, 0, 3), 0),
+            Ok(SeqCheck::Append(_))
+        ));
+        assert!(matches!(
+            apply(&mut m, &header(1, 0, 3, 2), 3),
+            Ok(SeqCheck::Append(_))
+        ));
+        match apply(&mut m, &header(1, 0, 0, 3), 5).unwrap() {
+            SeqCheck::Duplicate(d) => assert_eq!((d.first_offset, d.last_offset), (0, 2)),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            apply(&mut m, &header(1, 0, 6, 1), 5),
+            Err(Error::OutOfOrderSequenceNumber(_))
+        ));
+        assert!(matches!(
+            apply(&mut m, &header(1, 0, 4, 1), 5),
+            Err(Error::OutOfOrderSequenceNumber(_))
+        ));
+        assert!(matches!(
+            apply(&mut m, &header(1, 0, 5, 1), 5),
+            Ok(SeqCheck::Append(_))
+        ));
+    }
+
+    #[test]
+    fn epochs() {
+        let mut m = ProducerStateManager::new();
+        apply(&mut m, &header(9, 3, 0, 1), 0).unwrap();
+        assert!(matches!(
+            apply(&mut m, &header(9, 2, 1, 1), 1),
+            Err(Error::InvalidProducerEpoch(_))
+        ));
+        assert!(matches!(
+            apply(&mut m, &header(9, 4, 1, 1), 1),
+            Err(Error::OutOfOrderSequenceNumber(_))
+        ));
+        assert!(matches!(
+            apply(&mut m, &header(9, 4, 0, 1), 1),
+            Ok(SeqCheck::Append(_))
+        ));
+        assert_eq!(m.get(9).unwrap().epoch, 4);
+        assert_eq!(m.get(9).unwrap().batches().len(), 1);
+    }
+
+    #[test]
+    fn unknown_producer_accepts_any_sequence_like_kafka() {
+        let mut m = ProducerStateManager::new();
+        assert!(matches!(
+            apply(&mut m, &header(5, 0, 17, 1), 0),
+            Ok(SeqCheck::Append(_))
+        ));
+        assert!(matches!(
+            apply(&mut m, &header(5, 0, 18, 1), 1),
+            Ok(SeqCheck::Append(_))
+        ));
+    }
+
+    #[test]
+    fn keeps_last_five_and_wraps() {
+        let mut e = ProducerEntry::new(0);
+        for i in 0..7 {
+            e.add(
+                0,
+                BatchMetadata {
+                    first_seq: i,
+                    last_seq: i,
+                    first_offset: i as i64,
+                    last_offset: i as i64,
+                    timestamp: 0,
+                },
+            );
+        }
+        assert_eq!(e.batches().len(), 5);
+        assert_eq!(e.batches()[0].first_seq, 2);
+        assert!(in_sequence(i32::MAX, 0));
+        assert!(!in_sequence(i32::MAX, 1));
+    }
+
+    #[test]
+    fn replay_rebuilds() {
+        let mut m = ProducerStateManager::new();
+        let mut h = header(3, 1, 0, 2);
+        m.replay(&h);
+        h.base_offset = 2;
+        h.base_sequence = 2;
+        m.replay(&h);
+        let e = m.get(3).unwrap();
+        assert_eq!(e.last_seq(), Some(3));
+        assert_eq!(e.batches()[1].first_offset, 2);
+    }
+}
