@@ -7,12 +7,22 @@ import type { Reader } from './reader.js';
 import type { Writer } from './writer.js';
 import * as ApiVersions from './apis/api-versions.js';
 import * as CreateTopics from './apis/create-topics.js';
+import * as DeleteGroups from './apis/delete-groups.js';
 import * as DeleteTopics from './apis/delete-topics.js';
+import * as DescribeGroups from './apis/describe-groups.js';
 import * as Fetch from './apis/fetch.js';
+import * as FindCoordinator from './apis/find-coordinator.js';
+import * as Heartbeat from './apis/heartbeat.js';
 import * as InitProducerId from './apis/init-producer-id.js';
+import * as JoinGroup from './apis/join-group.js';
+import * as LeaveGroup from './apis/leave-group.js';
+import * as ListGroups from './apis/list-groups.js';
 import * as ListOffsets from './apis/list-offsets.js';
 import * as Metadata from './apis/metadata.js';
+import * as OffsetCommit from './apis/offset-commit.js';
+import * as OffsetFetch from './apis/offset-fetch.js';
 import * as Produce from './apis/produce.js';
+import * as SyncGroup from './apis/sync-group.js';
 
 /** What every module in apis/ exports. Bodies are opaque here; use the module itself for typed access. */
 export interface ApiModule {
@@ -33,10 +43,20 @@ export const ApiKey = {
   Fetch: 1,
   ListOffsets: 2,
   Metadata: 3,
+  OffsetCommit: 8,
+  OffsetFetch: 9,
+  FindCoordinator: 10,
+  JoinGroup: 11,
+  Heartbeat: 12,
+  LeaveGroup: 13,
+  SyncGroup: 14,
+  DescribeGroups: 15,
+  ListGroups: 16,
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,
   InitProducerId: 22,
+  DeleteGroups: 42,
 } as const;
 export type ApiKeyValue = (typeof ApiKey)[keyof typeof ApiKey];
 
@@ -45,10 +65,20 @@ const modules: readonly ApiModule[] = [
   Fetch,
   ListOffsets,
   Metadata,
+  OffsetCommit,
+  OffsetFetch,
+  FindCoordinator,
+  JoinGroup,
+  Heartbeat,
+  LeaveGroup,
+  SyncGroup,
+  DescribeGroups,
+  ListGroups,
   ApiVersions,
   CreateTopics,
   DeleteTopics,
   InitProducerId,
+  DeleteGroups,
 ];
 
 const byKey = new Map<number, ApiModule>(modules.map((m) => [m.apiKey, m]));

@@ -12,6 +12,16 @@ import {
   Metadata,
   Produce,
   ZERO_UUID,
+  FindCoordinator,
+  JoinGroup,
+  SyncGroup,
+  Heartbeat,
+  LeaveGroup,
+  OffsetCommit,
+  OffsetFetch,
+  ListGroups,
+  DescribeGroups,
+  DeleteGroups,
 } from '../../../src/protocol/index.js';
 import { defineCase, uuid } from './helpers.js';
 import type { RoundTripCase } from './helpers.js';
@@ -19,6 +29,8 @@ import type { RoundTripCase } from './helpers.js';
 const TOPIC_ID = uuid('5b0b5d8c1e6a4f4d9d3e2b1a0c9f8e7d');
 const RECORDS = Buffer.from('00000000000000000000003c0000000002c0ffee00', 'hex');
 const NO_EPOCH = { epoch: -1, endOffset: -1 };
+const MEMBER_METADATA = Buffer.from('00010000000100066f726465727300000000', 'hex');
+const ASSIGNMENT = Buffer.from('0001000000010006' + '6f72646572730000000100000000ffffffff', 'hex');
 
 export const cases: RoundTripCase<unknown, unknown>[] = [
   defineCase({
@@ -354,6 +366,289 @@ export const cases: RoundTripCase<unknown, unknown>[] = [
       ['producerEpoch', 3, 4, -1],
     ],
     response: { throttleTimeMs: 1, errorCode: 0, producerId: 4001, producerEpoch: 0 },
+    responseFields: [],
+  }),
+
+  // ---- consumer-group APIs -------------------------------------------------------
+  defineCase({
+    codec: FindCoordinator,
+    request: { key: 'group-a', keyType: 1, coordinatorKeys: ['group-a', 'group-b'] },
+    requestFields: [
+      ['key', 0, 3, ''],
+      ['keyType', 1, 4, 0],
+      ['coordinatorKeys', 4, 4, []],
+    ],
+    response: {
+      throttleTimeMs: 2,
+      errorCode: 15,
+      errorMessage: 'coordinator loading',
+      nodeId: 1,
+      host: 'broker-1.local',
+      port: 9092,
+      coordinators: [
+        { key: 'group-a', nodeId: 1, host: 'broker-1.local', port: 9092, errorCode: 0, errorMessage: null },
+        { key: 'group-b', nodeId: -1, host: '', port: -1, errorCode: 15, errorMessage: 'loading' },
+      ],
+    },
+    responseFields: [
+      ['throttleTimeMs', 1, 4, 0],
+      ['errorCode', 0, 3, 0],
+      ['errorMessage', 1, 3, ''],
+      ['nodeId', 0, 3, 0],
+      ['host', 0, 3, ''],
+      ['port', 0, 3, 0],
+      ['coordinators', 4, 4, []],
+    ],
+  }),
+  defineCase({
+    codec: JoinGroup,
+    request: {
+      groupId: 'group-a',
+      sessionTimeoutMs: 45000,
+      rebalanceTimeoutMs: 300000,
+      memberId: 'consumer-1-8f1c',
+      groupInstanceId: 'instance-1',
+      protocolType: 'consumer',
+      protocols: [
+        { name: 'range', metadata: MEMBER_METADATA },
+        { name: 'cooperative-sticky', metadata: Buffer.alloc(0) },
+      ],
+      reason: 'rebalance needed',
+    },
+    requestFields: [
+      ['rebalanceTimeoutMs', 1, 9, -1],
+      ['groupInstanceId', 5, 9, null],
+      ['reason', 8, 9, null],
+    ],
+    response: {
+      throttleTimeMs: 3,
+      errorCode: 0,
+      generationId: 7,
+      protocolType: 'consumer',
+      protocolName: 'range',
+      leader: 'consumer-1-8f1c',
+      skipAssignment: true,
+      memberId: 'consumer-1-8f1c',
+      members: [
+        { memberId: 'consumer-1-8f1c', groupInstanceId: 'instance-1', metadata: MEMBER_METADATA },
+        { memberId: 'consumer-2-0a3b', groupInstanceId: null, metadata: MEMBER_METADATA },
+      ],
+    },
+    responseFields: [
+      ['throttleTimeMs', 2, 9, 0],
+      ['protocolType', 7, 9, null],
+      ['skipAssignment', 9, 9, false],
+      ['members.*.groupInstanceId', 5, 9, null],
+    ],
+  }),
+  defineCase({
+    codec: SyncGroup,
+    request: {
+      groupId: 'group-a',
+      generationId: 7,
+      memberId: 'consumer-1-8f1c',
+      groupInstanceId: 'instance-1',
+      protocolType: 'consumer',
+      protocolName: 'range',
+      assignments: [
+        { memberId: 'consumer-1-8f1c', assignment: ASSIGNMENT },
+        { memberId: 'consumer-2-0a3b', assignment: Buffer.alloc(0) },
+      ],
+    },
+    requestFields: [
+      ['groupInstanceId', 3, 5, null],
+      ['protocolType', 5, 5, null],
+      ['protocolName', 5, 5, null],
+    ],
+    response: { throttleTimeMs: 1, errorCode: 0, protocolType: 'consumer', protocolName: 'range', assignment: ASSIGNMENT },
+    responseFields: [
+      ['throttleTimeMs', 1, 5, 0],
+      ['protocolType', 5, 5, null],
+      ['protocolName', 5, 5, null],
+    ],
+  }),
+  defineCase({
+    codec: Heartbeat,
+    request: { groupId: 'group-a', generationId: 7, memberId: 'consumer-1-8f1c', groupInstanceId: 'instance-1' },
+    requestFields: [['groupInstanceId', 3, 4, null]],
+    response: { throttleTimeMs: 5, errorCode: 27 },
+    responseFields: [['throttleTimeMs', 1, 4, 0]],
+  }),
+  defineCase({
+    codec: LeaveGroup,
+    request: {
+      groupId: 'group-a',
+      memberId: 'consumer-1-8f1c',
+      members: [
+        { memberId: 'consumer-1-8f1c', groupInstanceId: 'instance-1', reason: 'shutting down' },
+        { memberId: '', groupInstanceId: null, reason: null },
+      ],
+    },
+    requestFields: [
+      ['memberId', 0, 2, ''],
+      ['members', 3, 5, []],
+      ['members.*.reason', 5, 5, null],
+    ],
+    response: {
+      throttleTimeMs: 6,
+      errorCode: 0,
+      members: [{ memberId: 'consumer-1-8f1c', groupInstanceId: 'instance-1', errorCode: 0 }],
+    },
+    responseFields: [
+      ['throttleTimeMs', 1, 5, 0],
+      ['members', 3, 5, []],
+    ],
+  }),
+  defineCase({
+    codec: OffsetCommit,
+    request: {
+      groupId: 'group-a',
+      generationIdOrMemberEpoch: 7,
+      memberId: 'consumer-1-8f1c',
+      groupInstanceId: 'instance-1',
+      retentionTimeMs: 604800000,
+      topics: [
+        {
+          name: 'orders',
+          partitions: [
+            { partitionIndex: 0, committedOffset: 1234567890123, committedLeaderEpoch: 4, committedMetadata: 'm' },
+            { partitionIndex: 1, committedOffset: 0, committedLeaderEpoch: 4, committedMetadata: null },
+          ],
+        },
+      ],
+    },
+    requestFields: [
+      ['groupInstanceId', 7, 8, null],
+      ['retentionTimeMs', 2, 4, -1],
+      ['topics.*.partitions.*.committedLeaderEpoch', 6, 8, -1],
+    ],
+    response: {
+      throttleTimeMs: 4,
+      topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 1, errorCode: 22 }] }],
+    },
+    responseFields: [['throttleTimeMs', 3, 8, 0]],
+  }),
+  defineCase({
+    codec: OffsetFetch,
+    request: {
+      groupId: 'group-a',
+      topics: [{ name: 'orders', partitionIndexes: [0, 1] }],
+      groups: [
+        { groupId: 'group-a', topics: [{ name: 'orders', partitionIndexes: [0, 1] }] },
+        { groupId: 'group-b', topics: null },
+      ],
+      requireStable: true,
+    },
+    requestFields: [
+      ['groupId', 1, 7, ''],
+      ['topics', 1, 7, []],
+      ['groups', 8, 8, []],
+      ['requireStable', 7, 8, false],
+    ],
+    response: {
+      throttleTimeMs: 8,
+      topics: [
+        {
+          name: 'orders',
+          partitions: [
+            { partitionIndex: 0, committedOffset: 1234567890123, committedLeaderEpoch: 4, metadata: 'm', errorCode: 0 },
+            { partitionIndex: 1, committedOffset: -1, committedLeaderEpoch: -1, metadata: null, errorCode: 0 },
+          ],
+        },
+      ],
+      errorCode: 0,
+      groups: [
+        {
+          groupId: 'group-a',
+          topics: [
+            {
+              name: 'orders',
+              partitions: [{ partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: 4, metadata: '', errorCode: 0 }],
+            },
+          ],
+          errorCode: 0,
+        },
+        { groupId: 'group-b', topics: [], errorCode: 69 },
+      ],
+    },
+    responseFields: [
+      ['throttleTimeMs', 3, 8, 0],
+      ['topics', 1, 7, []],
+      ['topics.*.partitions.*.committedLeaderEpoch', 5, 7, -1],
+      ['errorCode', 2, 7, 0],
+      ['groups', 8, 8, []],
+    ],
+  }),
+  defineCase({
+    codec: ListGroups,
+    request: { statesFilter: ['Stable', 'Empty'] },
+    requestFields: [['statesFilter', 4, 4, []]],
+    response: {
+      throttleTimeMs: 1,
+      errorCode: 0,
+      groups: [
+        { groupId: 'group-a', protocolType: 'consumer', groupState: 'Stable' },
+        { groupId: 'connect-x', protocolType: 'connect', groupState: 'Empty' },
+      ],
+    },
+    responseFields: [
+      ['throttleTimeMs', 1, 4, 0],
+      ['groups.*.groupState', 4, 4, ''],
+    ],
+  }),
+  defineCase({
+    codec: DescribeGroups,
+    request: { groups: ['group-a', 'group-b'], includeAuthorizedOperations: true },
+    requestFields: [['includeAuthorizedOperations', 3, 5, false]],
+    response: {
+      throttleTimeMs: 2,
+      groups: [
+        {
+          errorCode: 0,
+          groupId: 'group-a',
+          groupState: 'Stable',
+          protocolType: 'consumer',
+          protocolData: 'range',
+          members: [
+            {
+              memberId: 'consumer-1-8f1c',
+              groupInstanceId: 'instance-1',
+              clientId: 'consumer-1',
+              clientHost: '/10.0.0.7',
+              memberMetadata: MEMBER_METADATA,
+              memberAssignment: ASSIGNMENT,
+            },
+          ],
+          authorizedOperations: 1024,
+        },
+        {
+          errorCode: 69,
+          groupId: 'group-b',
+          groupState: 'Dead',
+          protocolType: '',
+          protocolData: '',
+          members: [],
+          authorizedOperations: -2147483648,
+        },
+      ],
+    },
+    responseFields: [
+      ['throttleTimeMs', 1, 5, 0],
+      ['groups.*.members.*.groupInstanceId', 4, 5, null],
+      ['groups.*.authorizedOperations', 3, 5, -2147483648],
+    ],
+  }),
+  defineCase({
+    codec: DeleteGroups,
+    request: { groupsNames: ['group-a', 'group-b'] },
+    requestFields: [],
+    response: {
+      throttleTimeMs: 3,
+      results: [
+        { groupId: 'group-a', errorCode: 0 },
+        { groupId: 'group-b', errorCode: 69 },
+      ],
+    },
     responseFields: [],
   }),
 ];
