@@ -380,7 +380,7 @@ impl Log {
         let old = self.config.segment_ms > 0
             && seg
                 .rolling_ms
-                .is_some_and(|t| now_ms - t >= self.config.segment_ms);
+                .is_some_and(|t| now_ms.saturating_sub(t) >= self.config.segment_ms);
         let overflow = last_offset - seg.base_offset > u32::MAX as i64;
         if full || old || overflow {
             self.roll()?;

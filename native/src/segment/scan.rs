@@ -16,6 +16,8 @@ use std::os::unix::fs::FileExt;
 pub const SCAN_CHUNK: usize = 256 * 1024;
 /// Chunk size for short scans from an index entry (fetch, timestamp lookups).
 pub const LOOKUP_CHUNK: usize = 16 * 1024;
+/// Bytes read after a forward jump (a page or two around the next header).
+const SKIP_READ: usize = 8 * 1024;
 
 #[derive(Debug)]
 pub enum ScanStep {
@@ -56,22 +58,25 @@ impl<'f> BatchScanner<'f> {
         if at >= self.buf_start && at + n as u64 <= buf_end {
             return Ok(true);
         }
-        if at >= self.buf_start && at < buf_end {
+        // Sequential access refills the whole chunk; a jump past the buffer
+        // (skipping a large batch) reads only a little around what is needed,
+        // so header-only scans of big batches do not drag their bodies in.
+        let limit = if at >= self.buf_start && at <= buf_end {
             let off = (at - self.buf_start) as usize;
             self.buf.copy_within(off..self.buf_len, 0);
             self.buf_len -= off;
+            self.buf.len().max(n)
         } else {
             self.buf_len = 0;
-        }
+            n.max(SKIP_READ).min(self.buf.len().max(n))
+        };
         self.buf_start = at;
         if self.buf.len() < n {
             self.buf.resize(n, 0);
         }
         while self.buf_len < n {
-            match self.file.read_at(
-                &mut self.buf[self.buf_len..],
-                self.buf_start + self.buf_len as u64,
-            ) {
+            let at = self.buf_start + self.buf_len as u64;
+            match self.file.read_at(&mut self.buf[self.buf_len..limit], at) {
                 Ok(0) => return Ok(false),
                 Ok(r) => self.buf_len += r,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
