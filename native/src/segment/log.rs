@@ -290,7 +290,7 @@ impl Log {
         }
         let last_offset = next - 1;
 
-        self.maybe_roll(records.len() as u64, last_offset, opts.now_ms)?;
+        let rolled = self.maybe_roll(records.len() as u64, last_offset, opts.now_ms)?;
 
         // Assign offsets in place; only timestamp changes need a new CRC.
         let mut offset = base_offset;
@@ -323,9 +323,10 @@ impl Log {
         if new_epoch {
             let mut entries = self.epochs.entries().to_vec();
             entries.push((opts.leader_epoch, base_offset));
-            self.epochs
-                .write_entries(&entries)
-                .map_err(|e| storage("writing leader-epoch-checkpoint", &self.dir, e))?;
+            if let Err(e) = self.epochs.write_entries(&entries) {
+                self.undo_roll(rolled);
+                return Err(storage("writing leader-epoch-checkpoint", &self.dir, e));
+            }
         }
         let interval = self.config.index_interval_bytes as u64;
         if let Err(e) = self
@@ -336,6 +337,7 @@ impl Log {
                 let _ = self.epochs.write_entries(self.epochs.entries());
             }
             let path = self.active().log_path.display().to_string();
+            self.undo_roll(rolled);
             return Err(Error::storage(format!("appending to {path}"), e));
         }
 
@@ -350,6 +352,8 @@ impl Log {
         self.high_watermark = next;
         let record_count = next - base_offset;
         self.unflushed_messages += record_count;
+        // A failed fsync here is reported although the bytes were written: the
+        // disk can no longer be trusted (Kafka takes the log dir offline).
         if self
             .config
             .flush_every()
@@ -371,10 +375,12 @@ impl Log {
         })
     }
 
-    fn maybe_roll(&mut self, bytes: u64, last_offset: i64, now_ms: i64) -> Result<()> {
+    /// Rolls if the append of `bytes` ending at `last_offset` needs a new
+    /// segment; true if it rolled.
+    fn maybe_roll(&mut self, bytes: u64, last_offset: i64, now_ms: i64) -> Result<bool> {
         let seg = self.active();
         if seg.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         let full = seg.size + bytes > self.config.segment_bytes();
         let old = self.config.segment_ms > 0
@@ -384,8 +390,23 @@ impl Log {
         let overflow = last_offset - seg.base_offset > u32::MAX as i64;
         if full || old || overflow {
             self.roll()?;
+            return Ok(true);
         }
-        Ok(())
+        Ok(false)
+    }
+
+    /// After a failed append, drops the empty segment this append rolled to,
+    /// so the log has the same segments as before (the sealed segment keeps
+    /// its final time-index entry and fsync, which are harmless).
+    fn undo_roll(&mut self, rolled: bool) {
+        if !rolled || self.segments.len() < 2 || !self.active().is_empty() {
+            return;
+        }
+        if let Some(seg) = self.segments.pop() {
+            let base = seg.base_offset;
+            drop(seg);
+            let _ = Segment::delete_files(&self.dir, base);
+        }
     }
 
     /// Seals and fsyncs the active segment and starts a new one at the log end.

@@ -653,3 +653,36 @@ fn invalid_config_is_refused() {
         Err(Error::InvalidConfig(_))
     ));
 }
+
+#[test]
+fn failed_write_after_roll_drops_the_new_segment() {
+    let dir = TempDir::new("log-enospc-roll");
+    let mut cfg = config();
+    cfg.segment_bytes = 200;
+    let mut log = Log::open(dir.path(), cfg).unwrap();
+    log.append(
+        &mut BatchBuilder::new().sized_records(1, 100).build(),
+        &opts(1),
+    )
+    .unwrap();
+    // The append rolls, then fails (a directory blocks the epoch checkpoint's
+    // temp file): the freshly rolled segment must go away again.
+    let ckpt_tmp = dir.path().join("leader-epoch-checkpoint.tmp");
+    std::fs::create_dir(&ckpt_tmp).unwrap();
+    let mut o = opts(1);
+    o.leader_epoch = 5;
+    let err = log
+        .append(&mut BatchBuilder::new().sized_records(1, 100).build(), &o)
+        .unwrap_err();
+    assert!(matches!(err, Error::KafkaStorageError(_)), "{err}");
+    assert_eq!(log.segment_count(), 1);
+    assert_eq!(log.log_end_offset(), 1);
+    assert!(!dir.path().join(format!("{:020}.log", 1)).exists());
+    std::fs::remove_dir(&ckpt_tmp).unwrap();
+    let r = log
+        .append(&mut BatchBuilder::new().sized_records(1, 100).build(), &o)
+        .unwrap();
+    assert_eq!(r.base_offset, 1);
+    assert_eq!(log.segment_count(), 2);
+    assert_eq!(log.leader_epochs(), &[(0, 0), (5, 1)]);
+}
