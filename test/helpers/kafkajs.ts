@@ -51,6 +51,7 @@ export async function fetchAll(kafka: Kafka, topic: string, partition: number, f
       for (const m of p.messages as Array<Message & { offset: string; timestamp: string }>) {
         const o = Number(m.offset);
         if (o < offset) continue; // a batch can start before the fetch offset
+        if (out.length === count) break;
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v);
         out.push({ partition, offset: o, key: m.key == null ? null : m.key.toString(), value: m.value == null ? null : m.value.toString(), timestamp: Number(m.timestamp), headers });

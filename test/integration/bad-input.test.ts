@@ -119,7 +119,7 @@ describe('bad input', () => {
     const names = ['', '.', '..', 'has space', 'a/b', 'x'.repeat(250), 'ünïcode'];
     const res = await c.request(CreateTopics, 5, { topics: names.map((name) => ({ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] })), timeoutMs: 5000, validateOnly: false });
     for (const t of res.topics) assert.equal(t.errorCode, ErrorCode.INVALID_TOPIC_EXCEPTION, `topic name ${JSON.stringify(t.name)}`);
-    const meta = await c.request(Metadata, 9, { topics: [{ topicId: '00000000000000000000000000000000', name: 'bad name' }], allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+    const meta = await c.request(Metadata, 9, { topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'bad name' }], allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
     assert.equal(meta.topics[0].errorCode, ErrorCode.INVALID_TOPIC_EXCEPTION);
     c.close();
   });
