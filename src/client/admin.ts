@@ -128,7 +128,7 @@ export class Admin {
   /** Describes the named topics, or every topic when `topics` is omitted. */
   async describeTopics(topics?: string[]): Promise<TopicDescription[]> {
     const infos = await this.cluster.refreshMetadata(topics ?? null);
-    const described = infos.map((t) => ({
+    const described: TopicDescription[] = infos.map((t) => ({
         topic: t.name,
         topicId: t.topicId,
         isInternal: t.isInternal,
