@@ -92,3 +92,10 @@ export interface TimestampOffset {
   timestamp: number
   offset: number
 }
+
+/**
+ * Validates one or more RecordBatch v2 exactly as an append would (header,
+ * CRC32C, sizes, record framing) without writing anything; returns the
+ * number of batches. Used by benchmarks and tools.
+ */
+export declare function validateBatches(records: Buffer, maxMessageBytes: number): number

@@ -2,7 +2,7 @@
 // client uses. Correctness is asserted before timing. Run: npm run bench:crc
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Bench } from 'tinybench';
+import { Bench, type Task, type TaskResultCompleted } from 'tinybench';
 import { native } from '../../src/hotpath/index.js';
 import { crc32c as tsCrc32c } from '../../src/client/crc32c.js';
 import { printTable, writeResults } from '../report.js';
@@ -22,7 +22,7 @@ for (const size of sizes) {
     tsCrc32c(data);
   });
   await bench.run();
-  const [n, t] = bench.tasks.map((task) => task.result!);
+  const [n, t] = bench.tasks.map(completed);
   const nativeHz = n.throughput.mean;
   const tsHz = t.throughput.mean;
   rows.push({
@@ -35,4 +35,11 @@ for (const size of sizes) {
   });
 }
 printTable(rows);
+
 console.log(`results: ${writeResults('crc32c', rows)}`);
+
+function completed(task: Task): TaskResultCompleted {
+  const r = task.result;
+  if (r.state !== 'completed') throw new Error(`benchmark task ${task.name} ended ${r.state}`);
+  return r;
+}

@@ -29,6 +29,16 @@ pub fn crc32c_js(data: BufferSlice) -> u32 {
     crc32c::crc32c(&data)
 }
 
+/// Validates one or more RecordBatch v2 exactly as an append would (header,
+/// CRC32C, sizes, record framing) without writing anything; returns the
+/// number of batches. Used by benchmarks and tools.
+#[napi(js_name = "validateBatches")]
+pub fn validate_batches_js(records: BufferSlice, max_message_bytes: i64) -> Result<u32> {
+    let mut out = Vec::new();
+    batch::validate::validate_batches(&records, max_message_bytes, &mut out)?;
+    Ok(out.len() as u32)
+}
+
 #[napi(object)]
 pub struct LogConfig {
     /// Roll before an append that would make the active segment exceed this
