@@ -1,0 +1,119 @@
+// End-to-end produce benchmark over TCP, in the spirit of Kafka's ProducerPerformance: sends N records
+// of a given size with the project's client, and reports records/s, MB/s, latency percentiles
+// (hdr-histogram) and the broker's peak RSS. Starts its own broker process unless --bootstrap is given.
+//
+//   npm run bench:produce -- --records 1000000 --record-size 100 --partitions 6 --acks 1
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import * as hdr from 'hdr-histogram-js';
+import { Admin, Producer, type CompressionName } from '../../src/client/index.js';
+import { BrokerProcess } from '../../test/helpers/broker-process.js';
+import { printTable, writeResults } from '../report.js';
+
+const { values: args } = parseArgs({
+  options: {
+    bootstrap: { type: 'string' },
+    topic: { type: 'string', default: `perf-${Date.now()}` },
+    records: { type: 'string', default: '500000' },
+    'record-size': { type: 'string', default: '100' },
+    partitions: { type: 'string', default: '1' },
+    acks: { type: 'string', default: '1' },
+    'batch-size': { type: 'string', default: '65536' },
+    'linger-ms': { type: 'string', default: '5' },
+    compression: { type: 'string', default: 'none' },
+    throughput: { type: 'string', default: '-1' },
+    label: { type: 'string', default: '' },
+  },
+});
+
+const records = Number(args.records);
+const recordSize = Number(args['record-size']);
+const partitions = Number(args.partitions);
+const acks = Number(args.acks) as -1 | 0 | 1;
+const throughput = Number(args.throughput);
+
+const broker = args.bootstrap ? undefined : await BrokerProcess.start({ overrides: { 'log.level': 'warn' } });
+const bootstrap = args.bootstrap ?? broker!.bootstrap;
+let peakRssKb = 0;
+const sampleRss = () => {
+  if (!broker?.pid) return;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${broker.pid}/status`, 'utf8'));
+    if (m) peakRssKb = Math.max(peakRssKb, Number(m[1]));
+  } catch {
+    // the process is gone
+  }
+};
+
+try {
+  const admin = new Admin({ bootstrap });
+  await admin.createTopics([{ topic: args.topic!, numPartitions: partitions, replicationFactor: 1 }]);
+  await admin.close();
+
+  const producer = new Producer({ bootstrap, acks, batchSize: Number(args['batch-size']), lingerMs: Number(args['linger-ms']), compression: args.compression as CompressionName });
+  await producer.connect();
+  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  // Payloads as Kafka's tool makes them: random printable bytes, reused.
+  const payload = Buffer.alloc(recordSize);
+  for (let i = 0; i < recordSize; i++) payload[i] = 65 + (i * 7919) % 26;
+
+  let acked = 0;
+  let failed = 0;
+  const start = performance.now();
+  let windowStart = start;
+  let windowCount = 0;
+  const progress = setInterval(() => {
+    sampleRss();
+    const now = performance.now();
+    const rate = (windowCount * 1000) / (now - windowStart);
+    process.stderr.write(`${acked} records acked, ${rate.toFixed(0)} records/s (${((rate * recordSize) / 1e6).toFixed(1)} MB/s), p99 ${(histogram.getValueAtPercentile(99) / 1000).toFixed(2)} ms\n`);
+    windowStart = now;
+    windowCount = 0;
+  }, 2000);
+  const inflight = new Set<Promise<void>>();
+  for (let i = 0; i < records; i++) {
+    if (throughput > 0) {
+      const due = start + (i * 1000) / throughput;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    }
+    const sentAt = performance.now();
+    const p = producer.send({ topic: args.topic!, messages: [{ value: payload }] }).then(
+      () => {
+        histogram.recordValue(Math.max(1, Math.round((performance.now() - sentAt) * 1000)));
+        acked++;
+        windowCount++;
+      },
+      () => {
+        failed++;
+      },
+    );
+    inflight.add(p);
+    p.finally(() => inflight.delete(p));
+    if ((i & 1023) === 1023) await producer.waitForCapacity();
+  }
+  await producer.flush();
+  await Promise.allSettled([...inflight]);
+  const elapsed = (performance.now() - start) / 1000;
+  clearInterval(progress);
+  sampleRss();
+  await producer.close();
+
+  const us = (p: number) => histogram.getValueAtPercentile(p) / 1000;
+  const row = {
+    label: args.label || `${recordSize} B x ${records}, ${partitions} partition(s), acks=${acks}, ${args.compression}`,
+    'records/s': Math.round(acked / elapsed),
+    'MB/s': (acked * recordSize) / elapsed / 1e6,
+    'avg ms': histogram.mean / 1000,
+    'p50 ms': us(50),
+    'p95 ms': us(95),
+    'p99 ms': us(99),
+    'p999 ms': us(99.9),
+    'broker peak RSS MB': broker ? peakRssKb / 1024 : 'n/a',
+    failed,
+  };
+  printTable([row]);
+  console.log(`results: ${writeResults('produce-perf', [row], { args })}`);
+} finally {
+  await broker?.close();
+}

@@ -1,0 +1,53 @@
+// `gregor broker`: properties file + overrides, startup log line, clean stop on SIGTERM, and a restart
+// that finds topics and data where they were.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { BrokerProcess, GREGOR_BIN } from '../helpers/broker-process.js';
+import { fetchAll, kafkaClient } from '../helpers/kafkajs.js';
+
+test('logs where it listens and keeps its data; SIGTERM stops it cleanly; a restart finds everything', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gregor-cli-'));
+  try {
+    const broker = await BrokerProcess.start({ logDir: dir, overrides: { 'num.partitions': 2 } });
+    const started = broker.output.split('\n').map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((l) => l.msg === 'broker started');
+    assert.equal(started.listener, `PLAINTEXT://127.0.0.1:${broker.port}`);
+    assert.equal(started.logDirs, dir);
+    const kafka = kafkaClient(broker.bootstrap);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'restart-me', acks: -1, messages: [{ value: 'kept', partition: 1 }] });
+    await producer.disconnect();
+    assert.equal(await broker.stop(), 0, 'clean exit on SIGTERM');
+    assert.match(broker.output, /"broker stopped"/);
+    assert.ok(existsSync(join(dir, 'meta.properties')));
+    assert.match(readFileSync(join(dir, 'recovery-point-offset-checkpoint'), 'utf8'), /^0\n\d+\n(.*\n)*restart-me 1 1\n/);
+
+    await broker.restart();
+    const got = await fetchAll(kafkaClient(broker.bootstrap), 'restart-me', 1, 0, 1);
+    assert.equal(got[0].value, 'kept');
+    await broker.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a properties file is read, and --override wins over it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gregor-props-'));
+  const props = join(dir, 'server.properties');
+  writeFileSync(props, `# test config\nnum.partitions=5\nlog.dirs=${join(dir, 'data')}\nauto.create.topics.enable=true\n`);
+  try {
+    const r = spawnSync(process.execPath, [GREGOR_BIN, 'broker', props, '--override', 'listeners=PLAINTEXT://127.0.0.1:1', '--override', 'num.partitions=oops'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /num\.partitions/);
+    const unknown = spawnSync(process.execPath, [GREGOR_BIN, 'broker', '--no-such-flag'], { encoding: 'utf8', timeout: 30_000 });
+    assert.notEqual(unknown.status, 0);
+    assert.match(unknown.stderr, /unknown option/);
+    assert.doesNotMatch(unknown.stderr, /at .*\.js:\d+/, 'no stack trace');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
