@@ -24,12 +24,15 @@ export interface BrokerProcessOptions {
   overrides?: Record<string, string | number | boolean>;
   logDir?: string;
   port?: number;
+  /** A server.properties file passed before the overrides. */
+  propertiesFile?: string;
 }
 
 export class BrokerProcess {
   readonly logDir: string;
   readonly port: number;
   readonly overrides: Record<string, string | number | boolean>;
+  propertiesFile: string | undefined;
   #child: ChildProcess | undefined;
   #output = '';
   #ownsDir: boolean;
@@ -44,6 +47,7 @@ export class BrokerProcess {
   static async start(opts: BrokerProcessOptions = {}): Promise<BrokerProcess> {
     const logDir = opts.logDir ?? mkdtempSync(join(tmpdir(), 'gregor-it-'));
     const b = new BrokerProcess(logDir, opts.port ?? (await freePort()), opts.overrides ?? {}, opts.logDir === undefined);
+    b.propertiesFile = opts.propertiesFile;
     await b.#spawn();
     return b;
   }
@@ -62,7 +66,7 @@ export class BrokerProcess {
   }
 
   async #spawn(): Promise<void> {
-    const args = [GREGOR_BIN, 'broker', '--override', `listeners=PLAINTEXT://127.0.0.1:${this.port}`, '--override', `log.dirs=${this.logDir}`];
+    const args = [GREGOR_BIN, 'broker', ...(this.propertiesFile ? [this.propertiesFile] : []), '--override', `listeners=PLAINTEXT://127.0.0.1:${this.port}`, '--override', `log.dirs=${this.logDir}`];
     for (const [k, v] of Object.entries(this.overrides)) args.push('--override', `${k}=${v}`);
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;

@@ -38,11 +38,26 @@ test('logs where it listens and keeps its data; SIGTERM stops it cleanly; a rest
 test('a properties file is read, and --override wins over it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gregor-props-'));
   const props = join(dir, 'server.properties');
-  writeFileSync(props, `# test config\nnum.partitions=5\nlog.dirs=${join(dir, 'data')}\nauto.create.topics.enable=true\n`);
+  writeFileSync(props, '# test config\nnum.partitions=nope\nauto.create.topics.enable=true\n');
   try {
-    const r = spawnSync(process.execPath, [GREGOR_BIN, 'broker', props, '--override', 'listeners=PLAINTEXT://127.0.0.1:1', '--override', 'num.partitions=oops'], { encoding: 'utf8', timeout: 30_000 });
-    assert.equal(r.status, 2);
-    assert.match(r.stderr, /num\.partitions/);
+    const bad = spawnSync(process.execPath, [GREGOR_BIN, 'broker', props, '--override', `log.dirs=${dir}`], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(bad.status, 2, 'a bad value in the file stops the start');
+    assert.match(bad.stderr, /num\.partitions/);
+    assert.match(bad.stderr, /"nope"/);
+    const broker = await BrokerProcess.start({ propertiesFile: props, overrides: { 'num.partitions': 3 } });
+    try {
+      const admin = kafkaClient(broker.bootstrap).admin();
+      await admin.connect();
+      const producer = kafkaClient(broker.bootstrap).producer();
+      await producer.connect();
+      await producer.send({ topic: 'auto', messages: [{ value: 'x' }] });
+      await producer.disconnect();
+      const meta = await admin.fetchTopicMetadata({ topics: ['auto'] });
+      await admin.disconnect();
+      assert.equal(meta.topics[0].partitions.length, 3, 'the override beat the file');
+    } finally {
+      await broker.close();
+    }
     const unknown = spawnSync(process.execPath, [GREGOR_BIN, 'broker', '--no-such-flag'], { encoding: 'utf8', timeout: 30_000 });
     assert.notEqual(unknown.status, 0);
     assert.match(unknown.stderr, /unknown option/);

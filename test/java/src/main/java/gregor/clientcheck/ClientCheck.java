@@ -1,0 +1,303 @@
+package gregor.clientcheck;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The Java Kafka client against a broker, for Gregor's integration tests. Every command prints JSON lines on
+ * stdout (one per record or acknowledgement, then a {"summary": ...} line) and exits non-zero when it did not
+ * do all it was asked within its deadline. The client's own log goes to stderr.
+ *
+ * <pre>
+ *   create-topic &lt;bootstrap&gt; &lt;topic&gt; &lt;partitions&gt;
+ *   produce &lt;bootstrap&gt; &lt;topic&gt; &lt;count&gt; [--compression none|gzip|snappy|lz4|zstd] [--prefix P] [--pad N]
+ *   consume &lt;bootstrap&gt; &lt;topic&gt; &lt;expectedCount&gt; [--timeout-ms T]
+ * </pre>
+ *
+ * produce sends record i with key P+"key-"+i, value P+"value-"+i (followed by "abc" repeated i % N times
+ * when --pad N is given) and headers seq=i, origin=java, through an idempotent producer (acks=all).
+ */
+public final class ClientCheck {
+  private static final PrintWriter OUT =
+      new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false);
+
+  private ClientCheck() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) usage();
+    int code;
+    switch (args[0]) {
+      case "create-topic" -> code = createTopic(args);
+      case "produce" -> code = produce(args);
+      case "consume" -> code = consume(args);
+      default -> {
+        usage();
+        code = 64;
+      }
+    }
+    OUT.flush();
+    System.exit(code);
+  }
+
+  private static void usage() {
+    System.err.println("usage: create-topic <bootstrap> <topic> <partitions>\n"
+        + "       produce <bootstrap> <topic> <count> [--compression C] [--prefix P] [--pad N]\n"
+        + "       consume <bootstrap> <topic> <expectedCount> [--timeout-ms T]");
+    System.exit(64);
+  }
+
+  private static String option(String[] args, String name, String dflt) {
+    for (int i = 0; i < args.length - 1; i++) if (args[i].equals(name)) return args[i + 1];
+    return dflt;
+  }
+
+  private static String arg(String[] args, int i) {
+    if (args.length <= i || args[i].startsWith("--")) usage();
+    return args[i];
+  }
+
+  // ---- create-topic ---------------------------------------------------------------------------------------
+
+  private static int createTopic(String[] args) throws Exception {
+    String bootstrap = arg(args, 1), topic = arg(args, 2);
+    int partitions = Integer.parseInt(arg(args, 3));
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "gregor-java-admin");
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    try (Admin admin = Admin.create(props)) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      boolean listed = admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic);
+      OUT.println("{\"summary\":\"create-topic\",\"topic\":" + json(topic) + ",\"partitions\":" + partitions
+          + ",\"listed\":" + listed + "}");
+      return listed ? 0 : 2;
+    }
+  }
+
+  // ---- produce --------------------------------------------------------------------------------------------
+
+  private record Ack(int partition, long offset, long timestamp) {}
+
+  private static int produce(String[] args) throws Exception {
+    String bootstrap = arg(args, 1), topic = arg(args, 2);
+    int count = Integer.parseInt(arg(args, 3));
+    String compression = option(args, "--compression", "none");
+    String prefix = option(args, "--prefix", "");
+    int pad = Integer.parseInt(option(args, "--pad", "0"));
+
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "gregor-java-producer");
+    // The Java defaults, spelled out: these are what the test is about.
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+
+    Ack[] acks = new Ack[count];
+    AtomicInteger errors = new AtomicInteger();
+    AtomicReference<String> firstError = new AtomicReference<>();
+    long start = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      for (int i = 0; i < count; i++) {
+        final int n = i;
+        ProducerRecord<byte[], byte[]> rec = new ProducerRecord<>(topic, utf8(prefix + "key-" + i), utf8(value(prefix, i, pad)));
+        rec.headers().add("seq", utf8(Integer.toString(i))).add("origin", utf8("java"));
+        producer.send(rec, (RecordMetadata md, Exception e) -> {
+          if (e != null) {
+            errors.incrementAndGet();
+            firstError.compareAndSet(null, "record " + n + ": " + e);
+          } else {
+            acks[n] = new Ack(md.partition(), md.offset(), md.timestamp());
+          }
+        });
+      }
+      producer.flush();
+      producer.close(Duration.ofSeconds(30));
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    int acked = 0;
+    for (int i = 0; i < count; i++) {
+      Ack a = acks[i];
+      if (a == null) continue;
+      acked++;
+      OUT.println("{\"i\":" + i + ",\"p\":" + a.partition() + ",\"o\":" + a.offset() + ",\"ts\":" + a.timestamp() + "}");
+    }
+    OUT.println("{\"summary\":\"produce\",\"topic\":" + json(topic) + ",\"compression\":" + json(compression)
+        + ",\"sent\":" + count + ",\"acked\":" + acked + ",\"errors\":" + errors.get()
+        + ",\"firstError\":" + json(firstError.get()) + ",\"ms\":" + ms + "}");
+    return acked == count && errors.get() == 0 ? 0 : 2;
+  }
+
+  static String value(String prefix, int i, int pad) {
+    StringBuilder sb = new StringBuilder(prefix).append("value-").append(i);
+    if (pad > 0) sb.append("abc".repeat(i % pad));
+    return sb.toString();
+  }
+
+  // ---- consume --------------------------------------------------------------------------------------------
+
+  private static int consume(String[] args) throws Exception {
+    String bootstrap = arg(args, 1), topic = arg(args, 2);
+    long expected = Long.parseLong(arg(args, 3));
+    long timeoutMs = Long.parseLong(option(args, "--timeout-ms", "60000"));
+
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "gregor-java-consumer");
+    // No group.id: manual assignment, no coordinator, no committed offsets.
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.CHECK_CRCS_CONFIG, true);
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+    props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    TreeMap<Integer, long[]> stats = new TreeMap<>(); // partition -> {count, first, last}
+    long received = 0;
+    long extra = 0;
+    boolean timedOut = false;
+    Map<TopicPartition, Long> beginning;
+    Map<TopicPartition, Long> end;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+      List<TopicPartition> tps = new ArrayList<>();
+      for (PartitionInfo pi : infos) tps.add(new TopicPartition(topic, pi.partition()));
+      tps.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+      for (TopicPartition tp : tps) stats.put(tp.partition(), new long[] {0, -1, -1});
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      while (received < expected) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          timedOut = true;
+          break;
+        }
+        ConsumerRecords<byte[], byte[]> recs = consumer.poll(Duration.ofNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(500))));
+        received += print(recs, stats);
+      }
+      // Anything past the expected count is reported, not hidden.
+      if (!timedOut) {
+        long extraUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        while (System.nanoTime() < extraUntil) {
+          ConsumerRecords<byte[], byte[]> recs = consumer.poll(Duration.ofMillis(100));
+          long n = print(recs, stats);
+          received += n;
+          extra += n;
+        }
+      }
+      beginning = consumer.beginningOffsets(tps, Duration.ofSeconds(30));
+      end = consumer.endOffsets(tps, Duration.ofSeconds(30));
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    StringBuilder sb = new StringBuilder("{\"summary\":\"consume\",\"topic\":").append(json(topic))
+        .append(",\"count\":").append(received).append(",\"extra\":").append(extra)
+        .append(",\"timedOut\":").append(timedOut).append(",\"ms\":").append(ms).append(",\"partitions\":{");
+    boolean firstP = true;
+    for (Map.Entry<Integer, long[]> e : stats.entrySet()) {
+      if (!firstP) sb.append(',');
+      firstP = false;
+      TopicPartition tp = new TopicPartition(topic, e.getKey());
+      long[] s = e.getValue();
+      sb.append('"').append(e.getKey()).append("\":{\"count\":").append(s[0]).append(",\"first\":").append(s[1])
+          .append(",\"last\":").append(s[2]).append(",\"beginning\":").append(beginning.get(tp))
+          .append(",\"end\":").append(end.get(tp)).append('}');
+    }
+    sb.append("}}");
+    OUT.println(sb);
+    return !timedOut && received == expected ? 0 : 3;
+  }
+
+  private static long print(ConsumerRecords<byte[], byte[]> recs, TreeMap<Integer, long[]> stats) {
+    long n = 0;
+    for (ConsumerRecord<byte[], byte[]> r : recs) {
+      n++;
+      long[] s = stats.computeIfAbsent(r.partition(), p -> new long[] {0, -1, -1});
+      if (s[0]++ == 0) s[1] = r.offset();
+      s[2] = r.offset();
+      StringBuilder sb = new StringBuilder(128);
+      sb.append("{\"p\":").append(r.partition()).append(",\"o\":").append(r.offset())
+          .append(",\"k\":").append(json(r.key())).append(",\"v\":").append(json(r.value()))
+          .append(",\"ts\":").append(r.timestamp()).append(",\"tt\":").append(json(r.timestampType().name))
+          .append(",\"h\":[");
+      boolean first = true;
+      for (Header h : r.headers()) {
+        if (!first) sb.append(',');
+        first = false;
+        sb.append('[').append(json(h.key())).append(',').append(json(h.value())).append(']');
+      }
+      sb.append("]}");
+      OUT.println(sb);
+    }
+    return n;
+  }
+
+  // ---- JSON -----------------------------------------------------------------------------------------------
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String json(byte[] b) {
+    return b == null ? "null" : json(new String(b, StandardCharsets.UTF_8));
+  }
+
+  static String json(String s) {
+    if (s == null) return "null";
+    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+          else sb.append(c);
+        }
+      }
+    }
+    return sb.append('"').toString();
+  }
+}
