@@ -101,15 +101,15 @@ export function loadBrokerConfig(opts: LoadOptions = {}): BrokerConfig {
   const values: Record<string, ConfigValue> = {};
   for (const k of BROKER_CONFIG) values[k.name] = k.default;
 
-  const apply = (name: string, raw: string, source: string) => {
+  // Later layers replace earlier ones; values are converted and validated once, on the final result.
+  const raw = new Map<ConfigKey, { value: string; source: string }>();
+  const apply = (name: string, value: string, source: string) => {
     const key = BY_NAME.get(name);
     if (!key) {
       opts.onUnknownKey?.(name, source);
       return;
     }
-    const v = coerce(key, raw);
-    validateValue(key, v, raw);
-    values[key.name] = v;
+    raw.set(key, { value, source });
   };
 
   if (opts.file !== undefined) {
@@ -127,6 +127,16 @@ export function loadBrokerConfig(opts: LoadOptions = {}): BrokerConfig {
     if (BY_NAME.has(name)) apply(name, raw, `environment ${envName}`);
   }
   for (const [k, v] of Object.entries(opts.overrides ?? {})) apply(k, v, '--override');
+  for (const [key, { value, source }] of raw) {
+    try {
+      const v = coerce(key, value);
+      validateValue(key, v, value);
+      values[key.name] = v;
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ConfigError(`${e.message} (from ${source})`, key.name);
+      throw e;
+    }
+  }
 
   return Object.freeze(values) as BrokerConfig;
 }

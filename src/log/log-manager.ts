@@ -113,6 +113,10 @@ export class LogManager {
 
   checkpointRecoveryPoints(): void {
     for (const p of this.allPartitions()) this.#recoveryPoints.set(`${p.topic} ${p.partition}`, p.recoveryPoint);
+    this.#writeCheckpoint();
+  }
+
+  #writeCheckpoint(): void {
     const lines = [...this.#recoveryPoints].map(([k, v]) => `${k} ${v}`);
     atomicWrite(join(this.dir, RECOVERY_CHECKPOINT), `0\n${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`);
   }
@@ -124,12 +128,15 @@ export class LogManager {
     for (const t of this.#timers) clearInterval(t);
     for (const p of this.allPartitions()) {
       try {
+        p.flush();
+        this.#recoveryPoints.set(`${p.topic} ${p.partition}`, p.recoveryPoint);
         p.close();
       } catch (e) {
         this.#log.error({ topic: p.topic, partition: p.partition, err: e }, 'closing partition log failed');
       }
     }
-    this.checkpointRecoveryPoints();
+    this.#partitions.clear();
+    this.#writeCheckpoint();
   }
 
   #safely(task: string, fn: () => void): void {
