@@ -99,8 +99,7 @@ export class Connection {
       });
       s.once('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        const hint = err.code === 'ECONNREFUSED' ? ' (is a broker running there?)' : '';
-        reject(new KafkaClientError('ERR_CLIENT_CONNECTION', `cannot connect to ${options.host}:${options.port}: ${err.code ?? err.message}${hint}`, { cause: err }));
+        reject(new KafkaClientError('ERR_CLIENT_CONNECTION', `cannot connect to ${options.host}:${options.port}: ${err.code ?? err.message}`, { cause: err }));
       });
     });
     socket.setNoDelay(true);

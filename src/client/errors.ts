@@ -41,8 +41,8 @@ export class KafkaProtocolError extends Error {
   readonly retriable: boolean;
   constructor(errorCode: number, context?: string, brokerMessage?: string | null) {
     const name = errorName(errorCode) ?? `UNKNOWN_ERROR_CODE_${errorCode}`;
-    const detail = brokerMessage ?? errorMessage(errorCode) ?? '';
-    super(`${context ? `${context}: ` : ''}${name}${detail ? ` (${detail})` : ''}`);
+    const detail = (brokerMessage ?? errorMessage(errorCode) ?? '').replace(/\.$/, '');
+    super(`${context ? `${context}: ` : ''}${detail ? `${detail} (${name})` : name}`);
     this.errorCode = errorCode;
     this.errorName = name;
     this.retriable = RETRIABLE.has(errorCode);

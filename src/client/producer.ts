@@ -129,6 +129,7 @@ export class Producer {
   #producerEpoch = NO_PRODUCER_EPOCH;
   #initProducerId: Promise<void> | null = null;
   #drainScheduled = false;
+  #enqueueChain: Promise<void> = Promise.resolve();
   #retryTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -176,9 +177,30 @@ export class Producer {
   async send(set: ProducerRecordSet): Promise<RecordMetadata[]> {
     this.#checkOpen();
     if (typeof set.topic !== 'string' || set.topic === '') throw new KafkaClientError('ERR_CLIENT_INVALID_ARGUMENT', 'send() needs a topic');
+    // Calls enqueue in call order even when some wait for metadata and others would not.
+    const previous = this.#enqueueChain;
+    let release!: () => void;
+    this.#enqueueChain = new Promise<void>((resolve) => (release = resolve));
+    let results: Array<Promise<RecordMetadata>>;
+    try {
+      await previous;
+      results = await this.#enqueue(set);
+    } finally {
+      release();
+    }
+    return Promise.all(results);
+  }
+
+  async #enqueue(set: ProducerRecordSet): Promise<Array<Promise<RecordMetadata>>> {
     if (this.#idempotent) await this.#ensureProducerId();
     const topic = await this.cluster.topic(set.topic, { autoCreate: this.#autoCreate, timeoutMs: this.#requestTimeoutMs });
     const numPartitions = topic.partitions.length;
+    for (const m of set.messages) {
+      const p = m.partition;
+      if (p !== undefined && (!Number.isInteger(p) || p < 0 || p >= numPartitions)) {
+        throw new KafkaClientError('ERR_CLIENT_INVALID_ARGUMENT', `partition ${p} does not exist in topic ${set.topic} (${numPartitions} partitions)`);
+      }
+    }
     const now = Date.now();
     const results: Array<Promise<RecordMetadata>> = [];
     // One segment per batch this call writes into; this call's records in a batch are contiguous.
@@ -186,11 +208,7 @@ export class Producer {
     for (const m of set.messages) {
       const record = toBatchRecord(m, now);
       let partition = m.partition;
-      if (partition === undefined) {
-        partition = this.#partitioner.partition({ topic: set.topic, key: record.key, numPartitions });
-      } else if (!Number.isInteger(partition) || partition < 0 || partition >= numPartitions) {
-        throw new KafkaClientError('ERR_CLIENT_INVALID_ARGUMENT', `partition ${partition} does not exist in topic ${set.topic} (${numPartitions} partitions)`);
-      }
+      if (partition === undefined) partition = this.#partitioner.partition({ topic: set.topic, key: record.key, numPartitions });
       const size = recordSize(record);
       let batch = this.#open.get(key(set.topic, partition));
       if (batch && batch.records.length > 0 && batch.bytes + size > this.#batchSize) {
@@ -223,7 +241,7 @@ export class Producer {
       this.#bufferedBytes += size;
       if (batch.bytes >= this.#batchSize) this.#closeBatch(batch);
     }
-    return Promise.all(results);
+    return results;
   }
 
   /** Resolves when buffered record bytes are below `bufferMemory`; for callers that send without awaiting. */
@@ -235,8 +253,14 @@ export class Producer {
 
   /** Sends everything buffered and waits until every batch is acknowledged or failed. */
   async flush(): Promise<void> {
-    for (const b of [...this.#open.values()]) this.#closeBatch(b);
-    while (this.#outstanding.size > 0) await Promise.allSettled([...this.#outstanding]);
+    // Sends called before flush() may still be waiting for metadata; let them enqueue first.
+    let chain: Promise<void>;
+    do {
+      chain = this.#enqueueChain;
+      await chain;
+      for (const b of [...this.#open.values()]) this.#closeBatch(b);
+      while (this.#outstanding.size > 0) await Promise.allSettled([...this.#outstanding]);
+    } while (chain !== this.#enqueueChain);
   }
 
   /** Flushes, then closes connections (if this producer opened them). */
