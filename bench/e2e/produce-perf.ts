@@ -32,7 +32,7 @@ const partitions = Number(args.partitions);
 const acks = Number(args.acks) as -1 | 0 | 1;
 const throughput = Number(args.throughput);
 
-const broker = args.bootstrap ? undefined : await BrokerProcess.start({ overrides: { 'log.level': 'warn' } });
+const broker = args.bootstrap ? undefined : await BrokerProcess.start();
 const bootstrap = args.bootstrap ?? broker!.bootstrap;
 let peakRssKb = 0;
 const sampleRss = () => {

@@ -71,7 +71,10 @@ export class BrokerProcess {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
     await new Promise<void>((res, rej) => {
-      const timer = setTimeout(() => rej(new Error(`broker did not start within 30 s:\n${this.#output}`)), 30_000);
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        rej(new Error(`broker did not start within 30 s:\n${this.#output}`));
+      }, 30_000);
       const onData = (d: Buffer) => {
         this.#output += d.toString();
         if (this.#output.includes('"broker started"')) {
