@@ -56,7 +56,7 @@ export class LocalMetadataStore implements MetadataStore {
     if (this.#topics.has(topic.name)) throw new Error(`Topic ${topic.name} already exists`);
     const meta: TopicMetadata = Object.freeze({
       name: topic.name,
-      topicId: randomBytes(16).toString('hex'),
+      topicId: newTopicId(),
       partitions: topic.partitions,
       replicationFactor: topic.replicationFactor,
       configs: Object.freeze({ ...topic.configs }),
@@ -103,4 +103,12 @@ export class LocalMetadataStore implements MetadataStore {
 /** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding (22 characters). */
 function newClusterId(): string {
   return randomBytes(16).toString('base64url');
+}
+
+/** Kafka topic ids: 16 random bytes printed as URL-safe base64 (Uuid.toString); never the zero or sentinel ids. */
+function newTopicId(): string {
+  for (;;) {
+    const b = randomBytes(16);
+    if (b.some((x) => x !== 0) && !(b.readBigUInt64BE(0) === 0n && b.readBigUInt64BE(8) === 1n)) return b.toString('base64url');
+  }
 }

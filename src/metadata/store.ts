@@ -3,7 +3,7 @@
 
 export interface TopicMetadata {
   readonly name: string;
-  /** Kafka topic id: 16 random bytes, as 32 hex characters. */
+  /** Kafka topic id in its printed form (22 characters of URL-safe base64). */
   readonly topicId: string;
   readonly partitions: number;
   readonly replicationFactor: number;

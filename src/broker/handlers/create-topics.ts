@@ -1,11 +1,10 @@
 // CreateTopics (key 19): validate name, partitions, replication factor and configs; create or just validate.
-import { ErrorCode, type CreateTopics } from '../../protocol/index.js';
+import { ErrorCode, ZERO_UUID, type CreateTopics } from '../../protocol/index.js';
 import { effectiveTopicConfig, TOPIC_CONFIG } from '../../config/index.js';
 import { TopicError } from '../context.js';
 import type { RequestContext } from '../request-context.js';
 
 type Result = CreateTopics.CreateTopicsResponse['topics'][number];
-const ZERO_UUID = '00000000000000000000000000000000';
 
 export function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, rc: RequestContext): CreateTopics.CreateTopicsResponse {
   const { ctx } = rc;

@@ -1,9 +1,8 @@
 // DeleteTopics (key 20): remove topics by name (or, from v6, by topic id) with their data.
-import { ErrorCode, type DeleteTopics } from '../../protocol/index.js';
+import { ErrorCode, ZERO_UUID, type DeleteTopics } from '../../protocol/index.js';
 import { TopicError } from '../context.js';
 import type { RequestContext } from '../request-context.js';
 
-const ZERO_UUID = '00000000000000000000000000000000';
 
 export function handleDeleteTopics(req: DeleteTopics.DeleteTopicsRequest, rc: RequestContext): DeleteTopics.DeleteTopicsResponse {
   const { ctx } = rc;

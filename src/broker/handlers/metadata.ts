@@ -1,11 +1,10 @@
 // Metadata (key 3): the broker list (just us), the cluster id, and topics with their partitions, led by us.
 // Unknown topics are created when auto.create.topics.enable and the request allow it.
-import { ErrorCode, type Metadata } from '../../protocol/index.js';
+import { ErrorCode, ZERO_UUID, type Metadata } from '../../protocol/index.js';
 import { validateTopicName, type TopicMetadata } from '../../metadata/index.js';
 import type { RequestContext } from '../request-context.js';
 
 type TopicResult = Metadata.MetadataResponse['topics'][number];
-const ZERO_UUID = '00000000000000000000000000000000';
 
 export function handleMetadata(req: Metadata.MetadataRequest, rc: RequestContext): Metadata.MetadataResponse {
   const { ctx, version } = rc;
