@@ -1,7 +1,8 @@
 // The whole test suite (`npm test`): preflight for system tools, lint and format checks, Rust unit tests,
 // then the TypeScript unit and integration tests (compiled by `npm run build`, which `pretest` runs).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 function run(label, cmd, args, opts = {}) {
   process.stdout.write(`\n== ${label}: ${cmd} ${args.join(' ')}\n`);
@@ -37,4 +38,11 @@ if (only.length === 0) {
   run('clippy', 'cargo', ['clippy', '--workspace', '--all-targets', '--release', '--', '-D', 'warnings']);
   run('rust tests', 'cargo', ['test', '--release', '--workspace']);
 }
-run('node tests', process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...(only.length ? only : ['dist/test/'])]);
+/** Compiled test files (*.test.js) below `dir`; helpers and fixtures are not tests. */
+function testFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.test.js'))
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .sort();
+}
+run('node tests', process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...(only.length ? only : testFiles('dist/test'))]);
