@@ -2,7 +2,7 @@
 // registry, decode the body, run the handler, encode the response. Requests it cannot parse close the
 // connection (Kafka does the same); a handler error answers nothing and closes too, after a log line.
 import type { ConnectionInfo, FrameHandler } from '../network/index.js';
-import { ApiKey, ApiVersions, Reader, Writer, apiByKey, decodeRequestHeader, encodeResponseHeader, ErrorCode } from '../protocol/index.js';
+import { ApiKey, ApiVersions, ProduceLegacy, Reader, Writer, apiByKey, decodeRequestHeader, encodeResponseHeader, ErrorCode } from '../protocol/index.js';
 import type { BrokerContext } from './context.js';
 import type { RequestContext } from './request-context.js';
 import { HANDLERS, supportedVersions } from './handlers/index.js';
@@ -20,6 +20,9 @@ export class RequestDispatcher implements FrameHandler {
     if (!api || !handler) throw new Error(`unknown API key ${apiKey} (version ${version}, correlation id ${correlationId})`);
     if (version < api.minVersion || version > api.maxVersion) {
       if (apiKey === ApiKey.ApiVersions) return this.#unsupportedApiVersions(correlationId);
+      if (apiKey === ApiKey.Produce && version >= ProduceLegacy.legacyMinVersion && version <= ProduceLegacy.legacyMaxVersion) {
+        return this.#refuseLegacyProduce(frame, version, correlationId, conn);
+      }
       throw new Error(`unsupported version ${version} of API ${apiKey} (supported ${api.minVersion}-${api.maxVersion})`);
     }
     const reader = new Reader(frame);
@@ -35,6 +38,19 @@ export class RequestDispatcher implements FrameHandler {
       return w.toChunks();
     };
     return result instanceof Promise ? result.then(encode) : encode(result);
+  }
+
+  /** Produce v0–2 (message format v0/v1): every partition refused with UNSUPPORTED_VERSION; acks=0 gets no answer. */
+  #refuseLegacyProduce(frame: Buffer, version: number, correlationId: number, conn: ConnectionInfo): Buffer[] | null {
+    const reader = new Reader(frame);
+    const header = decodeRequestHeader(reader);
+    const req = ProduceLegacy.decodeLegacyRequest(reader);
+    this.ctx.log.warn({ client: header.clientId, remote: conn.remoteAddress, version }, 'refused Produce v0-2: only RecordBatch v2 (Produce v3+) is supported; upgrade the client');
+    if (req.acks === 0) return null;
+    const w = new Writer();
+    encodeResponseHeader(w, ApiKey.Produce, version, correlationId);
+    ProduceLegacy.encodeLegacyRefusal(w, version, req, ErrorCode.UNSUPPORTED_VERSION);
+    return w.toChunks();
   }
 
   /** KIP-511: an ApiVersions request of a version we do not know gets a v0 answer with our range. */

@@ -40,4 +40,5 @@ export * as Metadata from './apis/metadata.js';
 export * as OffsetCommit from './apis/offset-commit.js';
 export * as OffsetFetch from './apis/offset-fetch.js';
 export * as Produce from './apis/produce.js';
+export * as ProduceLegacy from './apis/produce-legacy.js';
 export * as SyncGroup from './apis/sync-group.js';

@@ -56,7 +56,7 @@ describe('bad input', () => {
     ['a frame larger than socket.request.max.bytes', () => Buffer.from([0x7f, 0xff, 0xff, 0xff, 0, 0, 0])],
     ['a frame shorter than a request header', () => Buffer.from([0, 0, 0, 3, 0, 1, 2])],
     ['an unknown API key', () => frame(Buffer.from([0x03, 0xe7, 0, 0, 0, 0, 0, 1, 0xff, 0xff]))],
-    ['an unsupported version of Produce (message format v0/v1)', () => frame(Buffer.from([0, 0, 0, 2, 0, 0, 0, 1, 0xff, 0xff, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]))],
+    ['a Produce version above the supported range', () => frame(Buffer.from([0, 0, 0, 99, 0, 0, 0, 1, 0xff, 0xff, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]))],
     ['a truncated Metadata request', () => frame(Buffer.from([0, 3, 0, 1, 0, 0, 0, 1, 0xff, 0xff, 0, 0, 0, 5, 0, 3, 0x61]))],
     ['an array length of 2^31-1 with nothing behind it', () => frame(Buffer.from([0, 3, 0, 1, 0, 0, 0, 1, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff]))],
   ];
@@ -78,6 +78,30 @@ describe('bad input', () => {
     assert.equal(f!.readInt32BE(0), 7, 'correlation id');
     assert.equal(f!.readInt16BE(4), ErrorCode.UNSUPPORTED_VERSION);
     c.close();
+  });
+
+  test('Produce v0-v2 (message format v0/v1) is answered with UNSUPPORTED_VERSION and nothing is stored', async () => {
+    const c = await RawConnection.open(broker.port);
+    // Header v1 (key 0, version 2, correlation 42, null client id), acks -1, timeout, one topic, one partition.
+    const topic = Buffer.from('victim');
+    const oldMessageSet = Buffer.from('00000000000000000000000e0000000001000000000000', 'hex');
+    const body = Buffer.concat([
+      Buffer.from([0, 0, 0, 2, 0, 0, 0, 42, 0xff, 0xff, 0xff, 0xff, 0, 0, 0x13, 0x88, 0, 0, 0, 1, 0, topic.length]), topic,
+      Buffer.from([0, 0, 0, 1, 0, 0, 0, 0]), Buffer.from([0, 0, 0, oldMessageSet.length]), oldMessageSet,
+    ]);
+    c.sendFrame(body);
+    const f = await c.readFrame();
+    assert.ok(f, 'an answer, not a disconnect');
+    assert.equal(f!.readInt32BE(0), 42);
+    assert.equal(f!.readInt32BE(4), 1, 'one topic');
+    const nameLen = f!.readInt16BE(8);
+    assert.equal(f!.subarray(10, 10 + nameLen).toString(), 'victim');
+    const at = 10 + nameLen;
+    assert.equal(f!.readInt32BE(at), 1, 'one partition');
+    assert.equal(f!.readInt32BE(at + 4), 0);
+    assert.equal(f!.readInt16BE(at + 8), ErrorCode.UNSUPPORTED_VERSION);
+    c.close();
+    assert.equal(await logEndOffset(), 3);
   });
 
   test('a batch with a wrong CRC gets CORRUPT_MESSAGE and nothing is stored', async () => {
