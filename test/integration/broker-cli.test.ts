@@ -8,6 +8,20 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BrokerProcess, GREGOR_BIN } from '../helpers/broker-process.js';
 import { fetchAll, kafkaClient } from '../helpers/kafkajs.js';
+import { RawConnection } from '../helpers/raw-client.js';
+import { InitProducerId } from '../../src/protocol/index.js';
+
+async function newProducerId(port: number): Promise<number> {
+  const c = await RawConnection.open(port);
+  try {
+    const res = await c.request(InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1, producerEpoch: -1 });
+    assert.equal(res.errorCode, 0);
+    assert.equal(res.producerEpoch, 0);
+    return res.producerId;
+  } finally {
+    c.close();
+  }
+}
 
 test('logs where it listens and keeps its data; SIGTERM stops it cleanly; a restart finds everything', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gregor-cli-'));
@@ -21,6 +35,7 @@ test('logs where it listens and keeps its data; SIGTERM stops it cleanly; a rest
     await producer.connect();
     await producer.send({ topic: 'restart-me', acks: -1, messages: [{ value: 'kept', partition: 1 }] });
     await producer.disconnect();
+    const idBefore = await newProducerId(broker.port);
     assert.equal(await broker.stop(), 0, 'clean exit on SIGTERM');
     assert.match(broker.output, /"broker stopped"/);
     assert.ok(existsSync(join(dir, 'meta.properties')));
@@ -29,6 +44,12 @@ test('logs where it listens and keeps its data; SIGTERM stops it cleanly; a rest
     await broker.restart();
     const got = await fetchAll(kafkaClient(broker.bootstrap), 'restart-me', 1, 0, 1);
     assert.equal(got[0].value, 'kept');
+    const idAfter = await newProducerId(broker.port);
+    assert.ok(idAfter > idBefore, `producer ids are never reused after a restart (${idBefore} then ${idAfter})`);
+    await broker.kill9();
+    await broker.restart();
+    const idAfterCrash = await newProducerId(broker.port);
+    assert.ok(idAfterCrash > idAfter, `nor after a crash (${idAfter} then ${idAfterCrash})`);
     await broker.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -93,6 +93,17 @@ describe('kcat', () => {
     });
   }
 
+  test('acks=0 and acks=1 producers: records arrive, acks=0 gets no answer to wait for', async () => {
+    for (const acks of ['0', '1']) {
+      const topic = `kc-acks${acks}`;
+      const lines = Array.from({ length: 5000 }, (_, i) => `a${acks}-${i}`).join('\n') + '\n';
+      const p = await kcat(['-b', broker.bootstrap, '-P', '-t', topic, '-X', `acks=${acks}`], lines);
+      assert.equal(p.code, 0, p.stderr);
+      const c = await kcat(['-b', broker.bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-f', RECORD_FORMAT]);
+      assert.deepEqual(parseRecords(c.stdout).map((r) => r.value), Array.from({ length: 5000 }, (_, i) => `a${acks}-${i}`));
+    }
+  });
+
   test('idempotent librdkafka producer (enable.idempotence=true)', async () => {
     const lines = Array.from({ length: 20_000 }, (_, i) => `i${i}`).join('\n') + '\n';
     const p = await kcat(['-b', broker.bootstrap, '-P', '-t', 'kc-idem', '-X', 'enable.idempotence=true', '-X', 'linger.ms=2'], lines);
