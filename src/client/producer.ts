@@ -7,7 +7,7 @@
 // sequence and the broker can drop duplicates.
 
 import { ErrorCode, InitProducerId, Produce } from '../protocol/index.js';
-import { Cluster, type ClusterOptions } from './cluster.js';
+import { Cluster, type ClusterOptions, type TopicInfo } from './cluster.js';
 import { compressionByName, type CompressionCodecId, type CompressionName } from './compression.js';
 import { isRetriable, KafkaClientError, KafkaProtocolError } from './errors.js';
 import { DefaultPartitioner } from './partitioner.js';
@@ -130,6 +130,8 @@ export class Producer {
   #initProducerId: Promise<void> | null = null;
   #drainScheduled = false;
   #enqueueChain: Promise<void> = Promise.resolve();
+  /** send() calls waiting in the chain; while any do, later calls queue behind them. */
+  #waitingEnqueues = 0;
   #retryTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -174,18 +176,37 @@ export class Producer {
    * Queues the messages and resolves once all of them are acknowledged, with one
    * entry per (partition, batch) run of these messages.
    */
-  async send(set: ProducerRecordSet): Promise<RecordMetadata[]> {
-    this.#checkOpen();
-    if (typeof set.topic !== 'string' || set.topic === '') throw new KafkaClientError('ERR_CLIENT_INVALID_ARGUMENT', 'send() needs a topic');
-    // Calls enqueue in call order even when some wait for metadata and others would not.
+  send(set: ProducerRecordSet): Promise<RecordMetadata[]> {
+    try {
+      this.#checkOpen();
+      if (typeof set.topic !== 'string' || set.topic === '') throw new KafkaClientError('ERR_CLIENT_INVALID_ARGUMENT', 'send() needs a topic');
+      // Fast path: nothing queued ahead of this call and everything it needs is known, so it
+      // enqueues synchronously (no promise chain per call: this is the per-record cost).
+      if (this.#waitingEnqueues === 0 && (!this.#idempotent || this.#producerId >= 0)) {
+        const topic = this.cluster.cachedTopic(set.topic);
+        if (topic && topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0)) {
+          const results = this.#enqueueInto(set, topic);
+          return results.length === 1 ? results[0].then((r) => [r]) : Promise.all(results);
+        }
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#sendSlow(set);
+  }
+
+  /** Calls that must wait (metadata, producer id) keep call order through a chain. */
+  async #sendSlow(set: ProducerRecordSet): Promise<RecordMetadata[]> {
     const previous = this.#enqueueChain;
     let release!: () => void;
     this.#enqueueChain = new Promise<void>((resolve) => (release = resolve));
+    this.#waitingEnqueues++;
     let results: Array<Promise<RecordMetadata>>;
     try {
       await previous;
       results = await this.#enqueue(set);
     } finally {
+      this.#waitingEnqueues--;
       release();
     }
     return Promise.all(results);
@@ -194,6 +215,10 @@ export class Producer {
   async #enqueue(set: ProducerRecordSet): Promise<Array<Promise<RecordMetadata>>> {
     if (this.#idempotent) await this.#ensureProducerId();
     const topic = await this.cluster.topic(set.topic, { autoCreate: this.#autoCreate, timeoutMs: this.#requestTimeoutMs });
+    return this.#enqueueInto(set, topic);
+  }
+
+  #enqueueInto(set: ProducerRecordSet, topic: TopicInfo): Array<Promise<RecordMetadata>> {
     const numPartitions = topic.partitions.length;
     for (const m of set.messages) {
       const p = m.partition;
