@@ -103,21 +103,7 @@ impl std::error::Error for Error {}
 impl From<Error> for napi::Error<&'static str> {
     fn from(err: Error) -> Self {
         // The status string becomes the JS error's `code` property.
-        let name = err.name();
-        let msg = match err {
-            Error::OffsetOutOfRange(m)
-            | Error::CorruptMessage(m)
-            | Error::NotLeaderOrFollower(m)
-            | Error::MessageTooLarge(m)
-            | Error::InvalidConfig(m)
-            | Error::UnsupportedForMessageFormat(m)
-            | Error::OutOfOrderSequenceNumber(m)
-            | Error::InvalidProducerEpoch(m)
-            | Error::KafkaStorageError(m)
-            | Error::UnsupportedCompressionType(m)
-            | Error::InvalidRecord(m) => m,
-        };
-        napi::Error::new(name, msg)
+        napi::Error::new(err.name(), err.message())
     }
 }
 

@@ -1,34 +1,10 @@
 // Runs Debian's kcat (librdkafka) with bounded time and collects its output.
-import { spawn } from 'node:child_process';
+import { run, type RunResult } from './run.js';
 
-export interface KcatResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type KcatResult = RunResult;
 
 export function kcat(args: string[], input?: string | Buffer, timeoutMs = 120_000): Promise<KcatResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kcat ${args.join(' ')} timed out after ${timeoutMs} ms; stderr: ${Buffer.concat(err).toString()}`));
-    }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(input ?? '');
-  });
+  return run('kcat', args, input, timeoutMs);
 }
 
 export interface KcatRecord {

@@ -4,39 +4,13 @@
 // read back with kcat (librdkafka) to check our batches are what other clients expect.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { BrokerProcess, GREGOR_BIN } from '../helpers/broker-process.js';
 import { kcat } from '../helpers/kcat.js';
+import { run, type RunResult } from '../helpers/run.js';
 import { partitionOf } from '../helpers/murmur2.js';
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function gregor(args: string[], input?: string, timeoutMs = 60_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [GREGOR_BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`gregor ${args.join(' ')} timed out after ${timeoutMs} ms; stderr: ${Buffer.concat(err).toString()}`));
-    }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(input ?? '');
-  });
+function gregor(args: string[], input?: string, timeoutMs = 60_000): Promise<RunResult> {
+  return run(process.execPath, [GREGOR_BIN, ...args], input, timeoutMs);
 }
 
 describe('gregor CLI', () => {
