@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,11 +41,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <pre>
  *   create-topic &lt;bootstrap&gt; &lt;topic&gt; &lt;partitions&gt;
  *   produce &lt;bootstrap&gt; &lt;topic&gt; &lt;count&gt; [--compression none|gzip|snappy|lz4|zstd] [--prefix P] [--pad N]
- *   consume &lt;bootstrap&gt; &lt;topic&gt; &lt;expectedCount&gt; [--timeout-ms T]
+ *   consume &lt;bootstrap&gt; &lt;topic&gt; &lt;expectedCount&gt; [--timeout-ms T] [--from-time MS]
  * </pre>
  *
  * produce sends record i with key P+"key-"+i, value P+"value-"+i (followed by "abc" repeated i % N times
  * when --pad N is given) and headers seq=i, origin=java, through an idempotent producer (acks=all).
+ * consume assigns every partition of the topic (no group) and starts from the beginning, or with --from-time
+ * at the offsets offsetsForTimes finds (the end where it finds none).
  */
 public final class ClientCheck {
   private static final PrintWriter OUT =
@@ -70,7 +74,7 @@ public final class ClientCheck {
   private static void usage() {
     System.err.println("usage: create-topic <bootstrap> <topic> <partitions>\n"
         + "       produce <bootstrap> <topic> <count> [--compression C] [--prefix P] [--pad N]\n"
-        + "       consume <bootstrap> <topic> <expectedCount> [--timeout-ms T]");
+        + "       consume <bootstrap> <topic> <expectedCount> [--timeout-ms T] [--from-time MS]");
     System.exit(64);
   }
 
@@ -176,6 +180,7 @@ public final class ClientCheck {
     String bootstrap = arg(args, 1), topic = arg(args, 2);
     long expected = Long.parseLong(arg(args, 3));
     long timeoutMs = Long.parseLong(option(args, "--timeout-ms", "60000"));
+    String fromTime = option(args, "--from-time", null);
 
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -193,6 +198,7 @@ public final class ClientCheck {
     long start = System.nanoTime();
     long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     TreeMap<Integer, long[]> stats = new TreeMap<>(); // partition -> {count, first, last}
+    Map<Integer, Long> startAt = new HashMap<>(); // partition -> position before the first poll
     long received = 0;
     long extra = 0;
     boolean timedOut = false;
@@ -205,7 +211,19 @@ public final class ClientCheck {
       tps.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
       for (TopicPartition tp : tps) stats.put(tp.partition(), new long[] {0, -1, -1});
       consumer.assign(tps);
-      consumer.seekToBeginning(tps);
+      if (fromTime == null) {
+        consumer.seekToBeginning(tps);
+      } else {
+        Map<TopicPartition, Long> query = new HashMap<>();
+        for (TopicPartition tp : tps) query.put(tp, Long.parseLong(fromTime));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, Duration.ofSeconds(30));
+        for (TopicPartition tp : tps) {
+          OffsetAndTimestamp at = found.get(tp);
+          if (at == null) consumer.seekToEnd(List.of(tp));
+          else consumer.seek(tp, at.offset());
+        }
+      }
+      for (TopicPartition tp : tps) startAt.put(tp.partition(), consumer.position(tp, Duration.ofSeconds(30)));
       while (received < expected) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
@@ -239,7 +257,8 @@ public final class ClientCheck {
       TopicPartition tp = new TopicPartition(topic, e.getKey());
       long[] s = e.getValue();
       sb.append('"').append(e.getKey()).append("\":{\"count\":").append(s[0]).append(",\"first\":").append(s[1])
-          .append(",\"last\":").append(s[2]).append(",\"beginning\":").append(beginning.get(tp))
+          .append(",\"last\":").append(s[2]).append(",\"start\":").append(startAt.get(e.getKey()))
+          .append(",\"beginning\":").append(beginning.get(tp))
           .append(",\"end\":").append(end.get(tp)).append('}');
     }
     sb.append("}}");
