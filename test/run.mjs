@@ -27,6 +27,16 @@ if (!has('kcat')) {
     process.exit(1);
   }
 }
+// Java 17 + Maven build the Java-client compatibility test.
+for (const [tool, pkg] of [['java', 'openjdk-17-jdk-headless'], ['mvn', 'maven']]) {
+  if (has(tool)) continue;
+  if (process.getuid?.() === 0 && has('apt-get')) {
+    run(`install ${pkg}`, 'sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${pkg}`]);
+  } else {
+    process.stderr.write(`${tool} is needed by the Java client test. Install it with:\n  sudo apt-get update && sudo apt-get install -y ${pkg}\n`);
+    process.exit(1);
+  }
+}
 if (!existsSync('native/gregor.node') || !existsSync('dist/src/index.js')) {
   run('build', 'npm', ['run', 'build']);
 }
