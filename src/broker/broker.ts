@@ -50,6 +50,7 @@ export class Broker {
     logs.checkpointRecoveryPoints();
     const advertisedSpec = config['advertised.listeners']?.[0];
     const context = new BrokerContext(config, metadata, logs, log, advertisedSpec ? parseListener(advertisedSpec) : bind);
+    context.groups.start();
     logs.startBackgroundTasks((topic) => context.topicConfig(topic)['flush.ms'] as number);
     const dispatcher = new RequestDispatcher(context);
     const server = new SocketServer({
@@ -64,6 +65,7 @@ export class Broker {
     try {
       port = await server.listen();
     } catch (e) {
+      context.groups.close();
       logs.close();
       throw new Error(`Cannot listen on ${bind.host}:${bind.port}: ${(e as Error).message}`);
     }
@@ -91,6 +93,7 @@ export class Broker {
     this.#stopping ??= (async () => {
       this.log.info({}, 'broker stopping');
       await this.#server.close();
+      this.context.groups.close();
       this.context.logs.close();
       this.#metadata.close();
       this.log.info({}, 'broker stopped');

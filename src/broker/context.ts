@@ -2,6 +2,7 @@
 import type { BrokerConfig } from '../config/index.js';
 import { ConfigError, validateTopicConfigs, effectiveTopicConfig } from '../config/index.js';
 import type { LogManager, Partition } from '../log/index.js';
+import { GroupCoordinator } from '../group/index.js';
 import { validateTopicName, type MetadataStore, type TopicMetadata } from '../metadata/index.js';
 import { ErrorCode } from '../protocol/index.js';
 import type { Logger } from './logger.js';
@@ -29,6 +30,8 @@ export interface CreateTopicSpec {
 
 export class BrokerContext {
   readonly producerIds: ProducerIdManager;
+  /** Consumer groups and committed offsets (src/group). */
+  readonly groups: GroupCoordinator;
   /** Effective topic configs, cached per topic. */
   readonly #topicConfigs = new Map<string, Readonly<Record<string, unknown>>>();
 
@@ -40,6 +43,7 @@ export class BrokerContext {
     public advertised: Listener,
   ) {
     this.producerIds = new ProducerIdManager(metadata);
+    this.groups = new GroupCoordinator(config, metadata, logs, log);
   }
 
   get brokerId(): number {

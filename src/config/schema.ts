@@ -67,6 +67,15 @@ export const BROKER_CONFIG: readonly ConfigKey[] = [
   { name: 'connection.max.inflight.requests', type: 'int', default: 100, validate: atLeast(1), doc: 'Requests in flight per connection before reading pauses.' },
   { name: 'connections.max.idle.ms', type: 'long', default: 600000, validate: atLeast(-1), doc: 'Close connections idle this long (10 min); -1 never.' },
   { name: 'producer.id.expiration.ms', type: 'int', default: 86400000, validate: atLeast(1), doc: 'Idempotent producer state expiry (1 day).' },
+  { name: 'offsets.topic.num.partitions', type: 'int', default: 50, validate: atLeast(1), doc: 'Partitions of the internal __consumer_offsets topic, fixed when it is first created.' },
+  { name: 'offsets.topic.segment.bytes', type: 'int', default: 104857600, validate: atLeast(14), doc: 'Segment size of __consumer_offsets (100 MiB).' },
+  { name: 'offsets.retention.minutes', type: 'int', default: 10080, validate: atLeast(1), doc: 'Committed offsets of a group that has been empty this long are deleted (7 days).' },
+  { name: 'offsets.retention.check.interval.ms', type: 'long', default: 600000, validate: atLeast(1), doc: 'How often expired offsets are looked for (10 min).' },
+  { name: 'offset.metadata.max.bytes', type: 'int', default: 4096, validate: atLeast(0), doc: 'Largest metadata string a commit may carry.' },
+  { name: 'group.min.session.timeout.ms', type: 'int', default: 6000, validate: atLeast(0), doc: 'Smallest session.timeout.ms a member may ask for (6 s).' },
+  { name: 'group.max.session.timeout.ms', type: 'int', default: 1800000, validate: atLeast(0), doc: 'Largest session.timeout.ms a member may ask for (30 min).' },
+  { name: 'group.initial.rebalance.delay.ms', type: 'int', default: 3000, validate: atLeast(0), doc: 'How long the first rebalance of an empty group waits for more members (3 s).' },
+  { name: 'group.max.size', type: 'int', default: 2147483647, validate: atLeast(1), doc: 'Most members one group may have.' },
   { name: 'log.level', type: 'string', default: 'info', validate: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), doc: 'Log level of the broker\'s structured logs.' },
   { name: 'cluster.id', type: 'string', default: null, doc: 'Cluster id; generated and kept in meta.properties when unset.' },
 ];
@@ -123,6 +132,15 @@ export type BrokerConfig = Readonly<Record<string, ConfigValue>> & {
   readonly 'connection.max.inflight.requests': number;
   readonly 'connections.max.idle.ms': number;
   readonly 'log.level': string;
+  readonly 'offsets.topic.num.partitions': number;
+  readonly 'offsets.topic.segment.bytes': number;
+  readonly 'offsets.retention.minutes': number;
+  readonly 'offsets.retention.check.interval.ms': number;
+  readonly 'offset.metadata.max.bytes': number;
+  readonly 'group.min.session.timeout.ms': number;
+  readonly 'group.max.session.timeout.ms': number;
+  readonly 'group.initial.rebalance.delay.ms': number;
+  readonly 'group.max.size': number;
   readonly 'cluster.id': string | null;
 };
 

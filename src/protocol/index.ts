@@ -38,6 +38,7 @@ export * as ListGroups from './apis/list-groups.js';
 export * as ListOffsets from './apis/list-offsets.js';
 export * as Metadata from './apis/metadata.js';
 export * as OffsetCommit from './apis/offset-commit.js';
+export * as OffsetDelete from './apis/offset-delete.js';
 export * as OffsetFetch from './apis/offset-fetch.js';
 export * as Produce from './apis/produce.js';
 export * as ProduceLegacy from './apis/produce-legacy.js';

@@ -20,6 +20,7 @@ import * as ListGroups from './apis/list-groups.js';
 import * as ListOffsets from './apis/list-offsets.js';
 import * as Metadata from './apis/metadata.js';
 import * as OffsetCommit from './apis/offset-commit.js';
+import * as OffsetDelete from './apis/offset-delete.js';
 import * as OffsetFetch from './apis/offset-fetch.js';
 import * as Produce from './apis/produce.js';
 import * as SyncGroup from './apis/sync-group.js';
@@ -57,6 +58,7 @@ export const ApiKey = {
   DeleteTopics: 20,
   InitProducerId: 22,
   DeleteGroups: 42,
+  OffsetDelete: 47,
 } as const;
 export type ApiKeyValue = (typeof ApiKey)[keyof typeof ApiKey];
 
@@ -79,6 +81,7 @@ const modules: readonly ApiModule[] = [
   DeleteTopics,
   InitProducerId,
   DeleteGroups,
+  OffsetDelete,
 ];
 
 const byKey = new Map<number, ApiModule>(modules.map((m) => [m.apiKey, m]));

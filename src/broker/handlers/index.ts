@@ -4,6 +4,17 @@ import type { RequestContext } from '../request-context.js';
 import { handleApiVersions } from './api-versions.js';
 import { handleCreateTopics } from './create-topics.js';
 import { handleDeleteTopics } from './delete-topics.js';
+import { handleDeleteGroups } from './delete-groups.js';
+import { handleDescribeGroups } from './describe-groups.js';
+import { handleFindCoordinator } from './find-coordinator.js';
+import { handleHeartbeat } from './heartbeat.js';
+import { handleJoinGroup } from './join-group.js';
+import { handleLeaveGroup } from './leave-group.js';
+import { handleListGroups } from './list-groups.js';
+import { handleOffsetCommit } from './offset-commit.js';
+import { handleOffsetDelete } from './offset-delete.js';
+import { handleOffsetFetch } from './offset-fetch.js';
+import { handleSyncGroup } from './sync-group.js';
 import { handleFetch } from './fetch.js';
 import { handleInitProducerId } from './init-producer-id.js';
 import { handleListOffsets } from './list-offsets.js';
@@ -22,6 +33,17 @@ export const HANDLERS = new Map<number, Handler>([
   [ApiKey.CreateTopics, handleCreateTopics],
   [ApiKey.DeleteTopics, handleDeleteTopics],
   [ApiKey.InitProducerId, handleInitProducerId],
+  [ApiKey.OffsetCommit, handleOffsetCommit],
+  [ApiKey.OffsetFetch, handleOffsetFetch],
+  [ApiKey.FindCoordinator, handleFindCoordinator],
+  [ApiKey.JoinGroup, handleJoinGroup],
+  [ApiKey.Heartbeat, handleHeartbeat],
+  [ApiKey.LeaveGroup, handleLeaveGroup],
+  [ApiKey.SyncGroup, handleSyncGroup],
+  [ApiKey.DescribeGroups, handleDescribeGroups],
+  [ApiKey.ListGroups, handleListGroups],
+  [ApiKey.DeleteGroups, handleDeleteGroups],
+  [ApiKey.OffsetDelete, handleOffsetDelete],
 ]);
 
 /** The ApiVersions answer: every handled API with the version range its protocol file declares. */

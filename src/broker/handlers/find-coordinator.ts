@@ -1,0 +1,29 @@
+// FindCoordinator (key 10): this broker coordinates every group. v4 answers a batch of keys. The first group
+// lookup creates __consumer_offsets, as Kafka does. Transaction coordinators are not offered (no transactions).
+import { ErrorCode, type FindCoordinator } from '../../protocol/index.js';
+import { invalidGroupIdReason } from '../../group/index.js';
+import type { RequestContext } from '../request-context.js';
+
+const GROUP_KEY = 0;
+const TRANSACTION_KEY = 1;
+
+type Coordinator = FindCoordinator.Coordinator;
+
+export function handleFindCoordinator(req: FindCoordinator.FindCoordinatorRequest, rc: RequestContext): FindCoordinator.FindCoordinatorResponse {
+  const { ctx, version } = rc;
+  const lookup = (key: string): Coordinator => {
+    const answer = (errorCode: number, errorMessage: string | null): Coordinator => ({
+      key, nodeId: errorCode === ErrorCode.NONE ? ctx.brokerId : -1, host: errorCode === ErrorCode.NONE ? ctx.advertised.host : '',
+      port: errorCode === ErrorCode.NONE ? ctx.advertised.port : -1, errorCode, errorMessage,
+    });
+    if (req.keyType === TRANSACTION_KEY) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'Transactions are not supported by this broker yet');
+    if (req.keyType !== GROUP_KEY) return answer(ErrorCode.INVALID_REQUEST, `Unknown coordinator key type ${req.keyType}`);
+    const why = invalidGroupIdReason(key);
+    if (why) return answer(ErrorCode.INVALID_REQUEST, why);
+    if (!ctx.groups.ensureOffsetsTopic()) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The offsets topic could not be created');
+    return answer(ErrorCode.NONE, null);
+  };
+  if (version >= 4) return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: -1, host: '', port: -1, coordinators: req.coordinatorKeys.map(lookup) };
+  const c = lookup(req.key);
+  return { throttleTimeMs: 0, errorCode: c.errorCode, errorMessage: c.errorMessage, nodeId: c.nodeId, host: c.host, port: c.port, coordinators: [] };
+}

@@ -1,0 +1,518 @@
+// The group coordinator of a single broker: it coordinates every group (this node leads every partition of
+// __consumer_offsets) and keeps committed offsets and group metadata durable in that compacted topic.
+//
+// Durability contract: an OffsetCommit, a completed SyncGroup (assignment) or a DeleteGroups is answered only
+// after its records were appended to the group's __consumer_offsets partition (abs(hash(groupId)) % partitions,
+// as in Kafka), so what was answered survives kill -9 like any produced record. On start the whole topic is
+// replayed (offsets, group metadata, tombstones); groups that had members come back Stable with their
+// generation, and members that do not heartbeat within their session are removed as usual.
+//
+// Threading: main thread only. Writes of one group are chained so its cache follows the log's order; groups
+// never wait on each other. The replay at start reads the log synchronously before the broker listens.
+import { buildRecordBatch, readRecordBatches, type InternalRecord, type LogManager, type Partition } from '../log/index.js';
+import type { MetadataStore } from '../metadata/index.js';
+import type { BrokerConfig } from '../config/index.js';
+import { ErrorCode } from '../protocol/index.js';
+import { subscribedTopics, CONSUMER_PROTOCOL_TYPE } from './consumer-protocol.js';
+import { Group, Member, joinError, type CommittedOffset, type GroupHost, type GroupState, type JoinGroupParams, type JoinGroupResult, type SyncGroupParams, type SyncGroupResult } from './group.js';
+import { invalidGroupIdReason } from './group-id.js';
+import {
+  OFFSETS_TOPIC, decodeGroupMetadataValue, decodeKey, decodeOffsetCommitValue, encodeGroupMetadataKey, encodeGroupMetadataValue,
+  encodeOffsetCommitKey, encodeOffsetCommitValue, offsetsPartitionFor, type GroupMetadataValue,
+} from './offsets-records.js';
+
+export interface CoordinatorLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface OffsetCommitEntry {
+  topic: string;
+  partition: number;
+  offset: number;
+  leaderEpoch: number;
+  metadata: string | null;
+}
+
+export interface OffsetCommitParams {
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
+  /** OffsetCommit v2-4: how long to keep these offsets; -1 = offsets.retention.minutes. */
+  retentionTimeMs: number;
+  offsets: OffsetCommitEntry[];
+}
+
+export interface PartitionError {
+  topic: string;
+  partition: number;
+  errorCode: number;
+}
+
+export interface FetchedOffset {
+  topic: string;
+  partition: number;
+  offset: number;
+  leaderEpoch: number;
+  metadata: string | null;
+  errorCode: number;
+}
+
+export interface GroupDescription {
+  errorCode: number;
+  groupId: string;
+  state: GroupState;
+  protocolType: string;
+  protocolName: string;
+  members: Array<{ memberId: string; groupInstanceId: string | null; clientId: string; clientHost: string; metadata: Buffer; assignment: Buffer }>;
+}
+
+const NO_OFFSET = -1;
+
+export class GroupCoordinator {
+  readonly #config: BrokerConfig;
+  readonly #metadata: MetadataStore;
+  readonly #logs: LogManager;
+  readonly #log: CoordinatorLogger;
+  readonly #groups = new Map<string, Group>();
+  readonly #host: GroupHost;
+  #expiryTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(config: BrokerConfig, metadata: MetadataStore, logs: LogManager, log: CoordinatorLogger) {
+    this.#config = config;
+    this.#metadata = metadata;
+    this.#logs = logs;
+    this.#log = log;
+    this.#host = {
+      initialRebalanceDelayMs: config['group.initial.rebalance.delay.ms'],
+      maxGroupSize: config['group.max.size'],
+      storeGroup: (g) => this.#storeGroup(g),
+      log,
+    };
+  }
+
+  /** Replays __consumer_offsets (if it exists) and starts offset expiry. Call once, before serving requests. */
+  start(): void {
+    const started = Date.now();
+    const parts = this.#metadata.getTopic(OFFSETS_TOPIC) ? this.#logs.getPartitions(OFFSETS_TOPIC) ?? [] : [];
+    let records = 0;
+    for (const part of parts) records += this.#replay(part);
+    if (parts.length > 0) {
+      let offsets = 0;
+      for (const g of this.#groups.values()) offsets += g.offsets.size;
+      this.#log.info({ groups: this.#groups.size, offsets, records, ms: Date.now() - started }, 'loaded groups and committed offsets from __consumer_offsets');
+    }
+    const every = this.#config['offsets.retention.check.interval.ms'];
+    this.#expiryTimer = setInterval(() => this.expireOffsets().catch((e) => this.#log.error({ err: e }, 'offset expiry failed')), Math.min(every, 2 ** 31 - 1)).unref();
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearInterval(this.#expiryTimer);
+    for (const g of this.#groups.values()) g.shutdown();
+  }
+
+  /** Creates __consumer_offsets when it does not exist yet (Kafka does this on the first FindCoordinator). */
+  ensureOffsetsTopic(): boolean {
+    if (this.#metadata.getTopic(OFFSETS_TOPIC)) return true;
+    try {
+      const configs = {
+        'cleanup.policy': 'compact',
+        'compression.type': 'uncompressed',
+        'segment.bytes': String(this.#config['offsets.topic.segment.bytes']),
+      };
+      const partitions = this.#config['offsets.topic.num.partitions'];
+      this.#metadata.createTopic({ name: OFFSETS_TOPIC, partitions, replicationFactor: 1, configs, internal: true });
+      this.#logs.openTopic(OFFSETS_TOPIC, partitions, configs);
+      this.#log.info({ topic: OFFSETS_TOPIC, partitions }, 'created the internal offsets topic');
+      return true;
+    } catch (e) {
+      this.#log.error({ err: e }, 'cannot create __consumer_offsets');
+      return false;
+    }
+  }
+
+  // ---- membership ----------------------------------------------------------
+
+  joinGroup(groupId: string, p: JoinGroupParams, limits: { minSessionTimeoutMs: number; maxSessionTimeoutMs: number } = this.#sessionLimits()): Promise<JoinGroupResult> {
+    if (this.#closed) return Promise.resolve(joinError(ErrorCode.NOT_COORDINATOR, p.memberId));
+    if (invalidGroupIdReason(groupId)) return Promise.resolve(joinError(ErrorCode.INVALID_GROUP_ID, p.memberId));
+    if (p.sessionTimeoutMs < limits.minSessionTimeoutMs || p.sessionTimeoutMs > limits.maxSessionTimeoutMs) return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, p.memberId));
+    if (!this.ensureOffsetsTopic()) return Promise.resolve(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, p.memberId));
+    let group = this.#groups.get(groupId);
+    if (!group) {
+      if (p.memberId !== '') return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, p.memberId));
+      group = this.#newGroup(groupId);
+    }
+    return group.join(p);
+  }
+
+  syncGroup(groupId: string, p: SyncGroupParams): Promise<SyncGroupResult> {
+    const fail = (errorCode: number) => Promise.resolve({ errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) });
+    if (this.#closed) return fail(ErrorCode.NOT_COORDINATOR);
+    if (invalidGroupIdReason(groupId)) return fail(ErrorCode.INVALID_GROUP_ID);
+    const group = this.#groups.get(groupId);
+    if (!group) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+    return group.sync(p);
+  }
+
+  heartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): number {
+    if (this.#closed) return ErrorCode.NOT_COORDINATOR;
+    if (invalidGroupIdReason(groupId)) return ErrorCode.INVALID_GROUP_ID;
+    const group = this.#groups.get(groupId);
+    if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
+    return group.heartbeat(memberId, groupInstanceId, generationId);
+  }
+
+  /** LeaveGroup: the top-level error and one error per leaving member. */
+  leaveGroup(groupId: string, members: Array<{ memberId: string; groupInstanceId: string | null; reason: string | null }>): { errorCode: number; memberErrors: number[] } {
+    if (this.#closed) return { errorCode: ErrorCode.NOT_COORDINATOR, memberErrors: members.map(() => ErrorCode.NOT_COORDINATOR) };
+    if (invalidGroupIdReason(groupId)) return { errorCode: ErrorCode.INVALID_GROUP_ID, memberErrors: members.map(() => ErrorCode.INVALID_GROUP_ID) };
+    const group = this.#groups.get(groupId);
+    if (!group) return { errorCode: ErrorCode.NONE, memberErrors: members.map(() => ErrorCode.UNKNOWN_MEMBER_ID) };
+    if (group.state === 'Dead') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, memberErrors: members.map(() => ErrorCode.COORDINATOR_NOT_AVAILABLE) };
+    return { errorCode: ErrorCode.NONE, memberErrors: group.leave(members) };
+  }
+
+  // ---- offsets ---------------------------------------------------------------
+
+  /** OffsetCommit: every partition gets an error code; valid ones are durable before this resolves. */
+  async commitOffsets(groupId: string, p: OffsetCommitParams): Promise<PartitionError[]> {
+    const all = (errorCode: number): PartitionError[] => p.offsets.map((o) => ({ topic: o.topic, partition: o.partition, errorCode }));
+    if (this.#closed) return all(ErrorCode.NOT_COORDINATOR);
+    if (invalidGroupIdReason(groupId)) return all(ErrorCode.INVALID_GROUP_ID);
+    if (!this.ensureOffsetsTopic()) return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    let group = this.#groups.get(groupId);
+    if (!group) {
+      if (p.generationId >= 0) return all(ErrorCode.ILLEGAL_GENERATION);
+      group = this.#newGroup(groupId);
+    }
+    const refusal = this.#commitRefusal(group, p);
+    if (refusal !== ErrorCode.NONE) return all(refusal);
+    if (group.members.has(p.memberId)) group.touch(p.memberId);
+
+    const now = Date.now();
+    const maxMetadata = this.#config['offset.metadata.max.bytes'];
+    const results: PartitionError[] = [];
+    const accepted: CommittedOffset[] = [];
+    for (const o of p.offsets) {
+      const topic = this.#metadata.getTopic(o.topic);
+      if (!topic || o.partition < 0 || o.partition >= topic.partitions) {
+        results.push({ topic: o.topic, partition: o.partition, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+        continue;
+      }
+      const metadata = o.metadata ?? '';
+      if (Buffer.byteLength(metadata, 'utf8') > maxMetadata) {
+        results.push({ topic: o.topic, partition: o.partition, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE });
+        continue;
+      }
+      results.push({ topic: o.topic, partition: o.partition, errorCode: ErrorCode.NONE });
+      accepted.push({
+        topic: o.topic, partition: o.partition, offset: o.offset, leaderEpoch: o.leaderEpoch, metadata, commitTimestamp: now,
+        expireTimestamp: p.retentionTimeMs >= 0 ? now + p.retentionTimeMs : -1,
+      });
+    }
+    if (accepted.length === 0) return results;
+    const records = accepted.map((c) => ({ key: encodeOffsetCommitKey(groupId, c.topic, c.partition), value: encodeOffsetCommitValue(c) }));
+    try {
+      await this.#write(group, records, () => {
+        for (const c of accepted) group.offsets.set(Group.offsetKey(c.topic, c.partition), c);
+      });
+    } catch (e) {
+      this.#log.error({ group: groupId, err: e }, 'storing committed offsets failed');
+      for (const r of results) if (r.errorCode === ErrorCode.NONE) r.errorCode = ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    }
+    return results;
+  }
+
+  #commitRefusal(group: Group, p: OffsetCommitParams): number {
+    if (group.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (p.generationId < 0 && group.state === 'Empty') return ErrorCode.NONE; // a commit from outside the group (admin, simple consumer)
+    const check = group.validateMember(p.memberId, p.groupInstanceId, p.generationId);
+    if (check !== ErrorCode.NONE) return check;
+    if (group.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
+    return ErrorCode.NONE;
+  }
+
+  /** OffsetFetch for one group: the listed partitions (or all committed ones when `topics` is null). */
+  fetchOffsets(groupId: string, topics: Array<{ name: string; partitions: number[] }> | null): { errorCode: number; offsets: FetchedOffset[] } {
+    if (this.#closed) return { errorCode: ErrorCode.NOT_COORDINATOR, offsets: [] };
+    if (invalidGroupIdReason(groupId)) return { errorCode: ErrorCode.INVALID_GROUP_ID, offsets: [] };
+    const group = this.#groups.get(groupId);
+    const live = group && group.state !== 'Dead' ? group : undefined;
+    const describe = (topic: string, partition: number): FetchedOffset => {
+      const c = live?.offsets.get(Group.offsetKey(topic, partition));
+      return c
+        ? { topic, partition, offset: c.offset, leaderEpoch: c.leaderEpoch, metadata: c.metadata, errorCode: ErrorCode.NONE }
+        : { topic, partition, offset: NO_OFFSET, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE };
+    };
+    if (topics === null) {
+      const offsets = live ? [...live.offsets.values()].map((c) => describe(c.topic, c.partition)) : [];
+      offsets.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+      return { errorCode: ErrorCode.NONE, offsets };
+    }
+    return { errorCode: ErrorCode.NONE, offsets: topics.flatMap((t) => t.partitions.map((p) => describe(t.name, p))) };
+  }
+
+  /** OffsetDelete: removes committed offsets of topics the group does not (or no longer) consume. */
+  async deleteOffsets(groupId: string, topics: Array<{ name: string; partitions: number[] }>): Promise<{ errorCode: number; results: PartitionError[] }> {
+    const none: PartitionError[] = [];
+    if (this.#closed) return { errorCode: ErrorCode.NOT_COORDINATOR, results: none };
+    if (invalidGroupIdReason(groupId)) return { errorCode: ErrorCode.INVALID_GROUP_ID, results: none };
+    const group = this.#groups.get(groupId);
+    if (!group || group.state === 'Dead') return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, results: none };
+    let subscribed: Set<string> | undefined = new Set();
+    if (group.members.size > 0) {
+      subscribed = group.protocolType === CONSUMER_PROTOCOL_TYPE ? group.subscribedTopics(subscribedTopics) : undefined;
+      if (subscribed === undefined) return { errorCode: ErrorCode.NON_EMPTY_GROUP, results: none };
+    }
+    const results: PartitionError[] = [];
+    const doomed: string[] = [];
+    const records: InternalRecord[] = [];
+    for (const t of topics) {
+      for (const partition of t.partitions) {
+        let errorCode: number = ErrorCode.NONE;
+        if (subscribed.has(t.name)) errorCode = ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC;
+        else if (!this.#metadata.getTopic(t.name)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        else {
+          const key = Group.offsetKey(t.name, partition);
+          if (group.offsets.has(key)) {
+            doomed.push(key);
+            records.push({ key: encodeOffsetCommitKey(groupId, t.name, partition), value: null });
+          }
+        }
+        results.push({ topic: t.name, partition, errorCode });
+      }
+    }
+    if (records.length > 0) {
+      try {
+        await this.#write(group, records, () => {
+          for (const k of doomed) group.offsets.delete(k);
+        });
+      } catch (e) {
+        this.#log.error({ group: groupId, err: e }, 'deleting offsets failed');
+        return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, results: none };
+      }
+    }
+    return { errorCode: ErrorCode.NONE, results };
+  }
+
+  // ---- administration ----------------------------------------------------------
+
+  listGroups(statesFilter: string[]): Array<{ groupId: string; protocolType: string; state: GroupState }> {
+    const wanted = new Set(statesFilter.map((s) => s.toLowerCase()));
+    return [...this.#groups.values()]
+      .filter((g) => g.state !== 'Dead' && (wanted.size === 0 || wanted.has(g.state.toLowerCase())))
+      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', state: g.state }));
+  }
+
+  describeGroup(groupId: string): GroupDescription {
+    const dead = (errorCode: number): GroupDescription => ({ errorCode, groupId, state: 'Dead', protocolType: '', protocolName: '', members: [] });
+    if (this.#closed) return dead(ErrorCode.NOT_COORDINATOR);
+    if (invalidGroupIdReason(groupId)) return dead(ErrorCode.INVALID_GROUP_ID);
+    const g = this.#groups.get(groupId);
+    if (!g) return dead(ErrorCode.NONE);
+    const stable = g.state === 'Stable';
+    return {
+      errorCode: ErrorCode.NONE,
+      groupId,
+      state: g.state,
+      protocolType: g.protocolType ?? '',
+      protocolName: stable ? g.protocolName ?? '' : '',
+      members: [...g.members.values()].map((m) => ({
+        memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost,
+        metadata: stable ? m.metadataFor(g.protocolName) : Buffer.alloc(0), assignment: stable ? m.assignment : Buffer.alloc(0),
+      })),
+    };
+  }
+
+  /** DeleteGroups: only empty groups; their offsets and metadata get tombstones. */
+  async deleteGroups(groupIds: string[]): Promise<Array<{ groupId: string; errorCode: number }>> {
+    return Promise.all(groupIds.map(async (groupId) => {
+      if (this.#closed) return { groupId, errorCode: ErrorCode.NOT_COORDINATOR };
+      if (invalidGroupIdReason(groupId)) return { groupId, errorCode: ErrorCode.INVALID_GROUP_ID };
+      const group = this.#groups.get(groupId);
+      if (!group || group.state === 'Dead') return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
+      if (group.state !== 'Empty') return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };
+      try {
+        await this.#removeGroup(group);
+        this.#log.info({ group: groupId }, 'deleted group');
+        return { groupId, errorCode: ErrorCode.NONE };
+      } catch (e) {
+        this.#log.error({ group: groupId, err: e }, 'deleting group failed');
+        return { groupId, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
+      }
+    }));
+  }
+
+  /**
+   * offsets.retention.minutes: a group that has been empty that long loses its committed offsets (an offset
+   * committed with an explicit retention time expires at its own time); an empty group without offsets goes.
+   */
+  async expireOffsets(now = Date.now()): Promise<number> {
+    const retentionMs = this.#config['offsets.retention.minutes'] * 60_000;
+    let expired = 0;
+    for (const group of [...this.#groups.values()]) {
+      if (group.state !== 'Empty') continue;
+      const doomed = [...group.offsets.entries()].filter(([, c]) =>
+        c.expireTimestamp >= 0 ? now >= c.expireTimestamp : now - Math.max(group.currentStateTimestamp, c.commitTimestamp) >= retentionMs);
+      if (doomed.length === group.offsets.size && now - group.currentStateTimestamp >= retentionMs) {
+        expired += doomed.length;
+        await this.#removeGroup(group);
+        this.#log.info({ group: group.groupId, offsets: doomed.length }, 'expired an empty group and its offsets');
+        continue;
+      }
+      if (doomed.length === 0) continue;
+      const records = doomed.map(([, c]) => ({ key: encodeOffsetCommitKey(group.groupId, c.topic, c.partition), value: null }));
+      await this.#write(group, records, () => {
+        for (const [k] of doomed) group.offsets.delete(k);
+      });
+      expired += doomed.length;
+      this.#log.info({ group: group.groupId, offsets: doomed.length }, 'expired committed offsets');
+    }
+    return expired;
+  }
+
+  // ---- internals -----------------------------------------------------------------
+
+  #sessionLimits(): { minSessionTimeoutMs: number; maxSessionTimeoutMs: number } {
+    return { minSessionTimeoutMs: this.#config['group.min.session.timeout.ms'], maxSessionTimeoutMs: this.#config['group.max.session.timeout.ms'] };
+  }
+
+  #newGroup(groupId: string): Group {
+    const g = new Group(groupId, this.#host);
+    this.#groups.set(groupId, g);
+    return g;
+  }
+
+  /** Marks a group Dead, writes tombstones for its offsets and metadata, then forgets it. */
+  async #removeGroup(group: Group): Promise<void> {
+    group.markDead();
+    const records: InternalRecord[] = [...group.offsets.values()].map((c) => ({ key: encodeOffsetCommitKey(group.groupId, c.topic, c.partition), value: null }));
+    records.push({ key: encodeGroupMetadataKey(group.groupId), value: null });
+    try {
+      await this.#write(group, records, () => group.offsets.clear());
+    } finally {
+      if (this.#groups.get(group.groupId) === group) this.#groups.delete(group.groupId);
+    }
+  }
+
+  #storeGroup(group: Group): Promise<void> {
+    const value: GroupMetadataValue = {
+      protocolType: group.protocolType ?? '',
+      generationId: group.generationId,
+      protocolName: group.protocolName,
+      leaderId: group.leaderId,
+      currentStateTimestamp: group.currentStateTimestamp,
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost,
+        rebalanceTimeoutMs: m.rebalanceTimeoutMs, sessionTimeoutMs: m.sessionTimeoutMs, subscription: m.metadataFor(group.protocolName), assignment: m.assignment,
+      })),
+    };
+    return this.#write(group, [{ key: encodeGroupMetadataKey(group.groupId), value: encodeGroupMetadataValue(value) }], () => undefined).catch((e) => {
+      this.#log.error({ group: group.groupId, err: e }, 'storing group metadata failed');
+      throw e;
+    });
+  }
+
+  /** Appends one batch to the group's partition after the group's earlier writes; `apply` runs once it is in the log. */
+  #write(group: Group, records: InternalRecord[], apply: () => void): Promise<void> {
+    const run = async (): Promise<void> => {
+      if (!this.ensureOffsetsTopic()) throw new Error('__consumer_offsets is not available');
+      const partition = this.#partitionFor(group.groupId);
+      await partition.append(buildRecordBatch(records, Date.now()));
+      apply();
+    };
+    const done = group.writeChain.then(run, run);
+    group.writeChain = done.catch(() => undefined);
+    return done;
+  }
+
+  #partitionFor(groupId: string): Partition {
+    const count = this.#metadata.getTopic(OFFSETS_TOPIC)!.partitions;
+    const p = this.#logs.getPartition(OFFSETS_TOPIC, offsetsPartitionFor(groupId, count));
+    if (!p) throw new Error(`partition ${offsetsPartitionFor(groupId, count)} of __consumer_offsets is not open`);
+    return p;
+  }
+
+  /** Replays one __consumer_offsets partition into the caches; returns how many records it read. */
+  #replay(part: Partition): number {
+    const metadataByGroup = new Map<string, GroupMetadataValue | null>();
+    let offset = part.logStartOffset;
+    let records = 0;
+    while (offset < part.logEndOffset) {
+      let next: number;
+      try {
+        const r = part.read(offset, 8 << 20, true);
+        if (r.records.length === 0) break;
+        next = readRecordBatches(r.records, (rec) => {
+          records++;
+          this.#replayRecord(rec.key, rec.value, metadataByGroup);
+        });
+      } catch (e) {
+        this.#log.error({ partition: part.partition, offset, err: e }, 'cannot replay __consumer_offsets from here on; the rest of this partition is ignored');
+        break;
+      }
+      if (next <= offset) break;
+      offset = next;
+    }
+    for (const [groupId, value] of metadataByGroup) {
+      let group = this.#groups.get(groupId);
+      if (value === null) {
+        if (group && group.offsets.size === 0) this.#groups.delete(groupId);
+        continue;
+      }
+      group ??= this.#newGroup(groupId);
+      this.#restoreGroup(group, value);
+    }
+    return records;
+  }
+
+  #replayRecord(keyBytes: Buffer, value: Buffer | null, metadataByGroup: Map<string, GroupMetadataValue | null>): void {
+    let key;
+    try {
+      key = decodeKey(keyBytes);
+    } catch (e) {
+      this.#log.warn({ err: e }, 'skipped an unreadable __consumer_offsets key');
+      return;
+    }
+    if (!key) return;
+    try {
+      if (key.kind === 'offset') {
+        const k = Group.offsetKey(key.topic, key.partition);
+        let group = this.#groups.get(key.groupId);
+        if (value === null) {
+          group?.offsets.delete(k);
+          return;
+        }
+        const v = decodeOffsetCommitValue(value);
+        group ??= this.#newGroup(key.groupId);
+        group.currentStateTimestamp = -1; // until group metadata says otherwise
+        group.offsets.set(k, { topic: key.topic, partition: key.partition, ...v });
+      } else {
+        metadataByGroup.set(key.groupId, value === null ? null : decodeGroupMetadataValue(value));
+      }
+    } catch (e) {
+      this.#log.warn({ group: key.groupId, err: e }, 'skipped an unreadable __consumer_offsets value');
+    }
+  }
+
+  #restoreGroup(group: Group, v: GroupMetadataValue): void {
+    group.protocolType = v.protocolType === '' ? null : v.protocolType;
+    group.generationId = v.generationId;
+    group.protocolName = v.protocolName;
+    group.leaderId = v.leaderId;
+    group.currentStateTimestamp = v.currentStateTimestamp;
+    group.state = v.members.length > 0 ? 'Stable' : 'Empty';
+    for (const s of v.members) {
+      const m = new Member(s.memberId, s.groupInstanceId, {
+        clientId: s.clientId, clientHost: s.clientHost, sessionTimeoutMs: s.sessionTimeoutMs, rebalanceTimeoutMs: s.rebalanceTimeoutMs,
+        protocolType: v.protocolType, protocols: [{ name: v.protocolName ?? '', metadata: s.subscription }],
+      });
+      m.assignment = s.assignment;
+      group.restoreMember(m);
+    }
+  }
+}
