@@ -140,6 +140,7 @@ export class GroupCoordinator {
     if (this.#closed) return Promise.resolve(joinError(ErrorCode.NOT_COORDINATOR, p.memberId));
     if (invalidGroupIdReason(groupId)) return Promise.resolve(joinError(ErrorCode.INVALID_GROUP_ID, p.memberId));
     if (p.sessionTimeoutMs < limits.minSessionTimeoutMs || p.sessionTimeoutMs > limits.maxSessionTimeoutMs) return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, p.memberId));
+    if (p.protocolType === '' || p.protocols.length === 0) return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, p.memberId));
     if (!this.ensureOffsetsTopic()) return Promise.resolve(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, p.memberId));
     let group = this.#groups.get(groupId);
     if (!group) {

@@ -22,6 +22,7 @@ import {
   ListGroups,
   DescribeGroups,
   DeleteGroups,
+  OffsetDelete,
 } from '../../../src/protocol/index.js';
 import { defineCase, uuid } from './helpers.js';
 import type { RoundTripCase } from './helpers.js';
@@ -648,6 +649,17 @@ export const cases: RoundTripCase<unknown, unknown>[] = [
         { groupId: 'group-a', errorCode: 0 },
         { groupId: 'group-b', errorCode: 69 },
       ],
+    },
+    responseFields: [],
+  }),
+  defineCase({
+    codec: OffsetDelete,
+    request: { groupId: 'group-a', topics: [{ name: 'orders', partitions: [{ partitionIndex: 0 }, { partitionIndex: 3 }] }] },
+    requestFields: [],
+    response: {
+      errorCode: 0,
+      throttleTimeMs: 2,
+      topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 3, errorCode: 86 }] }],
     },
     responseFields: [],
   }),
