@@ -6,9 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { AssignerProtocol, type Consumer, type Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
+import { committedOffsets as committed, describeGroup as describe_, produceToAll, waitFor } from '../helpers/groups.js';
 
 const PARTITIONS = 6;
 const MEMBER_SCRIPT = join(import.meta.dirname, '..', 'helpers', 'kafkajs-member.js');
@@ -21,56 +22,6 @@ interface Member {
 
 /** Every record seen, as "partition:offset", with who saw it. */
 type Seen = Map<string, string[]>;
-
-async function waitFor(what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 60_000, everyMs = 200): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-async function produce(kafka: Kafka, topic: string, perPartition: number, tag: string): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
-  try {
-    for (let p = 0; p < PARTITIONS; p++) {
-      await producer.send({ topic, acks: -1, messages: Array.from({ length: perPartition }, (_, i) => ({ partition: p, key: `k${p}-${i}`, value: `${tag}-${p}-${i}` })) });
-    }
-  } finally {
-    await producer.disconnect();
-  }
-}
-
-/** The broker's view of a group: state and each member's assigned partitions (decoded with kafkajs's own decoder). */
-async function describe_(kafka: Kafka, groupId: string): Promise<{ state: string; members: Map<string, number[]> }> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.describeGroups([groupId]);
-    const g = groups[0];
-    const members = new Map<string, number[]>();
-    for (const m of g.members) {
-      const a = m.memberAssignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment) : null;
-      members.set(m.memberId, Object.values(a?.assignment ?? {}).flat().sort((x, y) => x - y));
-    }
-    return { state: g.state, members };
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function committed(kafka: Kafka, groupId: string, topic: string): Promise<number[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return t.partitions.sort((a, b) => a.partition - b.partition).map((p) => Number(p.offset));
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 async function startMember(kafka: Kafka, name: string, groupId: string, topic: string, seen: Seen, opts: { sessionTimeout?: number } = {}): Promise<Member> {
   const consumer = kafka.consumer({ groupId, sessionTimeout: opts.sessionTimeout ?? 10_000, heartbeatInterval: 300, rebalanceTimeout: 20_000, maxWaitTimeInMs: 200, retry: { retries: 20, initialRetryTime: 100 } });
@@ -130,7 +81,7 @@ describe('consumer groups with kafkajs', () => {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
     await admin.disconnect();
-    await produce(kafka, topic, 100, 'a');
+    await produceToAll(kafka, topic, PARTITIONS, 100, 'a');
 
     const seen: Seen = new Map();
     const a = await startMember(kafka, 'A', groupId, topic, seen);
@@ -143,11 +94,11 @@ describe('consumer groups with kafkajs', () => {
 
       // C leaves (LeaveGroup), D joins; more records arrive meanwhile.
       await c.consumer.disconnect();
-      await produce(kafka, topic, 50, 'b');
+      await produceToAll(kafka, topic, PARTITIONS, 50, 'b');
       const d = await startMember(kafka, 'D', groupId, topic, seen);
       try {
         await waitForBalanced(kafka, groupId, [a, b, d]);
-        await produce(kafka, topic, 50, 'c');
+        await produceToAll(kafka, topic, PARTITIONS, 50, 'c');
         await waitFor('all 1200 records', () => expectedKeys(200).every((k) => seen.has(k)));
         assert.ok(expectedKeys(200).every((k) => seen.has(k)), 'no record was lost across the leave and the join');
         assert.ok([...seen.keys()].every((k) => Number(k.split(':')[1]) < 200), 'nothing beyond what was produced');
@@ -165,7 +116,7 @@ describe('consumer groups with kafkajs', () => {
     assert.equal((await describe_(kafka, groupId)).state, 'Empty');
 
     // A new member of the same group resumes from the committed offsets: the new records, no old ones.
-    await produce(kafka, topic, 10, 'd');
+    await produceToAll(kafka, topic, PARTITIONS, 10, 'd');
     const resumed: Seen = new Map();
     const e = await startMember(kafka, 'E', groupId, topic, resumed);
     try {
@@ -185,7 +136,7 @@ describe('consumer groups with kafkajs', () => {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
     await admin.disconnect();
-    await produce(kafka, topic, 5, 'a');
+    await produceToAll(kafka, topic, PARTITIONS, 5, 'a');
 
     const seen: Seen = new Map();
     const live = await startMember(kafka, 'live', groupId, topic, seen, { sessionTimeout: 6000 });
@@ -211,7 +162,7 @@ describe('consumer groups with kafkajs', () => {
       assert.ok(elapsed >= 4000, `removed after ${elapsed} ms, not long before the 6 s session timeout`);
       const after = await waitForBalanced(kafka, groupId, [live]);
       assert.deepEqual(after.get(live.memberId!), [0, 1, 2, 3, 4, 5], 'the remaining member got every partition');
-      await produce(kafka, topic, 5, 'b');
+      await produceToAll(kafka, topic, PARTITIONS, 5, 'b');
       await waitFor('the remaining member to read the silent member\'s partitions', () => [0, 1, 2, 3, 4, 5].every((p) => seen.has(`${p}:9`)));
     } finally {
       child.kill('SIGKILL');
@@ -226,7 +177,7 @@ describe('consumer groups with kafkajs', () => {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
     await admin.disconnect();
-    await produce(kafka, topic, 20, 'a');
+    await produceToAll(kafka, topic, PARTITIONS, 20, 'a');
 
     const seen: Seen = new Map();
     const m1 = await startMember(kafka, 'M1', groupId, topic, seen);
@@ -240,7 +191,7 @@ describe('consumer groups with kafkajs', () => {
       await broker.restart();
       assert.deepEqual(await committed(kafka, groupId, topic), Array(PARTITIONS).fill(20), 'committed offsets survived the crash');
 
-      await produce(kafka, topic, 10, 'b');
+      await produceToAll(kafka, topic, PARTITIONS, 10, 'b');
       await waitFor('the members to consume what was produced after the restart', () => expectedKeys(30).every((k) => seen.has(k)), 90_000);
       await waitForBalanced(kafka, groupId, [m1, m2]);
       const redelivered = [...seen.entries()].filter(([k, who]) => Number(k.split(':')[1]) < 20 && who.length > 1);
