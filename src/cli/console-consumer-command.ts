@@ -2,8 +2,10 @@
 // kafka-console-consumer.sh (same --property names and default format), and
 // "Processed a total of N messages" on stderr when it stops: after
 // --max-messages, after --timeout-ms without a new record, or on Ctrl-C.
+// With --group it is a member of that consumer group: it reads the partitions the group gives it, from the
+// group's committed offsets (else from the start with --from-beginning, or the end), and commits what it printed.
 import { Command, InvalidArgumentError } from 'commander';
-import { Consumer, type ConsumerRecord, type StartPosition } from '../client/index.js';
+import { Consumer, GroupConsumer, type ConsumerRecord, type StartPosition } from '../client/index.js';
 import { collectKeyValue } from './main.js';
 import { clientCommand, intOption, reportError } from './topics-command.js';
 
@@ -113,11 +115,11 @@ export function consoleConsumerCommand(setExit: (code: number) => void): Command
       collectKeyValue,
       {},
     )
-    .option('--consumer-property <key=value>', 'consumer config: fetch.max.wait.ms, fetch.min.bytes, fetch.max.bytes, max.partition.fetch.bytes (repeatable)', collectKeyValue, {})
-    .option('--group <id>', 'consumer group (not supported yet)')
+    .option('--consumer-property <key=value>', 'consumer config: fetch.max.wait.ms, fetch.min.bytes, fetch.max.bytes, max.partition.fetch.bytes, session.timeout.ms, heartbeat.interval.ms (repeatable)', collectKeyValue, {})
+    .option('--group <id>', 'read as a member of this consumer group, from its committed offsets, committing what was printed')
     .action(async (opts: ConsumerCliOptions) => {
-      if (opts.group !== undefined) {
-        process.stderr.write('gregor console-consumer: --group is not supported yet (consumer groups come later); read without it, choosing partitions with --partition and --offset.\n');
+      if (opts.group !== undefined && (opts.partition !== undefined || opts.offset !== undefined)) {
+        process.stderr.write('gregor console-consumer: --group cannot be combined with --partition or --offset (the group assigns partitions and keeps the offsets).\n');
         setExit(2);
         return;
       }
@@ -131,7 +133,7 @@ export function consoleConsumerCommand(setExit: (code: number) => void): Command
         setExit(2);
         return;
       }
-      let consumer: Consumer | null = null;
+      let consumer: Consumer | GroupConsumer | null = null;
       let processed = 0;
       let code = 0;
       const stop = { requested: false };
@@ -150,31 +152,44 @@ export function consoleConsumerCommand(setExit: (code: number) => void): Command
           return Number(v);
         };
         const maxWaitMs = Math.min(num('fetch.max.wait.ms') ?? 500, opts.timeoutMs ?? Infinity);
-        consumer = new Consumer({
+        const settings = {
           bootstrap: opts.bootstrapServer,
           clientId: 'gregor-console-consumer',
           maxWaitMs,
           minBytes: num('fetch.min.bytes'),
           maxBytes: num('fetch.max.bytes'),
           maxPartitionBytes: num('max.partition.fetch.bytes'),
-        });
-        const from: StartPosition = opts.offset ?? (opts.fromBeginning ? 'earliest' : 'latest');
-        await consumer.assign({ topic: opts.topic, partitions: opts.partition === undefined ? undefined : [opts.partition], from });
-        processed = await consume(consumer, opts, format, stop);
+        };
+        if (opts.group !== undefined) {
+          const member = new GroupConsumer({
+            ...settings, groupId: opts.group, topics: [opts.topic], autoOffsetReset: opts.fromBeginning ? 'earliest' : 'latest',
+            sessionTimeoutMs: num('session.timeout.ms'), heartbeatIntervalMs: num('heartbeat.interval.ms'),
+          });
+          consumer = member;
+          processed = await consume(member, opts, format, stop, (printed) => member.commitRecords(printed));
+        } else {
+          const plain = new Consumer(settings);
+          consumer = plain;
+          const from: StartPosition = opts.offset ?? (opts.fromBeginning ? 'earliest' : 'latest');
+          await plain.assign({ topic: opts.topic, partitions: opts.partition === undefined ? undefined : [opts.partition], from });
+          processed = await consume(plain, opts, format, stop);
+        }
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'EPIPE') code = 0;
         else code = reportError('console-consumer', e, opts.bootstrapServer);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        await consumer?.close();
+        // A group member has committed exactly what it printed; closing must not commit further.
+        await (consumer instanceof GroupConsumer ? consumer.close({ commit: false }) : consumer?.close());
       }
       process.stderr.write(`Processed a total of ${processed} messages\n`);
       setExit(code);
     });
 }
 
-async function consume(consumer: Consumer, opts: ConsumerCliOptions, format: Format, stop: { requested: boolean }): Promise<number> {
+/** Polls and prints until a stop condition; `afterBatch` runs once a batch was handed to stdout (the group commit). */
+async function consume(consumer: { poll(): Promise<ConsumerRecord[]> }, opts: ConsumerCliOptions, format: Format, stop: { requested: boolean }, afterBatch?: (printed: ConsumerRecord[]) => Promise<void>): Promise<number> {
   const max = opts.maxMessages ?? Infinity;
   let processed = 0;
   let lastRecordAt = Date.now();
@@ -193,7 +208,9 @@ async function consume(consumer: Consumer, opts: ConsumerCliOptions, format: For
     let out = '';
     for (const r of take) out += formatRecord(r, format);
     processed += take.length;
-    if (!process.stdout.write(out)) {
+    const written = process.stdout.write(out);
+    if (afterBatch) await afterBatch(take);
+    if (!written) {
       await new Promise<void>((resolve) => {
         const done = () => {
           process.stdout.off('drain', done);

@@ -4,6 +4,7 @@ import { brokerCommand } from './broker-command.js';
 import { topicsCommand } from './topics-command.js';
 import { consoleProducerCommand } from './console-producer-command.js';
 import { consoleConsumerCommand } from './console-consumer-command.js';
+import { consumerGroupsCommand } from './consumer-groups-command.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('gregor')
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(topicsCommand(setExit));
   program.addCommand(consoleProducerCommand(setExit));
   program.addCommand(consoleConsumerCommand(setExit));
+  program.addCommand(consumerGroupsCommand(setExit));
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

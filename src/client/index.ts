@@ -20,3 +20,9 @@ export { buildRecordBatch, parseRecordBatch, parseRecordBatches, encodeRecords }
 export type { BatchRecord, RecordHeader, DecodedBatch, DecodedRecord, BuildBatchOptions } from './record-batch.js';
 export { crc32c } from './crc32c.js';
 export { murmur2, toPositive, partitionForKey, DefaultPartitioner } from './partitioner.js';
+export { GroupConsumer } from './group-consumer.js';
+export type { GroupConsumerOptions } from './group-consumer.js';
+export { ConsumerGroups, coordinatorFor } from './consumer-groups.js';
+export type { GroupListing, GroupDescription, GroupMemberDescription, CommittedOffset } from './consumer-groups.js';
+export { encodeSubscription, decodeSubscription, encodeAssignment, decodeAssignment, rangeAssign } from './consumer-protocol.js';
+export type { TopicPartitions } from './consumer-protocol.js';

@@ -81,9 +81,9 @@ describe('gregor CLI', () => {
     const down = await gregor(['topics', '--bootstrap-server', '127.0.0.1:1', '--list']);
     assert.equal(down.code, 1);
     assert.match(down.stderr, /cannot connect to 127\.0\.0\.1:1.*gregor broker/);
-    const group = await gregor(['console-consumer', ...bs, '--topic', 'cli-t1', '--group', 'g']);
+    const group = await gregor(['console-consumer', ...bs, '--topic', 'cli-t1', '--group', 'g', '--partition', '0']);
     assert.notEqual(group.code, 0);
-    assert.match(group.stderr, /--group is not supported yet/);
+    assert.match(group.stderr, /--group cannot be combined with --partition/);
   });
 
   for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd']) {
