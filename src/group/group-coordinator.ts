@@ -89,6 +89,7 @@ export class GroupCoordinator {
       initialRebalanceDelayMs: config['group.initial.rebalance.delay.ms'],
       maxGroupSize: config['group.max.size'],
       storeGroup: (g) => this.#storeGroup(g),
+      now: Date.now,
       log,
     };
   }

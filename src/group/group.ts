@@ -83,6 +83,8 @@ export interface CommittedOffset {
 /** What a group needs from its coordinator. */
 export interface GroupHost {
   readonly initialRebalanceDelayMs: number;
+  /** The clock (Date.now in the broker). */
+  now(): number;
   readonly maxGroupSize: number;
   /** Writes the group's metadata record; resolves once it is in the log. */
   storeGroup(group: Group): Promise<void>;
@@ -135,7 +137,7 @@ export class Group {
   generationId = 0;
   leaderId: string | null = null;
   /** When the group last changed state (GroupMetadataValue.currentStateTimestamp); offsets of an empty group expire from here. */
-  currentStateTimestamp = Date.now();
+  currentStateTimestamp: number;
   readonly members = new Map<string, Member>();
   /** group.instance.id -> current member id (static membership, KIP-345). */
   readonly staticMembers = new Map<string, string>();
@@ -154,6 +156,7 @@ export class Group {
   constructor(groupId: string, host: GroupHost) {
     this.groupId = groupId;
     this.#host = host;
+    this.currentStateTimestamp = host.now();
   }
 
   static offsetKey(topic: string, partition: number): string {
@@ -162,7 +165,7 @@ export class Group {
 
   #transition(state: GroupState): void {
     this.state = state;
-    this.currentStateTimestamp = Date.now();
+    this.currentStateTimestamp = this.#host.now();
   }
 
   // ---- JoinGroup ---------------------------------------------------------
@@ -228,7 +231,7 @@ export class Group {
     if (p.groupInstanceId !== null) this.staticMembers.set(p.groupInstanceId, memberId);
     if (this.leaderId === null) this.leaderId = memberId;
     const result = this.#awaitJoin(member);
-    if (this.state === 'PreparingRebalance' && this.#delayUntil > Date.now()) {
+    if (this.state === 'PreparingRebalance' && this.#delayUntil > this.#host.now()) {
       // New members during the initial delay push it back, up to the rebalance timeout.
       this.#extendInitialDelay();
     }
@@ -339,23 +342,31 @@ export class Group {
     }
     clearTimeout(this.#syncTimer);
     this.#transition('PreparingRebalance');
-    const now = Date.now();
+    const now = this.#host.now();
     this.#rebalanceStartedAt = now;
     const rebalanceTimeoutMs = Math.max(0, ...[...this.members.values()].map((m) => m.rebalanceTimeoutMs));
     this.#delayUntil = wasEmpty ? now + Math.min(this.#host.initialRebalanceDelayMs, rebalanceTimeoutMs) : now;
-    clearTimeout(this.#delayTimer);
-    if (this.#delayUntil > now) this.#delayTimer = setTimeout(() => this.#maybeCompleteJoin(), this.#delayUntil - now).unref();
+    this.#armDelayTimer(now);
     clearTimeout(this.#rebalanceTimer);
     this.#rebalanceTimer = setTimeout(() => this.#onRebalanceTimeout(), Math.max(rebalanceTimeoutMs, this.#delayUntil - now)).unref();
     this.#host.log.info({ group: this.groupId, generationId: this.generationId, members: this.members.size, reason }, 'preparing to rebalance group');
   }
 
   #extendInitialDelay(): void {
-    const now = Date.now();
+    const now = this.#host.now();
     const limit = this.#rebalanceStartedAt + Math.max(0, ...[...this.members.values()].map((m) => m.rebalanceTimeoutMs));
     this.#delayUntil = Math.min(now + this.#host.initialRebalanceDelayMs, limit);
+    this.#armDelayTimer(now);
+  }
+
+  #armDelayTimer(now: number): void {
     clearTimeout(this.#delayTimer);
-    if (this.#delayUntil > now) this.#delayTimer = setTimeout(() => this.#maybeCompleteJoin(), this.#delayUntil - now).unref();
+    if (this.#delayUntil <= now) return;
+    this.#delayTimer = setTimeout(() => {
+      // Timers may fire a millisecond before the clock reads the deadline: the delay is over when this runs.
+      this.#delayUntil = 0;
+      this.#maybeCompleteJoin();
+    }, this.#delayUntil - now).unref();
   }
 
   #allMembersJoined(): boolean {
@@ -366,7 +377,7 @@ export class Group {
 
   #maybeCompleteJoin(): void {
     if (this.state !== 'PreparingRebalance') return;
-    if (Date.now() < this.#delayUntil) return;
+    if (this.#host.now() < this.#delayUntil) return;
     if (this.#allMembersJoined()) this.#completeJoin();
   }
 

@@ -33,8 +33,8 @@ describe('consumer groups with kcat -G (librdkafka)', () => {
     await broker?.close();
   });
 
-  function startMember(name: string, groupId: string, topic: string, seen: Map<string, string[]>): KcatMember {
-    const child = spawn('kcat', ['-b', broker.bootstrap, '-X', `client.id=${name}`, ...CONSUMER_SETTINGS, '-f', '%p:%o\n', '-q', '-u', '-G', groupId, topic], { stdio: ['ignore', 'pipe', 'pipe'] });
+  function startMember(name: string, groupId: string, topic: string, seen: Map<string, string[]>, extra: string[] = []): KcatMember {
+    const child = spawn('kcat', ['-b', broker.bootstrap, '-X', `client.id=${name}`, ...CONSUMER_SETTINGS, ...extra, '-f', '%p:%o\n', '-q', '-u', '-G', groupId, topic], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -55,11 +55,20 @@ describe('consumer groups with kcat -G (librdkafka)', () => {
     clearTimeout(timer);
   }
 
+  /** How many times the broker logged that it started rebalancing this group. */
+  function rebalancesOf(groupId: string): number {
+    return broker.output.split('\n').filter((l) => l.includes(`"group":"${groupId}"`) && l.includes('preparing to rebalance')).length;
+  }
+
   async function waitBalanced(groupId: string, names: string[]): Promise<void> {
+    let last = '';
     await waitFor(`${names.join(', ')} to share ${PARTITIONS} partitions`, async () => {
       const v = await describeGroup(kafka, groupId);
+      last = `${v.state} ${JSON.stringify([...v.members].map(([id, ps]) => [v.clientIds.get(id), ps]))}`;
       return isBalanced(v, names.length, PARTITIONS) && [...v.clientIds.values()].sort().join() === [...names].sort().join();
-    }, 90_000, 300);
+    }, 90_000, 300).catch((e: Error) => {
+      throw new Error(`${e.message}; last seen: ${last}`);
+    });
   }
 
   test('three kcat members share six partitions; one leaves and one joins; a new member resumes from the committed offsets', async () => {
@@ -92,5 +101,97 @@ describe('consumer groups with kcat -G (librdkafka)', () => {
     const r = await kcat(['-b', broker.bootstrap, ...CONSUMER_SETTINGS, '-f', '%p:%o\n', '-q', '-e', '-G', groupId, topic], undefined, 90_000);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.split('\n').filter((l) => l).sort(), recordKeys(PARTITIONS, 200, 210).sort());
+  });
+
+  test('a SIGKILLed kcat member is removed after session.timeout.ms and its partitions move to the other', async () => {
+    const topic = 'kc-session';
+    const groupId = 'kcat-session';
+    await createTopic(kafka, topic, PARTITIONS);
+    await produceToAll(kafka, topic, PARTITIONS, 5, 'a');
+    const seen = new Map<string, string[]>();
+    const live = startMember('kc-live', groupId, topic, seen, ['-X', 'session.timeout.ms=6000']);
+    const doomed = startMember('kc-doomed', groupId, topic, seen, ['-X', 'session.timeout.ms=6000']);
+    try {
+      await waitBalanced(groupId, ['kc-doomed', 'kc-live']);
+      await waitFor('the first 30 records', () => recordKeys(PARTITIONS, 0, 5).every((k) => seen.has(k)));
+      doomed.child.kill('SIGKILL'); // no LeaveGroup, no more heartbeats
+      const killedAt = Date.now();
+      await waitFor('the killed member to be removed', async () => ![...(await describeGroup(kafka, groupId)).clientIds.values()].includes('kc-doomed'), 30_000, 250);
+      const elapsed = Date.now() - killedAt;
+      assert.ok(elapsed >= 4000, `removed after ${elapsed} ms, not long before the 6 s session timeout`);
+      await waitBalanced(groupId, ['kc-live']);
+      await produceToAll(kafka, topic, PARTITIONS, 5, 'b');
+      await waitFor('the survivor to read every partition', () => recordKeys(PARTITIONS, 5, 10).every((k) => seen.get(k)?.includes('kc-live')), 60_000);
+    } finally {
+      await stop(live);
+      doomed.child.kill('SIGKILL');
+    }
+  });
+
+  test('static membership (group.instance.id): a member restarted within its session gets its partitions back without a rebalance', async () => {
+    const topic = 'kc-static';
+    const groupId = 'kcat-static';
+    await createTopic(kafka, topic, PARTITIONS);
+    const seen = new Map<string, string[]>();
+    const staticA = ['-X', 'group.instance.id=static-a', '-X', 'session.timeout.ms=30000'];
+    const a = startMember('kc-static-a', groupId, topic, seen, staticA);
+    const b = startMember('kc-static-b', groupId, topic, seen, ['-X', 'group.instance.id=static-b', '-X', 'session.timeout.ms=30000']);
+    let a2: KcatMember | undefined;
+    try {
+      await waitBalanced(groupId, ['kc-static-a', 'kc-static-b']);
+      const before = await describeGroup(kafka, groupId);
+      const partitionsOfA = [...before.members].find(([id]) => before.clientIds.get(id) === 'kc-static-a')![1];
+      const rebalancesBefore = rebalancesOf(groupId);
+      a.child.kill('SIGKILL');
+      await a.exited;
+      a2 = startMember('kc-static-a', groupId, topic, seen, staticA);
+      await waitFor('the restarted static member to hold its partitions again', async () => {
+        const v = await describeGroup(kafka, groupId);
+        const mine = [...v.members].find(([id]) => v.clientIds.get(id) === 'kc-static-a');
+        return v.state === 'Stable' && v.members.size === 2 && mine !== undefined && !before.members.has(mine[0]);
+      }, 60_000, 250);
+      const after = await describeGroup(kafka, groupId);
+      const mine = [...after.members].find(([id]) => after.clientIds.get(id) === 'kc-static-a')!;
+      assert.deepEqual(mine[1], partitionsOfA, 'same partitions under the new member id');
+      assert.equal(rebalancesOf(groupId), rebalancesBefore, 'the static member\'s restart caused no rebalance');
+      await produceToAll(kafka, topic, PARTITIONS, 3, 'a');
+      await waitFor('both members to read their partitions', () => recordKeys(PARTITIONS, 0, 3).every((k) => seen.has(k)), 60_000);
+    } finally {
+      a.child.kill('SIGKILL');
+      if (a2) await stop(a2);
+      await stop(b);
+    }
+  });
+
+  test('broker SIGKILL while kcat members are stable: offsets survive and the group re-forms', async () => {
+    const topic = 'kc-crash';
+    const groupId = 'kcat-crash';
+    await createTopic(kafka, topic, PARTITIONS);
+    await produceToAll(kafka, topic, PARTITIONS, 20, 'a');
+    const seen = new Map<string, string[]>();
+    const a = startMember('kc-crash-a', groupId, topic, seen);
+    const b = startMember('kc-crash-b', groupId, topic, seen);
+    let a2: KcatMember | undefined;
+    let b2: KcatMember | undefined;
+    try {
+      await waitBalanced(groupId, ['kc-crash-a', 'kc-crash-b']);
+      await waitFor('the first 120 records', () => recordKeys(PARTITIONS, 0, 20).every((k) => seen.has(k)));
+      await waitFor('the commits to reach the end', async () => (await committedOffsets(kafka, groupId, topic)).every((o) => o === 20), 30_000, 250);
+      await broker.kill9();
+      // kcat gives up when every broker connection is down ("All broker connections are down: terminating").
+      await Promise.all([a.exited, b.exited]);
+      await broker.restart();
+      assert.deepEqual(await committedOffsets(kafka, groupId, topic), Array(PARTITIONS).fill(20), 'committed offsets survived the crash');
+      assert.equal((await describeGroup(kafka, groupId)).state, 'Stable', 'the group came back as it was');
+      await produceToAll(kafka, topic, PARTITIONS, 10, 'b');
+      // New members re-form the group (the old ones are removed when their sessions expire) and resume.
+      a2 = startMember('kc-crash-a', groupId, topic, seen);
+      b2 = startMember('kc-crash-b', groupId, topic, seen);
+      await waitFor('the new members to read what was produced after the restart', () => recordKeys(PARTITIONS, 20, 30).every((k) => seen.has(k)), 90_000);
+      await waitBalanced(groupId, ['kc-crash-a', 'kc-crash-b']);
+      assert.deepEqual([...seen.entries()].filter(([k, who]) => Number(k.split(':')[1]) < 20 && who.length > 1), [], 'no committed record delivered again');
+    } finally {
+      await Promise.all([stop(a), stop(b), ...(a2 ? [stop(a2)] : []), ...(b2 ? [stop(b2)] : [])]);
+    }
   });
 });
