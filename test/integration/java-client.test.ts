@@ -1,14 +1,16 @@
 // The Java client (org.apache.kafka:kafka-clients, the reference implementation) against a real broker
 // process: AdminClient topic creation, the idempotent producer (acks=all) with 20,000 keyed records and
 // headers, a group-less consumer (assign + seekToBeginning) reading them back, records crossing between
-// Java, kafkajs and kcat, and every compression.type. The Java side is test/java (a small Maven project,
-// built here once); it prints JSON lines that this file checks record by record.
+// Java, kafkajs and kcat, every compression.type, and group consumers (subscribe) sharing partitions and
+// resuming from committed offsets. The Java side is test/java (a small Maven project, built here once); it
+// prints JSON lines that this file checks record by record.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BrokerProcess } from '../helpers/broker-process.js';
+import { AssignerProtocol } from 'kafkajs';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
 import { partitionOf } from '../helpers/murmur2.js';
@@ -318,4 +320,50 @@ describe('Java client (kafka-clients)', () => {
       });
     });
   }
+
+  test('group consumers (subscribe, classic protocol): two members share 6 partitions, commit, and a new member resumes', { timeout: 240_000 }, async () => {
+    const topic = 'jv-group';
+    const group = 'java-group';
+    const kafka = kafkaClient(broker.bootstrap);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }] });
+    const producer = kafka.producer();
+    await producer.connect();
+    const produce = async (from: number, to: number) => {
+      for (let p = 0; p < 6; p++) await producer.send({ topic, acks: -1, messages: Array.from({ length: to - from }, (_, i) => ({ partition: p, value: `v${from + i}` })) });
+    };
+    try {
+      await produce(0, 100);
+      // Two members for 20 s each, started together; while they run, the broker's view of the group is checked.
+      const members = [java(['group-consume', broker.bootstrap, topic, group, '--duration-ms', '20000'], 90_000), java(['group-consume', broker.bootstrap, topic, group, '--duration-ms', '20000'], 90_000)];
+      let balanced = false;
+      const deadline = Date.now() + 18_000;
+      while (!balanced && Date.now() < deadline) {
+        const { groups } = await admin.describeGroups([group]);
+        const g = groups[0];
+        if (g.state === 'Stable' && g.members.length === 2) {
+          const parts = g.members.flatMap((m) => Object.values(AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {}).flat()).sort();
+          balanced = parts.join() === '0,1,2,3,4,5';
+        }
+        if (!balanced) await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.ok(balanced, 'the two Java members held 3 partitions each in a Stable group');
+      const runs = await Promise.all(members);
+      for (const r of runs) assertClean(r, 'group-consume');
+      const seen = runs.flatMap((r) => r.lines.filter((l) => 'p' in l).map((l) => `${l.p}:${l.o}`));
+      assert.deepEqual([...new Set(seen)].sort(), Array.from({ length: 600 }, (_, i) => `${Math.floor(i / 100)}:${i % 100}`).sort(), 'every record, none lost');
+      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      assert.deepEqual(committed.partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset), Array(6).fill('100'));
+
+      await produce(100, 110);
+      const next = await java(['group-consume', broker.bootstrap, topic, group, '--duration-ms', '8000'], 60_000);
+      assertClean(next, 'group-consume (resume)');
+      const resumed = next.lines.filter((l) => 'p' in l).map((l) => `${l.p}:${l.o}`).sort();
+      assert.deepEqual(resumed, Array.from({ length: 60 }, (_, i) => `${Math.floor(i / 10)}:${100 + (i % 10)}`).sort(), 'exactly the records after the committed offsets');
+    } finally {
+      await producer.disconnect();
+      await admin.disconnect();
+    }
+  });
 });

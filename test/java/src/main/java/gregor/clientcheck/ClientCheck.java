@@ -42,12 +42,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   create-topic &lt;bootstrap&gt; &lt;topic&gt; &lt;partitions&gt;
  *   produce &lt;bootstrap&gt; &lt;topic&gt; &lt;count&gt; [--compression none|gzip|snappy|lz4|zstd] [--prefix P] [--pad N]
  *   consume &lt;bootstrap&gt; &lt;topic&gt; &lt;expectedCount&gt; [--timeout-ms T] [--from-time MS]
+ *   group-consume &lt;bootstrap&gt; &lt;topic&gt; &lt;group&gt; --duration-ms D
  * </pre>
  *
  * produce sends record i with key P+"key-"+i, value P+"value-"+i (followed by "abc" repeated i % N times
  * when --pad N is given) and headers seq=i, origin=java, through an idempotent producer (acks=all).
  * consume assigns every partition of the topic (no group) and starts from the beginning, or with --from-time
  * at the offsets offsetsForTimes finds (the end where it finds none).
+ * group-consume subscribes as a member of the group (classic protocol, range assignor), prints each record and
+ * each assignment ({"assigned":[partitions]}), commits synchronously after every poll, and after D ms closes
+ * (commit, LeaveGroup).
  */
 public final class ClientCheck {
   private static final PrintWriter OUT =
@@ -62,6 +66,7 @@ public final class ClientCheck {
       case "create-topic" -> code = createTopic(args);
       case "produce" -> code = produce(args);
       case "consume" -> code = consume(args);
+      case "group-consume" -> code = groupConsume(args);
       default -> {
         usage();
         code = 64;
@@ -264,6 +269,52 @@ public final class ClientCheck {
     sb.append("}}");
     OUT.println(sb);
     return !timedOut && received == expected ? 0 : 3;
+  }
+
+  private static int groupConsume(String[] args) throws Exception {
+    String bootstrap = arg(args, 1), topic = arg(args, 2), group = arg(args, 3);
+    long durationMs = Long.parseLong(option(args, "--duration-ms", "10000"));
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "gregor-java-group-member");
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+    props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, "org.apache.kafka.clients.consumer.RangeAssignor");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    TreeMap<Integer, long[]> stats = new TreeMap<>();
+    long received = 0;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durationMs);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      consumer.subscribe(List.of(topic), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(java.util.Collection<TopicPartition> parts) {}
+
+        @Override
+        public void onPartitionsAssigned(java.util.Collection<TopicPartition> parts) {
+          StringBuilder sb = new StringBuilder("{\"assigned\":[");
+          boolean first = true;
+          for (TopicPartition tp : parts) {
+            if (!first) sb.append(',');
+            first = false;
+            sb.append(tp.partition());
+          }
+          OUT.println(sb.append("]}"));
+        }
+      });
+      while (System.nanoTime() < deadline) {
+        ConsumerRecords<byte[], byte[]> recs = consumer.poll(Duration.ofMillis(200));
+        if (!recs.isEmpty()) {
+          received += print(recs, stats);
+          consumer.commitSync(Duration.ofSeconds(30));
+        }
+      }
+    }
+    OUT.println("{\"summary\":\"group-consume\",\"count\":" + received + "}");
+    return 0;
   }
 
   private static long print(ConsumerRecords<byte[], byte[]> recs, TreeMap<Integer, long[]> stats) {
