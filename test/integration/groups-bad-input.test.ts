@@ -165,6 +165,26 @@ describe('group requests with bad input', () => {
     assert.equal(await fetchOffset(other, 'g-gen', 0), 9, 'other groups keep their offsets');
   });
 
+  test('a rebalance waiting for a silent member stalls no other group', async () => {
+    const c1 = await open();
+    const slow = await joinAlone(c1, 'g-slow');
+    // A second member joins: the rebalance now waits (up to the 10 s rebalance timeout) for the first to rejoin.
+    const c2 = await open();
+    const first = await c2.request(JoinGroup, 5, joinRequest('g-slow'));
+    const parked = c2.request(JoinGroup, 5, joinRequest('g-slow', first.memberId));
+    const t0 = Date.now();
+    const c3 = await open();
+    const fast = await joinAlone(c3, 'g-fast');
+    assert.deepEqual(errorsOf(await c3.request(OffsetCommit, 5, commitRequest('g-fast', fast.generationId, fast.memberId, [{ topic: TOPIC, partition: 1, offset: 3 }]))), [ErrorCode.NONE]);
+    assert.ok(Date.now() - t0 < 2000, `another group formed and committed in ${Date.now() - t0} ms while g-slow was rebalancing`);
+    assert.equal((await c1.request(Heartbeat, 3, { groupId: 'g-slow', generationId: slow.generationId, memberId: slow.memberId, groupInstanceId: null })).errorCode, ErrorCode.REBALANCE_IN_PROGRESS);
+    // The first member rejoins: the parked join completes with both members.
+    const rejoined = await c1.request(JoinGroup, 5, joinRequest('g-slow', slow.memberId));
+    const second = await parked;
+    assert.equal(rejoined.generationId, second.generationId);
+    assert.equal(second.errorCode, ErrorCode.NONE);
+  });
+
   test('membership errors: unknown member, bad session timeout, fenced static member, deleting a live group', async () => {
     const c = await open();
     assert.equal((await c.request(Heartbeat, 3, { groupId: 'g-proto', generationId: 1, memberId: 'ghost', groupInstanceId: null })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
