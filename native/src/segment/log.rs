@@ -635,5 +635,9 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
+mod live_config;
+mod retention;
+pub use retention::{RetentionOutcome, RetentionPolicy};
+
 #[cfg(test)]
 mod tests;
