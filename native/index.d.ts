@@ -7,6 +7,13 @@
  */
 export declare class PartitionLog {
   /**
+   * One compaction pass on the thread pool. Never throws for log errors:
+   * they come back as `errorCode`/`errorMessage`.
+   */
+  compact(options: CompactOptions): Promise<CompactResult>
+  /** The same pass on the calling thread (tools, benchmarks). */
+  compactSync(options: CompactOptions): CompactResult
+  /**
    * Deletes closed segments expired by time or size, or wholly below the
    * log start offset. Cheap when nothing is due (looks at the oldest only).
    */
@@ -72,6 +79,42 @@ export interface AppendResult {
   recordCount: number
   /** Idempotent retry detected: nothing written, original offsets returned. */
   duplicate: boolean
+}
+
+export interface CompactOptions {
+  /** First offset not cleaned yet (the cleaner checkpoint); 0 when unknown. */
+  firstDirtyOffset: number
+  /** `min.cleanable.dirty.ratio`. */
+  minCleanableRatio: number
+  /** `min.compaction.lag.ms`. */
+  minCompactionLagMs: number
+  /** `max.compaction.lag.ms`. */
+  maxCompactionLagMs: number
+  /** `delete.retention.ms`. */
+  deleteRetentionMs: number
+  /** Clean even when the dirty ratio is below the minimum. */
+  force: boolean
+  nowMs: number
+}
+
+export interface CompactResult {
+  /** False when nothing was due. */
+  cleaned: boolean
+  dirtyRatio: number
+  segmentsCleaned: number
+  segmentsRemoved: number
+  bytesRead: number
+  bytesWritten: number
+  recordsRead: number
+  recordsRemoved: number
+  keys: number
+  /** Persist as the cleaner checkpoint; the next pass starts here. */
+  firstDirtyOffset: number
+  /** When kept tombstones pass `delete.retention.ms` (ms since the epoch; null: none kept). */
+  tombstonesDueMs?: number
+  /** Kafka error name when the pass failed (the JS facade throws it as `code`). */
+  errorCode?: string
+  errorMessage?: string
 }
 
 /** CRC32C (Castagnoli) of `data`, hardware-accelerated where the CPU allows. */

@@ -3,6 +3,8 @@
 //! which `cargo test` checks without Node.
 
 pub mod batch;
+pub mod cleaner;
+pub mod compaction_task;
 pub mod compression;
 pub mod crc32c;
 pub mod error;

@@ -90,8 +90,9 @@ pub fn recover(dir: &Path, recovery_point: i64, index_interval: u64) -> Result<R
         let base = bases[i];
         let is_last = i + 1 == n;
         let verify = is_last || bases[i + 1] > recovery_point;
-        if verify && expected.is_some_and(|e| e != base) {
-            // A gap or overlap between segments: nothing from here on is trusted.
+        if verify && expected.is_some_and(|e| e > base) {
+            // Overlapping segments: nothing from here on is trusted. (Gaps are
+            // normal: compaction removes records and whole batches.)
             delete_segments(dir, &bases[i..], &mut rec)?;
             break;
         }
@@ -152,9 +153,9 @@ fn scan_segment(
             }
             ScanStep::Batch { position, header } => (position, header),
         };
-        // Offsets stay dense until compaction exists; the first batch starts
-        // the segment. Relative offsets and positions must fit the indexes.
-        let sane = h.base_offset == expected
+        // Offsets increase; compaction leaves gaps (between batches, and
+        // before a segment's first batch). Relative offsets and positions must fit the indexes.
+        let sane = h.base_offset >= expected
             && h.last_offset_delta >= 0
             && h.records_count > 0
             && h.last_offset() - seg.base_offset <= u32::MAX as i64

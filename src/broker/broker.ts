@@ -53,6 +53,7 @@ export class Broker {
     const context = new BrokerContext(config, metadata, logs, log, advertisedSpec ? parseListener(advertisedSpec) : bind);
     logs.startBackgroundTasks((topic) => context.topicConfig(topic)['flush.ms'] as number);
     logs.startRetention((topic) => context.topicConfig(topic) as Readonly<Record<string, ConfigValue>>);
+    logs.startCleaner((topic) => context.topicConfig(topic) as Readonly<Record<string, ConfigValue>>);
     const dispatcher = new RequestDispatcher(context);
     const server = new SocketServer({
       host: bind.host,

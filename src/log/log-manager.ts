@@ -4,6 +4,7 @@
 // On disk, besides the partition directories:
 //   recovery-point-offset-checkpoint   "0\n<count>\n<topic> <partition> <offset>\n..." (Kafka's format)
 //   log-start-offset-checkpoint        same format: log start offsets moved inside a segment (DeleteRecords)
+//   cleaner-offset-checkpoint          same format: where each compacted log's dirty part starts
 //   meta.properties                    version, broker.id/node.id and cluster.id
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { Partition } from './partition.js';
 
 export const RECOVERY_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_CHECKPOINT = 'log-start-offset-checkpoint';
+export const CLEANER_CHECKPOINT = 'cleaner-offset-checkpoint';
 
 type TopicConfig = Readonly<Record<string, ConfigValue>>;
 
@@ -43,6 +45,10 @@ export class LogManager {
   readonly #partitions = new Map<string, Partition[]>();
   readonly #recoveryPoints = new Map<string, number>();
   readonly #logStartOffsets = new Map<string, number>();
+  readonly #cleanerOffsets = new Map<string, number>();
+  /** When kept tombstones of a log pass delete.retention.ms: a pass is due then even with nothing dirty. */
+  readonly #tombstonesDue = new Map<string, number>();
+  #cleaning: Promise<void> | undefined;
   #timers: NodeJS.Timeout[] = [];
   #closed = false;
 
@@ -53,6 +59,7 @@ export class LogManager {
     mkdirSync(this.dir, { recursive: true });
     this.#readCheckpoint(RECOVERY_CHECKPOINT, this.#recoveryPoints);
     this.#readCheckpoint(LOG_START_CHECKPOINT, this.#logStartOffsets);
+    this.#readCheckpoint(CLEANER_CHECKPOINT, this.#cleanerOffsets);
   }
 
   /** Writes meta.properties the way Kafka does, refusing a directory that belongs to another cluster. */
@@ -139,6 +146,64 @@ export class LogManager {
     this.#timers.push(setInterval(() => this.#safely('retention', () => this.enforceRetention(topicConfig)), everyMs).unref());
   }
 
+  /**
+   * One cleaner pass: every partition of a compacted topic (cleanup.policy contains compact), one at
+   * a time, each on the addon's thread pool. Returns the bytes cleaned. Passes never overlap.
+   */
+  compactAll(topicConfig: (topic: string) => TopicConfig, opts: { force?: boolean; nowMs?: number } = {}): Promise<{ partitions: number; bytesRead: number; recordsRemoved: number }> {
+    const run = async () => {
+      const total = { partitions: 0, bytesRead: 0, recordsRemoved: 0 };
+      for (const p of [...this.allPartitions()]) {
+        if (this.#closed) break;
+        const cfg = topicConfig(p.topic);
+        if (!(cfg['cleanup.policy'] as string[]).includes('compact')) continue;
+        const key = `${p.topic} ${p.partition}`;
+        const first = this.#cleanerOffsets.get(key) ?? 0;
+        const now = opts.nowMs ?? Date.now();
+        const r = await p.compact({
+          firstDirtyOffset: first,
+          minCleanableRatio: cfg['min.cleanable.dirty.ratio'] as number,
+          minCompactionLagMs: cfg['min.compaction.lag.ms'] as number,
+          maxCompactionLagMs: cfg['max.compaction.lag.ms'] as number,
+          deleteRetentionMs: cfg['delete.retention.ms'] as number,
+          force: (opts.force ?? false) || now >= (this.#tombstonesDue.get(key) ?? Infinity),
+          nowMs: now,
+        });
+        if (!r.cleaned) continue;
+        if (r.tombstonesDueMs != null) this.#tombstonesDue.set(key, r.tombstonesDueMs);
+        else this.#tombstonesDue.delete(key);
+        total.partitions++;
+        total.bytesRead += r.bytesRead;
+        total.recordsRemoved += r.recordsRemoved;
+        if (this.getPartition(p.topic, p.partition) === p) {
+          this.#cleanerOffsets.set(key, r.firstDirtyOffset);
+          writeCheckpointFile(join(this.dir, CLEANER_CHECKPOINT), this.#cleanerOffsets);
+        }
+        this.#log.info({ topic: p.topic, partition: p.partition, dirtyRatio: Number(r.dirtyRatio.toFixed(3)), bytesRead: r.bytesRead, bytesWritten: r.bytesWritten,
+          recordsRemoved: r.recordsRemoved, keys: r.keys, segmentsCleaned: r.segmentsCleaned, segmentsRemoved: r.segmentsRemoved, firstDirtyOffset: r.firstDirtyOffset }, 'cleaned log');
+      }
+      return total;
+    };
+    const previous = this.#cleaning ?? Promise.resolve();
+    const result = previous.then(run, run);
+    this.#cleaning = result.then(() => undefined, () => undefined);
+    return result;
+  }
+
+  /** Starts the log cleaner (log.cleaner.enable): a pass every log.cleaner.backoff.ms, reading topic configs each time. */
+  startCleaner(topicConfig: (topic: string) => TopicConfig): void {
+    if (!this.#config['log.cleaner.enable']) return;
+    const everyMs = Math.max(this.#config['log.cleaner.backoff.ms'], 10);
+    const tick = () => {
+      if (this.#closed) return;
+      this.compactAll(topicConfig).catch((e: unknown) => this.#log.error({ task: 'cleaner', err: e }, 'background log task failed'))
+        .finally(() => {
+          if (!this.#closed) this.#timers.push(setTimeout(tick, everyMs).unref());
+        });
+    };
+    this.#timers.push(setTimeout(tick, everyMs).unref());
+  }
+
   getPartition(topic: string, partition: number): Partition | undefined {
     return this.#partitions.get(topic)?.[partition];
   }
@@ -156,6 +221,8 @@ export class LogManager {
       p.deleteAll();
       this.#recoveryPoints.delete(`${topic} ${p.partition}`);
       this.#logStartOffsets.delete(`${topic} ${p.partition}`);
+      this.#cleanerOffsets.delete(`${topic} ${p.partition}`);
+      this.#tombstonesDue.delete(`${topic} ${p.partition}`);
     }
     this.checkpointRecoveryPoints();
   }
@@ -198,7 +265,7 @@ export class LogManager {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const t of this.#timers) clearInterval(t);
+    for (const t of this.#timers) clearTimeout(t);
     for (const p of this.allPartitions()) {
       try {
         p.flush();

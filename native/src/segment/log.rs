@@ -635,6 +635,7 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
+pub mod compaction;
 mod live_config;
 mod retention;
 pub use retention::{RetentionOutcome, RetentionPolicy};
