@@ -10,6 +10,8 @@ import { BrokerProcess } from '../helpers/broker-process.js';
 import { fetchAll, kafkaClient } from '../helpers/kafkajs.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
 import { RawConnection } from '../helpers/raw-client.js';
+import { run } from '../helpers/run.js';
+import { GREGOR_BIN } from '../helpers/broker-process.js';
 import { DescribeCluster, DescribeLogDirs, IncrementalAlterConfigs, OffsetForLeaderEpoch } from '../../src/protocol/index.js';
 
 const { ConfigResourceTypes } = kafkajs;
@@ -290,6 +292,67 @@ describe('log lifecycle', () => {
     } finally {
       await conn.close();
     }
+  });
+});
+
+describe('gregor configs, topics --alter, delete-records, log-dirs', () => {
+  let broker: BrokerProcess;
+  before(async () => {
+    broker = await BrokerProcess.start({ overrides: { 'num.partitions': 1 } });
+  });
+  after(async () => {
+    await broker?.close();
+  });
+  const gregor = (args: string[]) => run(process.execPath, [GREGOR_BIN, ...args, '--bootstrap-server', broker.bootstrap], undefined, 60_000);
+
+  test('alters and describes topic and broker configs, grows a topic, deletes records and describes log dirs', async () => {
+    let r = await gregor(['topics', '--create', '--topic', 'cli-cfg', '--partitions', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    r = await gregor(['configs', '--entity-type', 'topics', '--entity-name', 'cli-cfg', '--alter', '--add-config', 'retention.ms=60000,cleanup.policy=[compact,delete]']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Completed updating config for topic cli-cfg/);
+    r = await gregor(['configs', '--entity-type', 'topics', '--entity-name', 'cli-cfg', '--describe']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /retention\.ms=60000 DYNAMIC_TOPIC_CONFIG/);
+    assert.match(r.stdout, /cleanup\.policy=compact,delete DYNAMIC_TOPIC_CONFIG/);
+    r = await gregor(['configs', '--entity-type', 'topics', '--entity-name', 'cli-cfg', '--alter', '--delete-config', 'retention.ms']);
+    assert.equal(r.code, 0, r.stderr);
+    r = await gregor(['configs', '--entity-type', 'topics', '--entity-name', 'cli-cfg', '--describe', '--all']);
+    assert.match(r.stdout, /retention\.ms=604800000 DEFAULT_CONFIG/);
+    // Bad values: INVALID_CONFIG with the key named, exit 1.
+    r = await gregor(['configs', '--entity-type', 'topics', '--entity-name', 'cli-cfg', '--alter', '--add-config', 'segment.bytes=tiny']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /segment\.bytes.*INVALID_CONFIG/);
+    r = await gregor(['configs', '--entity-type', 'brokers', '--entity-default', '--alter', '--add-config', 'log.retention.ms=7200000']);
+    assert.equal(r.code, 0, r.stderr);
+    r = await gregor(['configs', '--entity-type', 'brokers', '--entity-name', '0', '--describe', '--all']);
+    assert.match(r.stdout, /log\.retention\.ms=7200000 DYNAMIC_DEFAULT_BROKER_CONFIG/);
+    assert.match(r.stdout, /log\.dirs=\S+ (STATIC_BROKER_CONFIG|DEFAULT_CONFIG) \(read-only\)/);
+
+    r = await gregor(['topics', '--alter', '--topic', 'cli-cfg', '--partitions', '3']);
+    assert.equal(r.code, 0, r.stderr);
+    r = await gregor(['topics', '--describe', '--topic', 'cli-cfg']);
+    assert.match(r.stdout, /PartitionCount: 3/);
+    r = await gregor(['topics', '--alter', '--topic', 'cli-cfg', '--partitions', '2']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /INVALID_PARTITIONS/);
+
+    r = await run(process.execPath, [GREGOR_BIN, 'console-producer', '--bootstrap-server', broker.bootstrap, '--topic', 'cli-cfg', '--property', 'parse.key=true', '--property', 'key.separator=:'],
+      Array.from({ length: 10 }, (_, i) => `k${i}:v${i}`).join('\n') + '\n', 60_000);
+    assert.equal(r.code, 0, r.stderr);
+    const counts = await kafkaClient(broker.bootstrap).admin();
+    await counts.connect();
+    const high = (await counts.fetchTopicOffsets('cli-cfg')).find((o) => Number(o.high) > 0)!;
+    await counts.disconnect();
+    r = await gregor(['delete-records', '--topic', 'cli-cfg', '--partition', String(high.partition), '--offset', '-1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`partition: cli-cfg-${high.partition}\\tlow_watermark: ${high.high}`));
+    r = await gregor(['log-dirs', '--describe', '--topic-list', 'cli-cfg']);
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout.split('\n')[2]!) as { brokers: Array<{ logDirs: Array<{ partitions: Array<{ partition: string; size: number }> }> }> };
+    const parts = json.brokers[0]!.logDirs[0]!.partitions;
+    assert.deepEqual(parts.map((p) => p.partition).sort(), ['cli-cfg-0', 'cli-cfg-1', 'cli-cfg-2']);
+    assert.ok(parts.find((p) => p.partition === `cli-cfg-${high.partition}`)!.size > 0);
   });
 });
 
