@@ -205,13 +205,16 @@ fn scan_segment(
             relative_offset: (max_off - seg.base_offset) as u32,
         });
     }
+    let mut rewrote = false;
     if seg.offset_index.entries() != offset_entries.as_slice()
         || !seg.offset_index.is_sane(seg.size.max(1))
     {
         seg.offset_index.reset(offset_entries)?;
+        rewrote = true;
     }
     if seg.time_index.entries() != time_entries.as_slice() || !seg.time_index.is_sane(expected) {
         seg.time_index.reset(time_entries)?;
+        rewrote = true;
     }
     seg.next_offset = expected;
     seg.max_timestamp = max_ts;
@@ -220,6 +223,14 @@ fn scan_segment(
     seg.rolling_ms = first_ts.filter(|&t| t >= 0);
     if verify || truncated {
         seg.sync()?;
+    }
+    if !is_last && !truncated {
+        // A closed segment's indexes are only read from memory from now on.
+        if rewrote && !verify {
+            seg.offset_index.sync()?;
+            seg.time_index.sync()?;
+        }
+        seg.release_index_handles();
     }
     Ok(ScanOutcome { truncated })
 }

@@ -627,6 +627,7 @@ impl Log {
     pub fn delete_all(self) -> Result<()> {
         let dir = self.dir.clone();
         drop(self);
+        retention::wait_for_deletions();
         std::fs::remove_dir_all(&dir).map_err(|e| storage("deleting", &dir, e))
     }
 }

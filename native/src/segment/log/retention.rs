@@ -2,14 +2,82 @@
 //! moving the log start offset (retention, DeleteRecords).
 //!
 //! Only segments before the active one are ever deleted; the log start offset
-//! never decreases and never passes the high watermark. A segment's files are
-//! unlinked log first, indexes after, so a crash in between leaves orphan
-//! indexes that recovery removes. Readers that already hold a segment's
-//! `Arc<File>` keep reading it: unlinked files stay readable until closed.
+//! never decreases and never passes the high watermark. Segments leave the
+//! log at once (under the lock, O(1) each); their files are unlinked by one
+//! background thread, log first, indexes after, so thousands of expired
+//! segments never hold the caller (the JS thread) for the ~ms an unlink can
+//! take. A crash before the unlink leaves files below the checkpointed log
+//! start offset, which the next retention pass deletes again; orphan indexes
+//! are removed by recovery. Readers that already hold a segment's `Arc<File>`
+//! keep reading it: unlinked files stay readable until closed.
 
-use super::{storage, sync_dir, Log};
+use super::{sync_dir, Log};
 use crate::error::{Error, Result};
 use crate::segment::Segment;
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Mutex, OnceLock};
+
+enum Job {
+    Delete { dir: PathBuf, bases: Vec<i64> },
+    Barrier(Sender<()>),
+}
+
+/// The one background deleter thread, started on first use.
+fn deleter() -> &'static Mutex<Sender<Job>> {
+    static DELETER: OnceLock<Mutex<Sender<Job>>> = OnceLock::new();
+    DELETER.get_or_init(|| {
+        let (tx, rx) = channel::<Job>();
+        std::thread::Builder::new()
+            .name("gregor-segment-deleter".into())
+            .spawn(move || {
+                for job in rx {
+                    match job {
+                        Job::Delete { dir, bases } => {
+                            for base in bases {
+                                // Failures leave files below the log start offset; the
+                                // next retention pass or recovery takes care of them.
+                                let _ = Segment::delete_files(&dir, base);
+                            }
+                            let _ = sync_dir(&dir);
+                        }
+                        Job::Barrier(done) => {
+                            let _ = done.send(());
+                        }
+                    }
+                }
+            })
+            .expect("spawning the segment deleter thread");
+        Mutex::new(tx)
+    })
+}
+
+/// Queues the files of removed segments for deletion; deletes inline if the thread is gone.
+fn delete_later(dir: PathBuf, bases: Vec<i64>) {
+    let tx = deleter()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Err(std::sync::mpsc::SendError(Job::Delete { dir, bases })) =
+        tx.send(Job::Delete { dir, bases })
+    {
+        for base in bases {
+            let _ = Segment::delete_files(&dir, base);
+        }
+    }
+}
+
+/// Waits until every deletion queued so far is done (before a directory is removed or reused).
+pub fn wait_for_deletions() {
+    let (done_tx, done_rx) = channel();
+    let sent = deleter()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .send(Job::Barrier(done_tx))
+        .is_ok();
+    if sent {
+        let _ = done_rx.recv();
+    }
+}
 
 /// Why retention removed segments, for logging and metrics.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -44,7 +112,12 @@ impl Log {
     ) -> Result<RetentionOutcome> {
         let mut out = RetentionOutcome::default();
         let closed = self.segments.len() - 1;
-        let mut size = self.size_in_bytes();
+        // Summing sizes walks every segment: only when a size limit is set.
+        let mut size = if policy.delete_enabled && policy.retention_bytes >= 0 {
+            self.size_in_bytes()
+        } else {
+            0
+        };
         let mut n = 0usize;
         while n < closed {
             let seg = &self.segments[n];
@@ -65,7 +138,7 @@ impl Log {
             } else {
                 break;
             }
-            size -= seg.size;
+            size = size.saturating_sub(seg.size);
             out.deleted_bytes += seg.size;
             n += 1;
         }
@@ -113,26 +186,16 @@ impl Log {
         }
     }
 
-    /// Removes the first `n` segments (all closed) and their files.
+    /// Removes the first `n` segments (all closed); their files go in the background.
     fn delete_front_segments(&mut self, n: usize) -> Result<()> {
         debug_assert!(n < self.segments.len());
-        let removed: Vec<Segment> = self.segments.drain(..n).collect();
+        let bases: Vec<i64> = self.segments.drain(..n).map(|s| s.base_offset).collect();
         let first = self.segments[0].base_offset;
         if first > self.log_start_offset {
             self.log_start_offset = first;
         }
-        let mut failed = None;
-        for seg in removed {
-            let base = seg.base_offset;
-            drop(seg);
-            if let Err(e) = Segment::delete_files(&self.dir, base) {
-                failed.get_or_insert(storage("deleting segment", &self.dir, e));
-            }
-        }
-        if let Some(e) = failed {
-            return Err(e);
-        }
-        sync_dir(&self.dir).map_err(|e| storage("syncing directory", &self.dir, e))
+        delete_later(self.dir.clone(), bases);
+        Ok(())
     }
 }
 
@@ -220,6 +283,7 @@ mod tests {
         assert_eq!((out.deleted_segments, out.by_time), (3, 3));
         assert_eq!(log.log_start_offset(), 6);
         assert_eq!(log.segment_count(), 2);
+        wait_for_deletions();
         assert_eq!(files(&dir), 2);
         // Far in the future: every closed segment goes, the active one stays.
         let out = log.enforce_retention(1 << 40, &p).unwrap();
@@ -281,6 +345,7 @@ mod tests {
         assert_eq!(log.delete_records_before(-1).unwrap(), 8);
         assert_eq!(log.segment_count(), 1);
         drop(log);
+        wait_for_deletions();
         let log = Log::open(dir.path(), config()).unwrap();
         assert_eq!(log.log_start_offset(), 6);
     }
