@@ -95,6 +95,8 @@ export interface CompactOptions {
   /** Clean even when the dirty ratio is below the minimum. */
   force: boolean
   nowMs: number
+  /** `log.cleaner.dedupe.buffer.size`: key map memory per pass; 0 unbounded. */
+  dedupeBufferBytes: number
 }
 
 export interface CompactResult {

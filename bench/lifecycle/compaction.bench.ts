@@ -20,7 +20,7 @@ const PER_BATCH = 1000;
 
 const options = (nowMs: number): CompactOptions => ({
   firstDirtyOffset: 0, minCleanableRatio: 0.5, minCompactionLagMs: 0, maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
-  deleteRetentionMs: 86_400_000, force: true, nowMs,
+  deleteRetentionMs: 86_400_000, force: true, nowMs, dedupeBufferBytes: 0,
 });
 
 /** A log of about LOG_MB MiB: record i has key i % keys and value "v<i>" padded to VALUE bytes. */

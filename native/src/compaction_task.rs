@@ -27,6 +27,8 @@ pub struct CompactOptions {
     /// Clean even when the dirty ratio is below the minimum.
     pub force: bool,
     pub now_ms: i64,
+    /// `log.cleaner.dedupe.buffer.size`: key map memory per pass; 0 unbounded.
+    pub dedupe_buffer_bytes: i64,
 }
 
 #[napi(object)]
@@ -59,6 +61,7 @@ fn to_config(o: &CompactOptions) -> CompactionConfig {
         delete_retention_ms: o.delete_retention_ms,
         force: o.force,
         now_ms: o.now_ms,
+        max_map_bytes: o.dedupe_buffer_bytes.max(0) as u64,
     }
 }
 

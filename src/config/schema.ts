@@ -57,6 +57,7 @@ export const BROKER_CONFIG: readonly ConfigKey[] = [
   { name: 'log.retention.check.interval.ms', type: 'long', default: 300000, validate: atLeast(1), doc: 'How often logs are checked for segments to delete (5 min).' },
   { name: 'log.cleanup.policy', type: 'list', default: ['delete'], validate: cleanupPolicy, doc: 'Default cleanup policy of topics: delete, compact or both.' },
   { name: 'log.cleaner.enable', type: 'boolean', default: true, doc: 'Run the log cleaner for compacted topics.' },
+  { name: 'log.cleaner.dedupe.buffer.size', type: 'long', default: 134217728, validate: atLeast(1 << 20), doc: 'Memory for the cleaner\'s key map per pass (128 MiB); a fuller log is cleaned over several passes.' },
   { name: 'log.cleaner.backoff.ms', type: 'long', default: 15000, validate: atLeast(0), doc: 'Pause of the cleaner when no log needs cleaning (15 s).' },
   { name: 'log.cleaner.delete.retention.ms', type: 'long', default: 86400000, validate: atLeast(0), doc: 'How long tombstones stay in compacted topics (1 day).' },
   { name: 'log.cleaner.min.compaction.lag.ms', type: 'long', default: 0, validate: atLeast(0), doc: 'Minimum age before a record may be compacted.' },

@@ -168,6 +168,7 @@ export class LogManager {
           deleteRetentionMs: cfg['delete.retention.ms'] as number,
           force: (opts.force ?? false) || now >= (this.#tombstonesDue.get(key) ?? Infinity),
           nowMs: now,
+          dedupeBufferBytes: this.#config['log.cleaner.dedupe.buffer.size'] as number,
         });
         if (!r.cleaned) continue;
         if (r.tombstonesDueMs != null) this.#tombstonesDue.set(key, r.tombstonesDueMs);

@@ -47,6 +47,10 @@ pub struct CompactionConfig {
     /// Clean even below the ratio (tests, tools).
     pub force: bool,
     pub now_ms: i64,
+    /// `log.cleaner.dedupe.buffer.size`: memory for the key map; a pass that
+    /// fills it cleans only up to the last segment it mapped (at least one);
+    /// the next pass continues from there. 0: unbounded.
+    pub max_map_bytes: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -297,7 +301,7 @@ pub fn compact(shared: &Mutex<Option<Log>>, cfg: &CompactionConfig) -> Result<Co
         let log = guard.as_ref().ok_or_else(closed)?;
         log.compaction_plan(cfg)
     };
-    let Some(plan) = plan else {
+    let Some(mut plan) = plan else {
         return Ok(CompactionStats {
             first_dirty_offset: cfg.first_dirty_offset,
             ..Default::default()
@@ -312,7 +316,13 @@ pub fn compact(shared: &Mutex<Option<Log>>, cfg: &CompactionConfig) -> Result<Co
 
     // Phase 2a: the offset map of the dirty part.
     let mut map = OffsetMap::new();
-    for s in &plan.segments[plan.first_dirty..] {
+    let mut mapped = plan.segments.len();
+    for (i, s) in plan.segments.iter().enumerate().skip(plan.first_dirty) {
+        if cfg.max_map_bytes > 0 && i > plan.first_dirty && map.memory() as u64 >= cfg.max_map_bytes
+        {
+            mapped = i;
+            break;
+        }
         for_each_batch(&s.file, s.size, |_, h, bytes| {
             stats.bytes_read += bytes.len() as u64;
             if !is_cleanable(h) {
@@ -329,6 +339,11 @@ pub fn compact(shared: &Mutex<Option<Log>>, cfg: &CompactionConfig) -> Result<Co
         })?;
     }
     stats.keys = map.len() as u64;
+    if mapped < plan.segments.len() {
+        // The map is full: this pass cleans up to the last mapped segment only.
+        plan.segments.truncate(mapped);
+        stats.first_dirty_offset = plan.segments[mapped - 1].next_offset;
+    }
 
     // Phase 2b: one cleaned file per segment.
     let delete_horizon = cfg.now_ms.saturating_sub(cfg.delete_retention_ms.max(0));

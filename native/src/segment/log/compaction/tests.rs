@@ -25,6 +25,7 @@ fn cfg(now: i64) -> CompactionConfig {
         delete_retention_ms: 86_400_000,
         force: false,
         now_ms: now,
+        max_map_bytes: 0,
     }
 }
 
@@ -254,4 +255,62 @@ fn stray_cleaned_files_are_removed_by_recovery() {
     assert_eq!(log.log_end_offset(), end);
     assert!(!dir.path().join("00000000000000000000.log.cleaned").exists());
     assert_eq!(records(&log).len(), 100);
+}
+
+#[test]
+fn a_full_key_map_cleans_in_several_passes() {
+    let dir = TempDir::new("compact-map");
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    for i in 0..600i64 {
+        append(&mut log, &format!("k{}", i % 50), Some("v"), 1_000 + i);
+    }
+    let end = log.log_end_offset();
+    let shared = Mutex::new(Some(log));
+    // Room for about one segment's keys: the first pass stops early.
+    let small = CompactionConfig {
+        max_map_bytes: 500,
+        ..cfg(10_000)
+    };
+    let first = compact(&shared, &small).unwrap();
+    assert!(first.cleaned);
+    let active_base = shared
+        .lock()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .segments()
+        .last()
+        .unwrap()
+        .base_offset;
+    assert!(first.first_dirty_offset < active_base, "{first:?}");
+    // Later passes pick up where it stopped until the whole closed part is clean.
+    let mut next = first.first_dirty_offset;
+    for _ in 0..100 {
+        let s = compact(
+            &shared,
+            &CompactionConfig {
+                first_dirty_offset: next,
+                force: true,
+                ..small
+            },
+        )
+        .unwrap();
+        next = s.first_dirty_offset;
+        if next >= active_base {
+            break;
+        }
+    }
+    assert!(next >= active_base);
+    let log = shared.lock().unwrap().take().unwrap();
+    assert_eq!(log.log_end_offset(), end);
+    let got = records(&log);
+    let closed: Vec<_> = got.iter().filter(|(o, _, _)| *o < active_base).collect();
+    let mut keys: Vec<&String> = closed.iter().map(|(_, k, _)| k).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(
+        keys.len(),
+        closed.len(),
+        "one record per key in the cleaned part"
+    );
 }
