@@ -160,16 +160,25 @@ export class LogManager {
         const key = `${p.topic} ${p.partition}`;
         const first = this.#cleanerOffsets.get(key) ?? 0;
         const now = opts.nowMs ?? Date.now();
-        const r = await p.compact({
-          firstDirtyOffset: first,
-          minCleanableRatio: cfg['min.cleanable.dirty.ratio'] as number,
-          minCompactionLagMs: cfg['min.compaction.lag.ms'] as number,
-          maxCompactionLagMs: cfg['max.compaction.lag.ms'] as number,
-          deleteRetentionMs: cfg['delete.retention.ms'] as number,
-          force: (opts.force ?? false) || now >= (this.#tombstonesDue.get(key) ?? Infinity),
-          nowMs: now,
-          dedupeBufferBytes: this.#config['log.cleaner.dedupe.buffer.size'] as number,
-        });
+        let r: Awaited<ReturnType<Partition['compact']>>;
+        try {
+          r = await p.compact({
+            firstDirtyOffset: first,
+            minCleanableRatio: cfg['min.cleanable.dirty.ratio'] as number,
+            minCompactionLagMs: cfg['min.compaction.lag.ms'] as number,
+            maxCompactionLagMs: cfg['max.compaction.lag.ms'] as number,
+            deleteRetentionMs: cfg['delete.retention.ms'] as number,
+            force: (opts.force ?? false) || now >= (this.#tombstonesDue.get(key) ?? Infinity),
+            nowMs: now,
+            dedupeBufferBytes: this.#config['log.cleaner.dedupe.buffer.size'] as number,
+          });
+        } catch (e) {
+          // A log closed or deleted meanwhile is skipped; other failures are logged and the pass goes on.
+          if ((e as { code?: string }).code !== 'NOT_LEADER_OR_FOLLOWER' && this.getPartition(p.topic, p.partition) === p) {
+            this.#log.error({ topic: p.topic, partition: p.partition, err: e }, 'cleaning log failed');
+          }
+          continue;
+        }
         if (!r.cleaned) continue;
         if (r.tombstonesDueMs != null) this.#tombstonesDue.set(key, r.tombstonesDueMs);
         else this.#tombstonesDue.delete(key);

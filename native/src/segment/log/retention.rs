@@ -125,9 +125,11 @@ impl Log {
             if next_base <= self.log_start_offset {
                 out.by_start_offset += 1;
             } else if policy.delete_enabled
-                && policy.retention_ms >= 0
-                && largest_timestamp(seg) < now_ms.saturating_sub(policy.retention_ms)
+                && (seg.is_empty()
+                    || (policy.retention_ms >= 0
+                        && largest_timestamp(seg) < now_ms.saturating_sub(policy.retention_ms)))
             {
+                // An empty closed segment (emptied by the cleaner) holds nothing to keep.
                 out.by_time += 1;
             } else if policy.delete_enabled
                 && policy.retention_bytes >= 0

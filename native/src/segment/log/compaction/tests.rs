@@ -314,3 +314,25 @@ fn a_full_key_map_cleans_in_several_passes() {
         "one record per key in the cleaned part"
     );
 }
+
+#[test]
+fn max_compaction_lag_cleans_below_the_dirty_ratio() {
+    let dir = TempDir::new("compact-maxlag");
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    for i in 0..300i64 {
+        append(&mut log, &format!("k{}", i % 10), Some("v"), 1_000 + i);
+    }
+    let shared = Mutex::new(Some(log));
+    let unreachable = CompactionConfig {
+        min_cleanable_ratio: 1.1,
+        ..cfg(10_000)
+    };
+    assert!(!compact(&shared, &unreachable).unwrap().cleaned);
+    // The oldest dirty record is older than max.compaction.lag.ms: clean anyway.
+    let overdue = CompactionConfig {
+        max_compaction_lag_ms: 5_000,
+        ..unreachable
+    };
+    let s = compact(&shared, &overdue).unwrap();
+    assert!(s.cleaned && s.records_removed > 0, "{s:?}");
+}
