@@ -6,6 +6,30 @@
  * so the same log can later be shared with worker threads.
  */
 export declare class PartitionLog {
+  /**
+   * One compaction pass on the thread pool. Never throws for log errors:
+   * they come back as `errorCode`/`errorMessage`.
+   */
+  compact(options: CompactOptions): Promise<CompactResult>
+  /** The same pass on the calling thread (tools, benchmarks). */
+  compactSync(options: CompactOptions): CompactResult
+  /**
+   * Deletes closed segments expired by time or size, or wholly below the
+   * log start offset. Cheap when nothing is due (looks at the oldest only).
+   */
+  enforceRetention(nowMs: number, policy: RetentionPolicy): RetentionResult
+  /**
+   * DeleteRecords: log start offset := `offset` (-1: high watermark);
+   * returns the new log start offset. Throws OFFSET_OUT_OF_RANGE above the
+   * high watermark.
+   */
+  deleteRecordsBefore(offset: number): number
+  /** Raises the log start offset (a checkpointed value after a restart). */
+  advanceLogStartOffset(offset: number): void
+  /** New settings from the next append on (`recoveryPoint` is ignored). */
+  updateConfig(config: LogConfig): void
+  /** OffsetForLeaderEpoch: the largest epoch <= `epoch` and its end offset; null if none. */
+  epochEndOffset(epoch: number): EpochEndOffset | null
   /** Creates or recovers the log in `dir`. */
   static open(dir: string, config: LogConfig): PartitionLog
   get logStartOffset(): number
@@ -57,8 +81,51 @@ export interface AppendResult {
   duplicate: boolean
 }
 
+export interface CompactOptions {
+  /** First offset not cleaned yet (the cleaner checkpoint); 0 when unknown. */
+  firstDirtyOffset: number
+  /** `min.cleanable.dirty.ratio`. */
+  minCleanableRatio: number
+  /** `min.compaction.lag.ms`. */
+  minCompactionLagMs: number
+  /** `max.compaction.lag.ms`. */
+  maxCompactionLagMs: number
+  /** `delete.retention.ms`. */
+  deleteRetentionMs: number
+  /** Clean even when the dirty ratio is below the minimum. */
+  force: boolean
+  nowMs: number
+  /** `log.cleaner.dedupe.buffer.size`: key map memory per pass; 0 unbounded. */
+  dedupeBufferBytes: number
+}
+
+export interface CompactResult {
+  /** False when nothing was due. */
+  cleaned: boolean
+  dirtyRatio: number
+  segmentsCleaned: number
+  segmentsRemoved: number
+  bytesRead: number
+  bytesWritten: number
+  recordsRead: number
+  recordsRemoved: number
+  keys: number
+  /** Persist as the cleaner checkpoint; the next pass starts here. */
+  firstDirtyOffset: number
+  /** When kept tombstones pass `delete.retention.ms` (ms since the epoch; null: none kept). */
+  tombstonesDueMs?: number
+  /** Kafka error name when the pass failed (the JS facade throws it as `code`). */
+  errorCode?: string
+  errorMessage?: string
+}
+
 /** CRC32C (Castagnoli) of `data`, hardware-accelerated where the CPU allows. */
 export declare function crc32c(data: Buffer): number
+
+export interface EpochEndOffset {
+  leaderEpoch: number
+  endOffset: number
+}
 
 export interface LogConfig {
   /**
@@ -79,6 +146,8 @@ export interface LogConfig {
   maxMessageBytes: number
   /** Offset from which to CRC-check the log on open (0: everything). */
   recoveryPoint: number
+  /** Checkpointed log start offset (DeleteRecords may have moved it inside a segment). */
+  logStartOffset?: number
 }
 
 export interface ReadResult {
@@ -86,6 +155,24 @@ export interface ReadResult {
   highWatermark: number
   logStartOffset: number
   logEndOffset: number
+}
+
+export interface RetentionPolicy {
+  /** `retention.ms`: delete closed segments whose largest timestamp is older; < 0 never. */
+  retentionMs: number
+  /** `retention.bytes`: keep at most this many bytes (whole segments); < 0 unbounded. */
+  retentionBytes: number
+  /** `cleanup.policy` includes `delete`. */
+  deleteEnabled: boolean
+}
+
+export interface RetentionResult {
+  deletedSegments: number
+  deletedBytes: number
+  byTime: number
+  bySize: number
+  byStartOffset: number
+  logStartOffset: number
 }
 
 export interface TimestampOffset {

@@ -120,5 +120,6 @@ mod tests {
         let n: napi::Error<&'static str> = Error::InvalidProducerEpoch("x".into()).into();
         assert_eq!(n.status, "INVALID_PRODUCER_EPOCH");
         assert_eq!(n.reason, "x");
+        std::mem::forget(n); // dropping a napi::Error links napi_delete_reference, absent without Node
     }
 }

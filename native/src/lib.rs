@@ -3,11 +3,14 @@
 //! which `cargo test` checks without Node.
 
 pub mod batch;
+pub mod cleaner;
+pub mod compaction_task;
 pub mod compression;
 pub mod crc32c;
 pub mod error;
 pub mod index;
 pub mod leader_epoch;
+pub mod lifecycle;
 pub mod producer_state;
 pub mod recovery;
 pub mod segment;
@@ -55,6 +58,19 @@ pub struct LogConfig {
     pub max_message_bytes: i64,
     /// Offset from which to CRC-check the log on open (0: everything).
     pub recovery_point: i64,
+    /// Checkpointed log start offset (DeleteRecords may have moved it inside a segment).
+    pub log_start_offset: Option<i64>,
+}
+
+fn core_config(config: &LogConfig) -> core::LogConfig {
+    core::LogConfig {
+        segment_bytes: config.segment_bytes,
+        segment_ms: config.segment_ms,
+        index_interval_bytes: config.index_interval_bytes,
+        flush_interval_messages: config.flush_interval_messages,
+        max_message_bytes: config.max_message_bytes,
+        recovery_point: config.recovery_point,
+    }
 }
 
 #[napi(object)]
@@ -123,15 +139,10 @@ impl PartitionLog {
     /// Creates or recovers the log in `dir`.
     #[napi(factory)]
     pub fn open(dir: String, config: LogConfig) -> Result<Self> {
-        let cfg = core::LogConfig {
-            segment_bytes: config.segment_bytes,
-            segment_ms: config.segment_ms,
-            index_interval_bytes: config.index_interval_bytes,
-            flush_interval_messages: config.flush_interval_messages,
-            max_message_bytes: config.max_message_bytes,
-            recovery_point: config.recovery_point,
-        };
-        let log = core::Log::open(Path::new(&dir), cfg)?;
+        let mut log = core::Log::open(Path::new(&dir), core_config(&config))?;
+        if let Some(start) = config.log_start_offset {
+            log.advance_log_start_offset(start);
+        }
         Ok(PartitionLog {
             inner: Arc::new(Mutex::new(Some(log))),
             dir,

@@ -90,8 +90,9 @@ pub fn recover(dir: &Path, recovery_point: i64, index_interval: u64) -> Result<R
         let base = bases[i];
         let is_last = i + 1 == n;
         let verify = is_last || bases[i + 1] > recovery_point;
-        if verify && expected.is_some_and(|e| e != base) {
-            // A gap or overlap between segments: nothing from here on is trusted.
+        if verify && expected.is_some_and(|e| e > base) {
+            // Overlapping segments: nothing from here on is trusted. (Gaps are
+            // normal: compaction removes records and whole batches.)
             delete_segments(dir, &bases[i..], &mut rec)?;
             break;
         }
@@ -152,9 +153,9 @@ fn scan_segment(
             }
             ScanStep::Batch { position, header } => (position, header),
         };
-        // Offsets stay dense until compaction exists; the first batch starts
-        // the segment. Relative offsets and positions must fit the indexes.
-        let sane = h.base_offset == expected
+        // Offsets increase; compaction leaves gaps (between batches, and
+        // before a segment's first batch). Relative offsets and positions must fit the indexes.
+        let sane = h.base_offset >= expected
             && h.last_offset_delta >= 0
             && h.records_count > 0
             && h.last_offset() - seg.base_offset <= u32::MAX as i64
@@ -204,13 +205,16 @@ fn scan_segment(
             relative_offset: (max_off - seg.base_offset) as u32,
         });
     }
+    let mut rewrote = false;
     if seg.offset_index.entries() != offset_entries.as_slice()
         || !seg.offset_index.is_sane(seg.size.max(1))
     {
         seg.offset_index.reset(offset_entries)?;
+        rewrote = true;
     }
     if seg.time_index.entries() != time_entries.as_slice() || !seg.time_index.is_sane(expected) {
         seg.time_index.reset(time_entries)?;
+        rewrote = true;
     }
     seg.next_offset = expected;
     seg.max_timestamp = max_ts;
@@ -219,6 +223,14 @@ fn scan_segment(
     seg.rolling_ms = first_ts.filter(|&t| t >= 0);
     if verify || truncated {
         seg.sync()?;
+    }
+    if !is_last && !truncated {
+        // A closed segment's indexes are only read from memory from now on.
+        if rewrote && !verify {
+            seg.offset_index.sync()?;
+            seg.time_index.sync()?;
+        }
+        seg.release_index_handles();
     }
     Ok(ScanOutcome { truncated })
 }

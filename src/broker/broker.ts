@@ -1,10 +1,10 @@
 // A single Kafka-compatible broker: loads metadata, opens (and recovers) every partition log,
 // then listens for Kafka clients. stop() closes listeners first, then flushes and closes the logs.
-import { type BrokerConfig } from '../config/index.js';
+import { type BrokerConfig, type ConfigValue } from '../config/index.js';
 import { LogManager } from '../log/index.js';
 import { LocalMetadataStore, type MetadataStore } from '../metadata/index.js';
 import { SocketServer } from '../network/index.js';
-import { BrokerContext, type Listener } from './context.js';
+import { BrokerContext, effectiveBrokerConfig, type Listener } from './context.js';
 import { createLogger, type Logger } from './logger.js';
 import { RequestDispatcher } from './request-dispatcher.js';
 
@@ -44,7 +44,8 @@ export class Broker {
     if (listeners.length > 1) log.warn({ listeners: config['listeners'] }, 'only the first listener is served in this version');
     const bind = listeners[0];
     const metadata = new LocalMetadataStore(config['log.dirs'], config['cluster.id']);
-    const logs = new LogManager(config, log);
+    const effective = effectiveBrokerConfig(config, metadata);
+    const logs = new LogManager(effective, log);
     logs.writeMetaProperties(metadata.clusterId);
     for (const t of metadata.listTopics()) logs.openTopic(t.name, t.partitions, t.configs);
     logs.checkpointRecoveryPoints();
@@ -52,6 +53,8 @@ export class Broker {
     const context = new BrokerContext(config, metadata, logs, log, advertisedSpec ? parseListener(advertisedSpec) : bind);
     context.groups.start();
     logs.startBackgroundTasks((topic) => context.topicConfig(topic)['flush.ms'] as number);
+    logs.startRetention((topic) => context.topicConfig(topic) as Readonly<Record<string, ConfigValue>>);
+    logs.startCleaner((topic) => context.topicConfig(topic) as Readonly<Record<string, ConfigValue>>);
     const dispatcher = new RequestDispatcher(context);
     const server = new SocketServer({
       host: bind.host,

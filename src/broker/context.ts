@@ -1,6 +1,6 @@
 // What every request handler sees: config, metadata, logs, and the topic operations that span them.
 import type { BrokerConfig } from '../config/index.js';
-import { ConfigError, validateTopicConfigs, effectiveTopicConfig } from '../config/index.js';
+import { ConfigError, validateTopicConfigs, effectiveTopicConfig, validateDynamicBrokerConfigs, withDynamicBrokerConfigs } from '../config/index.js';
 import type { LogManager, Partition } from '../log/index.js';
 import { GroupCoordinator } from '../group/index.js';
 import { validateTopicName, type MetadataStore, type TopicMetadata } from '../metadata/index.js';
@@ -28,22 +28,37 @@ export interface CreateTopicSpec {
   configs: Record<string, string | null>;
 }
 
+/** Static config, then the dynamic cluster defaults, then this broker's own dynamic configs (Kafka's order). */
+export function effectiveBrokerConfig(config: BrokerConfig, metadata: MetadataStore): BrokerConfig {
+  return withDynamicBrokerConfigs(config, { ...metadata.brokerConfigs(''), ...metadata.brokerConfigs(String(config['broker.id'])) });
+}
+
 export class BrokerContext {
   readonly producerIds: ProducerIdManager;
   /** Consumer groups and committed offsets (src/group). */
   readonly groups: GroupCoordinator;
   /** Effective topic configs, cached per topic. */
   readonly #topicConfigs = new Map<string, Readonly<Record<string, unknown>>>();
+  /** Static configuration (defaults, file, environment, flags). */
+  readonly staticConfig: BrokerConfig;
+  #config: BrokerConfig;
 
   constructor(
-    readonly config: BrokerConfig,
+    config: BrokerConfig,
     readonly metadata: MetadataStore,
     readonly logs: LogManager,
     readonly log: Logger,
     public advertised: Listener,
   ) {
+    this.staticConfig = config;
+    this.#config = effectiveBrokerConfig(config, metadata);
     this.producerIds = new ProducerIdManager(metadata);
     this.groups = new GroupCoordinator(config, metadata, logs, log);
+  }
+
+  /** The effective broker configuration: static values with dynamic broker configs on top. */
+  get config(): BrokerConfig {
+    return this.#config;
   }
 
   get brokerId(): number {
@@ -75,13 +90,7 @@ export class BrokerContext {
     const rf = spec.replicationFactor === -1 ? this.config['default.replication.factor'] : spec.replicationFactor;
     if (rf < 1) throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor must be larger than 0, got ${spec.replicationFactor}.`);
     if (rf > 1) throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${rf} larger than available brokers: 1.`);
-    let configs: Record<string, string>;
-    try {
-      configs = validateTopicConfigs(spec.configs);
-    } catch (e) {
-      if (e instanceof ConfigError) throw new TopicError(ErrorCode.INVALID_CONFIG, e.message);
-      throw e;
-    }
+    const configs = this.validateTopicConfigs(spec.configs);
     return { name: spec.name, partitions, replicationFactor: rf, configs };
   }
 
@@ -105,6 +114,63 @@ export class BrokerContext {
       if (e instanceof TopicError) return undefined;
       throw e;
     }
+  }
+
+  /** Validates topic overrides; throws TopicError(INVALID_CONFIG) naming the key. */
+  validateTopicConfigs(configs: Record<string, string | null>): Record<string, string> {
+    try {
+      return validateTopicConfigs(configs);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new TopicError(ErrorCode.INVALID_CONFIG, e.message);
+      throw e;
+    }
+  }
+
+  /** Replaces a topic's config overrides: validated, persisted, then applied to its open logs. */
+  setTopicConfigs(name: string, configs: Record<string, string | null>): TopicMetadata {
+    if (!this.metadata.getTopic(name)) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
+    const valid = this.validateTopicConfigs(configs);
+    const meta = this.metadata.alterTopic(name, { configs: valid });
+    this.#topicConfigs.delete(name);
+    this.logs.updateTopicConfig(name, meta.configs);
+    this.log.info({ topic: name, configs: meta.configs }, 'altered topic configs');
+    return meta;
+  }
+
+  /** Validates dynamic broker configs; throws TopicError(INVALID_CONFIG) naming the key. */
+  validateBrokerConfigs(configs: Record<string, string | null>): Record<string, string> {
+    try {
+      return validateDynamicBrokerConfigs(configs);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new TopicError(ErrorCode.INVALID_CONFIG, e.message);
+      throw e;
+    }
+  }
+
+  /** Replaces the dynamic broker configs of `entity` ('' cluster default, or this broker's id): persisted, then applied to every topic without its own override. */
+  setBrokerConfigs(entity: string, configs: Record<string, string | null>): void {
+    const valid = this.validateBrokerConfigs(configs);
+    this.metadata.setBrokerConfigs(entity, valid);
+    const next = effectiveBrokerConfig(this.staticConfig, this.metadata);
+    this.#config = next;
+    this.#topicConfigs.clear();
+    this.logs.setBrokerConfig(next);
+    for (const t of this.metadata.listTopics()) this.logs.updateTopicConfig(t.name, t.configs);
+    this.log.info({ entity, configs: valid }, 'altered dynamic broker configs');
+  }
+
+  /** Grows a topic to `count` partitions (CreatePartitions); validateOnly checks without changing anything. */
+  createPartitions(name: string, count: number, validateOnly: boolean): void {
+    const meta = this.metadata.getTopic(name);
+    if (!meta) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
+    if (!Number.isInteger(count) || count <= meta.partitions) {
+      throw new TopicError(ErrorCode.INVALID_PARTITIONS, count === meta.partitions ? `Topic already has ${meta.partitions} partitions.` : `Topic currently has ${meta.partitions} partitions, which is higher than the requested ${count}.`);
+    }
+    if (count > 100_000) throw new TopicError(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be at most 100000, got ${count}.`);
+    if (validateOnly) return;
+    const updated = this.metadata.alterTopic(name, { partitions: count });
+    this.logs.openTopic(name, updated.partitions, updated.configs);
+    this.log.info({ topic: name, from: meta.partitions, to: count }, 'added partitions');
   }
 
   deleteTopic(name: string): void {

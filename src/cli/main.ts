@@ -5,6 +5,9 @@ import { topicsCommand } from './topics-command.js';
 import { consoleProducerCommand } from './console-producer-command.js';
 import { consoleConsumerCommand } from './console-consumer-command.js';
 import { consumerGroupsCommand } from './consumer-groups-command.js';
+import { configsCommand } from './configs-command.js';
+import { deleteRecordsCommand } from './delete-records-command.js';
+import { logDirsCommand } from './log-dirs-command.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('gregor')
@@ -19,6 +22,9 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(consoleProducerCommand(setExit));
   program.addCommand(consoleConsumerCommand(setExit));
   program.addCommand(consumerGroupsCommand(setExit));
+  program.addCommand(configsCommand(setExit));
+  program.addCommand(deleteRecordsCommand(setExit));
+  program.addCommand(logDirsCommand(setExit));
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

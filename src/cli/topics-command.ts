@@ -51,6 +51,7 @@ interface TopicsOptions {
   list?: boolean;
   describe?: boolean;
   delete?: boolean;
+  alter?: boolean;
   topic?: string;
   partitions?: number;
   replicationFactor?: number;
@@ -67,6 +68,7 @@ export function topicsCommand(setExit: (code: number) => void): Command {
     .option('--list', 'list topic names')
     .option('--describe', 'describe topics: partitions, leaders, replicas, in-sync replicas')
     .option('--delete', 'delete topics (needs --topic)')
+    .option('--alter', 'add partitions to a topic (needs --topic and --partitions)')
     .option('--topic <name>', 'topic name (a regular expression for --list, --describe and --delete)')
     .option('--partitions <n>', 'partitions of the new topic (default: the broker\'s num.partitions)', intOption('a partition count', 1, 1_000_000))
     .option('--replication-factor <n>', 'replicas per partition (default: the broker\'s default.replication.factor)', intOption('a replication factor', 1, 32767))
@@ -75,15 +77,20 @@ export function topicsCommand(setExit: (code: number) => void): Command {
     .option('--if-exists', 'with --delete or --describe: do nothing if the topic does not exist')
     .option('--exclude-internal', 'with --list or --describe: leave out internal topics')
     .action(async (opts: TopicsOptions) => {
-      const actions = (['create', 'list', 'describe', 'delete'] as const).filter((a) => opts[a]);
+      const actions = (['create', 'list', 'describe', 'delete', 'alter'] as const).filter((a) => opts[a]);
       if (actions.length !== 1) {
-        process.stderr.write(`gregor topics: give exactly one of --create, --list, --describe or --delete${actions.length > 1 ? ` (got ${actions.map((a) => `--${a}`).join(', ')})` : ''}.\n(run gregor topics --help for usage)\n`);
+        process.stderr.write(`gregor topics: give exactly one of --create, --list, --describe, --alter or --delete${actions.length > 1 ? ` (got ${actions.map((a) => `--${a}`).join(', ')})` : ''}.\n(run gregor topics --help for usage)\n`);
         setExit(2);
         return;
       }
       const action = actions[0]!;
-      if ((action === 'create' || action === 'delete') && !opts.topic) {
+      if ((action === 'create' || action === 'delete' || action === 'alter') && !opts.topic) {
         process.stderr.write(`gregor topics: --${action} needs --topic <name>.\n`);
+        setExit(2);
+        return;
+      }
+      if (action === 'alter' && opts.partitions === undefined) {
+        process.stderr.write('gregor topics: --alter needs --partitions <n> (the new, larger count).\n');
         setExit(2);
         return;
       }
@@ -99,8 +106,13 @@ export function topicsCommand(setExit: (code: number) => void): Command {
     });
 }
 
-async function runTopics(admin: Admin, action: 'create' | 'list' | 'describe' | 'delete', opts: TopicsOptions): Promise<number> {
+async function runTopics(admin: Admin, action: 'create' | 'list' | 'describe' | 'delete' | 'alter', opts: TopicsOptions): Promise<number> {
   switch (action) {
+    case 'alter': {
+      await admin.createPartitions(opts.topic!, opts.partitions!);
+      process.stdout.write(`Topic ${opts.topic} now has ${opts.partitions} partitions.\n`);
+      return 0;
+    }
     case 'create': {
       const [result] = await admin.createTopics([
         { topic: opts.topic!, numPartitions: opts.partitions ?? -1, replicationFactor: opts.replicationFactor ?? -1, configs: opts.config },

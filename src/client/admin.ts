@@ -3,7 +3,7 @@
 // as results carrying a KafkaProtocolError (or null), so callers decide which
 // errors matter (e.g. TOPIC_ALREADY_EXISTS with --if-not-exists).
 
-import { CreateTopics, DeleteTopics, ErrorCode, ZERO_UUID } from '../protocol/index.js';
+import { CreatePartitions, CreateTopics, DeleteRecords, DeleteTopics, DescribeConfigs, DescribeLogDirs, ErrorCode, IncrementalAlterConfigs, ZERO_UUID } from '../protocol/index.js';
 import { Cluster, type ClusterOptions, type PartitionInfo } from './cluster.js';
 import { listOffsets, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from './consumer.js';
 import { KafkaClientError, KafkaProtocolError } from './errors.js';
@@ -57,6 +57,40 @@ export interface PartitionOffset {
 export interface AdminOptions extends Partial<ClusterOptions> {
   cluster?: Cluster;
 }
+
+/** A config resource: a topic, a broker by id, or '' for the cluster-wide broker defaults. */
+export interface ConfigResource {
+  type: 'topic' | 'broker';
+  name: string;
+}
+
+export interface ConfigEntry {
+  name: string;
+  value: string | null;
+  /** DescribeConfigs source: 1 topic, 2 dynamic broker, 3 dynamic default broker, 4 static broker, 5 default. */
+  source: number;
+  readOnly: boolean;
+  isSensitive: boolean;
+}
+
+export const CONFIG_SOURCE_NAMES: Readonly<Record<number, string>> = {
+  1: 'DYNAMIC_TOPIC_CONFIG', 2: 'DYNAMIC_BROKER_CONFIG', 3: 'DYNAMIC_DEFAULT_BROKER_CONFIG', 4: 'STATIC_BROKER_CONFIG', 5: 'DEFAULT_CONFIG', 6: 'DYNAMIC_BROKER_LOGGER_CONFIG',
+};
+
+/** IncrementalAlterConfigs operations. */
+export interface ConfigAlteration {
+  set?: Record<string, string>;
+  delete?: string[];
+}
+
+export interface LogDirDescription {
+  logDir: string;
+  totalBytes: number;
+  usableBytes: number;
+  partitions: Array<{ topic: string; partition: number; size: number; offsetLag: number }>;
+}
+
+const RESOURCE_TYPE = { topic: 2, broker: 4 } as const;
 
 export class Admin {
   readonly cluster: Cluster;
@@ -151,6 +185,79 @@ export class Admin {
     const ts = at === 'earliest' ? EARLIEST_TIMESTAMP : at === 'latest' ? LATEST_TIMESTAMP : at;
     const offsets = await listOffsets(this.cluster, topic, ps, ts);
     return ps.map((partition) => ({ partition, offset: offsets.get(partition) ?? -1 }));
+  }
+
+  /** Current configs of a resource with their sources (DescribeConfigs). */
+  async describeConfigs(resource: ConfigResource, keys?: string[]): Promise<ConfigEntry[]> {
+    const res = await this.cluster.sendAny(DescribeConfigs, {
+      resources: [{ resourceType: RESOURCE_TYPE[resource.type], resourceName: resource.name, configurationKeys: keys ?? null }],
+      includeSynonyms: false, includeDocumentation: false,
+    });
+    const r = res.results[0];
+    if (!r) throw new KafkaClientError('ERR_CLIENT_BAD_RESPONSE', 'DescribeConfigs answered without a result');
+    if (r.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(r.errorCode, `describe configs of ${resource.type} ${resource.name || '<default>'}`, r.errorMessage);
+    return r.configs.map((c) => ({ name: c.name, value: c.value, source: c.configSource, readOnly: c.readOnly, isSensitive: c.isSensitive }));
+  }
+
+  /** Sets and deletes single configs of a resource (IncrementalAlterConfigs); throws INVALID_CONFIG and friends. */
+  async alterConfigs(resource: ConfigResource, change: ConfigAlteration, options: { validateOnly?: boolean } = {}): Promise<void> {
+    const configs = [
+      ...Object.entries(change.set ?? {}).map(([name, value]) => ({ name, configOperation: 0, value })),
+      ...(change.delete ?? []).map((name) => ({ name, configOperation: 1, value: null })),
+    ];
+    const res = await this.cluster.sendAny(IncrementalAlterConfigs, {
+      resources: [{ resourceType: RESOURCE_TYPE[resource.type], resourceName: resource.name, configs }],
+      validateOnly: options.validateOnly ?? false,
+    });
+    const r = res.responses[0];
+    if (r && r.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(r.errorCode, `alter configs of ${resource.type} ${resource.name || '<default>'}`, r.errorMessage);
+  }
+
+  /** Grows a topic to `count` partitions (CreatePartitions). */
+  async createPartitions(topic: string, count: number, options: { validateOnly?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const res = await this.cluster.sendToController(CreatePartitions, {
+      topics: [{ name: topic, count, assignments: null }], timeoutMs, validateOnly: options.validateOnly ?? false,
+    }, { timeoutMs: timeoutMs + 5000 });
+    this.cluster.invalidate(topic);
+    const r = res.results[0];
+    if (r && r.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(r.errorCode, `create partitions of ${topic}`, r.errorMessage);
+  }
+
+  /** Moves each partition's log start offset up to `offsets[p]` (-1: the high watermark); returns the new log start offsets. */
+  async deleteRecords(topic: string, offsets: Record<number, number>, options: { timeoutMs?: number } = {}): Promise<PartitionOffset[]> {
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    await this.cluster.topic(topic, { refresh: true });
+    const byLeader = new Map<number, number[]>();
+    for (const p of Object.keys(offsets).map(Number)) {
+      const leader = this.cluster.leaderFor(topic, p);
+      byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
+    }
+    const out: PartitionOffset[] = [];
+    for (const [leader, partitions] of byLeader) {
+      const c = leader >= 0 ? await this.cluster.connectionFor(leader) : await this.cluster.anyConnection();
+      const res = await c.send(DeleteRecords, { topics: [{ name: topic, partitions: partitions.map((p) => ({ partitionIndex: p, offset: offsets[p]! })) }], timeoutMs }, { timeoutMs: timeoutMs + 5000 });
+      for (const p of res.topics[0]?.partitions ?? []) {
+        if (p.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(p.errorCode, `delete records of ${topic}-${p.partitionIndex}`);
+        out.push({ partition: p.partitionIndex, offset: p.lowWatermark });
+      }
+    }
+    return out.sort((a, b) => a.partition - b.partition);
+  }
+
+  /** Log directories of a broker with the size of every partition (DescribeLogDirs). */
+  async describeLogDirs(topics?: string[]): Promise<LogDirDescription[]> {
+    let wanted: Array<{ topic: string; partitions: number[] }> | null = null;
+    if (topics) {
+      const infos = await this.cluster.refreshMetadata(topics);
+      wanted = infos.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partition) }));
+    }
+    const res = await this.cluster.sendAny(DescribeLogDirs, { topics: wanted });
+    if (res.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(res.errorCode, 'describe log dirs');
+    return res.results.map((r) => ({
+      logDir: r.logDir, totalBytes: r.totalBytes, usableBytes: r.usableBytes,
+      partitions: r.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, size: p.partitionSize, offsetLag: p.offsetLag }))),
+    }));
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,8 @@ export type { ProducerOptions, ProducerMessage, ProducerRecordSet, RecordMetadat
 export { Consumer, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from './consumer.js';
 export type { ConsumerOptions, ConsumerAssignment, ConsumerRecord, StartPosition } from './consumer.js';
 export { Admin } from './admin.js';
-export type { AdminOptions, NewTopic, CreateTopicsOptions, CreateTopicResult, DeleteTopicResult, TopicDescription, PartitionOffset } from './admin.js';
+export { CONFIG_SOURCE_NAMES } from './admin.js';
+export type { AdminOptions, NewTopic, CreateTopicsOptions, CreateTopicResult, DeleteTopicResult, TopicDescription, PartitionOffset, ConfigResource, ConfigEntry, ConfigAlteration, LogDirDescription } from './admin.js';
 export { Cluster, parseBootstrap } from './cluster.js';
 export type { ClusterOptions, BrokerInfo, TopicInfo, PartitionInfo } from './cluster.js';
 export { Connection } from './connection.js';

@@ -1,7 +1,7 @@
 // Loads the broker configuration in layers — defaults < properties file < environment < overrides —
 // validates every key once and returns a frozen object. No other module reads process.env.
 import { readFileSync } from 'node:fs';
-import { BROKER_CONFIG, TOPIC_CONFIG, type BrokerConfig, type ConfigKey, type ConfigValue } from './schema.js';
+import { BROKER_CONFIG, DYNAMIC_BROKER_KEYS, TOPIC_CONFIG, type BrokerConfig, type ConfigKey, type ConfigValue } from './schema.js';
 
 export class ConfigError extends Error {
   readonly code = 'INVALID_CONFIG';
@@ -138,7 +138,48 @@ export function loadBrokerConfig(opts: LoadOptions = {}): BrokerConfig {
     }
   }
 
-  return Object.freeze(values) as BrokerConfig;
+  const frozen = Object.freeze(values) as BrokerConfig;
+  EXPLICIT.set(frozen, new Set([...raw.keys()].map((k) => k.name)));
+  return frozen;
+}
+
+/** Keys each loaded config got from a file, the environment or an override (STATIC_BROKER_CONFIG). */
+const EXPLICIT = new WeakMap<BrokerConfig, ReadonlySet<string>>();
+
+export function staticallySetKeys(config: BrokerConfig): ReadonlySet<string> {
+  return EXPLICIT.get(config) ?? new Set();
+}
+
+/** The broker key (by Kafka name or alias), or undefined. */
+export function brokerKey(name: string): ConfigKey | undefined {
+  return BY_NAME.get(name);
+}
+
+/** Validates dynamic broker configs (AlterConfigs on the broker); throws ConfigError naming the key. */
+export function validateDynamicBrokerConfigs(configs: Record<string, string | null>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(configs)) {
+    const key = BY_NAME.get(name);
+    if (!key) throw new ConfigError(`Unknown broker config name: ${name}`, name);
+    if (!DYNAMIC_BROKER_KEYS.has(key.name)) throw new ConfigError(`Cannot update broker config ${name} dynamically: set it in server.properties and restart`, name);
+    if (raw === null) throw invalid(name, 'null', 'a value');
+    validateValue(key, coerce(key, raw), raw);
+    out[key.name] = raw.trim();
+  }
+  return out;
+}
+
+/** The static configuration with validated dynamic broker configs on top, frozen (its static keys stay known). */
+export function withDynamicBrokerConfigs(base: BrokerConfig, dynamic: Readonly<Record<string, string>>): BrokerConfig {
+  const values: Record<string, ConfigValue> = { ...base };
+  for (const [name, raw] of Object.entries(dynamic)) {
+    const key = BY_NAME.get(name);
+    if (!key) continue;
+    values[key.name] = coerce(key, raw);
+  }
+  const frozen = Object.freeze(values) as BrokerConfig;
+  EXPLICIT.set(frozen, staticallySetKeys(base));
+  return frozen;
 }
 
 const TOPIC_BY_NAME = new Map(TOPIC_CONFIG.map((k) => [k.name, k]));

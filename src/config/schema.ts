@@ -29,6 +29,9 @@ const nullOr = (inner: (v: ConfigValue) => string | undefined) => (v: ConfigValu
 export const COMPRESSION_TYPES = ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export const TIMESTAMP_TYPES = ['CreateTime', 'LogAppendTime'] as const;
 
+const cleanupPolicy = (v: ConfigValue) =>
+  Array.isArray(v) && v.length > 0 && v.every((p) => p === 'delete' || p === 'compact') ? undefined : 'delete, compact or compact,delete';
+
 const listenerList = (v: ConfigValue) => {
   if (!Array.isArray(v) || v.length === 0) return 'a comma-separated list of NAME://host:port';
   for (const l of v) if (!/^[A-Za-z_][A-Za-z0-9_]*:\/\/(\[[0-9a-fA-F:.]+\]|[^:\/]*):\d{1,5}$/.test(l)) return `NAME://host:port entries (bad entry "${l}")`;
@@ -51,6 +54,15 @@ export const BROKER_CONFIG: readonly ConfigKey[] = [
   { name: 'log.retention.minutes', type: 'int', default: null, validate: nullOr(atLeast(-1)), doc: 'Retention by time in minutes.' },
   { name: 'log.retention.ms', type: 'long', default: null, validate: nullOr(atLeast(-1)), doc: 'Retention by time in ms; -1 keeps forever.' },
   { name: 'log.retention.bytes', type: 'long', default: -1, validate: atLeast(-1), doc: 'Retention by size per partition; -1 unbounded.' },
+  { name: 'log.retention.check.interval.ms', type: 'long', default: 300000, validate: atLeast(1), doc: 'How often logs are checked for segments to delete (5 min).' },
+  { name: 'log.cleanup.policy', type: 'list', default: ['delete'], validate: cleanupPolicy, doc: 'Default cleanup policy of topics: delete, compact or both.' },
+  { name: 'log.cleaner.enable', type: 'boolean', default: true, doc: 'Run the log cleaner for compacted topics.' },
+  { name: 'log.cleaner.dedupe.buffer.size', type: 'long', default: 134217728, validate: atLeast(1 << 20), doc: 'Memory for the cleaner\'s key map per pass (128 MiB); a fuller log is cleaned over several passes.' },
+  { name: 'log.cleaner.backoff.ms', type: 'long', default: 15000, validate: atLeast(0), doc: 'Pause of the cleaner when no log needs cleaning (15 s).' },
+  { name: 'log.cleaner.delete.retention.ms', type: 'long', default: 86400000, validate: atLeast(0), doc: 'How long tombstones stay in compacted topics (1 day).' },
+  { name: 'log.cleaner.min.compaction.lag.ms', type: 'long', default: 0, validate: atLeast(0), doc: 'Minimum age before a record may be compacted.' },
+  { name: 'log.cleaner.max.compaction.lag.ms', type: 'long', default: LONG_MAX, validate: atLeast(1), doc: 'Maximum age before a record must be compacted.' },
+  { name: 'log.cleaner.min.cleanable.ratio', type: 'double', default: 0.5, validate: between(0, 1), doc: 'Dirty share of the log that triggers cleaning.' },
   { name: 'log.segment.bytes', type: 'int', default: 1073741824, validate: atLeast(14), doc: 'Segment file size before a roll (1 GiB).' },
   { name: 'log.roll.hours', type: 'int', default: 168, validate: atLeast(1), doc: 'Segment age before a roll (168 h).' },
   { name: 'log.roll.ms', type: 'long', default: null, validate: nullOr(atLeast(1)), doc: 'Segment age before a roll, in ms.' },
@@ -84,26 +96,28 @@ export const BROKER_CONFIG: readonly ConfigKey[] = [
 export interface TopicKey extends ConfigKey {
   /** Broker key whose value is this key's default, with a conversion. */
   readonly brokerDefault?: (broker: BrokerConfig) => ConfigValue;
+  /** The broker key that supplies the default (Kafka's synonym), for DescribeConfigs sources. */
+  readonly synonym?: string;
 }
 
 export const TOPIC_CONFIG: readonly TopicKey[] = [
-  { name: 'cleanup.policy', type: 'list', default: ['delete'], validate: (v) => Array.isArray(v) && v.length > 0 && v.every((p) => p === 'delete' || p === 'compact') ? undefined : 'delete, compact or compact,delete', doc: 'Delete old segments, compact by key, or both.' },
-  { name: 'compression.type', type: 'string', default: 'producer', validate: oneOf(...COMPRESSION_TYPES), brokerDefault: (b) => b['compression.type'], doc: 'Codec of stored batches.' },
-  { name: 'retention.ms', type: 'long', default: 604800000, validate: atLeast(-1), brokerDefault: (b) => retentionMs(b), doc: 'Keep data this long (7 days); -1 forever.' },
-  { name: 'retention.bytes', type: 'long', default: -1, validate: atLeast(-1), brokerDefault: (b) => b['log.retention.bytes'], doc: 'Keep at most this many bytes per partition; -1 unbounded.' },
-  { name: 'segment.bytes', type: 'int', default: 1073741824, validate: atLeast(14), brokerDefault: (b) => b['log.segment.bytes'], doc: 'Segment size before a roll.' },
-  { name: 'segment.ms', type: 'long', default: 604800000, validate: atLeast(1), brokerDefault: (b) => rollMs(b), doc: 'Segment age before a roll.' },
+  { name: 'cleanup.policy', type: 'list', default: ['delete'], validate: cleanupPolicy, brokerDefault: (b) => b['log.cleanup.policy'], synonym: 'log.cleanup.policy', doc: 'Delete old segments, compact by key, or both.' },
+  { name: 'compression.type', type: 'string', default: 'producer', validate: oneOf(...COMPRESSION_TYPES), brokerDefault: (b) => b['compression.type'], synonym: 'compression.type', doc: 'Codec of stored batches.' },
+  { name: 'retention.ms', type: 'long', default: 604800000, validate: atLeast(-1), brokerDefault: (b) => retentionMs(b), synonym: 'log.retention.ms', doc: 'Keep data this long (7 days); -1 forever.' },
+  { name: 'retention.bytes', type: 'long', default: -1, validate: atLeast(-1), brokerDefault: (b) => b['log.retention.bytes'], synonym: 'log.retention.bytes', doc: 'Keep at most this many bytes per partition; -1 unbounded.' },
+  { name: 'segment.bytes', type: 'int', default: 1073741824, validate: atLeast(14), brokerDefault: (b) => b['log.segment.bytes'], synonym: 'log.segment.bytes', doc: 'Segment size before a roll.' },
+  { name: 'segment.ms', type: 'long', default: 604800000, validate: atLeast(1), brokerDefault: (b) => rollMs(b), synonym: 'log.roll.ms', doc: 'Segment age before a roll.' },
   { name: 'segment.index.bytes', type: 'int', default: 10485760, validate: atLeast(4), doc: 'Index size limit (accepted for compatibility).' },
-  { name: 'index.interval.bytes', type: 'int', default: 4096, validate: atLeast(0), brokerDefault: (b) => b['log.index.interval.bytes'], doc: 'Bytes between index entries.' },
-  { name: 'max.message.bytes', type: 'int', default: 1048588, validate: atLeast(0), brokerDefault: (b) => b['message.max.bytes'], doc: 'Largest record batch.' },
-  { name: 'message.timestamp.type', type: 'string', default: 'CreateTime', validate: oneOf(...TIMESTAMP_TYPES), brokerDefault: (b) => b['log.message.timestamp.type'], doc: 'Producer time or broker append time.' },
-  { name: 'flush.messages', type: 'long', default: LONG_MAX, validate: atLeast(1), brokerDefault: (b) => b['log.flush.interval.messages'], doc: 'fsync after this many records.' },
-  { name: 'flush.ms', type: 'long', default: LONG_MAX, validate: atLeast(0), brokerDefault: (b) => b['log.flush.interval.ms'] ?? LONG_MAX, doc: 'fsync at least this often.' },
+  { name: 'index.interval.bytes', type: 'int', default: 4096, validate: atLeast(0), brokerDefault: (b) => b['log.index.interval.bytes'], synonym: 'log.index.interval.bytes', doc: 'Bytes between index entries.' },
+  { name: 'max.message.bytes', type: 'int', default: 1048588, validate: atLeast(0), brokerDefault: (b) => b['message.max.bytes'], synonym: 'message.max.bytes', doc: 'Largest record batch.' },
+  { name: 'message.timestamp.type', type: 'string', default: 'CreateTime', validate: oneOf(...TIMESTAMP_TYPES), brokerDefault: (b) => b['log.message.timestamp.type'], synonym: 'log.message.timestamp.type', doc: 'Producer time or broker append time.' },
+  { name: 'flush.messages', type: 'long', default: LONG_MAX, validate: atLeast(1), brokerDefault: (b) => b['log.flush.interval.messages'], synonym: 'log.flush.interval.messages', doc: 'fsync after this many records.' },
+  { name: 'flush.ms', type: 'long', default: LONG_MAX, validate: atLeast(0), brokerDefault: (b) => b['log.flush.interval.ms'] ?? LONG_MAX, synonym: 'log.flush.interval.ms', doc: 'fsync at least this often.' },
   { name: 'min.insync.replicas', type: 'int', default: 1, validate: atLeast(1), doc: 'Replicas that must have a write for acks=all.' },
-  { name: 'delete.retention.ms', type: 'long', default: 86400000, validate: atLeast(0), doc: 'How long tombstones stay in compacted topics (1 day).' },
-  { name: 'min.compaction.lag.ms', type: 'long', default: 0, validate: atLeast(0), doc: 'Minimum age before a record may be compacted.' },
-  { name: 'max.compaction.lag.ms', type: 'long', default: LONG_MAX, validate: atLeast(1), doc: 'Maximum age before a record must be compacted.' },
-  { name: 'min.cleanable.dirty.ratio', type: 'double', default: 0.5, validate: between(0, 1), doc: 'Dirty share of the log that triggers cleaning.' },
+  { name: 'delete.retention.ms', type: 'long', default: 86400000, validate: atLeast(0), brokerDefault: (b) => b['log.cleaner.delete.retention.ms'], synonym: 'log.cleaner.delete.retention.ms', doc: 'How long tombstones stay in compacted topics (1 day).' },
+  { name: 'min.compaction.lag.ms', type: 'long', default: 0, validate: atLeast(0), brokerDefault: (b) => b['log.cleaner.min.compaction.lag.ms'], synonym: 'log.cleaner.min.compaction.lag.ms', doc: 'Minimum age before a record may be compacted.' },
+  { name: 'max.compaction.lag.ms', type: 'long', default: LONG_MAX, validate: atLeast(1), brokerDefault: (b) => b['log.cleaner.max.compaction.lag.ms'], synonym: 'log.cleaner.max.compaction.lag.ms', doc: 'Maximum age before a record must be compacted.' },
+  { name: 'min.cleanable.dirty.ratio', type: 'double', default: 0.5, validate: between(0, 1), brokerDefault: (b) => b['log.cleaner.min.cleanable.ratio'], synonym: 'log.cleaner.min.cleanable.ratio', doc: 'Dirty share of the log that triggers cleaning.' },
   { name: 'unclean.leader.election.enable', type: 'boolean', default: false, doc: 'Accepted for compatibility (single node).' },
 ];
 
@@ -118,6 +132,10 @@ export type BrokerConfig = Readonly<Record<string, ConfigValue>> & {
   readonly 'auto.create.topics.enable': boolean;
   readonly 'delete.topic.enable': boolean;
   readonly 'log.retention.bytes': number;
+  readonly 'log.retention.check.interval.ms': number;
+  readonly 'log.cleanup.policy': string[];
+  readonly 'log.cleaner.enable': boolean;
+  readonly 'log.cleaner.backoff.ms': number;
   readonly 'log.segment.bytes': number;
   readonly 'log.index.interval.bytes': number;
   readonly 'log.flush.interval.messages': number;
@@ -158,3 +176,15 @@ export function rollMs(b: BrokerConfig): number {
   const ms = b['log.roll.ms'];
   return typeof ms === 'number' ? ms : (b['log.roll.hours'] as number) * 3_600_000;
 }
+
+/**
+ * Broker keys an operator may change at run time (IncrementalAlterConfigs/AlterConfigs on the
+ * BROKER resource): the defaults of topic configs. They apply to every topic without its own
+ * override from the next append or retention check, and are persisted in the metadata store.
+ */
+export const DYNAMIC_BROKER_KEYS: ReadonlySet<string> = new Set([
+  'log.retention.ms', 'log.retention.minutes', 'log.retention.hours', 'log.retention.bytes', 'log.segment.bytes', 'log.roll.ms', 'log.roll.hours',
+  'log.cleanup.policy', 'log.index.interval.bytes', 'log.flush.interval.messages', 'log.flush.interval.ms', 'log.message.timestamp.type',
+  'message.max.bytes', 'compression.type', 'log.cleaner.delete.retention.ms', 'log.cleaner.min.compaction.lag.ms',
+  'log.cleaner.max.compaction.lag.ms', 'log.cleaner.min.cleanable.ratio', 'log.cleaner.backoff.ms',
+]);

@@ -23,6 +23,11 @@ export type AppendOptions = Addon.AppendOptions;
 export type AppendResult = Addon.AppendResult;
 export type ReadResult = Addon.ReadResult;
 export type TimestampOffset = Addon.TimestampOffset;
+export type RetentionPolicy = Addon.RetentionPolicy;
+export type RetentionResult = Addon.RetentionResult;
+export type EpochEndOffset = Addon.EpochEndOffset;
+export type CompactOptions = Addon.CompactOptions;
+export type CompactResult = Addon.CompactResult;
 
 /** Native errors carry the Kafka error name in `code` (e.g. "CORRUPT_MESSAGE"); anything else is a server error. */
 export function nativeErrorName(err: unknown): string {

@@ -1,15 +1,35 @@
 // Owns every partition log under log.dirs: opens and recovers them at start, creates and deletes them,
-// flushes per policy and checkpoints recovery points (DESIGN.md §4).
+// flushes per policy, enforces retention and checkpoints recovery points and log start offsets (DESIGN.md §4).
 //
 // On disk, besides the partition directories:
 //   recovery-point-offset-checkpoint   "0\n<count>\n<topic> <partition> <offset>\n..." (Kafka's format)
+//   log-start-offset-checkpoint        same format: log start offsets moved inside a segment (DeleteRecords)
+//   cleaner-offset-checkpoint          same format: where each compacted log's dirty part starts
 //   meta.properties                    version, broker.id/node.id and cluster.id
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { effectiveTopicConfig, type BrokerConfig } from '../config/index.js';
+import { effectiveTopicConfig, type BrokerConfig, type ConfigValue } from '../config/index.js';
+import type { LogConfig } from '../hotpath/index.js';
 import { Partition } from './partition.js';
 
 export const RECOVERY_CHECKPOINT = 'recovery-point-offset-checkpoint';
+export const LOG_START_CHECKPOINT = 'log-start-offset-checkpoint';
+export const CLEANER_CHECKPOINT = 'cleaner-offset-checkpoint';
+
+type TopicConfig = Readonly<Record<string, ConfigValue>>;
+
+/** Native log settings from an effective topic config. */
+function logConfig(cfg: TopicConfig, recoveryPoint: number, logStartOffset?: number): LogConfig {
+  return {
+    segmentBytes: cfg['segment.bytes'] as number,
+    segmentMs: cfg['segment.ms'] as number,
+    indexIntervalBytes: cfg['index.interval.bytes'] as number,
+    flushIntervalMessages: cfg['flush.messages'] as number,
+    maxMessageBytes: cfg['max.message.bytes'] as number,
+    recoveryPoint,
+    logStartOffset,
+  };
+}
 export const META_PROPERTIES = 'meta.properties';
 
 export interface LogManagerLogger {
@@ -20,10 +40,15 @@ export interface LogManagerLogger {
 
 export class LogManager {
   readonly dir: string;
-  readonly #config: BrokerConfig;
+  #config: BrokerConfig;
   readonly #log: LogManagerLogger;
   readonly #partitions = new Map<string, Partition[]>();
   readonly #recoveryPoints = new Map<string, number>();
+  readonly #logStartOffsets = new Map<string, number>();
+  readonly #cleanerOffsets = new Map<string, number>();
+  /** When kept tombstones of a log pass delete.retention.ms: a pass is due then even with nothing dirty. */
+  readonly #tombstonesDue = new Map<string, number>();
+  #cleaning: Promise<void> | undefined;
   #timers: NodeJS.Timeout[] = [];
   #closed = false;
 
@@ -32,7 +57,9 @@ export class LogManager {
     this.#log = logger;
     this.dir = config['log.dirs'];
     mkdirSync(this.dir, { recursive: true });
-    this.#readRecoveryCheckpoint();
+    this.#readCheckpoint(RECOVERY_CHECKPOINT, this.#recoveryPoints);
+    this.#readCheckpoint(LOG_START_CHECKPOINT, this.#logStartOffsets);
+    this.#readCheckpoint(CLEANER_CHECKPOINT, this.#cleanerOffsets);
   }
 
   /** Writes meta.properties the way Kafka does, refusing a directory that belongs to another cluster. */
@@ -57,20 +84,134 @@ export class LogManager {
     for (let p = existing.length; p < partitions; p++) {
       const key = `${topic} ${p}`;
       const started = Date.now();
-      const part = new Partition(topic, p, join(this.dir, `${topic}-${p}`), {
-        segmentBytes: cfg['segment.bytes'] as number,
-        segmentMs: cfg['segment.ms'] as number,
-        indexIntervalBytes: cfg['index.interval.bytes'] as number,
-        flushIntervalMessages: cfg['flush.messages'] as number,
-        maxMessageBytes: cfg['max.message.bytes'] as number,
-        recoveryPoint: this.#recoveryPoints.get(key) ?? 0,
-      }, cfg['message.timestamp.type'] === 'LogAppendTime');
+      const part = new Partition(topic, p, join(this.dir, `${topic}-${p}`), logConfig(cfg, this.#recoveryPoints.get(key) ?? 0, this.#logStartOffsets.get(key)),
+        cfg['message.timestamp.type'] === 'LogAppendTime');
       const elapsed = Date.now() - started;
       if (elapsed > 100) this.#log.info({ topic, partition: p, ms: elapsed, logEndOffset: part.logEndOffset }, 'recovered partition log');
       list.push(part);
     }
     this.#partitions.set(topic, list);
     return list;
+  }
+
+  /** Applies changed settings (topic overrides or broker defaults) to the open partitions of a topic. */
+  updateTopicConfig(topic: string, overrides: Readonly<Record<string, string>>): void {
+    const cfg = effectiveTopicConfig(this.#config, overrides);
+    for (const p of this.#partitions.get(topic) ?? []) p.updateConfig(logConfig(cfg, 0), cfg['message.timestamp.type'] === 'LogAppendTime');
+  }
+
+  /** New broker configuration (dynamic broker configs changed); callers then re-apply topic configs. */
+  setBrokerConfig(config: BrokerConfig): void {
+    this.#config = config;
+  }
+
+  /** DeleteRecords on one partition; the new log start offset is checkpointed before this returns. */
+  deleteRecords(topic: string, partition: number, offset: number): number {
+    const p = this.getPartition(topic, partition);
+    if (!p) throw Object.assign(new Error(`Unknown partition ${topic}-${partition}`), { code: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    const low = p.deleteRecordsBefore(offset);
+    this.#writeLogStartCheckpoint();
+    return low;
+  }
+
+  /**
+   * One retention pass over every partition (log.retention.check.interval.ms): closed segments whose
+   * largest timestamp is older than retention.ms, or beyond retention.bytes, or below the log start
+   * offset go. Compact-only topics lose only what is below the log start offset.
+   */
+  enforceRetention(topicConfig: (topic: string) => TopicConfig, nowMs = Date.now()): { deletedSegments: number; deletedBytes: number } {
+    let deletedSegments = 0;
+    let deletedBytes = 0;
+    for (const p of this.allPartitions()) {
+      const cfg = topicConfig(p.topic);
+      const r = p.enforceRetention(nowMs, {
+        retentionMs: cfg['retention.ms'] as number,
+        retentionBytes: cfg['retention.bytes'] as number,
+        deleteEnabled: (cfg['cleanup.policy'] as string[]).includes('delete'),
+      });
+      if (r.deletedSegments > 0) {
+        deletedSegments += r.deletedSegments;
+        deletedBytes += r.deletedBytes;
+        this.#log.info({ topic: p.topic, partition: p.partition, segments: r.deletedSegments, bytes: r.deletedBytes, byTime: r.byTime, bySize: r.bySize,
+          byStartOffset: r.byStartOffset, logStartOffset: r.logStartOffset }, 'deleted log segments by retention');
+      }
+    }
+    if (deletedSegments > 0) this.#writeLogStartCheckpoint();
+    return { deletedSegments, deletedBytes };
+  }
+
+  /** Starts the retention checker; it reads each topic's config at every pass, so changes apply at the next one. */
+  startRetention(topicConfig: (topic: string) => TopicConfig): void {
+    const everyMs = this.#config['log.retention.check.interval.ms'];
+    this.#timers.push(setInterval(() => this.#safely('retention', () => this.enforceRetention(topicConfig)), everyMs).unref());
+  }
+
+  /**
+   * One cleaner pass: every partition of a compacted topic (cleanup.policy contains compact), one at
+   * a time, each on the addon's thread pool. Returns the bytes cleaned. Passes never overlap.
+   */
+  compactAll(topicConfig: (topic: string) => TopicConfig, opts: { force?: boolean; nowMs?: number } = {}): Promise<{ partitions: number; bytesRead: number; recordsRemoved: number }> {
+    const run = async () => {
+      const total = { partitions: 0, bytesRead: 0, recordsRemoved: 0 };
+      for (const p of [...this.allPartitions()]) {
+        if (this.#closed) break;
+        const cfg = topicConfig(p.topic);
+        if (!(cfg['cleanup.policy'] as string[]).includes('compact')) continue;
+        const key = `${p.topic} ${p.partition}`;
+        const first = this.#cleanerOffsets.get(key) ?? 0;
+        const now = opts.nowMs ?? Date.now();
+        let r: Awaited<ReturnType<Partition['compact']>>;
+        try {
+          r = await p.compact({
+            firstDirtyOffset: first,
+            minCleanableRatio: cfg['min.cleanable.dirty.ratio'] as number,
+            minCompactionLagMs: cfg['min.compaction.lag.ms'] as number,
+            maxCompactionLagMs: cfg['max.compaction.lag.ms'] as number,
+            deleteRetentionMs: cfg['delete.retention.ms'] as number,
+            force: (opts.force ?? false) || now >= (this.#tombstonesDue.get(key) ?? Infinity),
+            nowMs: now,
+            dedupeBufferBytes: this.#config['log.cleaner.dedupe.buffer.size'] as number,
+          });
+        } catch (e) {
+          // A log closed or deleted meanwhile is skipped; other failures are logged and the pass goes on.
+          if ((e as { code?: string }).code !== 'NOT_LEADER_OR_FOLLOWER' && this.getPartition(p.topic, p.partition) === p) {
+            this.#log.error({ topic: p.topic, partition: p.partition, err: e }, 'cleaning log failed');
+          }
+          continue;
+        }
+        if (!r.cleaned) continue;
+        if (r.tombstonesDueMs != null) this.#tombstonesDue.set(key, r.tombstonesDueMs);
+        else this.#tombstonesDue.delete(key);
+        total.partitions++;
+        total.bytesRead += r.bytesRead;
+        total.recordsRemoved += r.recordsRemoved;
+        if (this.getPartition(p.topic, p.partition) === p) {
+          this.#cleanerOffsets.set(key, r.firstDirtyOffset);
+          writeCheckpointFile(join(this.dir, CLEANER_CHECKPOINT), this.#cleanerOffsets);
+        }
+        this.#log.info({ topic: p.topic, partition: p.partition, dirtyRatio: Number(r.dirtyRatio.toFixed(3)), bytesRead: r.bytesRead, bytesWritten: r.bytesWritten,
+          recordsRemoved: r.recordsRemoved, keys: r.keys, segmentsCleaned: r.segmentsCleaned, segmentsRemoved: r.segmentsRemoved, firstDirtyOffset: r.firstDirtyOffset }, 'cleaned log');
+      }
+      return total;
+    };
+    const previous = this.#cleaning ?? Promise.resolve();
+    const result = previous.then(run, run);
+    this.#cleaning = result.then(() => undefined, () => undefined);
+    return result;
+  }
+
+  /** Starts the log cleaner (log.cleaner.enable): a pass every log.cleaner.backoff.ms, reading topic configs each time. */
+  startCleaner(topicConfig: (topic: string) => TopicConfig): void {
+    if (!this.#config['log.cleaner.enable']) return;
+    const everyMs = Math.max(this.#config['log.cleaner.backoff.ms'], 10);
+    const tick = () => {
+      if (this.#closed) return;
+      this.compactAll(topicConfig).catch((e: unknown) => this.#log.error({ task: 'cleaner', err: e }, 'background log task failed'))
+        .finally(() => {
+          if (!this.#closed) this.#timers.push(setTimeout(tick, everyMs).unref());
+        });
+    };
+    this.#timers.push(setTimeout(tick, everyMs).unref());
   }
 
   getPartition(topic: string, partition: number): Partition | undefined {
@@ -89,6 +230,9 @@ export class LogManager {
     for (const p of parts) {
       p.deleteAll();
       this.#recoveryPoints.delete(`${topic} ${p.partition}`);
+      this.#logStartOffsets.delete(`${topic} ${p.partition}`);
+      this.#cleanerOffsets.delete(`${topic} ${p.partition}`);
+      this.#tombstonesDue.delete(`${topic} ${p.partition}`);
     }
     this.checkpointRecoveryPoints();
   }
@@ -114,22 +258,29 @@ export class LogManager {
   checkpointRecoveryPoints(): void {
     for (const p of this.allPartitions()) this.#recoveryPoints.set(`${p.topic} ${p.partition}`, p.recoveryPoint);
     this.#writeCheckpoint();
+    this.#writeLogStartCheckpoint();
   }
 
   #writeCheckpoint(): void {
-    const lines = [...this.#recoveryPoints].map(([k, v]) => `${k} ${v}`);
-    atomicWrite(join(this.dir, RECOVERY_CHECKPOINT), `0\n${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`);
+    writeCheckpointFile(join(this.dir, RECOVERY_CHECKPOINT), this.#recoveryPoints);
+  }
+
+  /** Log start offsets that are not a segment base (the only ones recovery cannot rediscover), plus the rest for simplicity. */
+  #writeLogStartCheckpoint(): void {
+    for (const p of this.allPartitions()) this.#logStartOffsets.set(`${p.topic} ${p.partition}`, p.logStartOffset);
+    writeCheckpointFile(join(this.dir, LOG_START_CHECKPOINT), this.#logStartOffsets);
   }
 
   /** Flushes and closes every log, then records recovery points so the next start skips the scan. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const t of this.#timers) clearInterval(t);
+    for (const t of this.#timers) clearTimeout(t);
     for (const p of this.allPartitions()) {
       try {
         p.flush();
         this.#recoveryPoints.set(`${p.topic} ${p.partition}`, p.recoveryPoint);
+        this.#logStartOffsets.set(`${p.topic} ${p.partition}`, p.logStartOffset);
         p.close();
       } catch (e) {
         this.#log.error({ topic: p.topic, partition: p.partition, err: e }, 'closing partition log failed');
@@ -137,6 +288,7 @@ export class LogManager {
     }
     this.#partitions.clear();
     this.#writeCheckpoint();
+    writeCheckpointFile(join(this.dir, LOG_START_CHECKPOINT), this.#logStartOffsets);
   }
 
   #safely(task: string, fn: () => void): void {
@@ -147,8 +299,8 @@ export class LogManager {
     }
   }
 
-  #readRecoveryCheckpoint(): void {
-    const path = join(this.dir, RECOVERY_CHECKPOINT);
+  #readCheckpoint(name: string, into: Map<string, number>): void {
+    const path = join(this.dir, name);
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -157,14 +309,19 @@ export class LogManager {
     }
     const lines = text.split('\n');
     if (lines[0] !== '0') {
-      this.#log.warn({ path }, 'unknown recovery checkpoint version; scanning all logs');
+      this.#log.warn({ path }, 'unknown checkpoint version; ignoring it');
       return;
     }
     for (const line of lines.slice(2)) {
       const m = /^(\S+) (\d+) (\d+)$/.exec(line);
-      if (m) this.#recoveryPoints.set(`${m[1]} ${m[2]}`, Number(m[3]));
+      if (m) into.set(`${m[1]} ${m[2]}`, Number(m[3]));
     }
   }
+}
+
+function writeCheckpointFile(path: string, entries: Map<string, number>): void {
+  const lines = [...entries].map(([k, v]) => `${k} ${v}`);
+  atomicWrite(path, `0\n${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`);
 }
 
 function atomicWrite(path: string, text: string): void {

@@ -1,6 +1,6 @@
 // One partition's log as the control plane sees it: the native PartitionLog plus the leader epoch
 // and the wake-ups that long-polling fetches wait on. All calls run on the main thread.
-import { native, type AppendResult, type LogConfig, type PartitionLog, type ReadResult, type TimestampOffset } from '../hotpath/index.js';
+import { native, type AppendResult, type CompactOptions, type CompactResult, type EpochEndOffset, type LogConfig, type PartitionLog, type ReadResult, type RetentionPolicy, type RetentionResult, type TimestampOffset } from '../hotpath/index.js';
 
 export type Offset = number;
 
@@ -58,6 +58,38 @@ export class Partition {
 
   maxTimestamp(): TimestampOffset | null {
     return this.#log.maxTimestamp();
+  }
+
+  get segmentCount(): number {
+    return this.#log.segmentCount;
+  }
+
+  /** Deletes closed segments expired by time or size, or wholly below the log start offset. */
+  enforceRetention(nowMs: number, policy: RetentionPolicy): RetentionResult {
+    return this.#log.enforceRetention(nowMs, policy);
+  }
+
+  /** DeleteRecords: moves the log start offset to `offset` (-1: high watermark); returns the new log start offset. */
+  deleteRecordsBefore(offset: Offset): Offset {
+    return this.#log.deleteRecordsBefore(offset);
+  }
+
+  /** New settings from the next append on (AlterConfigs). */
+  updateConfig(config: LogConfig, logAppendTime: boolean): void {
+    this.#log.updateConfig(config);
+    this.#logAppendTime = logAppendTime;
+  }
+
+  /** One compaction pass on the addon's thread pool (the event loop is never blocked); rejects with a Kafka error `code`. */
+  async compact(options: CompactOptions): Promise<CompactResult> {
+    const r = await this.#log.compact(options);
+    if (r.errorCode) throw Object.assign(new Error(r.errorMessage ?? r.errorCode), { code: r.errorCode });
+    return r;
+  }
+
+  /** OffsetForLeaderEpoch: the largest epoch <= `epoch` and the offset where it ended; null when none. */
+  epochEndOffset(epoch: number): EpochEndOffset | null {
+    return this.#log.epochEndOffset(epoch);
   }
 
   flush(): void {

@@ -3,13 +3,15 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { MetadataStore, NewTopic, ProducerIdBlock, TopicMetadata } from './store.js';
+import type { MetadataStore, NewTopic, ProducerIdBlock, TopicChange, TopicMetadata } from './store.js';
 
 interface FileFormat {
   version: 1;
   clusterId: string;
   nextProducerId: number;
   topics: TopicMetadata[];
+  /** Dynamic broker configs by entity ('' cluster default, or a broker id); absent in older files. */
+  brokerConfigs?: Record<string, Record<string, string>>;
 }
 
 export const METADATA_FILE = 'gregor-metadata.json';
@@ -69,6 +71,29 @@ export class LocalMetadataStore implements MetadataStore {
 
   deleteTopic(name: string): void {
     if (this.#topics.delete(name)) this.#persist();
+  }
+
+  alterTopic(name: string, change: TopicChange): TopicMetadata {
+    const t = this.#topics.get(name);
+    if (!t) throw new Error(`Topic ${name} does not exist`);
+    if (change.partitions !== undefined && change.partitions < t.partitions) throw new Error(`Topic ${name} cannot shrink from ${t.partitions} to ${change.partitions} partitions`);
+    const meta: TopicMetadata = Object.freeze({
+      ...t,
+      partitions: change.partitions ?? t.partitions,
+      configs: Object.freeze({ ...(change.configs ?? t.configs) }),
+    });
+    this.#topics.set(name, meta);
+    this.#persist();
+    return meta;
+  }
+
+  brokerConfigs(entity: string): Readonly<Record<string, string>> {
+    return Object.freeze({ ...(this.#state.brokerConfigs?.[entity] ?? {}) });
+  }
+
+  setBrokerConfigs(entity: string, configs: Record<string, string>): void {
+    this.#state.brokerConfigs = { ...this.#state.brokerConfigs, [entity]: { ...configs } };
+    this.#persist();
   }
 
   allocateProducerIds(size: number): ProducerIdBlock {

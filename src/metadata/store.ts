@@ -20,6 +20,11 @@ export interface NewTopic {
   internal?: boolean;
 }
 
+export interface TopicChange {
+  partitions?: number;
+  configs?: Record<string, string>;
+}
+
 export interface ProducerIdBlock {
   readonly firstProducerId: number;
   readonly size: number;
@@ -32,6 +37,12 @@ export interface MetadataStore {
   getTopicById(topicId: string): TopicMetadata | undefined;
   createTopic(topic: NewTopic): TopicMetadata;
   deleteTopic(name: string): void;
+  /** Replaces a topic's partition count (only ever grows) and/or its config overrides; durable on return. */
+  alterTopic(name: string, change: TopicChange): TopicMetadata;
+  /** Dynamic broker configs set through AlterConfigs, by Kafka name: `entity` '' holds the cluster-wide defaults, a broker id that broker's own. */
+  brokerConfigs(entity: string): Readonly<Record<string, string>>;
+  /** Replaces the dynamic broker configs of `entity`; durable on return. */
+  setBrokerConfigs(entity: string, configs: Record<string, string>): void;
   /** Reserves a block of producer ids that is never handed out again, even after a restart. */
   allocateProducerIds(size: number): ProducerIdBlock;
   close(): void;

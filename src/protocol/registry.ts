@@ -24,6 +24,14 @@ import * as OffsetDelete from './apis/offset-delete.js';
 import * as OffsetFetch from './apis/offset-fetch.js';
 import * as Produce from './apis/produce.js';
 import * as SyncGroup from './apis/sync-group.js';
+import * as DescribeConfigs from './apis/describe-configs.js';
+import * as AlterConfigs from './apis/alter-configs.js';
+import * as IncrementalAlterConfigs from './apis/incremental-alter-configs.js';
+import * as CreatePartitions from './apis/create-partitions.js';
+import * as DescribeCluster from './apis/describe-cluster.js';
+import * as OffsetForLeaderEpoch from './apis/offset-for-leader-epoch.js';
+import * as DescribeLogDirs from './apis/describe-log-dirs.js';
+import * as DeleteRecords from './apis/delete-records.js';
 
 /** What every module in apis/ exports. Bodies are opaque here; use the module itself for typed access. */
 export interface ApiModule {
@@ -59,6 +67,14 @@ export const ApiKey = {
   InitProducerId: 22,
   DeleteGroups: 42,
   OffsetDelete: 47,
+  DescribeConfigs: 32,
+  AlterConfigs: 33,
+  IncrementalAlterConfigs: 44,
+  CreatePartitions: 37,
+  DescribeCluster: 60,
+  OffsetForLeaderEpoch: 23,
+  DescribeLogDirs: 35,
+  DeleteRecords: 21,
 } as const;
 export type ApiKeyValue = (typeof ApiKey)[keyof typeof ApiKey];
 
@@ -82,6 +98,14 @@ const modules: readonly ApiModule[] = [
   InitProducerId,
   DeleteGroups,
   OffsetDelete,
+  DescribeConfigs,
+  AlterConfigs,
+  IncrementalAlterConfigs,
+  CreatePartitions,
+  DescribeCluster,
+  OffsetForLeaderEpoch,
+  DescribeLogDirs,
+  DeleteRecords,
 ];
 
 const byKey = new Map<number, ApiModule>(modules.map((m) => [m.apiKey, m]));

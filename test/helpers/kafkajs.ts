@@ -48,7 +48,11 @@ export async function fetchAll(kafka: Kafka, topic: string, partition: number, f
       });
       const p = res.responses[0].partitions[0];
       if (p.errorCode !== 0) throw new Error(`fetch error ${p.errorCode}`);
-      for (const m of p.messages as Array<Message & { offset: string; timestamp: string }>) {
+      const messages = p.messages as Array<Message & { offset: string; timestamp: string }>;
+      // A compacted batch can end in records removed by the cleaner: everything it returned lies below
+      // the fetch offset. kafkajs's consumer then moves one offset on (Batch.lastOffset); so do we.
+      if (messages.length > 0 && messages.every((m) => Number(m.offset) < offset)) offset++;
+      for (const m of messages) {
         const o = Number(m.offset);
         if (o < offset) continue; // a batch can start before the fetch offset
         if (out.length === count) break;

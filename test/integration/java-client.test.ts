@@ -177,6 +177,28 @@ describe('Java client (kafka-clients)', () => {
     assert.match(again.stderr, /TopicExistsException/, 'creating it again fails with TOPIC_ALREADY_EXISTS');
   });
 
+  test('AdminClient: describeCluster, incrementalAlterConfigs (and INVALID_CONFIG), describeConfigs, createPartitions, deleteRecords, describeLogDirs', { timeout: 120_000 }, async () => {
+    const topic = 'jv-admin';
+    assertClean(await java(['create-topic', broker.bootstrap, topic, '1']), 'create-topic');
+    assertClean(await java(['produce', broker.bootstrap, topic, '10']), 'produce');
+    const r = await java(['admin-lifecycle', broker.bootstrap, topic]);
+    assertClean(r, 'admin-lifecycle');
+    const s = r.summary;
+    assert.equal(s.controller, 0);
+    assert.equal(s.brokers, 1);
+    assert.equal(s.clusterId.length, 22);
+    assert.equal(s.retention, '3600000');
+    assert.equal(s.retentionSource, 'DYNAMIC_TOPIC_CONFIG');
+    assert.equal(s.policy, 'delete,compact');
+    assert.equal(s.segmentSource, 'STATIC_BROKER_CONFIG', 'log.segment.bytes is set on the broker command line');
+    assert.equal(s.flushSource, 'DEFAULT_CONFIG');
+    assert.match(s.invalid, /^InvalidConfigurationException: .*retention\.ms/);
+    assert.equal(s.partitions, 3);
+    assert.equal(s.lowWatermark, 5);
+    assert.equal(s.logDirs, 1);
+    assert.ok(s.size0 > 0);
+  });
+
   test('idempotent producer: 20,000 keyed records with headers, every ack, dense offsets, murmur2 partitions', { timeout: 180_000 }, async () => {
     const started = Date.now();
     const r = await java(['produce', broker.bootstrap, TOPIC, String(N)]);

@@ -26,10 +26,13 @@ pub trait Entry: Copy {
     fn decode(b: &[u8]) -> Self;
 }
 
-/// An append-only file of fixed-size entries mirrored in memory.
+/// An append-only file of fixed-size entries mirrored in memory. The file
+/// handle of a sealed segment's index is released (lookups use the memory
+/// copy), so a partition holds one descriptor per closed segment, not three;
+/// it is reopened if the index is ever written again.
 pub struct IndexFile<E: Entry> {
     path: PathBuf,
-    file: File,
+    file: Option<File>,
     entries: Vec<E>,
     /// True when the file on disk did not parse as whole entries.
     torn: bool,
@@ -50,7 +53,7 @@ impl<E: Entry> IndexFile<E> {
         let entries = bytes.chunks_exact(E::SIZE).map(E::decode).collect();
         Ok(IndexFile {
             path: path.to_path_buf(),
-            file,
+            file: Some(file),
             entries,
             torn: !len.is_multiple_of(E::SIZE),
         })
@@ -68,6 +71,25 @@ impl<E: Entry> IndexFile<E> {
         &self.path
     }
 
+    /// The open handle, reopening a released one.
+    fn handle(&mut self) -> io::Result<&File> {
+        if self.file.is_none() {
+            let f = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&self.path)?;
+            self.file = Some(f);
+        }
+        Ok(self.file.as_ref().expect("opened above"))
+    }
+
+    /// Closes the file handle (after a sync); entries stay in memory.
+    pub fn release(&mut self) {
+        self.file = None;
+    }
+
     /// Appends entries with one write; on failure the file is cut back and
     /// memory is unchanged.
     pub fn append(&mut self, new: &[E]) -> io::Result<()> {
@@ -79,8 +101,9 @@ impl<E: Entry> IndexFile<E> {
             e.encode(&mut buf);
         }
         let at = (self.entries.len() * E::SIZE) as u64;
-        if let Err(e) = self.file.write_all_at(&buf, at) {
-            let _ = self.file.set_len(at);
+        let file = self.handle()?;
+        if let Err(e) = file.write_all_at(&buf, at) {
+            let _ = file.set_len(at);
             return Err(e);
         }
         self.entries.extend_from_slice(new);
@@ -90,7 +113,7 @@ impl<E: Entry> IndexFile<E> {
     /// Drops the last entries so that `n` remain.
     pub fn truncate_entries(&mut self, n: usize) -> io::Result<()> {
         if n < self.entries.len() {
-            self.file.set_len((n * E::SIZE) as u64)?;
+            self.handle()?.set_len((n * E::SIZE) as u64)?;
             self.entries.truncate(n);
         }
         Ok(())
@@ -102,15 +125,20 @@ impl<E: Entry> IndexFile<E> {
         for e in &entries {
             e.encode(&mut buf);
         }
-        self.file.set_len(0)?;
-        self.file.write_all_at(&buf, 0)?;
+        let file = self.handle()?;
+        file.set_len(0)?;
+        file.write_all_at(&buf, 0)?;
         self.entries = entries;
         self.torn = false;
         Ok(())
     }
 
+    /// fsyncs the file; a released handle was synced before it was released.
     pub fn sync(&self) -> io::Result<()> {
-        self.file.sync_data()
+        match &self.file {
+            Some(f) => f.sync_data(),
+            None => Ok(()),
+        }
     }
 }
 
@@ -144,5 +172,14 @@ mod tests {
         );
         idx.truncate_entries(1).unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().len(), 8);
+        // A released handle is reopened on the next write.
+        idx.release();
+        assert_eq!(idx.entries().len(), 1);
+        idx.append(&[OffsetEntry {
+            relative_offset: 5,
+            position: 6,
+        }])
+        .unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 16);
     }
 }

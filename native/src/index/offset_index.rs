@@ -105,6 +105,11 @@ impl OffsetIndex {
         self.file.reset(entries)
     }
 
+    /// Closes the file handle; lookups keep working from memory.
+    pub fn release(&mut self) {
+        self.file.release();
+    }
+
     pub fn sync(&self) -> io::Result<()> {
         self.file.sync()
     }

@@ -627,6 +627,7 @@ impl Log {
     pub fn delete_all(self) -> Result<()> {
         let dir = self.dir.clone();
         drop(self);
+        retention::wait_for_deletions();
         std::fs::remove_dir_all(&dir).map_err(|e| storage("deleting", &dir, e))
     }
 }
@@ -634,6 +635,11 @@ impl Log {
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()
 }
+
+pub mod compaction;
+mod live_config;
+mod retention;
+pub use retention::{RetentionOutcome, RetentionPolicy};
 
 #[cfg(test)]
 mod tests;

@@ -212,12 +212,21 @@ impl Segment {
             .entry_if_newer(None, self.max_timestamp, self.offset_of_max_timestamp)
     }
 
-    /// Makes the segment read-only in spirit: final time-index entry, fsync.
+    /// Makes the segment read-only in spirit: final time-index entry, fsync,
+    /// index file handles released (one descriptor per closed segment).
     pub fn seal(&mut self) -> io::Result<()> {
         if let Some(t) = self.final_time_entry() {
             self.time_index.append(&[t])?;
         }
-        self.sync()
+        self.sync()?;
+        self.release_index_handles();
+        Ok(())
+    }
+
+    /// Closes both index files' handles (after a sync); they reopen on a write.
+    pub fn release_index_handles(&mut self) {
+        self.offset_index.release();
+        self.time_index.release();
     }
 
     /// fsyncs the log and both indexes.

@@ -20,6 +20,14 @@ import { handleInitProducerId } from './init-producer-id.js';
 import { handleListOffsets } from './list-offsets.js';
 import { handleMetadata } from './metadata.js';
 import { handleProduce } from './produce.js';
+import { handleDescribeConfigs } from './describe-configs.js';
+import { handleAlterConfigs } from './alter-configs.js';
+import { handleIncrementalAlterConfigs } from './incremental-alter-configs.js';
+import { handleCreatePartitions } from './create-partitions.js';
+import { handleDescribeCluster } from './describe-cluster.js';
+import { handleOffsetForLeaderEpoch } from './offset-for-leader-epoch.js';
+import { handleDescribeLogDirs } from './describe-log-dirs.js';
+import { handleDeleteRecords } from './delete-records.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (req: any, rc: RequestContext) => unknown;
@@ -44,6 +52,14 @@ export const HANDLERS = new Map<number, Handler>([
   [ApiKey.ListGroups, handleListGroups],
   [ApiKey.DeleteGroups, handleDeleteGroups],
   [ApiKey.OffsetDelete, handleOffsetDelete],
+  [ApiKey.DeleteRecords, handleDeleteRecords],
+  [ApiKey.OffsetForLeaderEpoch, handleOffsetForLeaderEpoch],
+  [ApiKey.DescribeConfigs, handleDescribeConfigs],
+  [ApiKey.AlterConfigs, handleAlterConfigs],
+  [ApiKey.DescribeLogDirs, handleDescribeLogDirs],
+  [ApiKey.CreatePartitions, handleCreatePartitions],
+  [ApiKey.IncrementalAlterConfigs, handleIncrementalAlterConfigs],
+  [ApiKey.DescribeCluster, handleDescribeCluster],
 ]);
 
 /** The ApiVersions answer: every handled API with the version range its protocol file declares. */

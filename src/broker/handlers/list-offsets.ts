@@ -31,7 +31,7 @@ export function handleListOffsets(req: ListOffsets.ListOffsetsRequest, rc: Reque
         default: {
           if (p.timestamp < 0) return answer(ErrorCode.INVALID_REQUEST);
           const found = log.offsetForTimestamp(p.timestamp);
-          return found ? answer(ErrorCode.NONE, found.timestamp, found.offset, log.leaderEpoch) : answer(ErrorCode.NONE, -1, -1, -1);
+          return found ? answer(ErrorCode.NONE, found.timestamp, Math.max(found.offset, log.logStartOffset), log.leaderEpoch) : answer(ErrorCode.NONE, -1, -1, -1);
         }
       }
     }),

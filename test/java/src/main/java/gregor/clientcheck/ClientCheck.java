@@ -17,7 +17,16 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -43,6 +52,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   produce &lt;bootstrap&gt; &lt;topic&gt; &lt;count&gt; [--compression none|gzip|snappy|lz4|zstd] [--prefix P] [--pad N]
  *   consume &lt;bootstrap&gt; &lt;topic&gt; &lt;expectedCount&gt; [--timeout-ms T] [--from-time MS]
  *   group-consume &lt;bootstrap&gt; &lt;topic&gt; &lt;group&gt; --duration-ms D
+ *   admin-lifecycle &lt;bootstrap&gt; &lt;topic&gt;   (an existing 1-partition topic holding at least 10 records)
  * </pre>
  *
  * produce sends record i with key P+"key-"+i, value P+"value-"+i (followed by "abc" repeated i % N times
@@ -67,6 +77,7 @@ public final class ClientCheck {
       case "produce" -> code = produce(args);
       case "consume" -> code = consume(args);
       case "group-consume" -> code = groupConsume(args);
+      case "admin-lifecycle" -> code = adminLifecycle(args);
       default -> {
         usage();
         code = 64;
@@ -79,7 +90,9 @@ public final class ClientCheck {
   private static void usage() {
     System.err.println("usage: create-topic <bootstrap> <topic> <partitions>\n"
         + "       produce <bootstrap> <topic> <count> [--compression C] [--prefix P] [--pad N]\n"
-        + "       consume <bootstrap> <topic> <expectedCount> [--timeout-ms T] [--from-time MS]");
+        + "       consume <bootstrap> <topic> <expectedCount> [--timeout-ms T] [--from-time MS]\n"
+        + "       group-consume <bootstrap> <topic> <group> --duration-ms D\n"
+        + "       admin-lifecycle <bootstrap> <topic>");
     System.exit(64);
   }
 
@@ -109,6 +122,73 @@ public final class ClientCheck {
       OUT.println("{\"summary\":\"create-topic\",\"topic\":" + json(topic) + ",\"partitions\":" + partitions
           + ",\"listed\":" + listed + "}");
       return listed ? 0 : 2;
+    }
+  }
+
+  // ---- admin-lifecycle ------------------------------------------------------------------------------------
+
+  /**
+   * AdminClient's topic administration: describeCluster, describeConfigs, incrementalAlterConfigs (a valid
+   * and an invalid value), createPartitions, deleteRecords and describeLogDirs, summarised as JSON.
+   */
+  private static int adminLifecycle(String[] args) throws Exception {
+    String bootstrap = arg(args, 1), topic = arg(args, 2);
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "gregor-java-admin");
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    try (Admin admin = Admin.create(props)) {
+      DescribeClusterResult cluster = admin.describeCluster();
+      String clusterId = cluster.clusterId().get(30, TimeUnit.SECONDS);
+      int controller = cluster.controller().get(30, TimeUnit.SECONDS).id();
+      int brokers = cluster.nodes().get(30, TimeUnit.SECONDS).size();
+
+      ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      admin.incrementalAlterConfigs(Map.of(res, List.of(
+          new AlterConfigOp(new ConfigEntry("retention.ms", "3600000"), AlterConfigOp.OpType.SET),
+          new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.APPEND))))
+          .all().get(30, TimeUnit.SECONDS);
+      Config config = admin.describeConfigs(List.of(res)).all().get(30, TimeUnit.SECONDS).get(res);
+      ConfigEntry retention = config.get("retention.ms");
+      ConfigEntry policy = config.get("cleanup.policy");
+      ConfigEntry segment = config.get("segment.bytes");
+      ConfigEntry flush = config.get("flush.ms");
+
+      String invalidError = "none";
+      try {
+        admin.incrementalAlterConfigs(Map.of(res, List.of(
+            new AlterConfigOp(new ConfigEntry("retention.ms", "soon"), AlterConfigOp.OpType.SET))))
+            .all().get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        invalidError = e.getCause() instanceof InvalidConfigurationException
+            ? "InvalidConfigurationException: " + e.getCause().getMessage() : e.getCause().toString();
+      }
+
+      admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(3))).all().get(30, TimeUnit.SECONDS);
+      int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+          .get(topic).partitions().size();
+
+      TopicPartition tp = new TopicPartition(topic, 0);
+      long low = admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(5))).lowWatermarks()
+          .get(tp).get(30, TimeUnit.SECONDS).lowWatermark();
+
+      Map<String, LogDirDescription> dirs = admin.describeLogDirs(List.of(controller)).allDescriptions()
+          .get(30, TimeUnit.SECONDS).get(controller);
+      long size0 = -1;
+      for (LogDirDescription d : dirs.values()) {
+        var info = d.replicaInfos().get(tp);
+        if (info != null) size0 = info.size();
+      }
+
+      OUT.println("{\"summary\":\"admin-lifecycle\",\"clusterId\":" + json(clusterId) + ",\"controller\":" + controller
+          + ",\"brokers\":" + brokers
+          + ",\"retention\":" + json(retention.value()) + ",\"retentionSource\":" + json(retention.source().name())
+          + ",\"policy\":" + json(policy.value()) + ",\"segmentBytes\":" + json(segment.value())
+          + ",\"segmentSource\":" + json(segment.source().name()) + ",\"flushSource\":" + json(flush.source().name())
+          + ",\"invalid\":" + json(invalidError) + ",\"partitions\":" + partitions + ",\"lowWatermark\":" + low
+          + ",\"logDirs\":" + dirs.size() + ",\"size0\":" + size0 + "}");
+      return 0;
     }
   }
 

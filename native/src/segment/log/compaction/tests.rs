@@ -1,0 +1,338 @@
+use super::*;
+use crate::batch::builder::BatchBuilder;
+use crate::batch::BatchHeader;
+use crate::segment::log::{AppendOptions, LogConfig};
+use crate::test_util::TempDir;
+use std::collections::HashMap;
+
+fn config() -> LogConfig {
+    LogConfig {
+        segment_bytes: 2048,
+        segment_ms: 0,
+        index_interval_bytes: 256,
+        flush_interval_messages: 0,
+        max_message_bytes: 1 << 20,
+        recovery_point: 0,
+    }
+}
+
+fn cfg(now: i64) -> CompactionConfig {
+    CompactionConfig {
+        first_dirty_offset: 0,
+        min_cleanable_ratio: 0.5,
+        min_compaction_lag_ms: 0,
+        max_compaction_lag_ms: i64::MAX,
+        delete_retention_ms: 86_400_000,
+        force: false,
+        now_ms: now,
+        max_map_bytes: 0,
+    }
+}
+
+/// Every record in the log: (offset, key, value or None).
+fn records(log: &Log) -> Vec<(i64, String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut off = log.log_start_offset();
+    while off < log.log_end_offset() {
+        let loc = log.locate(off, 1 << 20, i64::MAX, true).unwrap();
+        let Some(slice) = loc.slice else { break };
+        let bytes = slice.read().unwrap();
+        let mut p = 0;
+        while p < bytes.len() {
+            let h = BatchHeader::parse(&bytes[p..]).unwrap();
+            let b = &bytes[p..p + h.size() as usize];
+            crate::cleaner::for_each_record(b, &h, |r| {
+                if r.offset >= off {
+                    let value = if r.tombstone {
+                        None
+                    } else {
+                        // value follows the key: re-walk cheaply by slicing the record's tail
+                        let rec = &b[r.start..r.end];
+                        let s = String::from_utf8_lossy(rec).to_string();
+                        Some(
+                            s.rsplit('|')
+                                .next()
+                                .unwrap_or("")
+                                .chars()
+                                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                                .collect(),
+                        )
+                    };
+                    out.push((
+                        r.offset,
+                        String::from_utf8(r.key.unwrap().to_vec()).unwrap(),
+                        value,
+                    ));
+                }
+                Ok(())
+            })
+            .unwrap();
+            p += h.size() as usize;
+            off = h.last_offset() + 1;
+        }
+    }
+    out
+}
+
+fn append(log: &mut Log, key: &str, value: Option<&str>, ts: i64) {
+    let v = value.map(|v| format!("|{v}"));
+    let mut b = BatchBuilder::new()
+        .base_timestamp(ts)
+        .record(Some(key.as_bytes()), v.as_deref().map(str::as_bytes), 0)
+        .build();
+    log.append(
+        &mut b,
+        &AppendOptions {
+            leader_epoch: 0,
+            now_ms: ts,
+            log_append_time: false,
+        },
+    )
+    .unwrap();
+}
+
+#[test]
+fn keeps_latest_per_key_at_unchanged_offsets_and_survives_reopen() {
+    let dir = TempDir::new("compact");
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    let mut latest: HashMap<String, (i64, Option<String>)> = HashMap::new();
+    for i in 0..600i64 {
+        let key = format!("k{}", i % 20);
+        let value = format!("v{i}");
+        let tomb = i % 97 == 0;
+        append(&mut log, &key, (!tomb).then_some(value.as_str()), 1_000 + i);
+        latest.insert(key, (i, (!tomb).then_some(value)));
+    }
+    let before_segments = log.segment_count();
+    let end = log.log_end_offset();
+    let shared = Mutex::new(Some(log));
+    let stats = compact(&shared, &cfg(10_000)).unwrap();
+    assert!(stats.cleaned);
+    assert!(stats.records_removed > 400, "{stats:?}");
+    let log = shared.lock().unwrap().take().unwrap();
+    assert!(log.segment_count() < before_segments);
+    assert_eq!(log.log_end_offset(), end);
+    assert_eq!(
+        log.log_start_offset(),
+        0,
+        "the first segment stays, even if emptied"
+    );
+    // Everything in cleaned segments is the latest for its key; the active segment is untouched.
+    let active_base = log.segments().last().unwrap().base_offset;
+    let got = records(&log);
+    let mut seen = std::collections::HashSet::new();
+    for (offset, key, value) in &got {
+        if *offset < active_base {
+            assert!(
+                seen.insert(key.clone()),
+                "key {key} twice in the cleaned part"
+            );
+            let (want_off, _) = latest[key];
+            // Either the latest overall, or the latest in the cleaned part with a newer one in the active segment.
+            assert!(
+                *offset == want_off || want_off >= active_base,
+                "{key} at {offset}, latest {want_off}"
+            );
+        }
+        if let Some(v) = value {
+            assert_eq!(v, &format!("v{offset}"), "offset of a survivor changed");
+        }
+    }
+    for (key, (off, _)) in &latest {
+        assert!(
+            got.iter().any(|(o, k, _)| k == key && o == off),
+            "latest {key}@{off} lost"
+        );
+    }
+    // No stray files; reopening (recovery with gaps) gives the same records.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".cleaned")), "{names:?}");
+    drop(log);
+    let log = Log::open(dir.path(), config()).unwrap();
+    assert_eq!(log.log_end_offset(), end);
+    assert_eq!(log.log_start_offset(), 0);
+    assert_eq!(records(&log), got);
+    // A second pass with the checkpoint finds nothing dirty.
+    let shared = Mutex::new(Some(log));
+    let again = compact(
+        &shared,
+        &CompactionConfig {
+            first_dirty_offset: stats.first_dirty_offset,
+            ..cfg(10_000)
+        },
+    )
+    .unwrap();
+    assert!(!again.cleaned);
+}
+
+#[test]
+fn tombstones_go_after_delete_retention_and_lag_limits_apply() {
+    let dir = TempDir::new("compact-tomb");
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    for i in 0..200i64 {
+        append(&mut log, &format!("k{}", i % 5), Some("x"), 1_000 + i);
+    }
+    for k in 0..5 {
+        append(&mut log, &format!("k{k}"), None, 2_000);
+    }
+    for i in 0..60i64 {
+        append(&mut log, &format!("other{}", i % 3), Some("y"), 3_000 + i);
+    }
+    let shared = Mutex::new(Some(log));
+    // min.compaction.lag.ms: nothing older than the lag horizon means nothing cleanable.
+    let none = compact(
+        &shared,
+        &CompactionConfig {
+            min_compaction_lag_ms: 1_000_000,
+            ..cfg(3_100)
+        },
+    )
+    .unwrap();
+    assert!(!none.cleaned);
+    // Tombstones inside delete.retention.ms stay, and the pass says when they are due...
+    let s = compact(&shared, &cfg(3_100)).unwrap();
+    assert_eq!(s.tombstones_due_ms, 2_000 + 86_400_000 + 1);
+    let tombs = |shared: &Mutex<Option<Log>>| {
+        let g = shared.lock().unwrap();
+        records(g.as_ref().unwrap())
+            .into_iter()
+            .filter(|(_, k, v)| k.starts_with('k') && v.is_none())
+            .count()
+    };
+    let keys_k = |shared: &Mutex<Option<Log>>| {
+        let g = shared.lock().unwrap();
+        records(g.as_ref().unwrap())
+            .into_iter()
+            .filter(|(_, k, _)| k.starts_with('k'))
+            .count()
+    };
+    assert_eq!(tombs(&shared), 5);
+    assert_eq!(keys_k(&shared), 5, "only the tombstones remain for k*");
+    // ...and a forced pass (nothing dirty) removes them once older than it.
+    let s = compact(
+        &shared,
+        &CompactionConfig {
+            first_dirty_offset: i64::MAX,
+            ..cfg(3_100)
+        },
+    )
+    .unwrap();
+    assert!(!s.cleaned, "nothing dirty, not forced");
+    let s = compact(
+        &shared,
+        &CompactionConfig {
+            first_dirty_offset: i64::MAX,
+            delete_retention_ms: 100,
+            force: true,
+            ..cfg(3_100)
+        },
+    )
+    .unwrap();
+    assert!(s.cleaned);
+    assert_eq!(s.tombstones_due_ms, i64::MAX);
+    assert_eq!(keys_k(&shared), 0);
+}
+
+#[test]
+fn stray_cleaned_files_are_removed_by_recovery() {
+    let dir = TempDir::new("compact-stray");
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    for i in 0..100i64 {
+        append(&mut log, "same", Some("v"), i);
+    }
+    let end = log.log_end_offset();
+    drop(log);
+    // A crash after writing a cleaned file but before the swap.
+    std::fs::write(
+        dir.path().join("00000000000000000000.log.cleaned"),
+        b"partial",
+    )
+    .unwrap();
+    let log = Log::open(dir.path(), config()).unwrap();
+    assert_eq!(log.log_end_offset(), end);
+    assert!(!dir.path().join("00000000000000000000.log.cleaned").exists());
+    assert_eq!(records(&log).len(), 100);
+}
+
+#[test]
+fn a_full_key_map_cleans_in_several_passes() {
+    let dir = TempDir::new("compact-map");
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    for i in 0..600i64 {
+        append(&mut log, &format!("k{}", i % 50), Some("v"), 1_000 + i);
+    }
+    let end = log.log_end_offset();
+    let shared = Mutex::new(Some(log));
+    // Room for about one segment's keys: the first pass stops early.
+    let small = CompactionConfig {
+        max_map_bytes: 500,
+        ..cfg(10_000)
+    };
+    let first = compact(&shared, &small).unwrap();
+    assert!(first.cleaned);
+    let active_base = shared
+        .lock()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .segments()
+        .last()
+        .unwrap()
+        .base_offset;
+    assert!(first.first_dirty_offset < active_base, "{first:?}");
+    // Later passes pick up where it stopped until the whole closed part is clean.
+    let mut next = first.first_dirty_offset;
+    for _ in 0..100 {
+        let s = compact(
+            &shared,
+            &CompactionConfig {
+                first_dirty_offset: next,
+                force: true,
+                ..small
+            },
+        )
+        .unwrap();
+        next = s.first_dirty_offset;
+        if next >= active_base {
+            break;
+        }
+    }
+    assert!(next >= active_base);
+    let log = shared.lock().unwrap().take().unwrap();
+    assert_eq!(log.log_end_offset(), end);
+    let got = records(&log);
+    let closed: Vec<_> = got.iter().filter(|(o, _, _)| *o < active_base).collect();
+    let mut keys: Vec<&String> = closed.iter().map(|(_, k, _)| k).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(
+        keys.len(),
+        closed.len(),
+        "one record per key in the cleaned part"
+    );
+}
+
+#[test]
+fn max_compaction_lag_cleans_below_the_dirty_ratio() {
+    let dir = TempDir::new("compact-maxlag");
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    for i in 0..300i64 {
+        append(&mut log, &format!("k{}", i % 10), Some("v"), 1_000 + i);
+    }
+    let shared = Mutex::new(Some(log));
+    let unreachable = CompactionConfig {
+        min_cleanable_ratio: 1.1,
+        ..cfg(10_000)
+    };
+    assert!(!compact(&shared, &unreachable).unwrap().cleaned);
+    // The oldest dirty record is older than max.compaction.lag.ms: clean anyway.
+    let overdue = CompactionConfig {
+        max_compaction_lag_ms: 5_000,
+        ..unreachable
+    };
+    let s = compact(&shared, &overdue).unwrap();
+    assert!(s.cleaned && s.records_removed > 0, "{s:?}");
+}

@@ -1,0 +1,17 @@
+// DescribeCluster (key 60): the cluster id, the controller (this broker) and the broker list (just us).
+import { ErrorCode, type DescribeCluster } from '../../protocol/index.js';
+import type { RequestContext } from '../request-context.js';
+
+const ENDPOINT_BROKERS = 1;
+
+export function handleDescribeCluster(req: DescribeCluster.DescribeClusterRequest, rc: RequestContext): DescribeCluster.DescribeClusterResponse {
+  const { ctx } = rc;
+  const base = { throttleTimeMs: 0, endpointType: req.endpointType, clusterId: ctx.metadata.clusterId, clusterAuthorizedOperations: -2147483648 };
+  if (req.endpointType !== ENDPOINT_BROKERS) {
+    return { ...base, errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: 'This broker answers for endpoint type 1 (brokers) only.', controllerId: -1, brokers: [] };
+  }
+  return {
+    ...base, errorCode: ErrorCode.NONE, errorMessage: null, controllerId: ctx.brokerId,
+    brokers: [{ brokerId: ctx.brokerId, host: ctx.advertised.host, port: ctx.advertised.port, rack: null }],
+  };
+}

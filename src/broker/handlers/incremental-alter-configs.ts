@@ -1,0 +1,88 @@
+// IncrementalAlterConfigs (key 44): SET, DELETE, APPEND and SUBTRACT on single keys of a topic's
+// overrides or of the dynamic broker configs; validated, persisted and applied live.
+import { ErrorCode, type IncrementalAlterConfigs } from '../../protocol/index.js';
+import { TOPIC_CONFIG, brokerKey } from '../../config/index.js';
+import { ResourceType } from '../config-entries.js';
+import { TopicError, type BrokerContext } from '../context.js';
+import type { RequestContext } from '../request-context.js';
+
+const OP_SET = 0;
+const OP_DELETE = 1;
+const OP_APPEND = 2;
+const OP_SUBTRACT = 3;
+
+/** Computes the new full set of overrides from the current one, then validates and (unless validateOnly) applies it. */
+export function applyConfigChange(
+  ctx: BrokerContext, resourceType: number, resourceName: string, validateOnly: boolean,
+  change: (current: Readonly<Record<string, string>>) => Record<string, string | null>,
+): { errorCode: number; errorMessage: string | null } {
+  try {
+    if (resourceType === ResourceType.TOPIC) {
+      const meta = ctx.metadata.getTopic(resourceName);
+      if (!meta) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic '${resourceName}' does not exist.` };
+      const next = change(meta.configs);
+      if (validateOnly) ctx.validateTopicConfigs(next);
+      else ctx.setTopicConfigs(resourceName, next);
+    } else if (resourceType === ResourceType.BROKER) {
+      if (resourceName !== '' && resourceName !== String(ctx.brokerId)) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Broker ${resourceName} is not this broker (${ctx.brokerId}).` };
+      const next = change(ctx.metadata.brokerConfigs(resourceName));
+      if (validateOnly) ctx.validateBrokerConfigs(next);
+      else ctx.setBrokerConfigs(resourceName, next);
+    } else {
+      return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${resourceType}.` };
+    }
+    return { errorCode: ErrorCode.NONE, errorMessage: null };
+  } catch (e) {
+    if (e instanceof TopicError) return { errorCode: e.errorCode, errorMessage: e.message };
+    throw e;
+  }
+}
+
+function isList(resourceType: number, name: string): boolean {
+  const key = resourceType === ResourceType.TOPIC ? TOPIC_CONFIG.find((k) => k.name === name) : brokerKey(name);
+  return key?.type === 'list';
+}
+
+export function handleIncrementalAlterConfigs(req: IncrementalAlterConfigs.IncrementalAlterConfigsRequest, rc: RequestContext): IncrementalAlterConfigs.IncrementalAlterConfigsResponse {
+  const count = new Map<string, number>();
+  for (const r of req.resources) count.set(`${r.resourceType}:${r.resourceName}`, (count.get(`${r.resourceType}:${r.resourceName}`) ?? 0) + 1);
+  const responses = req.resources.map((r) => {
+    const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+    if ((count.get(`${r.resourceType}:${r.resourceName}`) ?? 0) > 1) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Duplicate resource ${r.resourceName} in the request.` };
+    const names = r.configs.map((c) => c.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Duplicate config key ${dup} in the request.` };
+    const result = applyConfigChange(rc.ctx, r.resourceType, r.resourceName, req.validateOnly, (current) => {
+      const next: Record<string, string | null> = { ...current };
+      for (const c of r.configs) {
+        switch (c.configOperation) {
+          case OP_SET:
+            next[c.name] = c.value;
+            break;
+          case OP_DELETE:
+            delete next[c.name];
+            break;
+          case OP_APPEND:
+          case OP_SUBTRACT: {
+            if (!isList(r.resourceType, c.name)) throw new TopicError(ErrorCode.INVALID_CONFIG, `Config ${c.name} is not a list: APPEND and SUBTRACT apply to lists only.`);
+            const have = (next[c.name] ?? effectiveText(rc.ctx, r.resourceType, r.resourceName, c.name)).split(',').map((x) => x.trim()).filter((x) => x !== '');
+            const items = (c.value ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
+            const out = c.configOperation === OP_APPEND ? [...have, ...items.filter((x) => !have.includes(x))] : have.filter((x) => !items.includes(x));
+            next[c.name] = out.join(',');
+            break;
+          }
+          default:
+            throw new TopicError(ErrorCode.INVALID_REQUEST, `Unknown config operation ${c.configOperation} for ${c.name}.`);
+        }
+      }
+      return next;
+    });
+    return { ...base, ...result };
+  });
+  return { throttleTimeMs: 0, responses };
+}
+
+function effectiveText(ctx: BrokerContext, resourceType: number, resourceName: string, name: string): string {
+  const v = resourceType === ResourceType.TOPIC ? ctx.topicConfig(resourceName)[name] : ctx.config[name];
+  return Array.isArray(v) ? v.join(',') : v === null || v === undefined ? '' : String(v);
+}

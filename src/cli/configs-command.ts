@@ -1,0 +1,89 @@
+// `gregor configs`: describe and alter topic and broker configs, like kafka-configs.sh.
+//   gregor configs --entity-type topics --entity-name T --describe
+//   gregor configs --entity-type topics --entity-name T --alter --add-config retention.ms=60000,cleanup.policy=[compact,delete]
+//   gregor configs --entity-type brokers --entity-default --alter --delete-config log.retention.ms
+import { Admin, CONFIG_SOURCE_NAMES, type ConfigResource } from '../client/index.js';
+import { clientCommand, reportError } from './topics-command.js';
+
+interface ConfigsOptions {
+  bootstrapServer: string;
+  entityType?: string;
+  entityName?: string;
+  entityDefault?: boolean;
+  describe?: boolean;
+  alter?: boolean;
+  addConfig: string[];
+  deleteConfig: string[];
+  all?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/**
+ * kafka-configs.sh's --add-config syntax: k1=v1,k2=v2 where a list value is written in brackets
+ * (cleanup.policy=[compact,delete]).
+ */
+export function parseAddConfig(specs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const spec of specs) {
+    for (const part of spec.match(/(?:[^,[]|\[[^\]]*\])+/g) ?? []) {
+      const i = part.indexOf('=');
+      if (i <= 0) throw new Error(`expected key=value in --add-config, got "${part}"`);
+      let value = part.slice(i + 1).trim();
+      if (value.startsWith('[') && value.endsWith(']')) value = value.slice(1, -1);
+      out[part.slice(0, i).trim()] = value;
+    }
+  }
+  return out;
+}
+
+export function configsCommand(setExit: (code: number) => void) {
+  return clientCommand('configs')
+    .description('describe or alter topic and broker configs (like kafka-configs.sh)')
+    .option('--entity-type <type>', 'topics or brokers')
+    .option('--entity-name <name>', 'topic name, or broker id')
+    .option('--entity-default', 'with --entity-type brokers: the cluster-wide dynamic defaults')
+    .option('--describe', 'show the configs')
+    .option('--all', 'with --describe: every config, not only the ones set (overrides and dynamic values)')
+    .option('--alter', 'change configs with --add-config / --delete-config')
+    .option('--add-config <k=v,...>', 'configs to set; lists in brackets: cleanup.policy=[compact,delete] (repeatable)', collect, [])
+    .option('--delete-config <k,...>', 'configs to remove (back to their default) (repeatable)', collect, [])
+    .action(async (opts: ConfigsOptions) => {
+      const fail = (msg: string) => {
+        process.stderr.write(`gregor configs: ${msg}\n(run gregor configs --help for usage)\n`);
+        setExit(2);
+      };
+      if (opts.entityType !== 'topics' && opts.entityType !== 'brokers') return fail('--entity-type must be topics or brokers.');
+      if (Boolean(opts.describe) === Boolean(opts.alter)) return fail('give exactly one of --describe or --alter.');
+      if (opts.entityType === 'topics' && !opts.entityName) return fail('--entity-type topics needs --entity-name <topic>.');
+      if (opts.entityType === 'brokers' && !opts.entityName && !opts.entityDefault) return fail('--entity-type brokers needs --entity-name <id> or --entity-default.');
+      if (opts.alter && opts.addConfig.length === 0 && opts.deleteConfig.length === 0) return fail('--alter needs --add-config and/or --delete-config.');
+      const resource: ConfigResource = opts.entityType === 'topics'
+        ? { type: 'topic', name: opts.entityName! }
+        : { type: 'broker', name: opts.entityDefault ? '' : opts.entityName! };
+      const label = opts.entityType === 'topics' ? `topic ${resource.name}` : resource.name === '' ? 'default broker' : `broker ${resource.name}`;
+      let admin: Admin | null = null;
+      try {
+        admin = new Admin({ bootstrap: opts.bootstrapServer, clientId: 'gregor-configs' });
+        if (opts.describe) {
+          const entries = await admin.describeConfigs(resource);
+          const shown = entries.filter((e) => opts.all || e.source === 1 || e.source === 2 || e.source === 3);
+          const lines = [`${opts.all ? 'All configs' : 'Dynamic configs'} for ${label} are:`];
+          for (const e of shown) {
+            lines.push(`  ${e.name}=${e.isSensitive ? null : e.value} ${CONFIG_SOURCE_NAMES[e.source] ?? `source ${e.source}`}${e.readOnly ? ' (read-only)' : ''}`);
+          }
+          process.stdout.write(lines.join('\n') + '\n');
+        } else {
+          const set = parseAddConfig(opts.addConfig);
+          const del = opts.deleteConfig.flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d !== '');
+          await admin.alterConfigs(resource, { set, delete: del });
+          process.stdout.write(`Completed updating config for ${label}.\n`);
+        }
+        setExit(0);
+      } catch (e) {
+        setExit(reportError('configs', e, opts.bootstrapServer));
+      } finally {
+        await admin?.close();
+      }
+    });
+}
