@@ -91,6 +91,11 @@ export class Broker {
     return `${h.includes(':') ? `[${h}]` : h}:${this.context.advertised.port}`;
   }
 
+  /** Open Kafka-protocol connections. */
+  get connectionCount(): number {
+    return this.#server.connectionCount;
+  }
+
   /** Stops accepting clients, then flushes and closes every log. Safe to call twice. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {

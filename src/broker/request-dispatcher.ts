@@ -4,6 +4,7 @@
 import type { ConnectionInfo, FrameHandler } from '../network/index.js';
 import { ApiKey, ApiVersions, ProduceLegacy, Reader, Writer, apiByKey, decodeRequestHeader, encodeResponseHeader, ErrorCode } from '../protocol/index.js';
 import type { BrokerContext } from './context.js';
+import { requestChannel, type RequestEvent } from './diagnostics.js';
 import type { RequestContext } from './request-context.js';
 import { HANDLERS, supportedVersions } from './handlers/index.js';
 
@@ -29,15 +30,29 @@ export class RequestDispatcher implements FrameHandler {
     const header = decodeRequestHeader(reader);
     const body = api.decodeRequest(reader, version);
     const rc: RequestContext = { ctx: this.ctx, version, header, conn };
-    const result = handler(body as never, rc);
+    const started = requestChannel.hasSubscribers ? performance.now() : 0;
+    const published = (error: boolean) => {
+      if (started !== 0) requestChannel.publish({ apiKey, apiName: api.apiName, version, durationMs: performance.now() - started, requestBytes: frame.length, error } satisfies RequestEvent);
+    };
+    let result: unknown;
+    try {
+      result = handler(body as never, rc);
+    } catch (e) {
+      published(true);
+      throw e;
+    }
     const encode = (res: unknown): Buffer[] | null => {
+      published(false);
       if (res === null) return null;
       const w = new Writer();
       encodeResponseHeader(w, apiKey, version, correlationId);
       api.encodeResponse(w, version, res as never);
       return w.toChunks();
     };
-    return result instanceof Promise ? result.then(encode) : encode(result);
+    return result instanceof Promise ? result.then(encode, (e) => {
+      published(true);
+      throw e;
+    }) : encode(result);
   }
 
   /** Produce v0–2 (message format v0/v1): every partition refused with UNSUPPORTED_VERSION; acks=0 gets no answer. */

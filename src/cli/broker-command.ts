@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { Broker } from '../broker/index.js';
 import { ConfigError, loadBrokerConfig } from '../config/index.js';
+import { Gateway, gatewayOptions } from '../gateway/index.js';
 import { collectKeyValue } from './main.js';
 
 export function brokerCommand(setExit: (code: number) => void): Command {
@@ -27,10 +28,20 @@ export function brokerCommand(setExit: (code: number) => void): Command {
         throw e;
       }
       const broker = await Broker.start(config);
+      const gwOptions = gatewayOptions(config);
+      let gateway: Gateway | undefined;
+      try {
+        gateway = gwOptions ? await Gateway.start(broker, gwOptions) : undefined;
+      } catch (e) {
+        broker.log.error({ err: (e as Error).message }, 'gateway did not start');
+        await broker.stop();
+        setExit(1);
+        return;
+      }
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           broker.log.info({ signal }, 'shutdown requested');
-          broker.stop().then(resolve, (err) => {
+          (gateway?.stop() ?? Promise.resolve()).then(() => broker.stop()).then(resolve, (err) => {
             broker.log.error({ err }, 'shutdown failed');
             setExit(1);
             resolve();

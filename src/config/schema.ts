@@ -90,6 +90,13 @@ export const BROKER_CONFIG: readonly ConfigKey[] = [
   { name: 'group.max.size', type: 'int', default: 2147483647, validate: atLeast(1), doc: 'Most members one group may have.' },
   { name: 'log.level', type: 'string', default: 'info', validate: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), doc: 'Log level of the broker\'s structured logs.' },
   { name: 'cluster.id', type: 'string', default: null, doc: 'Cluster id; generated and kept in meta.properties when unset.' },
+  { name: 'gateway.listeners', type: 'list', default: null, validate: nullOr(listenerList),
+    doc: 'Where the HTTP/WebSocket gateway listens, as NAME://host:port (e.g. HTTP://127.0.0.1:8080; port 0 picks a free port). Unset: no gateway.' },
+  { name: 'gateway.max.request.bytes', type: 'int', default: 16777216, validate: atLeast(1), doc: 'Largest HTTP request body the gateway accepts (16 MiB); larger ones get 413 MESSAGE_TOO_LARGE.' },
+  { name: 'gateway.max.inflight.request.bytes', type: 'long', default: 268435456, validate: atLeast(1), doc: 'Gateway-wide cap on request-body bytes held in memory (256 MiB); reading pauses above it.' },
+  { name: 'gateway.ws.max.buffered.bytes', type: 'int', default: 1048576, validate: atLeast(1024), doc: 'Per WebSocket: stop sending while this many bytes (1 MiB) wait for the client to read them.' },
+  { name: 'gateway.ws.max.payload.bytes', type: 'int', default: 65536, validate: atLeast(1024), doc: 'Largest message a WebSocket client may send (control messages; 64 KiB).' },
+  { name: 'gateway.ws.idle.timeout.ms', type: 'long', default: 120000, validate: between(8000, 960000), doc: 'Close WebSockets silent this long (120 s); the gateway pings to keep live ones open.' },
 ];
 
 /** Topic-level keys: Kafka's topic config names; each default comes from a broker key. */
@@ -160,6 +167,12 @@ export type BrokerConfig = Readonly<Record<string, ConfigValue>> & {
   readonly 'group.initial.rebalance.delay.ms': number;
   readonly 'group.max.size': number;
   readonly 'cluster.id': string | null;
+  readonly 'gateway.listeners': string[] | null;
+  readonly 'gateway.max.request.bytes': number;
+  readonly 'gateway.max.inflight.request.bytes': number;
+  readonly 'gateway.ws.max.buffered.bytes': number;
+  readonly 'gateway.ws.max.payload.bytes': number;
+  readonly 'gateway.ws.idle.timeout.ms': number;
 };
 
 /** log.retention.ms, else .minutes, else .hours — Kafka's precedence. */

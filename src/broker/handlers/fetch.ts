@@ -5,6 +5,7 @@ import { ErrorCode, errorCodeByName, type Fetch } from '../../protocol/index.js'
 import { nativeErrorName } from '../../hotpath/index.js';
 import type { Partition } from '../../log/index.js';
 import type { RequestContext } from '../request-context.js';
+import { fetchChannel, type FetchEvent } from '../diagnostics.js';
 
 type PartitionData = Fetch.FetchResponse['responses'][number]['partitions'][number];
 const EMPTY = Buffer.alloc(0);
@@ -55,6 +56,9 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
     if (logs.length === 0) break;
     await waitForAppend(logs, deadline - Date.now());
     result = read();
+  }
+  if (fetchChannel.hasSubscribers) {
+    for (const t of result.responses) for (const p of t.partitions) if (p.records && p.records.length > 0) fetchChannel.publish({ topic: t.topic, partition: p.partitionIndex, bytes: p.records.length } satisfies FetchEvent);
   }
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
 }

@@ -3,6 +3,7 @@
 import { ErrorCode, errorCodeByName, type Produce } from '../../protocol/index.js';
 import { nativeErrorName } from '../../hotpath/index.js';
 import type { RequestContext } from '../request-context.js';
+import { produceChannel, type ProduceEvent } from '../diagnostics.js';
 
 type PartitionResponse = Produce.ProduceResponse['responses'][number]['partitionResponses'][number];
 
@@ -39,6 +40,7 @@ export function handleProduce(req: Produce.ProduceRequest, rc: RequestContext): 
         const r = partition.append(pd.records);
         partitionResponses.push({ index: pd.index, errorCode: ErrorCode.NONE, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTime,
           logStartOffset: r.logStartOffset, recordErrors: [], errorMessage: null });
+        if (produceChannel.hasSubscribers && !r.duplicate) produceChannel.publish({ topic: topic.name, partition: pd.index, records: r.recordCount, bytes: pd.records.length } satisfies ProduceEvent);
       } catch (err) {
         const name = nativeErrorName(err);
         const code = errorCodeByName(name) ?? ErrorCode.UNKNOWN_SERVER_ERROR;

@@ -1,0 +1,345 @@
+// The HTTP/WebSocket gateway: a uWebSockets.js server started beside the broker (gateway.listeners)
+// that calls the broker in-process — appends and reads go straight to the partition logs, no loopback
+// hop through the Kafka protocol. Routes:
+//   POST /topics/{topic}[/partitions/{p}]   produce (ingest.ts)          GET  /topics[?details=true]
+//   GET  /topics/{topic}                    partitions, offsets, sizes    POST /topics  create a topic
+//   GET  /topics/{topic}/partitions/{p}/records?offset|timestamp&limit    message browser
+//   WS   /ws                                streaming consumers (stream.ts), live stats for the console
+//   GET  /metrics /healthz /readyz /openapi.json, / (web console)
+// All handlers run on the main thread and never block: bodies stream in with caps, appends are awaited.
+import { parseListener, type Broker } from '../broker/index.js';
+import type { BrokerConfig } from '../config/index.js';
+import { ErrorCode } from '../protocol/index.js';
+import { CONSOLE_HTML } from './console-page.js';
+import { badRequest, GatewayError } from './errors.js';
+import { BodyBudget, readBody, Reply, requestInfo, type RequestInfo } from './http.js';
+import { binaryRecord, bodyFormat, ingest, parseAcks, parseJsonRecords, produceStatus, type IngestRecord } from './ingest.js';
+import { GatewayMetrics } from './metrics.js';
+import { OPENAPI } from './openapi.js';
+import { StickyPartitioner } from './partitioner.js';
+import { decodeBatches } from './record-batch.js';
+import { ChunkCache, StreamSession, type WsUserData } from './stream.js';
+import { uws, type HttpResponse, type ListenSocket, type TemplatedApp, type WebSocket } from './uws.js';
+
+export interface GatewayOptions {
+  host: string;
+  port: number;
+  maxRequestBytes: number;
+  maxInflightRequestBytes: number;
+  wsMaxBufferedBytes: number;
+  wsMaxPayloadBytes: number;
+  wsIdleTimeoutMs: number;
+}
+
+/** The gateway's options from the broker config, or undefined when gateway.listeners is unset. */
+export function gatewayOptions(config: BrokerConfig): GatewayOptions | undefined {
+  const spec = config['gateway.listeners']?.[0];
+  if (!spec) return undefined;
+  const l = parseListener(spec);
+  return {
+    host: l.host === '' ? '0.0.0.0' : l.host,
+    port: l.port,
+    maxRequestBytes: config['gateway.max.request.bytes'],
+    maxInflightRequestBytes: config['gateway.max.inflight.request.bytes'],
+    wsMaxBufferedBytes: config['gateway.ws.max.buffered.bytes'],
+    wsMaxPayloadBytes: config['gateway.ws.max.payload.bytes'],
+    wsIdleTimeoutMs: config['gateway.ws.idle.timeout.ms'],
+  };
+}
+
+const STATS_INTERVAL_MS = 1000;
+
+export class Gateway {
+  readonly broker: Broker;
+  readonly options: GatewayOptions;
+  readonly metrics: GatewayMetrics;
+  readonly #app: TemplatedApp;
+  readonly #budget: BodyBudget;
+  readonly #sticky = new StickyPartitioner();
+  readonly #cache = new ChunkCache(64 * 1024 * 1024);
+  readonly #sockets = new Set<WebSocket<WsUserData>>();
+  readonly #statsSockets = new Set<WebSocket<WsUserData>>();
+  #statsTimer: NodeJS.Timeout | undefined;
+  #listenSocket: ListenSocket | undefined;
+  #port = 0;
+  #stopping = false;
+
+  private constructor(broker: Broker, options: GatewayOptions) {
+    this.broker = broker;
+    this.options = options;
+    this.#budget = new BodyBudget(options.maxInflightRequestBytes);
+    this.metrics = new GatewayMetrics(broker, {
+      wsConnections: () => this.#sockets.size,
+      wsBufferedBytes: () => {
+        let total = 0;
+        let max = 0;
+        for (const ws of this.#sockets) {
+          const b = ws.getBufferedAmount();
+          total += b;
+          if (b > max) max = b;
+        }
+        return { total, max };
+      },
+      wsSubscriberLag: () => {
+        const lag = new Map<string, number>();
+        for (const ws of this.#sockets) {
+          for (const c of ws.getUserData().session?.cursors ?? []) lag.set(c.topic, (lag.get(c.topic) ?? 0) + Math.max(0, c.highWatermark - c.position));
+        }
+        return lag;
+      },
+      httpInflightBodyBytes: () => this.#budget.used,
+    });
+    this.#app = uws().App();
+    this.#routes();
+  }
+
+  static async start(broker: Broker, options: GatewayOptions): Promise<Gateway> {
+    const g = new Gateway(broker, options);
+    await new Promise<void>((resolve, reject) => {
+      g.#app.listen(options.host, options.port, (ls) => {
+        if (!ls) {
+          g.metrics.close();
+          reject(new Error(`gateway cannot listen on ${options.host}:${options.port}`));
+          return;
+        }
+        g.#listenSocket = ls;
+        g.#port = uws().us_socket_local_port(ls as never);
+        resolve();
+      });
+    });
+    broker.log.info({ gateway: `http://${options.host}:${g.#port}`, console: `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${g.#port}/` }, 'gateway started');
+    return g;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Stops listening and closes every WebSocket; call before stopping the broker. */
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    if (this.#statsTimer) clearInterval(this.#statsTimer);
+    if (this.#listenSocket) uws().us_listen_socket_close(this.#listenSocket);
+    this.#listenSocket = undefined;
+    for (const ws of [...this.#sockets]) ws.end(1001, 'broker shutting down');
+    this.metrics.close();
+    this.broker.log.info({}, 'gateway stopped');
+  }
+
+  // ---- routing ----
+
+  /** Registers a route; the handler gets the copied request info and a Reply; errors become JSON answers. */
+  #route(method: 'get' | 'post' | 'del', pattern: string, api: string, handler: (info: RequestInfo, reply: Reply) => void | Promise<void>): void {
+    const params = (pattern.match(/:/g) ?? []).length;
+    this.#app[method](pattern, (res: HttpResponse, req) => {
+      const started = performance.now();
+      const reply = new Reply(res);
+      let info: RequestInfo;
+      try {
+        info = requestInfo(req, params);
+      } catch {
+        reply.error(badRequest('malformed URL encoding in the path'));
+        return;
+      }
+      const done = (error: boolean) => this.metrics.request(api, performance.now() - started, error);
+      try {
+        const r = handler(info, reply);
+        if (r instanceof Promise) {
+          r.then(() => done(false), (e) => {
+            done(true);
+            this.#fail(reply, e);
+          });
+        } else done(false);
+      } catch (e) {
+        done(true);
+        this.#fail(reply, e);
+      }
+    });
+  }
+
+  #fail(reply: Reply, e: unknown): void {
+    if (!(e instanceof GatewayError)) this.broker.log.error({ err: e }, 'gateway request failed');
+    // A body refused half-way was not read to its end: close the connection after the answer.
+    reply.error(e, e instanceof GatewayError && e.status === 413 && !e.declared);
+  }
+
+  #routes(): void {
+    const app = this.#app;
+    this.#route('get', '/', 'HttpConsole', (_i, r) => r.send(200, CONSOLE_HTML, 'text/html; charset=utf-8'));
+    this.#route('get', '/console', 'HttpConsole', (_i, r) => r.send(200, CONSOLE_HTML, 'text/html; charset=utf-8'));
+    this.#route('get', '/healthz', 'HttpHealth', (_i, r) => r.json(200, { status: 'ok' }));
+    this.#route('get', '/readyz', 'HttpHealth', (_i, r) => (this.#stopping ? r.json(503, { status: 'stopping' }) : r.json(200, { status: 'ready', brokerId: this.broker.context.brokerId })));
+    this.#route('get', '/metrics', 'HttpMetrics', (_i, r) => r.send(200, this.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8'));
+    this.#route('get', '/openapi.json', 'HttpOpenApi', (_i, r) => r.json(200, OPENAPI));
+    this.#route('get', '/topics', 'HttpListTopics', (i, r) => {
+      const topics = this.broker.context.metadata.listTopics().map((t) => t.name).sort();
+      r.json(200, i.query.get('details') === 'true' ? topics.map((t) => this.#describeTopic(t)) : topics);
+    });
+    this.#route('post', '/topics', 'HttpCreateTopic', (i, r) => this.#createTopic(i, r));
+    this.#route('get', '/topics/:topic', 'HttpDescribeTopic', (i, r) => r.json(200, this.#describeTopic(i.params[0]!)));
+    this.#route('get', '/topics/:topic/partitions', 'HttpDescribeTopic', (i, r) => r.json(200, this.#describeTopic(i.params[0]!).partitions));
+    this.#route('post', '/topics/:topic', 'HttpProduce', (i, r) => this.#produce(i, r, undefined));
+    this.#route('post', '/topics/:topic/partitions/:partition', 'HttpProduce', (i, r) => {
+      const p = i.params[1]!;
+      if (!/^\d+$/.test(p)) throw new GatewayError(404, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `partition "${p}" is not a partition number`);
+      return this.#produce(i, r, Number(p));
+    });
+    this.#route('get', '/topics/:topic/partitions/:partition/records', 'HttpBrowse', (i, r) => this.#browse(i, r));
+    app.ws<WsUserData>('/ws', {
+      maxPayloadLength: this.options.wsMaxPayloadBytes,
+      // Our own send loop keeps the backlog under gateway.ws.max.buffered.bytes (plus one frame); uWS's
+      // hard limit far above that only guards against a bug there.
+      maxBackpressure: this.options.wsMaxBufferedBytes * 16 + 64 * 1024 * 1024,
+      closeOnBackpressureLimit: 1,
+      idleTimeout: Math.round(this.options.wsIdleTimeoutMs / 1000),
+      sendPingsAutomatically: true,
+      upgrade: (res, req, context) => {
+        if (this.#stopping) {
+          res.writeStatus('503 Service Unavailable').end();
+          return;
+        }
+        res.upgrade<WsUserData>({}, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
+      },
+      open: (ws) => {
+        this.#sockets.add(ws);
+        ws.getUserData().session = new StreamSession(this.broker, ws, this.#cache, this.options.wsMaxBufferedBytes, {
+          recordsOut: (topic, records, bytes) => this.metrics.streamed(topic, records, bytes),
+        });
+      },
+      message: (ws, data, isBinary) => {
+        // Console live charts ride on the same socket: {"type":"stats"} subscribes to 1 Hz snapshots.
+        if (!isBinary && data.byteLength < 64 && Buffer.from(data).toString() === '{"type":"stats"}') {
+          this.#statsSockets.add(ws);
+          this.#startStats();
+          return;
+        }
+        ws.getUserData().session?.onMessage(data, isBinary);
+      },
+      drain: (ws) => ws.getUserData().session?.pump(),
+      close: (ws) => {
+        this.#sockets.delete(ws);
+        this.#statsSockets.delete(ws);
+        ws.getUserData().session?.close();
+      },
+    });
+    app.any('/*', (res) => new Reply(res).error(new GatewayError(404, ErrorCode.INVALID_REQUEST, 'no such resource; see /openapi.json')));
+  }
+
+  #startStats(): void {
+    if (this.#statsTimer) return;
+    this.metrics.snapshot();
+    this.#statsTimer = setInterval(() => {
+      if (this.#statsSockets.size === 0) return;
+      const msg = JSON.stringify(this.metrics.snapshot());
+      for (const ws of this.#statsSockets) if (ws.getBufferedAmount() < this.options.wsMaxBufferedBytes) ws.send(msg, false);
+    }, STATS_INTERVAL_MS);
+    this.#statsTimer.unref();
+  }
+
+  // ---- handlers ----
+
+  async #produce(info: RequestInfo, reply: Reply, partition: number | undefined): Promise<void> {
+    if (this.#stopping) throw new GatewayError(503, ErrorCode.BROKER_NOT_AVAILABLE, 'broker is shutting down');
+    const topic = info.params[0]!;
+    const acks = parseAcks(info.query.get('acks'));
+    const format = bodyFormat(info.headers.get('content-type'));
+    const { body, release } = await readBody(reply, info, this.options.maxRequestBytes, this.#budget);
+    let records: IngestRecord[];
+    try {
+      records = format === 'binary' ? [binaryRecord(body, info)] : parseJsonRecords(body, format);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    const appended = ingest(this.broker, this.#sticky, topic, partition, records, (t, _p, n, bytes) => this.metrics.ingested(t, n, bytes)).finally(release);
+    if (acks === 0) {
+      appended.catch((e) => this.broker.log.warn({ topic, err: (e as Error).message }, 'acks=0 produce failed'));
+      reply.json(202, { offsets: [] });
+      return;
+    }
+    const results = await appended;
+    reply.json(produceStatus(results), { offsets: results, key_schema_id: null, value_schema_id: null });
+  }
+
+  #describeTopic(name: string): { name: string; partitions: Array<Record<string, number>>; configs: Record<string, string>; size_bytes: number } {
+    const ctx = this.broker.context;
+    const meta = ctx.metadata.getTopic(name);
+    if (!meta) throw new GatewayError(404, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist`);
+    const partitions: Array<Record<string, number>> = [];
+    let size = 0;
+    for (let p = 0; p < meta.partitions; p++) {
+      const log = ctx.partition(name, p);
+      if (!log) continue;
+      size += log.sizeInBytes;
+      partitions.push({ partition: p, leader: ctx.brokerId, log_start_offset: log.logStartOffset, log_end_offset: log.logEndOffset, high_watermark: log.highWatermark, size_bytes: log.sizeInBytes });
+    }
+    return { name, partitions, configs: { ...meta.configs }, size_bytes: size };
+  }
+
+  async #createTopic(info: RequestInfo, reply: Reply): Promise<void> {
+    const { body, release } = await readBody(reply, info, 64 * 1024, this.#budget);
+    release();
+    let spec: { name?: unknown; partitions?: unknown; replication_factor?: unknown; configs?: unknown };
+    try {
+      spec = JSON.parse(body.toString('utf8'));
+    } catch (e) {
+      throw badRequest(`body is not valid JSON: ${(e as Error).message}`);
+    }
+    if (typeof spec?.name !== 'string') throw badRequest('body must be { "name": "...", "partitions"?: n, "replication_factor"?: n, "configs"?: { "key": "value" } }', ErrorCode.INVALID_TOPIC_EXCEPTION);
+    const int = (v: unknown, what: string) => {
+      if (v === undefined || v === null) return -1;
+      if (!Number.isInteger(v)) throw badRequest(`${what} must be an integer`, what === 'partitions' ? ErrorCode.INVALID_PARTITIONS : ErrorCode.INVALID_REPLICATION_FACTOR);
+      return v as number;
+    };
+    const configs: Record<string, string | null> = {};
+    if (spec.configs !== undefined && spec.configs !== null) {
+      if (typeof spec.configs !== 'object' || Array.isArray(spec.configs)) throw badRequest('configs must be an object of Kafka topic config names to values', ErrorCode.INVALID_CONFIG);
+      for (const [k, v] of Object.entries(spec.configs as Record<string, unknown>)) configs[k] = v === null ? null : String(v);
+    }
+    try {
+      this.broker.context.createTopic({ name: spec.name, partitions: int(spec.partitions, 'partitions'), replicationFactor: int(spec.replication_factor, 'replication_factor'), configs });
+    } catch (e) {
+      const code = (e as { errorCode?: number }).errorCode;
+      if (typeof code === 'number') throw new GatewayError(code === ErrorCode.TOPIC_ALREADY_EXISTS ? 409 : 400, code, (e as Error).message);
+      throw e;
+    }
+    reply.json(201, this.#describeTopic(spec.name));
+  }
+
+  /** Message browser: up to `limit` records from an offset (or the first at/after a timestamp). */
+  async #browse(info: RequestInfo, reply: Reply): Promise<void> {
+    const [topic, pText] = info.params as [string, string];
+    const log = /^\d+$/.test(pText) && this.broker.context.metadata.getTopic(topic) ? this.broker.context.partition(topic, Number(pText)) : undefined;
+    if (!log) throw new GatewayError(404, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `This server does not host this topic-partition: ${topic}-${pText}`);
+    const num = (k: string, dflt: number) => {
+      const v = info.query.get(k);
+      if (v === null || v === '') return dflt;
+      if (!/^-?\d+$/.test(v)) throw badRequest(`${k} must be an integer`);
+      return Number(v);
+    };
+    const limit = Math.min(1000, Math.max(1, num('limit', 50)));
+    let offset: number;
+    const ts = info.query.get('timestamp');
+    if (ts !== null && ts !== '') {
+      const t = num('timestamp', 0);
+      offset = log.offsetForTimestamp(t)?.offset ?? log.highWatermark;
+    } else offset = num('offset', log.logStartOffset);
+    if (offset < 0) offset = Math.max(log.logStartOffset, log.highWatermark + offset); // -n: the last n records
+    offset = Math.max(offset, log.logStartOffset);
+    const records: Array<Record<string, unknown>> = [];
+    let at = offset;
+    while (records.length < limit && at < log.highWatermark) {
+      const r = log.read(at, 1024 * 1024, true);
+      const decoded = await decodeBatches(r.records, at);
+      for (const rec of decoded.records) {
+        if (records.length >= limit) break;
+        records.push({ offset: rec.offset, timestamp: rec.timestamp, key: rec.key?.toString('base64') ?? null, value: rec.value?.toString('base64') ?? null,
+          headers: rec.headers.map(([k, v]) => [k, v?.toString('base64') ?? null]) });
+      }
+      if (decoded.nextOffset <= at) break;
+      at = decoded.nextOffset;
+    }
+    reply.json(200, { topic, partition: log.partition, log_start_offset: log.logStartOffset, high_watermark: log.highWatermark, encoding: 'base64', records });
+  }
+}

@@ -1,0 +1,335 @@
+// WebSocket streaming consumers. A socket subscribes to topic partitions from earliest, latest, an
+// offset or a timestamp and receives records frames (frames.ts) as they are appended.
+//
+// Flow control, so that no client can make the gateway buffer without bound or slow others:
+//  - credit: the client grants a window of records (`credit` in subscribe, then {"type":"credit"}); the
+//    server sends at most that many records before waiting for more. `"credit": null` means no window.
+//  - backpressure: nothing is sent while uWS holds more than gateway.ws.max.buffered.bytes for the
+//    socket; its drain event resumes sending. A stalled socket therefore holds at most that much plus
+//    one frame, and costs nothing else: it is not read for, and no other socket waits for it.
+//  - fan-out: subscribers at the same position of a partition share one read, decode and encoding
+//    (ChunkCache), so a thousand sockets at the tail cost one decode per append, not a thousand.
+// Waiting for data uses Partition.onData wake-ups (no polling timers).
+import type { Broker } from '../broker/index.js';
+import type { Partition } from '../log/index.js';
+import { nativeErrorName } from '../hotpath/index.js';
+import { ErrorCode, errorName } from '../protocol/index.js';
+import { encodeRecords, FRAME_FORMATS, type FrameFormat } from './frames.js';
+import { decodeBatches, type DecodedRecord } from './record-batch.js';
+import type { WebSocket } from './uws.js';
+
+/** Bytes of log read per step per partition. */
+const READ_BYTES = 256 * 1024;
+const MAX_CREDIT = 1_000_000_000;
+
+export interface Chunk {
+  readonly records: DecodedRecord[];
+  readonly nextOffset: number;
+  readonly frames: Map<FrameFormat, Buffer>;
+  bytes: number;
+}
+
+/** Reads shared by subscribers at the same (partition, offset, high watermark); bounded by bytes. */
+export class ChunkCache {
+  readonly #entries = new Map<string, Promise<Chunk>>();
+  readonly #sizes = new Map<string, number>();
+  #bytes = 0;
+  constructor(readonly maxBytes: number) {}
+
+  get(log: Partition, offset: number): Promise<Chunk> {
+    const key = `${log.topic}\0${log.partition}\0${offset}\0${log.highWatermark}`;
+    let entry = this.#entries.get(key);
+    if (entry) return entry;
+    entry = (async () => {
+      const read = log.read(offset, READ_BYTES, true);
+      const { records, nextOffset } = await decodeBatches(read.records, offset);
+      return { records, nextOffset, frames: new Map(), bytes: read.records.length };
+    })();
+    this.#entries.set(key, entry);
+    entry.then((c) => {
+      if (!this.#entries.has(key)) return;
+      this.#sizes.set(key, c.bytes * 2);
+      this.#bytes += c.bytes * 2;
+      this.#evict();
+    }, () => this.#entries.delete(key));
+    return entry;
+  }
+
+  frame(log: Partition, chunk: Chunk, format: FrameFormat): Buffer {
+    let f = chunk.frames.get(format);
+    if (!f) {
+      f = encodeRecords(log.topic, log.partition, chunk.records, format);
+      chunk.frames.set(format, f);
+    }
+    return f;
+  }
+
+  #evict(): void {
+    for (const [key] of this.#entries) {
+      if (this.#bytes <= this.maxBytes) break;
+      this.#bytes -= this.#sizes.get(key) ?? 0;
+      this.#sizes.delete(key);
+      this.#entries.delete(key);
+    }
+  }
+}
+
+export type StartPosition = 'earliest' | 'latest' | { offset: number } | { timestamp: number };
+
+interface Cursor {
+  readonly log: Partition;
+  position: number;
+  cancelWait: (() => void) | undefined;
+}
+
+export interface SessionStats {
+  recordsOut(topic: string, records: number, bytes: number): void;
+}
+
+export interface WsUserData {
+  session?: StreamSession;
+}
+
+function wsError(code: number, message: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ type: 'error', error_code: code, error: errorName(code) ?? 'UNKNOWN_SERVER_ERROR', message, ...extra });
+}
+
+/** One WebSocket's subscriptions, credit and send loop. */
+export class StreamSession {
+  readonly #broker: Broker;
+  readonly #ws: WebSocket<WsUserData>;
+  readonly #cache: ChunkCache;
+  readonly #maxBuffered: number;
+  readonly #stats: SessionStats;
+  readonly #cursors: Cursor[] = [];
+  #format: FrameFormat = 'json';
+  #credit = 0;
+  #rr = 0;
+  #pumping = false;
+  #again = false;
+  closed = false;
+  /** Offsets the client acknowledged (next offset to read), per "topic/partition". */
+  readonly acked = new Map<string, number>();
+
+  constructor(broker: Broker, ws: WebSocket<WsUserData>, cache: ChunkCache, maxBuffered: number, stats: SessionStats) {
+    this.#broker = broker;
+    this.#ws = ws;
+    this.#cache = cache;
+    this.#maxBuffered = maxBuffered;
+    this.#stats = stats;
+  }
+
+  get credit(): number {
+    return this.#credit;
+  }
+  get bufferedAmount(): number {
+    return this.closed ? 0 : this.#ws.getBufferedAmount();
+  }
+  get cursors(): ReadonlyArray<{ topic: string; partition: number; position: number; highWatermark: number }> {
+    return this.#cursors.map((c) => ({ topic: c.log.topic, partition: c.log.partition, position: c.position, highWatermark: c.log.highWatermark }));
+  }
+
+  #send(text: string): void {
+    if (!this.closed) this.#ws.send(text, false);
+  }
+
+  /** Handles one client message; protocol errors are answered with an error message, never thrown. */
+  onMessage(data: ArrayBuffer, isBinary: boolean): void {
+    let msg: Record<string, unknown>;
+    try {
+      if (isBinary) throw new Error('control messages are JSON text frames');
+      msg = JSON.parse(Buffer.from(data).toString('utf8'));
+      if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) throw new Error('a control message is a JSON object with a "type"');
+    } catch (e) {
+      this.#send(wsError(ErrorCode.INVALID_REQUEST, (e as Error).message));
+      return;
+    }
+    try {
+      switch (msg.type) {
+        case 'subscribe':
+          this.#subscribe(msg);
+          break;
+        case 'credit': {
+          const n = msg.records;
+          if (!Number.isInteger(n) || (n as number) < 0) throw new Error('credit.records must be a non-negative integer');
+          this.#credit = Math.min(MAX_CREDIT, this.#credit + (n as number));
+          this.pump();
+          break;
+        }
+        case 'ack':
+        case 'commit':
+          this.#ack(msg);
+          break;
+        case 'unsubscribe':
+          this.#unsubscribe(msg);
+          break;
+        case 'ping':
+          this.#send(JSON.stringify({ type: 'pong', id: msg.id ?? null }));
+          break;
+        default:
+          throw new Error(`unknown message type ${JSON.stringify(msg.type)} (subscribe, credit, ack, unsubscribe, ping)`);
+      }
+    } catch (e) {
+      const code = (e as { errorCode?: number }).errorCode ?? ErrorCode.INVALID_REQUEST;
+      this.#send(wsError(code, (e as Error).message, { request: msg.type ?? null }));
+    }
+  }
+
+  #subscribe(msg: Record<string, unknown>): void {
+    const topic = msg.topic;
+    if (typeof topic !== 'string' || topic.length === 0) throw new Error('subscribe.topic must be a topic name');
+    const meta = this.#broker.context.metadata.getTopic(topic);
+    if (!meta) throw Object.assign(new Error(`Topic '${topic}' does not exist`), { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+    let partitions: number[];
+    if (msg.partitions === undefined || msg.partitions === null) partitions = Array.from({ length: meta.partitions }, (_, i) => i);
+    else if (Array.isArray(msg.partitions) && msg.partitions.every((p) => Number.isInteger(p) && p >= 0 && p < meta.partitions)) partitions = msg.partitions as number[];
+    else throw Object.assign(new Error(`subscribe.partitions must be partition numbers of '${topic}' (0..${meta.partitions - 1})`), { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+    if (msg.format !== undefined) {
+      if (!FRAME_FORMATS.includes(msg.format as FrameFormat)) throw new Error(`subscribe.format must be one of ${FRAME_FORMATS.join(', ')}`);
+      this.#format = msg.format as FrameFormat;
+    }
+    if (msg.credit === null) this.#credit = MAX_CREDIT;
+    else if (msg.credit !== undefined) {
+      if (!Number.isInteger(msg.credit) || (msg.credit as number) < 0) throw new Error('subscribe.credit must be a non-negative integer, or null for no window');
+      this.#credit = Math.min(MAX_CREDIT, this.#credit + (msg.credit as number));
+    } else if (this.#credit === 0) this.#credit = 1000;
+    const from = msg.from ?? 'latest';
+    const perPartition = (from as { offsets?: unknown }).offsets;
+    const subscribed: Array<{ partition: number; offset: number }> = [];
+    for (const p of partitions) {
+      const log = this.#broker.context.partition(topic, p);
+      if (!log) throw Object.assign(new Error(`This server does not host this topic-partition: ${topic}-${p}`), { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+      const explicit = perPartition && typeof perPartition === 'object' ? (perPartition as Record<string, unknown>)[String(p)] : undefined;
+      const position = explicit !== undefined ? this.#resolve(log, { offset: explicit as number }) : this.#resolve(log, from as StartPosition);
+      const existing = this.#cursors.find((c) => c.log === log);
+      if (existing) {
+        existing.cancelWait?.();
+        existing.cancelWait = undefined;
+        existing.position = position;
+      } else this.#cursors.push({ log, position, cancelWait: undefined });
+      subscribed.push({ partition: p, offset: position });
+    }
+    this.#send(JSON.stringify({ type: 'subscribed', topic, format: this.#format, credit: this.#credit >= MAX_CREDIT ? null : this.#credit, partitions: subscribed }));
+    this.pump();
+  }
+
+  #resolve(log: Partition, from: StartPosition): number {
+    if (from === 'earliest') return log.logStartOffset;
+    if (from === 'latest') return log.highWatermark;
+    if (typeof from === 'object' && from !== null && 'offset' in from) {
+      const o = from.offset;
+      if (!Number.isSafeInteger(o) || o < 0) throw new Error('from.offset must be a non-negative integer');
+      if (o > log.highWatermark) throw Object.assign(new Error(`offset ${o} is past the end of ${log.topic}-${log.partition} (${log.highWatermark})`), { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE });
+      return Math.max(o, log.logStartOffset);
+    }
+    if (typeof from === 'object' && from !== null && 'timestamp' in from) {
+      const t = from.timestamp;
+      if (!Number.isSafeInteger(t) || t < 0) throw Object.assign(new Error('from.timestamp must be milliseconds since the epoch'), { errorCode: ErrorCode.INVALID_TIMESTAMP });
+      return log.offsetForTimestamp(t)?.offset ?? log.highWatermark;
+    }
+    throw new Error('from must be "earliest", "latest", {"offset": n}, {"timestamp": ms} or {"offsets": {"<partition>": n}}');
+  }
+
+  #ack(msg: Record<string, unknown>): void {
+    const list = Array.isArray(msg.offsets) ? msg.offsets : [msg];
+    for (const o of list as Array<Record<string, unknown>>) {
+      if (typeof o.topic !== 'string' || !Number.isInteger(o.partition) || !Number.isSafeInteger(o.offset)) throw new Error('ack needs topic, partition and offset (the next offset to read)');
+      this.acked.set(`${o.topic}/${o.partition}`, o.offset as number);
+    }
+  }
+
+  #unsubscribe(msg: Record<string, unknown>): void {
+    for (let i = this.#cursors.length - 1; i >= 0; i--) {
+      const c = this.#cursors[i]!;
+      if (msg.topic === undefined || msg.topic === c.log.topic) {
+        c.cancelWait?.();
+        this.#cursors.splice(i, 1);
+      }
+    }
+    this.#send(JSON.stringify({ type: 'unsubscribed', topic: msg.topic ?? null }));
+  }
+
+  /** Sends what credit and backpressure allow; re-entrant calls while a step is awaiting run once after it. */
+  pump(): void {
+    if (this.closed) return;
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
+    this.#pumping = true;
+    this.#run().catch((e) => this.#broker.log.error({ err: e }, 'websocket stream failed')).finally(() => {
+      this.#pumping = false;
+      if (this.#again) {
+        this.#again = false;
+        this.pump();
+      }
+    });
+  }
+
+  async #run(): Promise<void> {
+    while (!this.closed && this.#credit > 0 && this.#cursors.length > 0 && this.#ws.getBufferedAmount() < this.#maxBuffered) {
+      let progressed = false;
+      const n = this.#cursors.length;
+      for (let k = 0; k < n && !this.closed; k++) {
+        if (this.#credit <= 0 || this.#ws.getBufferedAmount() >= this.#maxBuffered) return;
+        const c = this.#cursors[(this.#rr + k) % n];
+        if (!c || c.cancelWait) continue;
+        let chunk: Chunk;
+        try {
+          chunk = await this.#cache.get(c.log, c.position);
+        } catch (err) {
+          const name = nativeErrorName(err);
+          if (name === 'OFFSET_OUT_OF_RANGE' && c.position < c.log.logStartOffset) {
+            // Retention removed what this cursor pointed at: continue from the log start, and say so.
+            this.#send(JSON.stringify({ type: 'reset', topic: c.log.topic, partition: c.log.partition, from: c.position, to: c.log.logStartOffset }));
+            c.position = c.log.logStartOffset;
+            progressed = true;
+            continue;
+          }
+          this.#send(wsError(ErrorCode.UNKNOWN_SERVER_ERROR, `reading ${c.log.topic}-${c.log.partition} at ${c.position} failed: ${(err as Error).message}`));
+          this.#cursors.splice(this.#cursors.indexOf(c), 1);
+          return;
+        }
+        if (this.closed || !this.#cursors.includes(c)) return;
+        if (chunk.records.length === 0) {
+          if (chunk.nextOffset > c.position) {
+            c.position = chunk.nextOffset;
+            progressed = true;
+          } else if (c.position < c.log.highWatermark) {
+            progressed = true; // appended while this read was decoded: read again (a new cache key)
+          } else {
+            c.cancelWait = c.log.onData(() => {
+              c.cancelWait = undefined;
+              this.pump();
+            });
+          }
+          continue;
+        }
+        let frame: Buffer;
+        let sent: number;
+        if (chunk.records.length <= this.#credit) {
+          frame = this.#cache.frame(c.log, chunk, this.#format);
+          sent = chunk.records.length;
+        } else {
+          const part = chunk.records.slice(0, this.#credit);
+          frame = encodeRecords(c.log.topic, c.log.partition, part, this.#format);
+          sent = part.length;
+        }
+        this.#ws.send(frame, this.#format === 'binary', false);
+        if (this.#credit < MAX_CREDIT) this.#credit -= sent;
+        c.position = chunk.records[sent - 1]!.offset + 1;
+        if (sent === chunk.records.length && chunk.nextOffset > c.position) c.position = chunk.nextOffset;
+        this.#stats.recordsOut(c.log.topic, sent, frame.length);
+        progressed = true;
+      }
+      this.#rr = (this.#rr + 1) % Math.max(1, this.#cursors.length);
+      if (!progressed) return;
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const c of this.#cursors) c.cancelWait?.();
+    this.#cursors.length = 0;
+  }
+}
