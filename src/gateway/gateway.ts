@@ -216,7 +216,11 @@ export class Gateway {
         }
         ws.getUserData().session?.onMessage(data, isBinary);
       },
-      drain: (ws) => ws.getUserData().session?.pump(),
+      // Resume sending after uWS's writable handling has finished (see StreamSession.pump).
+      drain: (ws) => {
+        const session = ws.getUserData().session;
+        if (session) setImmediate(() => session.pump());
+      },
       close: (ws) => {
         this.#sockets.delete(ws);
         this.#statsSockets.delete(ws);
@@ -232,7 +236,7 @@ export class Gateway {
     this.#statsTimer = setInterval(() => {
       if (this.#statsSockets.size === 0) return;
       const msg = JSON.stringify(this.metrics.snapshot());
-      for (const ws of this.#statsSockets) if (ws.getBufferedAmount() < this.options.wsMaxBufferedBytes) ws.send(msg, false);
+      for (const ws of this.#statsSockets) if (ws.getBufferedAmount() < this.options.wsMaxBufferedBytes) ws.cork(() => ws.send(msg, false));
     }, STATS_INTERVAL_MS);
     this.#statsTimer.unref();
   }

@@ -129,8 +129,9 @@ export class StreamSession {
     return this.#cursors.map((c) => ({ topic: c.log.topic, partition: c.log.partition, position: c.position, highWatermark: c.log.highWatermark }));
   }
 
+  /** Sends outside uWS callbacks (after an await) go through cork(), so uWS flushes them now. */
   #send(text: string): void {
-    if (!this.closed) this.#ws.send(text, false);
+    if (!this.closed) this.#ws.cork(() => this.#ws.send(text, false));
   }
 
   /** Handles one client message; protocol errors are answered with an error message, never thrown. */
@@ -199,8 +200,10 @@ export class StreamSession {
     for (const p of partitions) {
       const log = this.#broker.context.partition(topic, p);
       if (!log) throw Object.assign(new Error(`This server does not host this topic-partition: ${topic}-${p}`), { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+      // {"offsets": {...}} resumes where a previous session acknowledged; partitions it does not list start at `reset`.
       const explicit = perPartition && typeof perPartition === 'object' ? (perPartition as Record<string, unknown>)[String(p)] : undefined;
-      const position = explicit !== undefined ? this.#resolve(log, { offset: explicit as number }) : this.#resolve(log, from as StartPosition);
+      const fallback = perPartition !== undefined ? ((msg.reset ?? 'earliest') as StartPosition) : (from as StartPosition);
+      const position = explicit !== undefined ? this.#resolve(log, { offset: explicit as number }) : this.#resolve(log, fallback);
       const existing = this.#cursors.find((c) => c.log === log);
       if (existing) {
         existing.cancelWait?.();
@@ -315,7 +318,7 @@ export class StreamSession {
           frame = encodeRecords(c.log.topic, c.log.partition, part, this.#format);
           sent = part.length;
         }
-        this.#ws.send(frame, this.#format === 'binary', false);
+        this.#ws.cork(() => this.#ws.send(frame, this.#format === 'binary', false));
         if (this.#credit < MAX_CREDIT) this.#credit -= sent;
         c.position = chunk.records[sent - 1]!.offset + 1;
         if (sent === chunk.records.length && chunk.nextOffset > c.position) c.position = chunk.nextOffset;
