@@ -177,6 +177,7 @@ export class Gateway {
       r.json(200, i.query.get('details') === 'true' ? topics.map((t) => this.#describeTopic(t)) : topics);
     });
     this.#route('post', '/topics', 'HttpCreateTopic', (i, r) => this.#createTopic(i, r));
+    this.#route('get', '/groups', 'HttpListGroups', (_i, r) => r.json(200, this.#groups()));
     this.#route('get', '/topics/:topic', 'HttpDescribeTopic', (i, r) => r.json(200, this.#describeTopic(i.params[0]!)));
     this.#route('get', '/topics/:topic/partitions', 'HttpDescribeTopic', (i, r) => r.json(200, this.#describeTopic(i.params[0]!).partitions));
     this.#route('post', '/topics/:topic', 'HttpProduce', (i, r) => this.#produce(i, r, undefined));
@@ -242,6 +243,11 @@ export class Gateway {
   }
 
   // ---- handlers ----
+
+  /** Consumer groups with lag per partition. The group coordinator is not in this build yet: none. */
+  #groups(): Array<{ group_id: string; state: string; members: number; partitions: Array<{ topic: string; partition: number; committed: number; high_watermark: number; lag: number; member: string | null }> }> {
+    return [];
+  }
 
   async #produce(info: RequestInfo, reply: Reply, partition: number | undefined): Promise<void> {
     if (this.#stopping) throw new GatewayError(503, ErrorCode.BROKER_NOT_AVAILABLE, 'broker is shutting down');

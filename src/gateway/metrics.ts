@@ -129,7 +129,8 @@ export class GatewayMetrics {
     const now = Date.now();
     const cur = { at: now, in: this.messagesIn.total(), bytesIn: this.bytesIn.total(), out: this.messagesOut.total(), bytesOut: this.bytesOut.total() };
     const secs = Math.max(0.001, (now - this.#last.at) / 1000);
-    const rate = (k: 'in' | 'bytesIn' | 'out' | 'bytesOut') => (cur[k] - this.#last[k]) / secs;
+    const last = this.#last;
+    const rate = (k: 'in' | 'bytesIn' | 'out' | 'bytesOut') => (cur[k] - last[k]) / secs;
     this.#last = cur;
     const lat: Record<string, { p50: number; p99: number; count: number }> = {};
     for (const [api, w] of this.latency.takeWindow()) {
