@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Broker, createLogger } from './broker/index.js';
 import { loadBrokerConfig } from './config/index.js';
+import { Gateway, gatewayOptions } from './gateway/index.js';
 
 export { Broker } from './broker/index.js';
 export { loadBrokerConfig, ConfigError } from './config/index.js';
@@ -23,6 +24,8 @@ export interface EmbeddedBroker {
   readonly host: string;
   readonly port: number;
   readonly logDir: string;
+  /** Base URL of the HTTP/WebSocket gateway when `gateway.listeners` was configured, e.g. http://127.0.0.1:41234. */
+  readonly gatewayUrl: string | undefined;
   /** Stops the broker; removes the data directory if it was a temporary one. */
   stop(): Promise<void>;
 }
@@ -38,12 +41,22 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
   for (const [k, v] of Object.entries(options.config ?? {})) overrides[k] = String(v);
   const config = loadBrokerConfig({ overrides });
   const broker = await Broker.start(config, { logger: createLogger(options.logLevel ?? 'warn') });
+  const gwOptions = gatewayOptions(config);
+  let gateway: Gateway | undefined;
+  try {
+    gateway = gwOptions ? await Gateway.start(broker, gwOptions) : undefined;
+  } catch (e) {
+    await broker.stop();
+    throw e;
+  }
   return {
     bootstrap: broker.bootstrap,
     host: broker.host,
     port: broker.port,
     logDir,
+    gatewayUrl: gateway ? `http://${gwOptions!.host === '0.0.0.0' ? '127.0.0.1' : gwOptions!.host}:${gateway.port}` : undefined,
     async stop() {
+      await gateway?.stop();
       await broker.stop();
       if (temporary) rmSync(logDir, { recursive: true, force: true });
     },
