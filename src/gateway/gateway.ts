@@ -18,7 +18,8 @@ import { GatewayMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
 import { StickyPartitioner } from './partitioner.js';
 import { decodeBatches } from './record-batch.js';
-import { ChunkCache, StreamSession, type WsUserData } from './stream.js';
+import { decodeAssignment } from './group-member.js';
+import { ChunkCache, groupCoordinator, StreamSession, type WsUserData } from './stream.js';
 import { uws, type HttpResponse, type ListenSocket, type TemplatedApp, type WebSocket } from './uws.js';
 
 export interface GatewayOptions {
@@ -88,6 +89,7 @@ export class Gateway {
         return lag;
       },
       httpInflightBodyBytes: () => this.#budget.used,
+      groupLag: () => this.#groups().flatMap((g) => g.partitions.map((p) => ({ group: g.group_id, topic: p.topic, partition: p.partition, lag: p.lag }))),
     });
     this.#app = uws().App();
     this.#routes();
@@ -244,9 +246,27 @@ export class Gateway {
 
   // ---- handlers ----
 
-  /** Consumer groups with lag per partition. The group coordinator is not in this build yet: none. */
+  /** Consumer groups with committed offsets and lag per partition (none when the build has no coordinator). */
   #groups(): Array<{ group_id: string; state: string; members: number; partitions: Array<{ topic: string; partition: number; committed: number; high_watermark: number; lag: number; member: string | null }> }> {
-    return [];
+    const coordinator = groupCoordinator(this.broker);
+    if (!coordinator) return [];
+    const ctx = this.broker.context;
+    return coordinator.listGroups([]).map((g) => {
+      const d = coordinator.describeGroup(g.groupId);
+      const owner = new Map<string, string>();
+      for (const m of d.members) for (const p of safeAssignment(m.assignment)) owner.set(`${p.topic}/${p.partition}`, m.clientId + ' ' + m.memberId.slice(0, 8));
+      const committed = coordinator.fetchOffsets(g.groupId, null).offsets.filter((o) => o.errorCode === ErrorCode.NONE);
+      const keys = new Map(committed.map((o) => [`${o.topic}/${o.partition}`, o.offset]));
+      for (const k of owner.keys()) if (!keys.has(k)) keys.set(k, -1);
+      const partitions = [...keys].map(([k, offset]) => {
+        const i = k.lastIndexOf('/');
+        const topic = k.slice(0, i);
+        const partition = Number(k.slice(i + 1));
+        const hw = ctx.partition(topic, partition)?.highWatermark ?? 0;
+        return { topic, partition, committed: offset, high_watermark: hw, lag: offset < 0 ? hw : Math.max(0, hw - offset), member: owner.get(k) ?? null };
+      }).sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+      return { group_id: g.groupId, state: d.state, members: d.members.length, partitions };
+    }).sort((a, b) => (a.group_id < b.group_id ? -1 : 1));
   }
 
   async #produce(info: RequestInfo, reply: Reply, partition: number | undefined): Promise<void> {
@@ -351,5 +371,13 @@ export class Gateway {
       at = decoded.nextOffset;
     }
     reply.json(200, { topic, partition: log.partition, log_start_offset: log.logStartOffset, high_watermark: log.highWatermark, encoding: 'base64', records });
+  }
+}
+
+function safeAssignment(b: Buffer): Array<{ topic: string; partition: number }> {
+  try {
+    return decodeAssignment(b);
+  } catch {
+    return [];
   }
 }

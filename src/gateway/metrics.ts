@@ -73,6 +73,7 @@ export interface GaugeSource {
   wsBufferedBytes(): { total: number; max: number };
   wsSubscriberLag(): Map<string, number>;
   httpInflightBodyBytes(): number;
+  groupLag(): Array<{ group: string; topic: string; partition: number; lag: number }>;
 }
 
 function percentile(sorted: number[], q: number): number {
@@ -178,6 +179,8 @@ export class GatewayMetrics {
     gauge('kafka_log_log_logstartoffset', 'Log start offset per partition.', lso);
     gauge('gregor_gateway_ws_subscriber_lag_records', 'Records between WebSocket subscribers\' positions and the high watermark, summed per topic.',
       [...this.gauges.wsSubscriberLag()].map(([topic, lag]) => [{ topic }, lag]));
+    gauge('kafka_consumergroup_lag', 'Records between a group\'s committed offset and the high watermark, per partition.',
+      this.gauges.groupLag().map((g) => [{ group: g.group, topic: g.topic, partition: g.partition }, g.lag]));
     const buffered = this.gauges.wsBufferedBytes();
     gauge('gregor_gateway_ws_buffered_bytes', 'Bytes uWS holds for WebSocket clients that have not read them (total).', [[{}, buffered.total]]);
     gauge('gregor_gateway_ws_buffered_bytes_max', 'Largest per-socket WebSocket backlog.', [[{}, buffered.max]]);

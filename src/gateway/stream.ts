@@ -15,6 +15,7 @@ import type { Partition } from '../log/index.js';
 import { nativeErrorName } from '../hotpath/index.js';
 import { ErrorCode, errorName } from '../protocol/index.js';
 import { encodeRecords, FRAME_FORMATS, type FrameFormat } from './frames.js';
+import { GroupMember, type GroupCoordinatorApi } from './group-member.js';
 import { decodeBatches, type DecodedRecord } from './record-batch.js';
 import type { WebSocket } from './uws.js';
 
@@ -80,6 +81,13 @@ interface Cursor {
   readonly log: Partition;
   position: number;
   cancelWait: (() => void) | undefined;
+  /** Assigned by a consumer group (given up on a rebalance), rather than chosen by the client. */
+  readonly group: boolean;
+}
+
+/** The broker's group coordinator, when this build has one (src/group). */
+export function groupCoordinator(broker: Broker): GroupCoordinatorApi | undefined {
+  return (broker.context as unknown as { groups?: GroupCoordinatorApi }).groups;
 }
 
 export interface SessionStats {
@@ -103,6 +111,7 @@ export class StreamSession {
   readonly #stats: SessionStats;
   readonly #cursors: Cursor[] = [];
   #format: FrameFormat = 'json';
+  #member: GroupMember | undefined;
   #credit = 0;
   #rr = 0;
   #pumping = false;
@@ -177,6 +186,10 @@ export class StreamSession {
   }
 
   #subscribe(msg: Record<string, unknown>): void {
+    if (msg.group !== undefined) {
+      this.#joinGroup(msg);
+      return;
+    }
     const topic = msg.topic;
     if (typeof topic !== 'string' || topic.length === 0) throw new Error('subscribe.topic must be a topic name');
     const meta = this.#broker.context.metadata.getTopic(topic);
@@ -185,15 +198,7 @@ export class StreamSession {
     if (msg.partitions === undefined || msg.partitions === null) partitions = Array.from({ length: meta.partitions }, (_, i) => i);
     else if (Array.isArray(msg.partitions) && msg.partitions.every((p) => Number.isInteger(p) && p >= 0 && p < meta.partitions)) partitions = msg.partitions as number[];
     else throw Object.assign(new Error(`subscribe.partitions must be partition numbers of '${topic}' (0..${meta.partitions - 1})`), { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
-    if (msg.format !== undefined) {
-      if (!FRAME_FORMATS.includes(msg.format as FrameFormat)) throw new Error(`subscribe.format must be one of ${FRAME_FORMATS.join(', ')}`);
-      this.#format = msg.format as FrameFormat;
-    }
-    if (msg.credit === null) this.#credit = MAX_CREDIT;
-    else if (msg.credit !== undefined) {
-      if (!Number.isInteger(msg.credit) || (msg.credit as number) < 0) throw new Error('subscribe.credit must be a non-negative integer, or null for no window');
-      this.#credit = Math.min(MAX_CREDIT, this.#credit + (msg.credit as number));
-    } else if (this.#credit === 0) this.#credit = 1000;
+    this.#setFlow(msg);
     const from = msg.from ?? 'latest';
     const perPartition = (from as { offsets?: unknown }).offsets;
     const subscribed: Array<{ partition: number; offset: number }> = [];
@@ -209,11 +214,76 @@ export class StreamSession {
         existing.cancelWait?.();
         existing.cancelWait = undefined;
         existing.position = position;
-      } else this.#cursors.push({ log, position, cancelWait: undefined });
+      } else this.#cursors.push({ log, position, cancelWait: undefined, group: false });
       subscribed.push({ partition: p, offset: position });
     }
     this.#send(JSON.stringify({ type: 'subscribed', topic, format: this.#format, credit: this.#credit >= MAX_CREDIT ? null : this.#credit, partitions: subscribed }));
     this.pump();
+  }
+
+  #setFlow(msg: Record<string, unknown>): void {
+    if (msg.format !== undefined) {
+      if (!FRAME_FORMATS.includes(msg.format as FrameFormat)) throw new Error(`subscribe.format must be one of ${FRAME_FORMATS.join(', ')}`);
+      this.#format = msg.format as FrameFormat;
+    }
+    if (msg.credit === null) this.#credit = MAX_CREDIT;
+    else if (msg.credit !== undefined) {
+      if (!Number.isInteger(msg.credit) || (msg.credit as number) < 0) throw new Error('subscribe.credit must be a non-negative integer, or null for no window');
+      this.#credit = Math.min(MAX_CREDIT, this.#credit + (msg.credit as number));
+    } else if (this.#credit === 0) this.#credit = 1000;
+  }
+
+  /** {"type":"subscribe","group":"g","topics":["t"],"reset":"earliest"|"latest"}: partitions come from the group. */
+  #joinGroup(msg: Record<string, unknown>): void {
+    const coordinator = groupCoordinator(this.#broker);
+    if (!coordinator) throw Object.assign(new Error('consumer groups are not available in this broker build'), { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE });
+    if (this.#member) throw new Error('this socket is already a group member; open another socket for another group');
+    const group = msg.group;
+    if (typeof group !== 'string' || group.length === 0) throw Object.assign(new Error('subscribe.group must be a group id'), { errorCode: ErrorCode.INVALID_GROUP_ID });
+    const topics = Array.isArray(msg.topics) ? msg.topics : typeof msg.topic === 'string' ? [msg.topic] : [];
+    if (topics.length === 0 || !topics.every((t) => typeof t === 'string')) throw new Error('subscribe with a group needs "topics": [names] (or "topic")');
+    for (const t of topics as string[]) {
+      if (!this.#broker.context.metadata.getTopic(t)) throw Object.assign(new Error(`Topic '${t}' does not exist`), { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+    }
+    const reset = (msg.reset ?? 'latest') as StartPosition;
+    if (reset !== 'earliest' && reset !== 'latest') throw new Error('subscribe.reset must be "earliest" or "latest"');
+    this.#setFlow(msg);
+    const ctx = this.#broker.context;
+    const member = new GroupMember(coordinator, group, topics as string[], {
+      assigned: (generation, parts) => {
+        this.#dropGroupCursors();
+        const out: Array<{ topic: string; partition: number; offset: number }> = [];
+        for (const p of parts) {
+          const log = ctx.partition(p.topic, p.partition);
+          if (!log) continue;
+          const position = p.offset !== null && p.offset <= log.highWatermark ? Math.max(p.offset, log.logStartOffset) : this.#resolve(log, reset);
+          this.#cursors.push({ log, position, cancelWait: undefined, group: true });
+          out.push({ topic: p.topic, partition: p.partition, offset: position });
+        }
+        this.#send(JSON.stringify({ type: 'assigned', group, generation, member_id: member.memberId, partitions: out }));
+        this.pump();
+      },
+      revoked: () => this.#dropGroupCursors(),
+      acknowledged: () => this.#cursors.filter((c) => c.group).flatMap((c) => {
+        const o = this.acked.get(`${c.log.topic}/${c.log.partition}`);
+        return o === undefined ? [] : [{ topic: c.log.topic, partition: c.log.partition, offset: o }];
+      }),
+      notify: (m) => this.#send(JSON.stringify(m)),
+      partitionsOf: (t) => ctx.metadata.getTopic(t)?.partitions ?? 0,
+      log: this.#broker.log,
+    });
+    this.#member = member;
+    this.#send(JSON.stringify({ type: 'joining', group, topics }));
+    member.join().catch((e) => this.#send(wsError(ErrorCode.UNKNOWN_SERVER_ERROR, `group ${group}: ${(e as Error).message}`)));
+  }
+
+  #dropGroupCursors(): void {
+    for (let i = this.#cursors.length - 1; i >= 0; i--) {
+      const c = this.#cursors[i]!;
+      if (!c.group) continue;
+      c.cancelWait?.();
+      this.#cursors.splice(i, 1);
+    }
   }
 
   #resolve(log: Partition, from: StartPosition): number {
@@ -238,6 +308,12 @@ export class StreamSession {
     for (const o of list as Array<Record<string, unknown>>) {
       if (typeof o.topic !== 'string' || !Number.isInteger(o.partition) || !Number.isSafeInteger(o.offset)) throw new Error('ack needs topic, partition and offset (the next offset to read)');
       this.acked.set(`${o.topic}/${o.partition}`, o.offset as number);
+    }
+    const member = this.#member;
+    if (member) {
+      member.commit().then((results) => this.#send(JSON.stringify({ type: 'committed', group: member.groupId, generation: member.generation,
+        offsets: results.map((r) => ({ topic: r.topic, partition: r.partition, error_code: r.errorCode })) })),
+      (e) => this.#send(wsError(ErrorCode.UNKNOWN_SERVER_ERROR, `commit failed: ${(e as Error).message}`)));
     }
   }
 
@@ -332,6 +408,7 @@ export class StreamSession {
 
   close(): void {
     this.closed = true;
+    this.#member?.leave().catch((e) => this.#broker.log.warn({ err: (e as Error).message }, 'websocket group member leave failed'));
     for (const c of this.#cursors) c.cancelWait?.();
     this.#cursors.length = 0;
   }
