@@ -144,6 +144,11 @@ export class Gateway {
         reply.error(badRequest('malformed URL encoding in the path'));
         return;
       }
+      if (this.#stopping) {
+        // Keep-alive connections outlive the listener: answer and close them rather than touch a stopping broker.
+        reply.error(new GatewayError(503, ErrorCode.BROKER_NOT_AVAILABLE, 'broker is shutting down'), true);
+        return;
+      }
       const done = (error: boolean) => this.metrics.request(api, performance.now() - started, error);
       try {
         const r = handler(info, reply);

@@ -16,6 +16,9 @@ test('embedded broker with the gateway on a free port', async () => {
   } finally {
     await broker.stop();
   }
+  // New connections are refused; a pooled keep-alive connection gets 503 and is closed.
+  const after = await fetch(`${broker.gatewayUrl}/healthz`, { signal: AbortSignal.timeout(5000) }).catch(() => null);
+  assert.ok(after === null || after.status === 503, `after stop: ${after?.status}`);
   await assert.rejects(fetch(`${broker.gatewayUrl}/healthz`, { signal: AbortSignal.timeout(5000) }), 'listener closed');
   const plain = await startBroker();
   assert.equal(plain.gatewayUrl, undefined, 'off unless configured');
