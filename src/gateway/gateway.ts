@@ -259,7 +259,7 @@ export class Gateway {
     return coordinator.listGroups([]).map((g) => {
       const d = coordinator.describeGroup(g.groupId);
       const owner = new Map<string, string>();
-      for (const m of d.members) for (const p of safeAssignment(m.assignment)) owner.set(`${p.topic}/${p.partition}`, m.clientId + ' ' + m.memberId.slice(0, 8));
+      for (const m of d.members) for (const p of safeAssignment(m.assignment)) owner.set(`${p.topic}/${p.partition}`, `${m.clientId} …${m.memberId.slice(-8)}`);
       const committed = coordinator.fetchOffsets(g.groupId, null).offsets.filter((o) => o.errorCode === ErrorCode.NONE);
       const keys = new Map(committed.map((o) => [`${o.topic}/${o.partition}`, o.offset]));
       for (const k of owner.keys()) if (!keys.has(k)) keys.set(k, -1);

@@ -136,9 +136,25 @@ describe('gateway web console in headless chromium', () => {
     }
   });
 
-  test('consumer groups page renders', async () => {
-    await page.goto(`${gw.http}/#/groups`);
-    await page.locator('#no-groups, [data-group]').first().waitFor();
-    await shot('groups');
+  test('consumer groups page shows a group with committed offsets and lag per partition', async () => {
+    // A WebSocket group member reads 20 records and commits them.
+    const member = await WsClient.open(gw.ws);
+    try {
+      member.send({ type: 'subscribe', group: 'billing', topics: ['payments'], reset: 'earliest', credit: 20 });
+      await member.until('20 records', () => member.records.length >= 20, 30_000);
+      const acked: Record<string, number> = {};
+      for (const r of member.records) acked[r.partition] = r.offset + 1;
+      member.send({ type: 'ack', offsets: Object.entries(acked).map(([p, o]) => ({ topic: 'payments', partition: Number(p), offset: o })) });
+      await member.until('committed', () => member.texts.some((t) => t.type === 'committed'));
+      await page.goto(`${gw.http}/#/groups`);
+      const card = page.locator('[data-group="billing"]');
+      await card.waitFor();
+      assert.equal(await card.locator('tbody tr').count(), 3, 'one row per partition');
+      const text = await card.textContent();
+      assert.match(text!, /total lag 40/, 'lag = 60 records - 20 committed');
+      await shot('groups');
+    } finally {
+      await member.close();
+    }
   });
 });
