@@ -85,9 +85,9 @@ interface Cursor {
   readonly group: boolean;
 }
 
-/** The broker's group coordinator, when this build has one (src/group). */
+/** The broker's group coordinator (src/group), seen through the narrow interface the gateway uses. */
 export function groupCoordinator(broker: Broker): GroupCoordinatorApi | undefined {
-  return (broker.context as unknown as { groups?: GroupCoordinatorApi }).groups;
+  return broker.context.groups;
 }
 
 export interface SessionStats {
