@@ -9,6 +9,7 @@ import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { fetchAll, kafkaClient } from '../helpers/kafkajs.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
+import { Cluster, ConsumerGroups } from '../../src/client/index.js';
 
 const { ConfigResourceTypes } = kafkajs;
 const KEYS = 1000;
@@ -176,5 +177,50 @@ describe('log compaction', () => {
       return r.length === expected.live.size ? r : undefined;
     }, 60_000, 500);
     assertExactlyLatest(records, expected);
+  });
+});
+
+describe('__consumer_offsets is compacted', () => {
+  test('500 commits of one group keep the latest offset across a restart while the cleaner shrinks the partition', async () => {
+    const broker = await BrokerProcess.start({ overrides: {
+      'offsets.topic.num.partitions': 1, 'offsets.topic.segment.bytes': 4096, 'log.cleaner.backoff.ms': 100,
+      'log.cleaner.min.cleanable.ratio': 0.01,
+    } });
+    try {
+      const kafka = kafkaClient(broker.bootstrap);
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: 'tracked', numPartitions: 2 }] });
+      // Simple (generation -1) commits through the project's client: one OffsetCommit each.
+      const cluster = new Cluster({ bootstrap: broker.bootstrap, clientId: 'commits' });
+      const groups = new ConsumerGroups(cluster);
+      try {
+        for (let i = 1; i <= 500; i++) {
+          await groups.commitOffsets('g-compact', [{ topic: 'tracked', partition: 0, offset: i }, { topic: 'tracked', partition: 1, offset: 2 * i }]);
+        }
+      } finally {
+        await cluster.close();
+      }
+      const dir = join(broker.logDir, '__consumer_offsets-0');
+      const records = async () => {
+        const r = await kcat(['-b', broker.bootstrap, '-C', '-t', '__consumer_offsets', '-p', '0', '-o', 'beginning', '-e', '-f', '%o\n']);
+        assert.equal(r.code, 0, r.stderr);
+        return r.stdout.split('\n').filter((l) => l !== '').length;
+      };
+      // 1,000 commit records (500 batches), two keys: the closed segments shrink to about one record per key.
+      await waitFor('the cleaner to compact __consumer_offsets', async () => (await records()) < 100, 60_000, 300);
+      assert.ok(readdirSync(dir).filter((f) => f.endsWith('.log')).length >= 1);
+      const before = await admin.fetchOffsets({ groupId: 'g-compact', topics: ['tracked'] });
+      await admin.disconnect();
+      await broker.restart();
+      await admin.connect();
+      const after = await admin.fetchOffsets({ groupId: 'g-compact', topics: ['tracked'] });
+      const byPartition = (r: typeof after) => Object.fromEntries(r[0]!.partitions.map((p) => [p.partition, p.offset]));
+      assert.deepEqual(byPartition(before), { 0: '500', 1: '1000' });
+      assert.deepEqual(byPartition(after), { 0: '500', 1: '1000' }, 'the replay after a restart finds the latest commits');
+      await admin.disconnect();
+    } finally {
+      await broker.close();
+    }
   });
 });
