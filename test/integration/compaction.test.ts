@@ -3,12 +3,13 @@
 // SIGKILL while the cleaner is writing loses nothing and leaves no stray files after the restart.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { fetchAll, kafkaClient } from '../helpers/kafkajs.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
+import { Cluster, ConsumerGroups } from '../../src/client/index.js';
 
 const { ConfigResourceTypes } = kafkajs;
 const KEYS = 1000;
@@ -132,32 +133,94 @@ describe('log compaction', () => {
     const dir = join(broker.logDir, `${topic}-0`);
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.cleaned')), [], 'min.compaction.lag.ms holds the cleaner back');
-    // Now let it clean; kill -9 as soon as the first cleaned file exists.
+    // Now let it clean; kill -9 as soon as the first cleaned file exists (inotify, not polling, so a busy
+    // machine cannot make us miss the window).
+    const firstCleaned = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        w.close();
+        reject(new Error('no .cleaned file appeared within 30 s'));
+      }, 30_000);
+      const w = watch(dir, (_event, name) => {
+        if (name?.endsWith('.cleaned')) {
+          clearTimeout(timer);
+          w.close();
+          resolve(name);
+        }
+      });
+    });
     await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [
       { name: 'cleanup.policy', value: 'compact' }, { name: 'segment.bytes', value: '16384' },
       { name: 'min.cleanable.dirty.ratio', value: '0.01' }, { name: 'delete.retention.ms', value: '500' },
     ] }] });
-    const strays = await waitFor('a cleaned file to appear', () => {
-      const s = readdirSync(dir).filter((f) => f.endsWith('.cleaned'));
-      return s.length > 0 ? s : undefined;
-    }, 30_000, 1);
+    const stray = await firstCleaned;
     await broker.kill9();
-    assert.ok(strays.length > 0);
+    assert.match(stray, /^\d{20}\.log\.cleaned$/);
     await admin.disconnect();
+    // Restart with the cleaner off, so what we see is recovery's work alone.
+    broker.overrides['log.cleaner.enable'] = false;
     await broker.restart();
     await admin.connect();
-    // Right after recovery: no strays, and every live key's latest value is still there at its offset.
+    // After recovery: no strays, and every live key's latest value is still there at its offset.
     const after = readdirSync(dir);
     assert.deepEqual(after.filter((f) => /\.(cleaned|swap|tmp|deleted)$/.test(f)), []);
     const got = await readAllKcat(topic);
     const latest = new Map<string, { offset: number; value: string }>();
     for (const r of got) latest.set(r.key, { offset: r.offset, value: r.value });
     for (const [key, want] of expected.live) assert.deepEqual(latest.get(key), want, `key ${key} after the crash`);
-    // The cleaner resumes and converges to exactly the survivors.
+    // With the cleaner back, it resumes and converges to exactly the survivors.
+    await admin.disconnect();
+    delete broker.overrides['log.cleaner.enable'];
+    await broker.restart();
+    await admin.connect();
     const records = await waitFor('compaction to converge after restart', async () => {
       const r = await readAllKcat(topic);
       return r.length === expected.live.size ? r : undefined;
     }, 60_000, 500);
     assertExactlyLatest(records, expected);
+  });
+});
+
+describe('__consumer_offsets is compacted', () => {
+  test('500 commits of one group keep the latest offset across a restart while the cleaner shrinks the partition', async () => {
+    const broker = await BrokerProcess.start({ overrides: {
+      'offsets.topic.num.partitions': 1, 'offsets.topic.segment.bytes': 4096, 'log.cleaner.backoff.ms': 100,
+      'log.cleaner.min.cleanable.ratio': 0.01,
+    } });
+    try {
+      const kafka = kafkaClient(broker.bootstrap);
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: 'tracked', numPartitions: 2 }] });
+      // Simple (generation -1) commits through the project's client: one OffsetCommit each.
+      const cluster = new Cluster({ bootstrap: broker.bootstrap, clientId: 'commits' });
+      const groups = new ConsumerGroups(cluster);
+      try {
+        for (let i = 1; i <= 500; i++) {
+          await groups.commitOffsets('g-compact', [{ topic: 'tracked', partition: 0, offset: i }, { topic: 'tracked', partition: 1, offset: 2 * i }]);
+        }
+      } finally {
+        await cluster.close();
+      }
+      const dir = join(broker.logDir, '__consumer_offsets-0');
+      const records = async () => {
+        const r = await kcat(['-b', broker.bootstrap, '-C', '-t', '__consumer_offsets', '-p', '0', '-o', 'beginning', '-e', '-f', '%o\n']);
+        assert.equal(r.code, 0, r.stderr);
+        return r.stdout.split('\n').filter((l) => l !== '').length;
+      };
+      // 1,000 commit records (500 batches), two keys: the closed segments shrink to about one record per key.
+      await waitFor('the cleaner to compact __consumer_offsets', async () => (await records()) < 100, 60_000, 300);
+      assert.ok(readdirSync(dir).filter((f) => f.endsWith('.log')).length >= 1);
+      const before = await admin.fetchOffsets({ groupId: 'g-compact', topics: ['tracked'] });
+      await admin.disconnect();
+      await broker.restart();
+      await admin.connect();
+      const after = await admin.fetchOffsets({ groupId: 'g-compact', topics: ['tracked'] });
+      const byPartition = (r: typeof after) => Object.fromEntries(r[0]!.partitions.map((p) => [p.partition, p.offset]));
+      assert.deepEqual(byPartition(before), { 0: '500', 1: '1000' });
+      assert.deepEqual(byPartition(after), { 0: '500', 1: '1000' }, 'the replay after a restart finds the latest commits');
+      await admin.disconnect();
+    } finally {
+      await broker.close();
+    }
   });
 });
