@@ -67,6 +67,13 @@ export interface AppendOptions {
   leaderEpoch: number
   nowMs: number
   logAppendTime: boolean
+  /**
+   * The topic's `compression.type` as a codec id (0 none .. 4 zstd);
+   * absent or -1: `producer` (keep what was sent).
+   */
+  compressionType?: number
+  /** `compression.<codec>.level` of that codec; absent: the codec's default. */
+  compressionLevel?: number
 }
 
 export interface AppendResult {
@@ -119,6 +126,13 @@ export interface CompactResult {
   errorMessage?: string
 }
 
+/**
+ * Compresses `data` with codec `codec` (0 none .. 4 zstd) exactly as the
+ * records of a RecordBatch are stored; `level` as `compression.<codec>.level`.
+ * Used by benchmarks and tools; the output is handed to JS without a copy.
+ */
+export declare function compress(codec: number, data: Buffer, level?: number | undefined | null): Buffer
+
 /** CRC32C (Castagnoli) of `data`, hardware-accelerated where the CPU allows. */
 export declare function crc32c(data: Buffer): number
 
@@ -126,6 +140,9 @@ export interface EpochEndOffset {
   leaderEpoch: number
   endOffset: number
 }
+
+/** Decompresses what `compress` (or any Kafka client) wrote with `codec`. */
+export declare function decompress(codec: number, data: Buffer): Buffer
 
 export interface LogConfig {
   /**

@@ -17,6 +17,7 @@ pub mod segment;
 #[cfg(test)]
 pub mod test_util;
 
+use compression::{Codec, Compression};
 use napi::bindgen_prelude::{Buffer, BufferSlice};
 use napi_derive::napi;
 use segment::log as core;
@@ -40,6 +41,62 @@ pub fn validate_batches_js(records: BufferSlice, max_message_bytes: i64) -> Resu
     let mut out = Vec::new();
     batch::validate::validate_batches(&records, max_message_bytes, &mut out)?;
     Ok(out.len() as u32)
+}
+
+fn target_compression(id: Option<i32>, level: Option<i32>) -> Result<Option<Compression>> {
+    let id = match id {
+        None | Some(-1) => return Ok(None),
+        Some(id) => id,
+    };
+    let codec = u8::try_from(id)
+        .ok()
+        .and_then(Codec::from_id)
+        .ok_or_else(|| {
+            error::Error::InvalidConfig(format!("compression type id {id} is not 0..=4"))
+        })?;
+    let c = Compression { codec, level };
+    c.validate()?;
+    Ok(Some(c))
+}
+
+fn codec_of(id: u32) -> Result<Codec> {
+    u8::try_from(id)
+        .ok()
+        .and_then(Codec::from_id)
+        .ok_or_else(|| {
+            error::Error::UnsupportedCompressionType(format!("unknown compression codec id {id}"))
+                .into()
+        })
+}
+
+/// Compresses `data` with codec `codec` (0 none .. 4 zstd) exactly as the
+/// records of a RecordBatch are stored; `level` as `compression.<codec>.level`.
+/// Used by benchmarks and tools; the output is handed to JS without a copy.
+#[napi(js_name = "compress")]
+pub fn compress_js(codec: u32, data: BufferSlice, level: Option<i32>) -> Result<Buffer> {
+    let mut out = Vec::new();
+    compression::compress(
+        Compression {
+            codec: codec_of(codec)?,
+            level,
+        },
+        &data,
+        &mut out,
+    )?;
+    Ok(out.into())
+}
+
+/// Decompresses what `compress` (or any Kafka client) wrote with `codec`.
+#[napi(js_name = "decompress")]
+pub fn decompress_js(codec: u32, data: BufferSlice) -> Result<Buffer> {
+    let mut out = Vec::new();
+    compression::decompress(
+        codec_of(codec)?,
+        &data,
+        &mut out,
+        compression::DEFAULT_DECOMPRESS_LIMIT,
+    )?;
+    Ok(out.into())
 }
 
 #[napi(object)]
@@ -78,6 +135,11 @@ pub struct AppendOptions {
     pub leader_epoch: i32,
     pub now_ms: i64,
     pub log_append_time: bool,
+    /// The topic's `compression.type` as a codec id (0 none .. 4 zstd);
+    /// absent or -1: `producer` (keep what was sent).
+    pub compression_type: Option<i32>,
+    /// `compression.<codec>.level` of that codec; absent: the codec's default.
+    pub compression_level: Option<i32>,
 }
 
 #[napi(object)]
@@ -189,6 +251,7 @@ impl PartitionLog {
             leader_epoch: opts.leader_epoch,
             now_ms: opts.now_ms,
             log_append_time: opts.log_append_time,
+            compression: target_compression(opts.compression_type, opts.compression_level)?,
         };
         let r = self.with(|l| l.append(&mut records, &o))?;
         Ok(AppendResult {

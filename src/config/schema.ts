@@ -27,6 +27,7 @@ const nullOr = (inner: (v: ConfigValue) => string | undefined) => (v: ConfigValu
   v === null ? undefined : inner(v);
 
 export const COMPRESSION_TYPES = ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+const gzipLevel = (v: ConfigValue) => v === -1 || (typeof v === 'number' && v >= 1 && v <= 9) ? undefined : '-1 or a number in [1, 9]';
 export const TIMESTAMP_TYPES = ['CreateTime', 'LogAppendTime'] as const;
 
 const cleanupPolicy = (v: ConfigValue) =>
@@ -74,6 +75,9 @@ export const BROKER_CONFIG: readonly ConfigKey[] = [
   { name: 'log.message.timestamp.type', type: 'string', default: 'CreateTime', validate: oneOf(...TIMESTAMP_TYPES), doc: 'Record timestamps: producer time or broker append time.' },
   { name: 'message.max.bytes', type: 'int', default: 1048588, validate: atLeast(0), doc: 'Largest record batch the broker accepts (1 MiB + 12 B).' },
   { name: 'compression.type', type: 'string', default: 'producer', validate: oneOf(...COMPRESSION_TYPES), doc: 'Codec of stored batches; producer keeps what was sent.' },
+  { name: 'compression.gzip.level', type: 'int', default: -1, validate: gzipLevel, doc: 'gzip level when the broker compresses (1-9; -1: zlib default 6).' },
+  { name: 'compression.lz4.level', type: 'int', default: 9, validate: between(1, 17), doc: 'lz4 level when the broker compresses (9: fast mode; others: LZ4 HC).' },
+  { name: 'compression.zstd.level', type: 'int', default: 3, validate: between(-131072, 22), doc: 'zstd level when the broker compresses.' },
   { name: 'socket.request.max.bytes', type: 'int', default: 104857600, validate: atLeast(1), doc: 'Largest request frame (100 MiB).' },
   { name: 'queued.max.request.bytes', type: 'long', default: 536870912, validate: atLeast(1), doc: 'Broker-wide cap on bytes of requests in flight (512 MiB); reading pauses above it.' },
   { name: 'connection.max.inflight.requests', type: 'int', default: 100, validate: atLeast(1), doc: 'Requests in flight per connection before reading pauses.' },
@@ -110,6 +114,9 @@ export interface TopicKey extends ConfigKey {
 export const TOPIC_CONFIG: readonly TopicKey[] = [
   { name: 'cleanup.policy', type: 'list', default: ['delete'], validate: cleanupPolicy, brokerDefault: (b) => b['log.cleanup.policy'], synonym: 'log.cleanup.policy', doc: 'Delete old segments, compact by key, or both.' },
   { name: 'compression.type', type: 'string', default: 'producer', validate: oneOf(...COMPRESSION_TYPES), brokerDefault: (b) => b['compression.type'], synonym: 'compression.type', doc: 'Codec of stored batches.' },
+  { name: 'compression.gzip.level', type: 'int', default: -1, validate: gzipLevel, brokerDefault: (b) => b['compression.gzip.level'], synonym: 'compression.gzip.level', doc: 'gzip level when the broker compresses.' },
+  { name: 'compression.lz4.level', type: 'int', default: 9, validate: between(1, 17), brokerDefault: (b) => b['compression.lz4.level'], synonym: 'compression.lz4.level', doc: 'lz4 level when the broker compresses.' },
+  { name: 'compression.zstd.level', type: 'int', default: 3, validate: between(-131072, 22), brokerDefault: (b) => b['compression.zstd.level'], synonym: 'compression.zstd.level', doc: 'zstd level when the broker compresses.' },
   { name: 'retention.ms', type: 'long', default: 604800000, validate: atLeast(-1), brokerDefault: (b) => retentionMs(b), synonym: 'log.retention.ms', doc: 'Keep data this long (7 days); -1 forever.' },
   { name: 'retention.bytes', type: 'long', default: -1, validate: atLeast(-1), brokerDefault: (b) => b['log.retention.bytes'], synonym: 'log.retention.bytes', doc: 'Keep at most this many bytes per partition; -1 unbounded.' },
   { name: 'segment.bytes', type: 'int', default: 1073741824, validate: atLeast(14), brokerDefault: (b) => b['log.segment.bytes'], synonym: 'log.segment.bytes', doc: 'Segment size before a roll.' },

@@ -10,7 +10,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import { effectiveTopicConfig, type BrokerConfig, type ConfigValue } from '../config/index.js';
 import type { LogConfig } from '../hotpath/index.js';
-import { Partition } from './partition.js';
+import { Partition, storedCompression } from './partition.js';
 
 export const RECOVERY_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_CHECKPOINT = 'log-start-offset-checkpoint';
@@ -85,7 +85,7 @@ export class LogManager {
       const key = `${topic} ${p}`;
       const started = Date.now();
       const part = new Partition(topic, p, join(this.dir, `${topic}-${p}`), logConfig(cfg, this.#recoveryPoints.get(key) ?? 0, this.#logStartOffsets.get(key)),
-        cfg['message.timestamp.type'] === 'LogAppendTime');
+        cfg['message.timestamp.type'] === 'LogAppendTime', storedCompression(cfg));
       const elapsed = Date.now() - started;
       if (elapsed > 100) this.#log.info({ topic, partition: p, ms: elapsed, logEndOffset: part.logEndOffset }, 'recovered partition log');
       list.push(part);
@@ -97,7 +97,7 @@ export class LogManager {
   /** Applies changed settings (topic overrides or broker defaults) to the open partitions of a topic. */
   updateTopicConfig(topic: string, overrides: Readonly<Record<string, string>>): void {
     const cfg = effectiveTopicConfig(this.#config, overrides);
-    for (const p of this.#partitions.get(topic) ?? []) p.updateConfig(logConfig(cfg, 0), cfg['message.timestamp.type'] === 'LogAppendTime');
+    for (const p of this.#partitions.get(topic) ?? []) p.updateConfig(logConfig(cfg, 0), cfg['message.timestamp.type'] === 'LogAppendTime', storedCompression(cfg));
   }
 
   /** New broker configuration (dynamic broker configs changed); callers then re-apply topic configs. */

@@ -4,6 +4,23 @@ import { native, type AppendResult, type CompactOptions, type CompactResult, typ
 
 export type Offset = number;
 
+/** The topic's `compression.type` as the addon takes it: a codec id (0 none .. 4 zstd) or -1 for `producer`, and its level. */
+export interface StoredCompression {
+  readonly type: number;
+  readonly level?: number;
+}
+
+const CODEC_IDS: Readonly<Record<string, number>> = { producer: -1, uncompressed: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
+
+/** Maps topic configs (`compression.type`, `compression.<codec>.level`) to what `append` applies. */
+export function storedCompression(cfg: Readonly<Record<string, unknown>>): StoredCompression {
+  const name = String(cfg['compression.type'] ?? 'producer');
+  const type = CODEC_IDS[name] ?? -1;
+  const level = cfg[`compression.${name}.level`];
+  // gzip's -1 means "zlib's default", which is also the addon's.
+  return typeof level === 'number' && level !== -1 ? { type, level } : { type };
+}
+
 export class Partition {
   readonly topic: string;
   readonly partition: number;
@@ -12,13 +29,15 @@ export class Partition {
   readonly #log: PartitionLog;
   readonly #waiters = new Set<() => void>();
   #logAppendTime: boolean;
+  #compression: StoredCompression;
   #lastFlushMs = Date.now();
 
-  constructor(topic: string, partition: number, dir: string, config: LogConfig, logAppendTime: boolean) {
+  constructor(topic: string, partition: number, dir: string, config: LogConfig, logAppendTime: boolean, compression: StoredCompression = { type: -1 }) {
     this.topic = topic;
     this.partition = partition;
     this.#log = native.PartitionLog.open(dir, config);
     this.#logAppendTime = logAppendTime;
+    this.#compression = compression;
   }
 
   get logStartOffset(): Offset {
@@ -42,7 +61,8 @@ export class Partition {
 
   /** Validates and appends whole batches (all or nothing); throws an error whose `code` is a Kafka error name. */
   append(records: Buffer): AppendResult {
-    const result = this.#log.append(records, { leaderEpoch: this.leaderEpoch, nowMs: Date.now(), logAppendTime: this.#logAppendTime });
+    const result = this.#log.append(records, { leaderEpoch: this.leaderEpoch, nowMs: Date.now(), logAppendTime: this.#logAppendTime,
+      compressionType: this.#compression.type, compressionLevel: this.#compression.level });
     if (!result.duplicate) this.#wake();
     return result;
   }
@@ -75,9 +95,10 @@ export class Partition {
   }
 
   /** New settings from the next append on (AlterConfigs). */
-  updateConfig(config: LogConfig, logAppendTime: boolean): void {
+  updateConfig(config: LogConfig, logAppendTime: boolean, compression?: StoredCompression): void {
     this.#log.updateConfig(config);
     this.#logAppendTime = logAppendTime;
+    if (compression) this.#compression = compression;
   }
 
   /** One compaction pass on the addon's thread pool (the event loop is never blocked); rejects with a Kafka error `code`. */

@@ -21,6 +21,7 @@ pub struct BatchBuilder {
     producer_epoch: i16,
     base_sequence: i32,
     records: Vec<Rec>,
+    compression: u8,
 }
 
 impl Default for BatchBuilder {
@@ -40,6 +41,7 @@ impl BatchBuilder {
             producer_epoch: -1,
             base_sequence: -1,
             records: Vec::new(),
+            compression: 0,
         }
     }
     pub fn base_offset(mut self, o: i64) -> Self {
@@ -52,6 +54,11 @@ impl BatchBuilder {
     }
     pub fn attributes(mut self, a: i16) -> Self {
         self.attributes = a;
+        self
+    }
+    /// Compresses the records with codec `id` (1..=4) at `build`.
+    pub fn compression(mut self, id: u8) -> Self {
+        self.compression = id;
         self
     }
     pub fn producer(mut self, id: i64, epoch: i16, seq: i32) -> Self {
@@ -132,7 +139,15 @@ impl BatchBuilder {
         b.extend_from_slice(&n.to_be_bytes());
         b.extend_from_slice(&recs);
         update_crc(&mut b);
-        b
+        if self.compression == 0 {
+            return b;
+        }
+        let codec = crate::compression::Codec::from_id(self.compression).expect("codec id");
+        let mut out = Vec::new();
+        let header = BatchHeader::parse(&b).unwrap();
+        let target = crate::compression::Compression { codec, level: None };
+        super::convert::convert_batch(&b, &header, target, &mut out).unwrap();
+        out
     }
 }
 

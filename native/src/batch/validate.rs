@@ -3,8 +3,46 @@
 
 use super::records::walk_records;
 use super::*;
-use crate::compression::Codec;
+use crate::compression::{self, Codec};
 use crate::error::{Error, Result};
+use std::cell::RefCell;
+
+thread_local! {
+    /// Decompressed records of the batch being validated, reused by every
+    /// validation on this thread (main thread or a pool worker).
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Scratch buffers above this are freed after use, so one huge batch does not
+/// pin its size for the life of the thread.
+const SCRATCH_KEEP: usize = 8 << 20;
+
+/// Runs `f` on the decompressed records of `batch` (the bytes after the header).
+pub fn with_records<T>(
+    batch: &[u8],
+    codec: Codec,
+    f: impl FnOnce(&[u8]) -> Result<T>,
+) -> Result<T> {
+    let body = &batch[HEADER_SIZE..];
+    if codec == Codec::None {
+        return f(body);
+    }
+    SCRATCH.with(|cell| {
+        let mut scratch = cell.borrow_mut();
+        scratch.clear();
+        let r = compression::decompress(
+            codec,
+            body,
+            &mut scratch,
+            compression::DEFAULT_DECOMPRESS_LIMIT,
+        )
+        .and_then(|()| f(&scratch));
+        if scratch.capacity() > SCRATCH_KEEP {
+            *scratch = Vec::new();
+        }
+        r
+    })
+}
 
 /// A batch that passed validation, located in the request buffer.
 #[derive(Debug, Clone, Copy)]
@@ -132,23 +170,29 @@ pub fn validate_batch(b: &[u8], max_message_bytes: i64, position: usize) -> Resu
             header.base_sequence, header.producer_id
         ))));
     }
-    let mut max_timestamp = header.max_timestamp;
-    if codec == Codec::None {
-        let mut expected = 0i32;
-        let mut max_delta = i64::MIN;
-        walk_records(&batch[HEADER_SIZE..], header.records_count, |r| {
+    // Compressed records are decompressed and walked like plain ones (Kafka's
+    // LogValidator does the same): a batch is stored only if every record parses.
+    let mut expected = 0i32;
+    let mut max_delta = i64::MIN;
+    with_records(batch, codec, |records| {
+        walk_records(records, header.records_count, |r| {
             if r.offset_delta != expected {
-                return Err(Error::InvalidRecord(at(format!(
+                return Err(Error::InvalidRecord(format!(
                     "record offsetDelta {} where {expected} was expected",
                     r.offset_delta
-                ))));
+                )));
             }
             expected += 1;
             max_delta = max_delta.max(r.timestamp_delta);
             Ok(())
-        })?;
-        max_timestamp = header.base_timestamp.saturating_add(max_delta);
-    }
+        })
+    })
+    .map_err(|e| match e {
+        Error::CorruptMessage(m) => Error::CorruptMessage(at(m)),
+        Error::InvalidRecord(m) => Error::InvalidRecord(at(m)),
+        other => other,
+    })?;
+    let max_timestamp = header.base_timestamp.saturating_add(max_delta);
     Ok(ValidBatch {
         position,
         header,
@@ -254,9 +298,21 @@ mod tests {
             validate(&b),
             Err(Error::UnsupportedCompressionType(_))
         ));
-        // A "compressed" batch is checked by header and CRC only for now.
+        // Records that are not really zstd-compressed are corrupt.
         let b = BatchBuilder::new().records(1).attributes(4).build();
-        assert!(validate(&b).is_ok());
+        assert!(matches!(validate(&b), Err(Error::CorruptMessage(_))));
+        for codec in 1..=4 {
+            let b = BatchBuilder::new().records(3).compression(codec).build();
+            let v = validate(&b).unwrap();
+            assert_eq!(v[0].max_timestamp, 1002, "codec {codec}");
+        }
+        // A compressed body whose records do not match the header's count.
+        let mut b = BatchBuilder::new().records(3).compression(3).build();
+        b[RECORDS_COUNT_OFFSET..RECORDS_COUNT_OFFSET + 4].copy_from_slice(&4i32.to_be_bytes());
+        b[LAST_OFFSET_DELTA_OFFSET..LAST_OFFSET_DELTA_OFFSET + 4]
+            .copy_from_slice(&3i32.to_be_bytes());
+        update_crc(&mut b);
+        assert!(matches!(validate(&b), Err(Error::InvalidRecord(_))));
     }
 
     #[test]

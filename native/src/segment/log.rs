@@ -8,12 +8,14 @@
 
 use super::scan::{read_exact, BatchScanner, ScanStep, LOOKUP_CHUNK};
 use super::{AppendedBatch, Segment};
+use crate::batch::convert::convert_batch;
 use crate::batch::records::walk_records;
-use crate::batch::validate::{validate_batches, ValidBatch};
+use crate::batch::validate::{validate_batches, with_records, ValidBatch};
 use crate::batch::{
     set_attributes, set_base_offset, set_max_timestamp, set_partition_leader_epoch, update_crc,
-    BatchHeader, HEADER_SIZE, TIMESTAMP_TYPE_MASK,
+    BatchHeader, TIMESTAMP_TYPE_MASK,
 };
+use crate::compression::{Codec, Compression};
 use crate::error::{Error, Result};
 use crate::leader_epoch::LeaderEpochCache;
 use crate::producer_state::{check_batch, ProducerEntry, ProducerStateManager, SeqCheck};
@@ -78,6 +80,9 @@ pub struct AppendOptions {
     pub leader_epoch: i32,
     pub now_ms: i64,
     pub log_append_time: bool,
+    /// The topic's `compression.type`: `None` keeps the producer's codec;
+    /// otherwise batches in another codec are re-compressed before storing.
+    pub compression: Option<Compression>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +142,33 @@ pub struct Log {
     valid: Vec<ValidBatch>,
     appended: Vec<AppendedBatch>,
     pending: Vec<(i64, ProducerEntry)>,
+}
+
+/// The batches re-encoded in `target` if any of them uses another codec.
+fn recompress(
+    records: &[u8],
+    valid: &[ValidBatch],
+    target: Option<Compression>,
+) -> Result<Option<Vec<u8>>> {
+    let Some(target) = target else {
+        return Ok(None);
+    };
+    if valid
+        .iter()
+        .all(|b| b.header.compression() == target.codec as u8)
+    {
+        return Ok(None);
+    }
+    let mut out = Vec::with_capacity(records.len());
+    for b in valid {
+        let batch = &records[b.position..b.position + b.size()];
+        if b.header.compression() == target.codec as u8 {
+            out.extend_from_slice(batch);
+        } else {
+            convert_batch(batch, &b.header, target, &mut out)?;
+        }
+    }
+    Ok(Some(out))
 }
 
 fn storage(what: &str, dir: &Path, e: std::io::Error) -> Error {
@@ -239,6 +271,16 @@ impl Log {
         pending: &mut Vec<(i64, ProducerEntry)>,
     ) -> Result<AppendInfo> {
         validate_batches(records, self.config.max_message_bytes, valid)?;
+        let mut converted;
+        let records: &mut [u8] = match recompress(records, valid, opts.compression)? {
+            None => records,
+            Some(v) => {
+                converted = v;
+                valid.clear();
+                validate_batches(&converted, self.config.max_message_bytes, valid)?;
+                &mut converted
+            }
+        };
 
         // Offsets and producer sequences, checked for every batch before any write.
         let base_offset = self.log_end_offset;
@@ -545,21 +587,22 @@ impl Log {
         h: &BatchHeader,
         pred: impl Fn(i64) -> bool,
     ) -> Result<Option<(i64, i64)>> {
-        if h.is_log_append_time() || h.compression() != 0 {
-            // Log-append time: every record carries the batch time. Compressed:
-            // records are not readable until codecs land, so answer with the
-            // batch (its first offset, its max timestamp).
+        if h.is_log_append_time() {
+            // Log-append time: every record carries the batch time.
             return Ok(pred(h.max_timestamp).then_some((h.max_timestamp, h.base_offset)));
         }
         let bytes = read_exact(&seg.log, position, h.size() as usize)
             .map_err(|e| Error::storage("reading segment", e))?;
+        let codec = Codec::from_id(h.compression()).unwrap_or(Codec::None);
         let mut found = None;
-        walk_records(&bytes[HEADER_SIZE..], h.records_count, |r| {
-            let t = h.base_timestamp.saturating_add(r.timestamp_delta);
-            if found.is_none() && pred(t) {
-                found = Some((t, h.base_offset + r.offset_delta as i64));
-            }
-            Ok(())
+        with_records(&bytes, codec, |records| {
+            walk_records(records, h.records_count, |r| {
+                let t = h.base_timestamp.saturating_add(r.timestamp_delta);
+                if found.is_none() && pred(t) {
+                    found = Some((t, h.base_offset + r.offset_delta as i64));
+                }
+                Ok(())
+            })
         })?;
         Ok(found)
     }
@@ -641,5 +684,7 @@ mod live_config;
 mod retention;
 pub use retention::{RetentionOutcome, RetentionPolicy};
 
+#[cfg(test)]
+mod compression_tests;
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,5 @@
 // The handler table: one handler per served Kafka API, keyed by API key. ApiVersions answers from it.
-import { ApiKey, apiByKey } from '../../protocol/index.js';
+import { ApiKey, ProduceLegacy, apiByKey } from '../../protocol/index.js';
 import type { RequestContext } from '../request-context.js';
 import { handleApiVersions } from './api-versions.js';
 import { handleCreateTopics } from './create-topics.js';
@@ -62,10 +62,16 @@ export const HANDLERS = new Map<number, Handler>([
   [ApiKey.DescribeCluster, handleDescribeCluster],
 ]);
 
-/** The ApiVersions answer: every handled API with the version range its protocol file declares. */
+/**
+ * The ApiVersions answer: every handled API with the version range its protocol file declares, except
+ * that Produce is announced from v0 as Kafka 4 does (KAFKA-18659): librdkafka before 2.10 sends
+ * gzip/snappy/lz4 batches uncompressed to a broker whose Produce range does not include v0.
+ * Produce v0-v2 requests are still refused (UNSUPPORTED_VERSION per partition, see the dispatcher).
+ */
 export function supportedVersions(): Array<{ apiKey: number; minVersion: number; maxVersion: number }> {
   return [...HANDLERS.keys()].sort((a, b) => a - b).map((key) => {
     const api = apiByKey(key)!;
-    return { apiKey: key, minVersion: api.minVersion, maxVersion: api.maxVersion };
+    const minVersion = key === ApiKey.Produce ? ProduceLegacy.legacyMinVersion : api.minVersion;
+    return { apiKey: key, minVersion, maxVersion: api.maxVersion };
   });
 }

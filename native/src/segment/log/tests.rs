@@ -18,6 +18,7 @@ fn opts(now: i64) -> AppendOptions {
         leader_epoch: 0,
         now_ms: now,
         log_append_time: false,
+        compression: None,
     }
 }
 
@@ -247,6 +248,7 @@ fn log_append_time_rewrites_timestamp_and_crc() {
         leader_epoch: 3,
         now_ms: 777,
         log_append_time: true,
+        compression: None,
     };
     let r = log.append(&mut b, &o).unwrap();
     assert_eq!(r.log_append_time, 777);
@@ -579,18 +581,18 @@ fn preallocated_index_of_active_segment_is_rebuilt() {
 }
 
 #[test]
-fn compressed_batches_are_stored_by_header() {
+fn compressed_batches_are_stored_and_searched_by_record() {
     let dir = TempDir::new("log-compressed");
     let mut log = Log::open(dir.path(), config()).unwrap();
-    // Codec id 2 (snappy) on plain records: header and CRC are all we check today.
     let mut b = BatchBuilder::new()
-        .attributes(2)
+        .compression(2)
         .base_timestamp(50)
         .records(3)
         .build();
     let r = log.append(&mut b, &opts(1)).unwrap();
     assert_eq!((r.base_offset, r.last_offset), (0, 2));
-    assert_eq!(log.offset_for_timestamp(51).unwrap(), Some((52, 0)));
+    // The records inside the snappy batch are walked: 51 is the second one.
+    assert_eq!(log.offset_for_timestamp(51).unwrap(), Some((51, 1)));
     let hs = read_all(&log, 0);
     assert_eq!(hs[0].compression(), 2);
 }
