@@ -1,22 +1,43 @@
 // Fetch (key 1): whole record batches from each partition, bounded by partition_max_bytes and max_bytes.
 // When less than min_bytes is available the request waits (up to max_wait_ms) and is woken by appends,
-// not by polling timers. Fetch sessions (KIP-227) are declined for now (session id 0: full fetches).
+// not by polling timers. Fetch sessions (KIP-227, see ../fetch-session.ts): a full fetch with epoch 0
+// creates a session; incremental fetches name only changed partitions and are answered only with
+// partitions that have records, a moved high watermark or log start offset, or an error.
 import { ErrorCode, errorCodeByName, type Fetch } from '../../protocol/index.js';
 import { nativeErrorName } from '../../hotpath/index.js';
 import type { Partition } from '../../log/index.js';
+import type { BrokerContext } from '../context.js';
+import { FetchSessionCache, resolveSession, type SessionPartition } from '../fetch-session.js';
 import type { RequestContext } from '../request-context.js';
 import { fetchChannel, type FetchEvent } from '../diagnostics.js';
 
 type PartitionData = Fetch.FetchResponse['responses'][number]['partitions'][number];
 const EMPTY = Buffer.alloc(0);
 
+/** One session cache per broker (sessions outlive connections). */
+const sessionCaches = new WeakMap<BrokerContext, FetchSessionCache>();
+function sessionCache(ctx: BrokerContext): FetchSessionCache {
+  let c = sessionCaches.get(ctx);
+  if (!c) {
+    const slots = ctx.config['max.incremental.fetch.session.cache.slots'];
+    c = new FetchSessionCache(typeof slots === 'number' ? slots : undefined);
+    sessionCaches.set(ctx, c);
+  }
+  return c;
+}
+
 export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): Promise<Fetch.FetchResponse> {
   const { ctx } = rc;
-  // Resolve partitions once; unknown ones answer with an error and never wait.
-  const targets = req.topics.map((t) => ({
-    topic: t.topic,
-    partitions: t.partitions.map((p) => ({ req: p, log: ctx.metadata.getTopic(t.topic) ? ctx.partition(t.topic, p.partition) : undefined })),
-  }));
+  const resolved = resolveSession(sessionCache(ctx), req, Date.now());
+  if (resolved.kind === 'error') return { throttleTimeMs: 0, errorCode: resolved.errorCode, sessionId: 0, responses: [] };
+  const incremental = resolved.kind === 'incremental';
+  // Resolve partitions once, grouped by topic in order; unknown ones answer with an error and never wait.
+  const targets: Array<{ topic: string; partitions: Array<{ req: SessionPartition; log: Partition | undefined }> }> = [];
+  for (const p of resolved.partitions) {
+    let t = targets[targets.length - 1];
+    if (t?.topic !== p.topic) targets.push(t = { topic: p.topic, partitions: [] });
+    t.partitions.push({ req: p, log: ctx.metadata.getTopic(p.topic) ? ctx.partition(p.topic, p.partition) : undefined });
+  }
 
   const read = (): { responses: Fetch.FetchResponse['responses']; bytes: number; errors: boolean } => {
     let budget = req.maxBytes > 0 ? req.maxBytes : Number.MAX_SAFE_INTEGER;
@@ -60,7 +81,26 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
   if (fetchChannel.hasSubscribers) {
     for (const t of result.responses) for (const p of t.partitions) if (p.records && p.records.length > 0) fetchChannel.publish({ topic: t.topic, partition: p.partitionIndex, bytes: p.records.length } satisfies FetchEvent);
   }
-  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
+  let responses = result.responses;
+  if (resolved.session) {
+    // Remember what each partition was told; an incremental answer keeps only partitions with news.
+    responses = [];
+    for (let i = 0; i < targets.length; i++) {
+      const kept: PartitionData[] = [];
+      const parts = result.responses[i]!.partitions;
+      for (let j = 0; j < parts.length; j++) {
+        const d = parts[j]!;
+        const cached = targets[i]!.partitions[j]!.req;
+        const news = d.records === null || d.records.length > 0 || d.errorCode !== ErrorCode.NONE
+          || d.highWatermark !== cached.lastHighWatermark || d.logStartOffset !== cached.lastLogStartOffset;
+        cached.lastHighWatermark = d.highWatermark;
+        cached.lastLogStartOffset = d.logStartOffset;
+        if (news || !incremental) kept.push(d);
+      }
+      if (kept.length > 0) responses.push({ topic: targets[i]!.topic, partitions: kept });
+    }
+  }
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: resolved.session?.id ?? 0, responses };
 }
 
 function partitionError(partitionIndex: number, errorCode: number): PartitionData {
