@@ -2,6 +2,24 @@
 /* eslint-disable */
 
 /**
+ * Whole batches of one partition located in a segment file, with the
+ * offsets to report beside them. Committed bytes never change, so the range
+ * stays valid after the log's lock is released (the file stays open while
+ * this object lives, even if retention deletes the segment).
+ */
+export declare class FetchSlice {
+  get byteLength(): number
+  get highWatermark(): number
+  get logStartOffset(): number
+  get logEndOffset(): number
+  /**
+   * The copying path: the range read into a Buffer handed to JS without a
+   * further copy.
+   */
+  read(): Buffer
+}
+
+/**
  * One partition's durable log. Thread-safe: the state sits behind a mutex
  * so the same log can later be shared with worker threads.
  */
@@ -51,6 +69,12 @@ export declare class PartitionLog {
    * `maxOffset`, from a single segment.
    */
   read(fetchOffset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): ReadResult
+  /**
+   * The fetch lookup of `read` without reading: the batches stay in the
+   * segment file, to be sent with `ResponseWriter.file` (sendfile) or
+   * read with `FetchSlice.read` (the copying path).
+   */
+  locate(fetchOffset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): FetchSlice
   /** Earliest record with timestamp >= `timestamp`; null if none. */
   offsetForTimestamp(timestamp: number): TimestampOffset | null
   /** The record with the largest timestamp (ListOffsets -3); null if empty. */
@@ -61,6 +85,26 @@ export declare class PartitionLog {
   close(): void
   /** Close and remove the directory (topic deletion). */
   deleteAll(): void
+}
+
+/**
+ * A response assembled from in-memory bytes and segment file ranges, then
+ * written to a socket by native code off the event loop (see sendfile.rs for
+ * the rules of sharing a socket with Node).
+ */
+export declare class ResponseWriter {
+  constructor()
+  /** Appends a copy of `data` (response headers: small). */
+  bytes(data: Buffer): void
+  /** Appends the file range of `slice` (nothing if it is empty). */
+  file(slice: FetchSlice): void
+  /**
+   * Writes everything to socket `fd` on a libuv worker thread; resolves
+   * with the bytes written or an error name. The caller must have nothing
+   * queued on the socket and write nothing until this settles. `fd` is
+   * duplicated here, so the caller may close its own descriptor meanwhile.
+   */
+  send(fd: number, stallMs: number): Promise<SendOutcome>
 }
 
 export interface AppendOptions {
@@ -190,6 +234,13 @@ export interface RetentionResult {
   bySize: number
   byStartOffset: number
   logStartOffset: number
+}
+
+export interface SendOutcome {
+  bytesWritten: number
+  /** The Kafka error name when the send failed (the connection must close). */
+  errorCode?: string
+  message?: string
 }
 
 export interface TimestampOffset {

@@ -31,6 +31,8 @@ pub enum Error {
     /// Code 87: structurally sound batch whose contents break a rule
     /// (record count, offset deltas, control batch from a client, ...).
     InvalidRecord(String),
+    /// Code 13: the client's connection failed while native code wrote to it.
+    NetworkException(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -50,6 +52,7 @@ impl Error {
             Error::KafkaStorageError(_) => "KAFKA_STORAGE_ERROR",
             Error::UnsupportedCompressionType(_) => "UNSUPPORTED_COMPRESSION_TYPE",
             Error::InvalidRecord(_) => "INVALID_RECORD",
+            Error::NetworkException(_) => "NETWORK_EXCEPTION",
         }
     }
 
@@ -67,6 +70,7 @@ impl Error {
             Error::KafkaStorageError(_) => 56,
             Error::UnsupportedCompressionType(_) => 76,
             Error::InvalidRecord(_) => 87,
+            Error::NetworkException(_) => 13,
         }
     }
 
@@ -82,7 +86,8 @@ impl Error {
             | Error::InvalidProducerEpoch(m)
             | Error::KafkaStorageError(m)
             | Error::UnsupportedCompressionType(m)
-            | Error::InvalidRecord(m) => m,
+            | Error::InvalidRecord(m)
+            | Error::NetworkException(m) => m,
         }
     }
 

@@ -14,11 +14,13 @@ pub mod lifecycle;
 pub mod producer_state;
 pub mod recovery;
 pub mod segment;
+pub mod sendfile;
 #[cfg(test)]
 pub mod test_util;
 
 use compression::{Codec, Compression};
-use napi::bindgen_prelude::{Buffer, BufferSlice};
+use napi::bindgen_prelude::{AsyncTask, Buffer, BufferSlice};
+use napi::{Env, Task};
 use napi_derive::napi;
 use segment::log as core;
 use std::path::Path;
@@ -289,6 +291,26 @@ impl PartitionLog {
         })
     }
 
+    /// The fetch lookup of `read` without reading: the batches stay in the
+    /// segment file, to be sent with `ResponseWriter.file` (sendfile) or
+    /// read with `FetchSlice.read` (the copying path).
+    #[napi]
+    pub fn locate(
+        &self,
+        fetch_offset: i64,
+        max_bytes: i64,
+        max_offset: i64,
+        min_one_batch: bool,
+    ) -> Result<FetchSlice> {
+        let loc = self.with(|l| l.locate(fetch_offset, max_bytes, max_offset, min_one_batch))?;
+        Ok(FetchSlice {
+            slice: loc.slice,
+            high_watermark: loc.high_watermark,
+            log_start_offset: loc.log_start_offset,
+            log_end_offset: loc.log_end_offset,
+        })
+    }
+
     /// Earliest record with timestamp >= `timestamp`; null if none.
     #[napi]
     pub fn offset_for_timestamp(&self, timestamp: i64) -> Result<Option<TimestampOffset>> {
@@ -319,5 +341,143 @@ impl PartitionLog {
     #[napi]
     pub fn delete_all(&self) -> Result<()> {
         Ok(self.take()?.delete_all()?)
+    }
+}
+
+/// Whole batches of one partition located in a segment file, with the
+/// offsets to report beside them. Committed bytes never change, so the range
+/// stays valid after the log's lock is released (the file stays open while
+/// this object lives, even if retention deletes the segment).
+#[napi]
+pub struct FetchSlice {
+    slice: Option<core::FileSlice>,
+    high_watermark: i64,
+    log_start_offset: i64,
+    log_end_offset: i64,
+}
+
+#[napi]
+impl FetchSlice {
+    #[napi(getter)]
+    pub fn byte_length(&self) -> f64 {
+        self.slice.as_ref().map_or(0.0, |s| s.length as f64)
+    }
+    #[napi(getter)]
+    pub fn high_watermark(&self) -> i64 {
+        self.high_watermark
+    }
+    #[napi(getter)]
+    pub fn log_start_offset(&self) -> i64 {
+        self.log_start_offset
+    }
+    #[napi(getter)]
+    pub fn log_end_offset(&self) -> i64 {
+        self.log_end_offset
+    }
+
+    /// The copying path: the range read into a Buffer handed to JS without a
+    /// further copy.
+    #[napi]
+    pub fn read(&self) -> Result<Buffer> {
+        match &self.slice {
+            Some(s) => Ok(s.read()?.into()),
+            None => Ok(Vec::new().into()),
+        }
+    }
+}
+
+/// A response assembled from in-memory bytes and segment file ranges, then
+/// written to a socket by native code off the event loop (see sendfile.rs for
+/// the rules of sharing a socket with Node).
+#[napi]
+#[derive(Default)]
+pub struct ResponseWriter {
+    parts: Vec<sendfile::Part>,
+}
+
+#[napi]
+impl ResponseWriter {
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        ResponseWriter::default()
+    }
+
+    /// Appends a copy of `data` (response headers: small).
+    #[napi]
+    pub fn bytes(&mut self, data: BufferSlice) {
+        if let Some(sendfile::Part::Bytes(last)) = self.parts.last_mut() {
+            last.extend_from_slice(&data);
+        } else {
+            self.parts.push(sendfile::Part::Bytes(data.to_vec()));
+        }
+    }
+
+    /// Appends the file range of `slice` (nothing if it is empty).
+    #[napi]
+    pub fn file(&mut self, slice: &FetchSlice) {
+        if let Some(s) = &slice.slice {
+            self.parts.push(sendfile::Part::File {
+                file: s.file.clone(),
+                position: s.position,
+                length: s.length,
+            });
+        }
+    }
+
+    /// Writes everything to socket `fd` on a libuv worker thread; resolves
+    /// with the bytes written or an error name. The caller must have nothing
+    /// queued on the socket and write nothing until this settles. `fd` is
+    /// duplicated here, so the caller may close its own descriptor meanwhile.
+    #[napi(ts_return_type = "Promise<SendOutcome>")]
+    pub fn send(&mut self, fd: i32, stall_ms: i32) -> AsyncTask<SendTask> {
+        let parts = std::mem::take(&mut self.parts);
+        AsyncTask::new(SendTask {
+            socket: sendfile::OwnedSocket::dup(fd),
+            parts,
+            stall_ms,
+        })
+    }
+}
+
+#[napi(object)]
+pub struct SendOutcome {
+    pub bytes_written: f64,
+    /// The Kafka error name when the send failed (the connection must close).
+    pub error_code: Option<String>,
+    pub message: Option<String>,
+}
+
+pub struct SendTask {
+    socket: error::Result<sendfile::OwnedSocket>,
+    parts: Vec<sendfile::Part>,
+    stall_ms: i32,
+}
+
+impl Task for SendTask {
+    type Output = error::Result<u64>;
+    type JsValue = SendOutcome;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(match &self.socket {
+            Ok(sock) => sendfile::send_parts(sock, &self.parts, self.stall_ms),
+            Err(e) => Err(e.clone()),
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<SendOutcome> {
+        // Close our duplicate now, on the main thread, rather than whenever the task is dropped.
+        self.socket = Err(error::Error::NetworkException("sent".into()));
+        Ok(match output {
+            Ok(n) => SendOutcome {
+                bytes_written: n as f64,
+                error_code: None,
+                message: None,
+            },
+            Err(e) => SendOutcome {
+                bytes_written: 0.0,
+                error_code: Some(e.name().to_string()),
+                message: Some(e.message().to_string()),
+            },
+        })
     }
 }

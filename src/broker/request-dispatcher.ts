@@ -1,7 +1,8 @@
 // Turns a request frame into a response: decode the header, check the API and version against the
 // registry, decode the body, run the handler, encode the response. Requests it cannot parse close the
 // connection (Kafka does the same); a handler error answers nothing and closes too, after a log line.
-import type { ConnectionInfo, FrameHandler } from '../network/index.js';
+import type { ConnectionInfo, ExternalPart, FrameHandler, ResponsePart } from '../network/index.js';
+import { isFileRecords, sendResponse } from '../hotpath/index.js';
 import { ApiKey, ApiVersions, ProduceLegacy, Reader, Writer, apiByKey, decodeRequestHeader, encodeResponseHeader, ErrorCode } from '../protocol/index.js';
 import type { BrokerContext } from './context.js';
 import { requestChannel, type RequestEvent } from './diagnostics.js';
@@ -11,7 +12,7 @@ import { HANDLERS, supportedVersions } from './handlers/index.js';
 export class RequestDispatcher implements FrameHandler {
   constructor(readonly ctx: BrokerContext) {}
 
-  handleFrame(frame: Buffer, conn: ConnectionInfo): Buffer[] | null | Promise<Buffer[] | null> {
+  handleFrame(frame: Buffer, conn: ConnectionInfo): ResponsePart[] | null | Promise<ResponsePart[] | null> {
     if (frame.length < 8) throw new Error(`request of ${frame.length} bytes is shorter than a request header`);
     const apiKey = frame.readInt16BE(0);
     const version = frame.readInt16BE(2);
@@ -41,18 +42,31 @@ export class RequestDispatcher implements FrameHandler {
       published(true);
       throw e;
     }
-    const encode = (res: unknown): Buffer[] | null => {
+    const encode = (res: unknown): ResponsePart[] | null => {
       published(false);
       if (res === null) return null;
       const w = new Writer();
       encodeResponseHeader(w, apiKey, version, correlationId);
       api.encodeResponse(w, version, res as never);
-      return w.toChunks();
+      return w.toParts() as ResponsePart[];
     };
     return result instanceof Promise ? result.then(encode, (e) => {
       published(true);
       throw e;
     }) : encode(result);
+  }
+
+  /** Responses with records left in segment files (Fetch) are written by the addon: write(2) + sendfile(2). */
+  async writeParts(fd: number, parts: readonly ResponsePart[], stallMs: number): Promise<void> {
+    await sendResponse(fd, parts.map((p) => {
+      if (Buffer.isBuffer(p) || isFileRecords(p)) return p;
+      throw new Error('unknown external response part');
+    }), stallMs);
+  }
+
+  readExternal(part: ExternalPart): Buffer {
+    if (!isFileRecords(part)) throw new Error('unknown external response part');
+    return part.slice.read();
   }
 
   /** Produce v0–2 (message format v0/v1): every partition refused with UNSUPPORTED_VERSION; acks=0 gets no answer. */

@@ -1,6 +1,6 @@
 // One partition's log as the control plane sees it: the native PartitionLog plus the leader epoch
 // and the wake-ups that long-polling fetches wait on. All calls run on the main thread.
-import { native, type AppendResult, type CompactOptions, type CompactResult, type EpochEndOffset, type LogConfig, type PartitionLog, type ReadResult, type RetentionPolicy, type RetentionResult, type TimestampOffset } from '../hotpath/index.js';
+import { native, type AppendResult, type CompactOptions, type CompactResult, type EpochEndOffset, type FetchSlice, type LogConfig, type PartitionLog, type ReadResult, type RetentionPolicy, type RetentionResult, type TimestampOffset } from '../hotpath/index.js';
 
 export type Offset = number;
 
@@ -70,6 +70,11 @@ export class Partition {
   /** Whole batches from `fetchOffset`, at most `maxBytes` (but one whole batch when `minOneBatch`), below the high watermark. */
   read(fetchOffset: Offset, maxBytes: number, minOneBatch: boolean): ReadResult {
     return this.#log.read(fetchOffset, maxBytes, this.#log.highWatermark, minOneBatch);
+  }
+
+  /** Like `read`, but the batches stay in their segment file (for sendfile, or `FetchSlice.read`). */
+  locate(fetchOffset: Offset, maxBytes: number, minOneBatch: boolean): FetchSlice {
+    return this.#log.locate(fetchOffset, maxBytes, this.#log.highWatermark, minOneBatch);
   }
 
   offsetForTimestamp(timestamp: number): TimestampOffset | null {

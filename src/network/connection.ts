@@ -6,10 +6,35 @@
 // budget of request bytes is spent, and while the socket's write buffer is full.
 import type { Socket } from 'node:net';
 
-/** What the transport needs from the layer above: frame in, response chunks (without size prefix) out. */
+/** Response bytes that are not in memory (a segment file range); only the handler that made them can write them. */
+export interface ExternalPart {
+  readonly external: true;
+  readonly byteLength: number;
+}
+
+export type ResponsePart = Buffer | ExternalPart;
+
+/** What the transport needs from the layer above: frame in, response parts (without size prefix) out. */
 export interface FrameHandler {
-  /** Returns the response body chunks, or null when the request gets no response (acks=0 produce). Throw to close the connection. */
-  handleFrame(frame: Buffer, conn: ConnectionInfo): Buffer[] | null | Promise<Buffer[] | null>;
+  /** Returns the response body parts, or null when the request gets no response (acks=0 produce). Throw to close the connection. */
+  handleFrame(frame: Buffer, conn: ConnectionInfo): ResponsePart[] | null | Promise<ResponsePart[] | null>;
+  /**
+   * Writes `parts` (some external) to socket descriptor `fd` from native code, off the event loop. Called
+   * only while Node has nothing queued on the socket; the connection writes nothing until it settles.
+   * Rejects when the connection failed (it is then closed).
+   */
+  writeParts?(fd: number, parts: readonly ResponsePart[], stallMs: number): Promise<void>;
+  /** The bytes of an external part, for sockets native code cannot write (no descriptor). */
+  readExternal?(part: ExternalPart): Buffer;
+}
+
+/** Longest a native response write waits for a reader that accepts no bytes before the connection closes. */
+const NATIVE_STALL_MS = 60_000;
+
+/** The socket's file descriptor, or -1 (not a plain TCP socket, or already closed). */
+function socketFd(socket: Socket): number {
+  const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : -1;
 }
 
 export interface ConnectionInfo {
@@ -62,7 +87,7 @@ export class InflightBudget {
 
 interface Slot {
   done: boolean;
-  chunks: Buffer[] | null;
+  chunks: ResponsePart[] | null;
 }
 
 export class Connection implements ConnectionInfo {
@@ -80,6 +105,8 @@ export class Connection implements ConnectionInfo {
   #queue: Slot[] = [];
   #inflightBytes = 0;
   #writeBlocked = false;
+  /** Native code owns the socket's write side (a response with file ranges is being sent). */
+  #nativeWriting = false;
   #closed = false;
   readonly #resume = () => this.#updateFlow();
 
@@ -96,7 +123,7 @@ export class Connection implements ConnectionInfo {
     socket.setNoDelay(true);
     if (limits.idleMs > 0) {
       socket.setTimeout(limits.idleMs, () => {
-        if (this.#queue.length === 0) this.close('idle');
+        if (this.#queue.length === 0 && !this.#nativeWriting) this.close('idle');
       });
     }
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
@@ -177,7 +204,7 @@ export class Connection implements ConnectionInfo {
     const cost = frame.length;
     this.#inflightBytes += cost;
     this.#budget.take(cost);
-    const finish = (chunks: Buffer[] | null) => {
+    const finish = (chunks: ResponsePart[] | null) => {
       this.#inflightBytes -= cost;
       this.#budget.give(cost);
       slot.done = true;
@@ -200,24 +227,85 @@ export class Connection implements ConnectionInfo {
   }
 
   #flushResponses(): void {
-    while (this.#queue.length > 0 && this.#queue[0].done) {
+    while (!this.#nativeWriting && this.#queue.length > 0 && this.#queue[0].done) {
       const slot = this.#queue.shift()!;
       if (this.#closed || slot.chunks === null) continue;
       let size = 0;
-      for (const c of slot.chunks) size += c.length;
+      let external = false;
+      for (const c of slot.chunks) {
+        if (Buffer.isBuffer(c)) size += c.length;
+        else {
+          size += c.byteLength;
+          external = true;
+        }
+      }
       const prefix = Buffer.allocUnsafe(4);
       prefix.writeInt32BE(size, 0);
+      if (external) {
+        this.#writeWithNative(prefix, slot.chunks);
+        continue;
+      }
       this.#socket.cork();
       let ok = this.#socket.write(prefix);
-      for (const c of slot.chunks) ok = this.#socket.write(c);
+      for (const c of slot.chunks as Buffer[]) ok = this.#socket.write(c);
       this.#socket.uncork();
       if (!ok) this.#writeBlocked = true;
     }
     this.#updateFlow();
   }
 
+  /**
+   * A response with file ranges: Node writes the size prefix and the leading header bytes; once they have
+   * left Node's queue (their write callback), native code writes the rest to the descriptor. Nothing else is
+   * written until it is done, so bytes stay in order.
+   */
+  #writeWithNative(prefix: Buffer, parts: ResponsePart[]): void {
+    const fd = socketFd(this.#socket);
+    const handler = this.#handler;
+    if (fd < 0 || !handler.writeParts) {
+      // No descriptor to hand over: the copying path.
+      this.#socket.cork();
+      let ok = this.#socket.write(prefix);
+      for (const c of parts) ok = this.#socket.write(Buffer.isBuffer(c) ? c : this.#readExternal(c));
+      this.#socket.uncork();
+      if (!ok) this.#writeBlocked = true;
+      return;
+    }
+    this.#nativeWriting = true;
+    const lead: Buffer[] = [prefix];
+    let first = 0;
+    while (first < parts.length && Buffer.isBuffer(parts[first])) lead.push(parts[first++] as Buffer);
+    const rest = parts.slice(first);
+    this.#socket.cork();
+    for (let i = 0; i < lead.length - 1; i++) this.#socket.write(lead[i]!);
+    // Writes complete in order: when the last one's callback runs, Node's queue is empty.
+    this.#socket.write(lead[lead.length - 1]!, (err) => {
+      if (err || this.#closed) {
+        this.#nativeWriting = false;
+        return;
+      }
+      handler.writeParts!(fd, rest, NATIVE_STALL_MS).then(
+        () => {
+          this.#nativeWriting = false;
+          this.#flushResponses();
+        },
+        (e: unknown) => {
+          this.#nativeWriting = false;
+          this.#log.debug({ conn: this.id, err: (e as Error)?.message ?? String(e) }, 'native response write failed');
+          this.close('native write failed');
+        },
+      );
+    });
+    this.#socket.uncork();
+  }
+
+  #readExternal(part: ExternalPart): Buffer {
+    if (!this.#handler.readExternal) throw new Error('response has external parts but the handler cannot read them');
+    return this.#handler.readExternal(part);
+  }
+
   #mustPause(): boolean {
-    return this.#writeBlocked || this.#queue.length >= this.#limits.maxInflightRequests || this.#budget.exhausted;
+    return this.#writeBlocked || this.#nativeWriting || this.#queue.length >= this.#limits.maxInflightRequests || this.#budget.exhausted;
   }
 
   #updateFlow(): void {

@@ -5,7 +5,9 @@ import { Reader, Writer, encodeRequestHeader, decodeResponseHeader } from '../..
 
 export class RawConnection {
   readonly #socket: Socket;
-  #buf = Buffer.alloc(0);
+  /** Received bytes not yet returned, as chunks (joined only once a whole frame is there). */
+  #chunks: Buffer[] = [];
+  #len = 0;
   #waiters: Array<() => void> = [];
   #closed = false;
   #correlation = 1;
@@ -13,7 +15,8 @@ export class RawConnection {
   private constructor(socket: Socket) {
     this.#socket = socket;
     socket.on('data', (d: Buffer) => {
-      this.#buf = Buffer.concat([this.#buf, d]);
+      this.#chunks.push(d);
+      this.#len += d.length;
       this.#wake();
     });
     socket.on('close', () => {
@@ -69,11 +72,17 @@ export class RawConnection {
   async readFrame(timeoutMs = 10_000): Promise<Buffer | null> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (this.#buf.length >= 4 && this.#buf.length >= 4 + this.#buf.readInt32BE(0)) {
-        const n = this.#buf.readInt32BE(0);
-        const frame = this.#buf.subarray(4, 4 + n);
-        this.#buf = this.#buf.subarray(4 + n);
-        return frame;
+      if (this.#len >= 4) {
+        if (this.#chunks[0]!.length < 4) this.#chunks = [Buffer.concat(this.#chunks)];
+        const n = this.#chunks[0]!.readInt32BE(0);
+        if (this.#len >= 4 + n) {
+          const all = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#len);
+          const frame = all.subarray(4, 4 + n);
+          const rest = all.subarray(4 + n);
+          this.#chunks = rest.length > 0 ? [rest] : [];
+          this.#len = rest.length;
+          return frame;
+        }
       }
       if (this.#closed) return null;
       const left = deadline - Date.now();
@@ -101,6 +110,15 @@ export class RawConnection {
       });
     }
     return this.#closed;
+  }
+
+  /** Stops reading from the socket (a slow reader: the broker's writes back up), until `resume`. */
+  pause(): void {
+    this.#socket.pause();
+  }
+
+  resume(): void {
+    this.#socket.resume();
   }
 
   close(): void {

@@ -3,15 +3,16 @@
 // not by polling timers. Fetch sessions (KIP-227, see ../fetch-session.ts): a full fetch with epoch 0
 // creates a session; incremental fetches name only changed partitions and are answered only with
 // partitions that have records, a moved high watermark or log start offset, or an error.
-import { ErrorCode, errorCodeByName, type Fetch } from '../../protocol/index.js';
-import { nativeErrorName } from '../../hotpath/index.js';
+import { ErrorCode, errorCodeByName, type Fetch, type RecordsPayload } from '../../protocol/index.js';
+import { fileRecords, nativeErrorName } from '../../hotpath/index.js';
 import type { Partition } from '../../log/index.js';
 import type { BrokerContext } from '../context.js';
 import { FetchSessionCache, resolveSession, type SessionPartition } from '../fetch-session.js';
 import type { RequestContext } from '../request-context.js';
 import { fetchChannel, type FetchEvent } from '../diagnostics.js';
 
-type PartitionData = Fetch.FetchResponse['responses'][number]['partitions'][number];
+type FetchResponse = Fetch.FetchResponse<RecordsPayload>;
+type PartitionData = FetchResponse['responses'][number]['partitions'][number];
 const EMPTY = Buffer.alloc(0);
 
 /** One session cache per broker (sessions outlive connections). */
@@ -26,11 +27,13 @@ function sessionCache(ctx: BrokerContext): FetchSessionCache {
   return c;
 }
 
-export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): Promise<Fetch.FetchResponse> {
+export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): Promise<FetchResponse> {
   const { ctx } = rc;
   const resolved = resolveSession(sessionCache(ctx), req, Date.now());
   if (resolved.kind === 'error') return { throttleTimeMs: 0, errorCode: resolved.errorCode, sessionId: 0, responses: [] };
   const incremental = resolved.kind === 'incremental';
+  const zeroCopy = ctx.config['fetch.zero.copy'] !== false;
+  const zeroCopyMinBytes = Number(ctx.config['fetch.zero.copy.min.bytes'] ?? 0);
   // Resolve partitions once, grouped by topic in order; unknown ones answer with an error and never wait.
   const targets: Array<{ topic: string; partitions: Array<{ req: SessionPartition; log: Partition | undefined }> }> = [];
   for (const p of resolved.partitions) {
@@ -39,7 +42,7 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
     t.partitions.push({ req: p, log: ctx.metadata.getTopic(p.topic) ? ctx.partition(p.topic, p.partition) : undefined });
   }
 
-  const read = (): { responses: Fetch.FetchResponse['responses']; bytes: number; errors: boolean } => {
+  const read = (): { responses: FetchResponse['responses']; bytes: number; errors: boolean } => {
     let budget = req.maxBytes > 0 ? req.maxBytes : Number.MAX_SAFE_INTEGER;
     let bytes = 0;
     let errors = false;
@@ -52,12 +55,16 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
         }
         try {
           const max = Math.min(p.partitionMaxBytes, budget);
-          const r = log.read(p.fetchOffset, Math.max(max, 0), bytes === 0);
-          bytes += r.records.length;
-          budget -= r.records.length;
+          const r = log.locate(p.fetchOffset, Math.max(max, 0), bytes === 0);
+          const n = r.byteLength;
+          bytes += n;
+          budget -= n;
+          // Records at least fetch.zero.copy.min.bytes long stay in the file and go out with sendfile(2);
+          // smaller ones are read into memory (one copy, by the addon) and written by Node.
+          const records = n === 0 ? EMPTY : zeroCopy && n >= zeroCopyMinBytes ? fileRecords(r) : r.read();
           return {
             partitionIndex: p.partition, errorCode: ErrorCode.NONE, highWatermark: r.highWatermark, lastStableOffset: r.highWatermark,
-            logStartOffset: r.logStartOffset, abortedTransactions: [], preferredReadReplica: -1, records: r.records,
+            logStartOffset: r.logStartOffset, abortedTransactions: [], preferredReadReplica: -1, records,
           };
         } catch (err) {
           errors = true;
@@ -79,7 +86,7 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
     result = read();
   }
   if (fetchChannel.hasSubscribers) {
-    for (const t of result.responses) for (const p of t.partitions) if (p.records && p.records.length > 0) fetchChannel.publish({ topic: t.topic, partition: p.partitionIndex, bytes: p.records.length } satisfies FetchEvent);
+    for (const t of result.responses) for (const p of t.partitions) if (p.records && recordsBytes(p.records) > 0) fetchChannel.publish({ topic: t.topic, partition: p.partitionIndex, bytes: recordsBytes(p.records) } satisfies FetchEvent);
   }
   let responses = result.responses;
   if (resolved.session) {
@@ -91,7 +98,7 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
       for (let j = 0; j < parts.length; j++) {
         const d = parts[j]!;
         const cached = targets[i]!.partitions[j]!.req;
-        const news = d.records === null || d.records.length > 0 || d.errorCode !== ErrorCode.NONE
+        const news = d.records === null || recordsBytes(d.records) > 0 || d.errorCode !== ErrorCode.NONE
           || d.highWatermark !== cached.lastHighWatermark || d.logStartOffset !== cached.lastLogStartOffset;
         cached.lastHighWatermark = d.highWatermark;
         cached.lastLogStartOffset = d.logStartOffset;
@@ -119,4 +126,9 @@ function waitForAppend(logs: Partition[], ms: number): Promise<void> {
     const timer = setTimeout(done, ms);
     for (const l of logs) cancels.push(l.onData(done));
   });
+}
+
+/** Bytes of a partition's records, in memory or left in a segment file. */
+function recordsBytes(r: RecordsPayload): number {
+  return Buffer.isBuffer(r) ? r.length : r.byteLength;
 }

@@ -1,0 +1,266 @@
+//! Writing a response to a socket from native code: in-memory parts with
+//! `write(2)`, segment file ranges with `sendfile(2)` (file -> socket in the
+//! kernel, no copy through user space).
+//!
+//! Threading and ownership rules (DESIGN.md "Sharing a socket with native
+//! code"): the caller hands over a socket only while Node has nothing queued on
+//! it and writes nothing until [`send_parts`] returns. The descriptor stays
+//! non-blocking (libuv reads it concurrently); when the socket buffer is full
+//! this code waits for writability with its own `poll(2)`, on the worker
+//! thread it runs on, never on the event loop. The descriptor passed in is a
+//! `dup` owned by [`OwnedSocket`], so Node closing its own descriptor (peer
+//! reset, idle close) can never make us write to a reused fd number.
+
+use crate::error::{Error, Result};
+use std::fs::File;
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::Arc;
+
+/// One piece of a response, in order.
+#[derive(Debug, Clone)]
+pub enum Part {
+    Bytes(Vec<u8>),
+    File {
+        file: Arc<File>,
+        position: u64,
+        length: u64,
+    },
+}
+
+impl Part {
+    pub fn len(&self) -> u64 {
+        match self {
+            Part::Bytes(b) => b.len() as u64,
+            Part::File { length, .. } => *length,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Our own duplicate of a socket descriptor, closed on drop.
+#[derive(Debug)]
+pub struct OwnedSocket(OwnedFd);
+
+impl OwnedSocket {
+    /// Duplicates `fd` (close-on-exec). Must be called while `fd` is known
+    /// to be open, i.e. on the thread that owns it.
+    pub fn dup(fd: RawFd) -> Result<OwnedSocket> {
+        // SAFETY: fcntl(F_DUPFD_CLOEXEC) only reads `fd` and returns a new descriptor or -1.
+        let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+        if new < 0 {
+            return Err(net(
+                "duplicating socket descriptor",
+                io::Error::last_os_error(),
+            ));
+        }
+        // SAFETY: `new` is a fresh descriptor that nothing else owns.
+        Ok(OwnedSocket(unsafe { OwnedFd::from_raw_fd(new) }))
+    }
+
+    pub fn raw(&self) -> RawFd {
+        self.0.as_raw_fd()
+    }
+}
+
+fn net(what: &str, e: io::Error) -> Error {
+    Error::NetworkException(format!("{what}: {e}"))
+}
+
+/// Writes all `parts` to `sock`; returns the bytes written. Waits at most
+/// `stall_ms` for the peer to accept more bytes each time the socket buffer
+/// is full (a reader that stops reading fails the send, and the caller closes
+/// the connection).
+pub fn send_parts(sock: &OwnedSocket, parts: &[Part], stall_ms: i32) -> Result<u64> {
+    let fd = sock.raw();
+    let mut total = 0u64;
+    for part in parts {
+        match part {
+            Part::Bytes(b) => {
+                let mut at = 0usize;
+                while at < b.len() {
+                    // SAFETY: the pointer and length describe the live slice `b[at..]`.
+                    let n = unsafe { libc::write(fd, b[at..].as_ptr().cast(), b.len() - at) };
+                    if n >= 0 {
+                        at += n as usize;
+                        total += n as u64;
+                    } else {
+                        retry_or_wait(fd, stall_ms, "writing response")?;
+                    }
+                }
+            }
+            Part::File {
+                file,
+                position,
+                length,
+            } => {
+                let mut offset = *position as libc::off_t;
+                let end = (*position + *length) as libc::off_t;
+                while offset < end {
+                    let count = (end - offset).min(1 << 30) as usize;
+                    // SAFETY: both descriptors are open for the duration of the call; the kernel
+                    // advances `offset` by what it sent.
+                    let n = unsafe { libc::sendfile(fd, file.as_raw_fd(), &mut offset, count) };
+                    if n > 0 {
+                        total += n as u64;
+                    } else if n == 0 {
+                        // The file ended before the range did: it was truncated under us.
+                        return Err(Error::KafkaStorageError(format!(
+                            "segment ended at byte {offset} inside a fetched range ending at {end}"
+                        )));
+                    } else {
+                        retry_or_wait(fd, stall_ms, "sendfile")?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// After a failed write: retry on EINTR, wait for POLLOUT on EAGAIN, fail otherwise.
+fn retry_or_wait(fd: RawFd, stall_ms: i32, what: &str) -> Result<()> {
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EINTR) => Ok(()),
+        Some(libc::EAGAIN) => wait_writable(fd, stall_ms),
+        _ => Err(net(what, e)),
+    }
+}
+
+fn wait_writable(fd: RawFd, stall_ms: i32) -> Result<()> {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    loop {
+        // SAFETY: `p` is one valid pollfd for the duration of the call.
+        let r = unsafe { libc::poll(&mut p, 1, stall_ms) };
+        if r > 0 {
+            if p.revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0
+                && p.revents & libc::POLLOUT == 0
+            {
+                return Err(Error::NetworkException(
+                    "connection closed by the peer during a fetch response".into(),
+                ));
+            }
+            return Ok(());
+        }
+        if r == 0 {
+            return Err(Error::NetworkException(format!(
+                "peer accepted no bytes for {stall_ms} ms; giving up on the response"
+            )));
+        }
+        let e = io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::EINTR) {
+            return Err(net("poll", e));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::TempDir;
+    use std::io::{Read, Write};
+    use std::os::unix::net::UnixStream;
+
+    fn file_with(dir: &TempDir, bytes: &[u8]) -> Arc<File> {
+        let path = dir.path().join("seg");
+        File::create(&path).unwrap().write_all(bytes).unwrap();
+        Arc::new(File::open(&path).unwrap())
+    }
+
+    #[test]
+    fn interleaves_bytes_and_file_ranges_through_a_full_socket_buffer() {
+        let dir = TempDir::new("sendfile");
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i * 31 % 251) as u8).collect();
+        let file = file_with(&dir, &data);
+        let (a, mut b) = UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        let parts = vec![
+            Part::Bytes(b"head".to_vec()),
+            Part::File {
+                file: file.clone(),
+                position: 10,
+                length: 2_000_000,
+            },
+            Part::Bytes(b"middle".to_vec()),
+            Part::File {
+                file,
+                position: 2_500_000,
+                length: 500_000,
+            },
+        ];
+        let expected: Vec<u8> = [
+            b"head".as_slice(),
+            &data[10..2_000_010],
+            b"middle",
+            &data[2_500_000..],
+        ]
+        .concat();
+        let sock = OwnedSocket::dup(a.as_raw_fd()).unwrap();
+        drop(a); // our dup keeps the socket open
+                 // A slow reader: the socket buffer fills and the sender must poll.
+        let reader = std::thread::spawn(move || {
+            let mut got = Vec::new();
+            let mut buf = vec![0u8; 4096];
+            loop {
+                std::thread::sleep(std::time::Duration::from_micros(50));
+                match b.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => got.extend_from_slice(&buf[..n]),
+                    Err(e) => panic!("{e}"),
+                }
+            }
+            got
+        });
+        let n = send_parts(&sock, &parts, 10_000).unwrap();
+        assert_eq!(n as usize, expected.len());
+        drop(sock);
+        assert!(reader.join().unwrap() == expected);
+    }
+
+    #[test]
+    fn reader_that_stops_reading_fails_after_the_stall_timeout() {
+        let dir = TempDir::new("sendfile-stall");
+        let file = file_with(&dir, &vec![7u8; 8 << 20]);
+        let (a, _b) = UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        let sock = OwnedSocket::dup(a.as_raw_fd()).unwrap();
+        let parts = vec![Part::File {
+            file,
+            position: 0,
+            length: 8 << 20,
+        }];
+        let e = send_parts(&sock, &parts, 50).unwrap_err();
+        assert!(matches!(e, Error::NetworkException(_)), "{e:?}");
+    }
+
+    #[test]
+    fn closed_peer_and_truncated_file_are_errors() {
+        let dir = TempDir::new("sendfile-err");
+        let file = file_with(&dir, b"short");
+        let (a, b) = UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        let sock = OwnedSocket::dup(a.as_raw_fd()).unwrap();
+        let e = send_parts(
+            &sock,
+            &[Part::File {
+                file: file.clone(),
+                position: 0,
+                length: 100,
+            }],
+            1000,
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::KafkaStorageError(_)), "{e:?}");
+        drop(b);
+        let e = send_parts(&sock, &[Part::Bytes(vec![1; 1 << 20])], 1000).unwrap_err();
+        assert!(matches!(e, Error::NetworkException(_)), "{e:?}");
+    }
+}

@@ -1,0 +1,124 @@
+// Fetch responses written two ways, each against a broker process: records sent from the segment files by
+// the addon with sendfile(2) (fetch.zero.copy=true, every size), and records read into memory and written
+// by Node (fetch.zero.copy=false). Both must give real clients the same bytes: many partitions per response,
+// responses larger than the socket buffer (partial writes), a reader that stops reading for a while (the
+// event loop keeps serving others), a reader that disconnects mid-response, and pipelined requests whose
+// answers keep their order around native writes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiVersions, Fetch, Metadata } from '../../src/protocol/index.js';
+import { Admin, Producer, parseRecordBatches } from '../../src/client/index.js';
+import { BrokerProcess } from '../helpers/broker-process.js';
+import { RawConnection } from '../helpers/raw-client.js';
+import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
+
+const PARTITIONS = 8;
+const PER_PARTITION = 1500;
+const VALUE = 2000;
+
+const value = (p: number, i: number) => `${p}:${i}:`.padEnd(VALUE, String.fromCharCode(97 + ((p + i) % 26)));
+
+for (const mode of [{ zeroCopy: true, label: 'sendfile' }, { zeroCopy: false, label: 'copying path' }]) {
+  describe(`fetch responses, ${mode.label}`, () => {
+    let broker: BrokerProcess;
+
+    before(async () => {
+      broker = await BrokerProcess.start({ overrides: { 'fetch.zero.copy': mode.zeroCopy, 'fetch.zero.copy.min.bytes': 0 } });
+      const admin = new Admin({ bootstrap: broker.bootstrap });
+      await admin.createTopics([{ topic: 'zc', numPartitions: PARTITIONS, replicationFactor: 1 }]);
+      await admin.close();
+      const producer = new Producer({ bootstrap: broker.bootstrap, lingerMs: 5, batchSize: 64 * 1024 });
+      const sends: Array<Promise<unknown>> = [];
+      for (let i = 0; i < PER_PARTITION; i++) {
+        for (let p = 0; p < PARTITIONS; p++) sends.push(producer.send({ topic: 'zc', messages: [{ partition: p, value: Buffer.from(value(p, i)) }] }));
+      }
+      await Promise.all(sends);
+      await producer.close();
+    });
+    after(async () => {
+      await broker?.close();
+    });
+
+    const fetchAll = (c: RawConnection, partitionMaxBytes: number) => c.request(Fetch, 12, {
+      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 64 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      topics: [{ topic: 'zc', partitions: Array.from({ length: PARTITIONS }, (_, partition) => ({ partition, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes })) }],
+      forgottenTopicsData: [], rackId: '',
+    });
+
+    async function assertComplete(res: Fetch.FetchResponse, perPartition: number): Promise<void> {
+      const parts = res.responses[0]!.partitions;
+      assert.equal(parts.length, PARTITIONS);
+      for (const p of parts) {
+        assert.equal(p.errorCode, 0);
+        const batches = await parseRecordBatches(p.records!, { verifyCrc: true });
+        const values = batches.flatMap((b) => b.records.map((r) => r.value!.toString()));
+        assert.ok(values.length >= perPartition, `partition ${p.partitionIndex}: ${values.length} records`);
+        values.forEach((v, i) => assert.equal(v, value(p.partitionIndex, i)));
+      }
+    }
+
+    test('kcat reads every record of every partition', async () => {
+      const c = await kcat(['-b', broker.bootstrap, '-C', '-t', 'zc', '-o', 'beginning', '-e', '-f', RECORD_FORMAT], undefined, 120_000);
+      assert.equal(c.code, 0, c.stderr);
+      const records = parseRecords(c.stdout);
+      assert.equal(records.length, PARTITIONS * PER_PARTITION);
+      for (const r of records) assert.equal(r.value, value(r.partition, r.offset));
+    });
+
+    test('one 24 MB response over eight partitions, read by a reader that pauses; others are served meanwhile', async () => {
+      const slow = await RawConnection.open(broker.port);
+      const other = await RawConnection.open(broker.port);
+      try {
+        slow.pause();
+        const pending = fetchAll(slow, 4 << 20);
+        await new Promise((r) => setTimeout(r, 300));
+        // The broker is stuck on nobody's behalf: another connection gets answers while the slow one sleeps.
+        const started = Date.now();
+        const meta = await other.request(Metadata, 9, { topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'zc' }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+        assert.equal(meta.topics[0]!.partitions.length, PARTITIONS);
+        assert.ok(Date.now() - started < 2000);
+        await new Promise((r) => setTimeout(r, 700));
+        slow.resume();
+        await assertComplete(await pending, PER_PARTITION);
+      } finally {
+        slow.close();
+        other.close();
+      }
+    });
+
+    test('pipelined requests are answered in order around native writes', async () => {
+      const c = await RawConnection.open(broker.port);
+      try {
+        const ids = [
+          c.send(Fetch, 12, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 64 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [{ topic: 'zc', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }], forgottenTopicsData: [], rackId: '' }),
+          c.send(ApiVersions, 3, { clientSoftwareName: 'zc', clientSoftwareVersion: '1' }),
+          c.send(Fetch, 12, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 64 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [{ topic: 'zc', partitions: [{ partition: 1, currentLeaderEpoch: -1, fetchOffset: 10, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }], forgottenTopicsData: [], rackId: '' }),
+          c.send(ApiVersions, 3, { clientSoftwareName: 'zc', clientSoftwareVersion: '1' }),
+        ];
+        for (const id of ids) {
+          const frame = await c.readFrame();
+          assert.ok(frame);
+          assert.equal(frame.readInt32BE(0), id, 'answers in request order');
+        }
+      } finally {
+        c.close();
+      }
+    });
+
+    test('a reader that disconnects mid-response does not hurt the broker', async () => {
+      for (let i = 0; i < 5; i++) {
+        const c = await RawConnection.open(broker.port);
+        c.pause();
+        void fetchAll(c, 4 << 20).catch(() => {});
+        await new Promise((r) => setTimeout(r, 50));
+        c.close();
+      }
+      const c = await RawConnection.open(broker.port);
+      try {
+        await assertComplete(await fetchAll(c, 4 << 20), PER_PARTITION);
+      } finally {
+        c.close();
+      }
+    });
+  });
+}
