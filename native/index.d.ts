@@ -64,6 +64,15 @@ export declare class PartitionLog {
    */
   append(records: Buffer, opts: AppendOptions): AppendResult
   /**
+   * Group commit: appends each buffer as its own all-or-nothing append
+   * (one request's records each), in order, under one lock acquisition,
+   * on a libuv worker thread. The buffers are used in place (no copy) and
+   * must not be touched until the promise settles. One outcome per buffer.
+   */
+  appendMany(records: Array<Buffer>, opts: AppendOptions): Promise<AppendOutcome[]>
+  /** The synchronous twin of `appendMany` (inline mode: runs on the calling thread). */
+  appendManySync(records: Array<Buffer>, opts: AppendOptions): Array<AppendOutcome>
+  /**
    * Whole batches from the one holding `fetchOffset`, up to `maxBytes`
    * (one batch at least if `minOneBatch`), only batches starting below
    * `maxOffset`, from a single segment.
@@ -118,6 +127,13 @@ export interface AppendOptions {
   compressionType?: number
   /** `compression.<codec>.level` of that codec; absent: the codec's default. */
   compressionLevel?: number
+}
+
+/** One append of a group commit: its result, or the Kafka error name that refused it. */
+export interface AppendOutcome {
+  result?: AppendResult
+  errorCode?: string
+  message?: string
 }
 
 export interface AppendResult {

@@ -18,8 +18,10 @@ const { values: args } = parseArgs({
     partitions: { type: 'string', default: '1' },
     acks: { type: 'string', default: '1' },
     compression: { type: 'string', default: 'none' },
+    'broker-override': { type: 'string', multiple: true, default: [] },
   },
 });
+const overrides = Object.fromEntries(args['broker-override']!.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const records = Number(args.records);
 const size = Number(args['record-size']);
 
@@ -32,7 +34,7 @@ const chunk = Buffer.concat(Array.from({ length: 1000 }, () => line));
 for (let i = 0; i < records; i += 1000) writeSync(fd, i + 1000 <= records ? chunk : chunk.subarray(0, (records - i) * size));
 closeSync(fd);
 
-const broker = await BrokerProcess.start({ overrides: { 'num.partitions': args.partitions! } });
+const broker = await BrokerProcess.start({ overrides: { 'num.partitions': args.partitions!, ...overrides } });
 const procStat = () => {
   const status = readFileSync(`/proc/${broker.pid}/status`, 'utf8');
   const stat = readFileSync(`/proc/${broker.pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -58,7 +60,7 @@ try {
     { phase: 'produce (kcat -P)', 'records/s': Math.round(records / produceS), 'MB/s': mb / produceS, 'wall s': produceS, 'broker cpu s': afterProduce.cpuSeconds - before.cpuSeconds, 'broker peak RSS MB': afterProduce.peakRssMb },
     { phase: 'fetch (kcat -C -e)', 'records/s': Math.round(records / fetchS), 'MB/s': mb / fetchS, 'wall s': fetchS, 'broker cpu s': afterFetch.cpuSeconds - afterProduce.cpuSeconds, 'broker peak RSS MB': afterFetch.peakRssMb },
   ];
-  console.log(`${records} records of ${size} B, ${args.partitions} partition(s), acks=${args.acks}, compression ${args.compression}`);
+  console.log(`${records} records of ${size} B, ${args.partitions} partition(s), acks=${args.acks}, compression ${args.compression}${args['broker-override']!.length ? `, broker ${args['broker-override']!.join(' ')}` : ''}`);
   printTable(rows);
   console.log(`results: ${writeResults('kcat-produce', rows, { args })}`);
 } finally {

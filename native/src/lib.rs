@@ -266,6 +266,44 @@ impl PartitionLog {
         })
     }
 
+    /// Group commit: appends each buffer as its own all-or-nothing append
+    /// (one request's records each), in order, under one lock acquisition,
+    /// on a libuv worker thread. The buffers are used in place (no copy) and
+    /// must not be touched until the promise settles. One outcome per buffer.
+    #[napi(ts_return_type = "Promise<AppendOutcome[]>")]
+    pub fn append_many(
+        &self,
+        records: Vec<Buffer>,
+        opts: AppendOptions,
+    ) -> Result<AsyncTask<AppendTask>> {
+        Ok(AsyncTask::new(AppendTask {
+            log: self.inner.clone(),
+            dir: self.dir.clone(),
+            records,
+            opts: core_options(&opts)?,
+        }))
+    }
+
+    /// The synchronous twin of `appendMany` (inline mode: runs on the calling thread).
+    #[napi]
+    pub fn append_many_sync(
+        &self,
+        mut records: Vec<BufferSlice>,
+        opts: AppendOptions,
+    ) -> Result<Vec<AppendOutcome>> {
+        let o = core_options(&opts)?;
+        let mut guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(records
+            .iter_mut()
+            .map(|r| {
+                outcome(match guard.as_mut() {
+                    Some(log) => log.append(r, &o),
+                    None => Err(self.closed()),
+                })
+            })
+            .collect())
+    }
+
     /// Whole batches from the one holding `fetchOffset`, up to `maxBytes`
     /// (one batch at least if `minOneBatch`), only batches starting below
     /// `maxOffset`, from a single segment.
@@ -479,5 +517,76 @@ impl Task for SendTask {
                 message: Some(e.message().to_string()),
             },
         })
+    }
+}
+
+fn core_options(opts: &AppendOptions) -> Result<core::AppendOptions> {
+    Ok(core::AppendOptions {
+        leader_epoch: opts.leader_epoch,
+        now_ms: opts.now_ms,
+        log_append_time: opts.log_append_time,
+        compression: target_compression(opts.compression_type, opts.compression_level)?,
+    })
+}
+
+/// One append of a group commit: its result, or the Kafka error name that refused it.
+#[napi(object)]
+pub struct AppendOutcome {
+    pub result: Option<AppendResult>,
+    pub error_code: Option<String>,
+    pub message: Option<String>,
+}
+
+fn outcome(r: error::Result<core::AppendInfo>) -> AppendOutcome {
+    match r {
+        Ok(r) => AppendOutcome {
+            result: Some(AppendResult {
+                base_offset: r.base_offset,
+                last_offset: r.last_offset,
+                log_append_time: r.log_append_time,
+                log_start_offset: r.log_start_offset,
+                record_count: r.record_count,
+                duplicate: r.duplicate,
+            }),
+            error_code: None,
+            message: None,
+        },
+        Err(e) => AppendOutcome {
+            result: None,
+            error_code: Some(e.name().to_string()),
+            message: Some(e.message().to_string()),
+        },
+    }
+}
+
+pub struct AppendTask {
+    log: Arc<Mutex<Option<core::Log>>>,
+    dir: String,
+    records: Vec<Buffer>,
+    opts: core::AppendOptions,
+}
+
+impl Task for AppendTask {
+    type Output = Vec<error::Result<core::AppendInfo>>;
+    type JsValue = Vec<AppendOutcome>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let mut guard = self.log.lock().unwrap_or_else(PoisonError::into_inner);
+        let opts = self.opts;
+        Ok(self
+            .records
+            .iter_mut()
+            .map(|r| match guard.as_mut() {
+                Some(log) => log.append(r, &opts),
+                None => Err(error::Error::NotLeaderOrFollower(format!(
+                    "partition log {} is closed",
+                    self.dir
+                ))),
+            })
+            .collect())
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        Ok(output.into_iter().map(outcome).collect())
     }
 }

@@ -78,6 +78,8 @@ export const BROKER_CONFIG: readonly ConfigKey[] = [
   { name: 'compression.gzip.level', type: 'int', default: -1, validate: gzipLevel, doc: 'gzip level when the broker compresses (1-9; -1: zlib default 6).' },
   { name: 'compression.lz4.level', type: 'int', default: 9, validate: between(1, 17), doc: 'lz4 level when the broker compresses (9: fast mode; others: LZ4 HC).' },
   { name: 'compression.zstd.level', type: 'int', default: 3, validate: between(-131072, 22), doc: 'zstd level when the broker compresses.' },
+  { name: 'append.pool', type: 'boolean', default: true, doc: 'Run large appends on libuv worker threads, coalescing the appends queued behind them per partition (group commit); false: every append inline on the main thread.' },
+  { name: 'append.pool.min.bytes', type: 'int', default: 65536, validate: atLeast(0), doc: 'Smallest queued append (bytes, summed over the coalesced requests) sent to a worker; smaller ones run inline (see README Performance).' },
   { name: 'fetch.zero.copy', type: 'boolean', default: true, doc: 'Send fetched records from segment files to sockets with sendfile(2) from the addon; false: read them into memory and write with Node.' },
   { name: 'fetch.zero.copy.min.bytes', type: 'int', default: 262144, validate: atLeast(0), doc: 'Smallest per-partition record set sent with sendfile; smaller ones are copied (256 KiB: below it the hop to a worker costs more than the copy, see README Performance).' },
   { name: 'max.incremental.fetch.session.cache.slots', type: 'int', default: 1000, validate: atLeast(0), doc: 'Fetch sessions (KIP-227) the broker keeps; the least recently used is evicted; 0 disables sessions.' },

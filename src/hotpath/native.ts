@@ -21,6 +21,7 @@ export type PartitionLog = Addon.PartitionLog;
 export type LogConfig = Addon.LogConfig;
 export type AppendOptions = Addon.AppendOptions;
 export type AppendResult = Addon.AppendResult;
+export type AppendOutcome = Addon.AppendOutcome;
 export type ReadResult = Addon.ReadResult;
 export type TimestampOffset = Addon.TimestampOffset;
 export type RetentionPolicy = Addon.RetentionPolicy;

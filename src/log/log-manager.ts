@@ -10,7 +10,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import { effectiveTopicConfig, type BrokerConfig, type ConfigValue } from '../config/index.js';
 import type { LogConfig } from '../hotpath/index.js';
-import { Partition, storedCompression } from './partition.js';
+import { Partition, storedCompression, type AppendPolicy } from './partition.js';
 
 export const RECOVERY_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_CHECKPOINT = 'log-start-offset-checkpoint';
@@ -51,11 +51,13 @@ export class LogManager {
   #cleaning: Promise<void> | undefined;
   #timers: NodeJS.Timeout[] = [];
   #closed = false;
+  readonly #appendPolicy: AppendPolicy;
 
   constructor(config: BrokerConfig, logger: LogManagerLogger) {
     this.#config = config;
     this.#log = logger;
     this.dir = config['log.dirs'];
+    this.#appendPolicy = Object.freeze({ mode: config['append.pool'] === false ? 'inline' : 'pool', poolMinBytes: Number(config['append.pool.min.bytes'] ?? 0) });
     mkdirSync(this.dir, { recursive: true });
     this.#readCheckpoint(RECOVERY_CHECKPOINT, this.#recoveryPoints);
     this.#readCheckpoint(LOG_START_CHECKPOINT, this.#logStartOffsets);
@@ -85,7 +87,7 @@ export class LogManager {
       const key = `${topic} ${p}`;
       const started = Date.now();
       const part = new Partition(topic, p, join(this.dir, `${topic}-${p}`), logConfig(cfg, this.#recoveryPoints.get(key) ?? 0, this.#logStartOffsets.get(key)),
-        cfg['message.timestamp.type'] === 'LogAppendTime', storedCompression(cfg));
+        cfg['message.timestamp.type'] === 'LogAppendTime', storedCompression(cfg), this.#appendPolicy);
       const elapsed = Date.now() - started;
       if (elapsed > 100) this.#log.info({ topic, partition: p, ms: elapsed, logEndOffset: part.logEndOffset }, 'recovered partition log');
       list.push(part);

@@ -1,6 +1,6 @@
 // One partition's log as the control plane sees it: the native PartitionLog plus the leader epoch
 // and the wake-ups that long-polling fetches wait on. All calls run on the main thread.
-import { native, type AppendResult, type CompactOptions, type CompactResult, type EpochEndOffset, type FetchSlice, type LogConfig, type PartitionLog, type ReadResult, type RetentionPolicy, type RetentionResult, type TimestampOffset } from '../hotpath/index.js';
+import { native, type AppendOptions, type AppendOutcome, type AppendResult, type CompactOptions, type CompactResult, type EpochEndOffset, type FetchSlice, type LogConfig, type PartitionLog, type ReadResult, type RetentionPolicy, type RetentionResult, type TimestampOffset } from '../hotpath/index.js';
 
 export type Offset = number;
 
@@ -8,6 +8,24 @@ export type Offset = number;
 export interface StoredCompression {
   readonly type: number;
   readonly level?: number;
+}
+
+/**
+ * Where appends run. `inline`: on the main thread, one native call per request. `pool`: appends of at least
+ * `poolMinBytes` run on a libuv worker thread (the buffer is used in place, not copied), and requests that
+ * arrive while one is in flight are coalesced into one native call (group commit).
+ */
+export interface AppendPolicy {
+  readonly mode: 'inline' | 'pool';
+  readonly poolMinBytes: number;
+}
+
+export const INLINE_APPENDS: AppendPolicy = Object.freeze({ mode: 'inline', poolMinBytes: 0 });
+
+interface QueuedAppend {
+  readonly records: Buffer;
+  readonly resolve: (r: AppendResult) => void;
+  readonly reject: (e: Error) => void;
 }
 
 const CODEC_IDS: Readonly<Record<string, number>> = { producer: -1, uncompressed: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
@@ -30,14 +48,20 @@ export class Partition {
   readonly #waiters = new Set<() => void>();
   #logAppendTime: boolean;
   #compression: StoredCompression;
+  readonly #policy: AppendPolicy;
+  /** Appends waiting for the one in flight (at most one native append per partition at a time). */
+  #queue: QueuedAppend[] = [];
+  #queuedBytes = 0;
+  #inflight = false;
   #lastFlushMs = Date.now();
 
-  constructor(topic: string, partition: number, dir: string, config: LogConfig, logAppendTime: boolean, compression: StoredCompression = { type: -1 }) {
+  constructor(topic: string, partition: number, dir: string, config: LogConfig, logAppendTime: boolean, compression: StoredCompression = { type: -1 }, policy: AppendPolicy = INLINE_APPENDS) {
     this.topic = topic;
     this.partition = partition;
     this.#log = native.PartitionLog.open(dir, config);
     this.#logAppendTime = logAppendTime;
     this.#compression = compression;
+    this.#policy = policy;
   }
 
   get logStartOffset(): Offset {
@@ -59,12 +83,73 @@ export class Partition {
     return this.#lastFlushMs;
   }
 
-  /** Validates and appends whole batches (all or nothing); throws an error whose `code` is a Kafka error name. */
-  append(records: Buffer): AppendResult {
-    const result = this.#log.append(records, { leaderEpoch: this.leaderEpoch, nowMs: Date.now(), logAppendTime: this.#logAppendTime,
-      compressionType: this.#compression.type, compressionLevel: this.#compression.level });
-    if (!result.duplicate) this.#wake();
-    return result;
+  /**
+   * Validates and appends whole batches (all or nothing); rejects with an error whose `code` is a Kafka error
+   * name. Appends to one partition complete in call order. The buffer is rewritten in place (offsets) and
+   * must not be reused by the caller.
+   */
+  append(records: Buffer): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ records, resolve, reject });
+      this.#queuedBytes += records.length;
+      if (!this.#inflight) this.#drain();
+    });
+  }
+
+  #options(): AppendOptions {
+    return { leaderEpoch: this.leaderEpoch, nowMs: Date.now(), logAppendTime: this.#logAppendTime,
+      compressionType: this.#compression.type, compressionLevel: this.#compression.level };
+  }
+
+  #drain(): void {
+    while (!this.#inflight && this.#queue.length > 0) {
+      const jobs = this.#queue;
+      const bytes = this.#queuedBytes;
+      this.#queue = [];
+      this.#queuedBytes = 0;
+      if (this.#policy.mode === 'pool' && bytes >= this.#policy.poolMinBytes) {
+        this.#inflight = true;
+        this.#log.appendMany(jobs.map((j) => j.records), this.#options()).then(
+          (outcomes) => {
+            this.#inflight = false;
+            this.#settle(jobs, outcomes);
+            this.#drain();
+          },
+          (err: Error) => {
+            this.#inflight = false;
+            for (const j of jobs) j.reject(err);
+            this.#drain();
+          },
+        );
+        return;
+      }
+      if (jobs.length === 1) {
+        const job = jobs[0]!;
+        try {
+          const r = this.#log.append(job.records, this.#options());
+          if (!r.duplicate) this.#wake();
+          job.resolve(r);
+        } catch (err) {
+          job.reject(err as Error);
+        }
+      } else {
+        this.#settle(jobs, this.#log.appendManySync(jobs.map((j) => j.records), this.#options()));
+      }
+    }
+  }
+
+  #settle(jobs: readonly QueuedAppend[], outcomes: readonly AppendOutcome[]): void {
+    let appended = false;
+    jobs.forEach((job, i) => {
+      const o = outcomes[i];
+      if (o?.result) {
+        if (!o.result.duplicate) appended = true;
+        job.resolve(o.result);
+      } else {
+        job.reject(Object.assign(new Error(o?.message ?? 'append failed'), { code: o?.errorCode ?? 'UNKNOWN_SERVER_ERROR' }));
+      }
+    });
+    if (appended) this.#wake();
   }
 
   /** Whole batches from `fetchOffset`, at most `maxBytes` (but one whole batch when `minOneBatch`), below the high watermark. */

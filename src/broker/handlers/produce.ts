@@ -7,11 +7,13 @@ import { produceChannel, type ProduceEvent } from '../diagnostics.js';
 
 type PartitionResponse = Produce.ProduceResponse['responses'][number]['partitionResponses'][number];
 
-export function handleProduce(req: Produce.ProduceRequest, rc: RequestContext): Produce.ProduceResponse | null {
+export async function handleProduce(req: Produce.ProduceRequest, rc: RequestContext): Promise<Produce.ProduceResponse | null> {
   const { ctx } = rc;
   const acks = req.acks;
   const validAcks = acks === -1 || acks === 0 || acks === 1;
   const responses: Produce.ProduceResponse['responses'] = [];
+  // Every partition's append starts before any is awaited (they may run on workers side by side).
+  const appends: Array<Promise<void>> = [];
   for (const topic of req.topicData) {
     const partitionResponses: PartitionResponse[] = [];
     const fail = (index: number, errorCode: number, errorMessage: string | null = null): void => {
@@ -36,22 +38,29 @@ export function handleProduce(req: Produce.ProduceRequest, rc: RequestContext): 
         fail(pd.index, ErrorCode.INVALID_RECORD, 'Produce request has no record batch');
         continue;
       }
-      try {
-        const r = partition.append(pd.records);
-        partitionResponses.push({ index: pd.index, errorCode: ErrorCode.NONE, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTime,
-          logStartOffset: r.logStartOffset, recordErrors: [], errorMessage: null });
-        if (produceChannel.hasSubscribers && !r.duplicate) produceChannel.publish({ topic: topic.name, partition: pd.index, records: r.recordCount, bytes: pd.records.length } satisfies ProduceEvent);
-      } catch (err) {
-        const name = nativeErrorName(err);
-        const code = errorCodeByName(name) ?? ErrorCode.UNKNOWN_SERVER_ERROR;
-        const message = (err as Error).message;
-        const level = code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR ? 'error' : 'warn';
-        ctx.log[level]({ topic: topic.name, partition: pd.index, error: name, reason: message, client: rc.header.clientId, remote: rc.conn.remoteAddress }, 'produce refused');
-        fail(pd.index, code, message);
-      }
+      // A placeholder keeps the partition's place in the answer; the append fills it in.
+      const at = partitionResponses.length;
+      fail(pd.index, ErrorCode.UNKNOWN_SERVER_ERROR);
+      const bytes = pd.records.length;
+      appends.push(partition.append(pd.records).then(
+        (r) => {
+          partitionResponses[at] = { index: pd.index, errorCode: ErrorCode.NONE, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTime,
+            logStartOffset: r.logStartOffset, recordErrors: [], errorMessage: null };
+          if (produceChannel.hasSubscribers && !r.duplicate) produceChannel.publish({ topic: topic.name, partition: pd.index, records: r.recordCount, bytes } satisfies ProduceEvent);
+        },
+        (err: unknown) => {
+          const name = nativeErrorName(err);
+          const code = errorCodeByName(name) ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+          const message = (err as Error).message;
+          const level = code === ErrorCode.UNKNOWN_SERVER_ERROR || code === ErrorCode.KAFKA_STORAGE_ERROR ? 'error' : 'warn';
+          ctx.log[level]({ topic: topic.name, partition: pd.index, error: name, reason: message, client: rc.header.clientId, remote: rc.conn.remoteAddress }, 'produce refused');
+          partitionResponses[at] = { index: pd.index, errorCode: code, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage: message };
+        },
+      ));
     }
     responses.push({ name: topic.name, partitionResponses });
   }
+  if (appends.length > 0) await Promise.all(appends);
   if (acks === 0) return null;
   return { responses, throttleTimeMs: 0 };
 }
