@@ -2,7 +2,8 @@
 // of a given size with the project's client, and reports records/s, MB/s, latency percentiles
 // (hdr-histogram) and the broker's peak RSS. Starts its own broker process unless --bootstrap is given.
 //
-//   npm run bench:produce -- --records 1000000 --record-size 100 --partitions 6 --acks 1
+//   npm run bench:produce -- --records 1000000 --record-size 100 --partitions 6 --acks 1 [--connections 2]
+//     [--compression lz4] [--batch-size 65536] [--throughput 100000] [--broker-override append.pool=false]
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import * as hdr from 'hdr-histogram-js';
@@ -24,8 +25,12 @@ const { values: args } = parseArgs({
     throughput: { type: 'string', default: '-1' },
     label: { type: 'string', default: '' },
     'max-inflight': { type: 'string', default: '20000' },
+    connections: { type: 'string', default: '1' },
+    'broker-override': { type: 'string', multiple: true, default: [] },
   },
 });
+const overrides = Object.fromEntries(args['broker-override']!.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const connections = Math.max(1, Number(args.connections));
 
 const records = Number(args.records);
 const recordSize = Number(args['record-size']);
@@ -34,7 +39,7 @@ const acks = Number(args.acks) as -1 | 0 | 1;
 const throughput = Number(args.throughput);
 const maxInflight = Number(args['max-inflight']);
 
-const broker = args.bootstrap ? undefined : await BrokerProcess.start();
+const broker = args.bootstrap ? undefined : await BrokerProcess.start({ overrides });
 const bootstrap = args.bootstrap ?? broker!.bootstrap;
 let peakRssKb = 0;
 const sampleRss = () => {
@@ -52,8 +57,9 @@ try {
   await admin.createTopics([{ topic: args.topic!, numPartitions: partitions, replicationFactor: 1 }]);
   await admin.close();
 
-  const producer = new Producer({ bootstrap, acks, batchSize: Number(args['batch-size']), lingerMs: Number(args['linger-ms']), compression: args.compression as CompressionName });
-  await producer.connect();
+  // --connections producers, each with its own connections, share the records round-robin.
+  const producers = Array.from({ length: connections }, () => new Producer({ bootstrap, acks, batchSize: Number(args['batch-size']), lingerMs: Number(args['linger-ms']), compression: args.compression as CompressionName }));
+  await Promise.all(producers.map((p) => p.connect()));
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
   // Payloads as Kafka's tool makes them: random printable bytes, reused.
   const payload = Buffer.alloc(recordSize);
@@ -91,7 +97,7 @@ try {
     if (inflight >= maxInflight) await new Promise<void>((r) => (wakeSender = r));
     const sentAt = performance.now();
     inflight++;
-    producer.send({ topic: args.topic!, messages: [{ value: payload }] }).then(
+    producers[i % connections]!.send({ topic: args.topic!, messages: [{ value: payload }] }).then(
       () => {
         histogram.recordValue(Math.max(1, Math.round((performance.now() - sentAt) * 1000)));
         acked++;
@@ -104,15 +110,15 @@ try {
       },
     );
   }
-  await producer.flush();
+  await Promise.all(producers.map((p) => p.flush()));
   const elapsed = (performance.now() - start) / 1000;
   clearInterval(progress);
   sampleRss();
-  await producer.close();
+  await Promise.all(producers.map((p) => p.close()));
 
   const us = (p: number) => histogram.getValueAtPercentile(p) / 1000;
   const row = {
-    label: args.label || `${recordSize} B x ${records}, ${partitions} partition(s), acks=${acks}, ${args.compression}`,
+    label: args.label || `${recordSize} B x ${records}, ${partitions} partition(s), acks=${acks}, ${args.compression}, ${connections} connection(s)`,
     'records/s': Math.round(acked / elapsed),
     'MB/s': (acked * recordSize) / elapsed / 1e6,
     'avg ms': histogram.mean / 1000,
