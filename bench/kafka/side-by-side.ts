@@ -9,7 +9,7 @@
 //   npm run bench:kafka -- [--records-1k 300000] [--records-100 1500000] [--only gregor|kafka]
 import { parseArgs } from 'node:util';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -23,6 +23,8 @@ const { values: args } = parseArgs({
     'records-100': { type: 'string', default: '1500000' },
     only: { type: 'string' },
     cases: { type: 'string', default: 'all' },
+    /** Write a V8 CPU profile of the Gregor broker (node --cpu-prof) and print its top functions by self time. */
+    profile: { type: 'boolean', default: false },
   },
 });
 
@@ -110,10 +112,13 @@ async function startKafka(): Promise<RunningBroker> {
     () => rmSync(dir, { recursive: true, force: true }));
 }
 
+const PROFILE_DIR = join(RESULTS, `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+
 async function startGregor(): Promise<RunningBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'gregor-sbs-'));
   const port = await freePort();
-  return startAndTime('gregor', `127.0.0.1:${port}`, () => spawn(process.execPath, [GREGOR_BIN, 'broker', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${dir}`, '--override', 'log.level=warn'], { stdio: ['ignore', 'pipe', 'pipe'] }),
+  const prof = args.profile ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
+  return startAndTime('gregor', `127.0.0.1:${port}`, () => spawn(process.execPath, [...prof, GREGOR_BIN, 'broker', '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `log.dirs=${dir}`, '--override', 'log.level=warn'], { stdio: ['ignore', 'pipe', 'pipe'] }),
     () => rmSync(dir, { recursive: true, force: true }));
 }
 
@@ -213,3 +218,23 @@ mkdirSync(RESULTS, { recursive: true });
 const file = join(RESULTS, `side-by-side-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
 writeFileSync(file, `# Gregor beside Apache Kafka 4.1.1 (${new Date().toISOString()})\n\nProducerPerformance / ConsumerPerformance from kafka-tools, default producer settings but acks; one broker at a time on this machine.\n\n${md(rows)}\n\n${md(summary)}\n`);
 console.log(`results: ${file}`);
+if (args.profile) printProfile(PROFILE_DIR);
+
+/** Top functions by self time (and the share of idle time) of every .cpuprofile in `dir`. */
+function printProfile(dir: string): void {
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
+    const p = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] };
+    const self = new Map<number, number>();
+    p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+    const total = [...self.values()].reduce((a, b) => a + b, 0);
+    const byName = new Map<string, number>();
+    for (const n of p.nodes) {
+      const t = self.get(n.id) ?? 0;
+      const name = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
+      byName.set(name, (byName.get(name) ?? 0) + t);
+    }
+    const top = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25);
+    console.log(`\nprofile ${join(dir, f)} (${(total / 1e6).toFixed(1)} s sampled); top self time:`);
+    printTable(top.map(([name, t]) => ({ function: name.slice(0, 110), 'self %': (100 * t) / total })));
+  }
+}
