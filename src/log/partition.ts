@@ -53,6 +53,7 @@ export class Partition {
   #queue: QueuedAppend[] = [];
   #queuedBytes = 0;
   #inflight = false;
+  #nativeAppendCalls = 0;
   #lastFlushMs = Date.now();
 
   constructor(topic: string, partition: number, dir: string, config: LogConfig, logAppendTime: boolean, compression: StoredCompression = { type: -1 }, policy: AppendPolicy = INLINE_APPENDS) {
@@ -96,6 +97,11 @@ export class Partition {
     });
   }
 
+  /** Native append calls made so far: fewer than appends when group commit coalesced them (diagnostics, tests). */
+  get nativeAppendCalls(): number {
+    return this.#nativeAppendCalls;
+  }
+
   #options(): AppendOptions {
     return { leaderEpoch: this.leaderEpoch, nowMs: Date.now(), logAppendTime: this.#logAppendTime,
       compressionType: this.#compression.type, compressionLevel: this.#compression.level };
@@ -107,6 +113,7 @@ export class Partition {
       const bytes = this.#queuedBytes;
       this.#queue = [];
       this.#queuedBytes = 0;
+      this.#nativeAppendCalls++;
       if (this.#policy.mode === 'pool' && bytes >= this.#policy.poolMinBytes) {
         this.#inflight = true;
         this.#log.appendMany(jobs.map((j) => j.records), this.#options()).then(
