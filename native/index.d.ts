@@ -196,13 +196,13 @@ export declare function compress(codec: number, data: Buffer, level?: number | u
 /** CRC32C (Castagnoli) of `data`, hardware-accelerated where the CPU allows. */
 export declare function crc32c(data: Buffer): number
 
+/** Decompresses what `compress` (or any Kafka client) wrote with `codec`. */
+export declare function decompress(codec: number, data: Buffer): Buffer
+
 export interface EpochEndOffset {
   leaderEpoch: number
   endOffset: number
 }
-
-/** Decompresses what `compress` (or any Kafka client) wrote with `codec`. */
-export declare function decompress(codec: number, data: Buffer): Buffer
 
 export interface LogConfig {
   /**
