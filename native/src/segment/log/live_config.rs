@@ -60,6 +60,7 @@ mod tests {
             leader_epoch: epoch,
             now_ms: 0,
             log_append_time: false,
+            compression: None,
         };
         log.append(&mut BatchBuilder::new().records(2).build(), &o(0))
             .unwrap();

@@ -245,6 +245,7 @@ mod tests {
                 leader_epoch: 0,
                 now_ms: 1000 * i,
                 log_append_time: false,
+                compression: None,
             };
             log.append(&mut b, &o).unwrap();
         }

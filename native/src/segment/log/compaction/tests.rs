@@ -86,6 +86,7 @@ fn append(log: &mut Log, key: &str, value: Option<&str>, ts: i64) {
             leader_epoch: 0,
             now_ms: ts,
             log_append_time: false,
+            compression: None,
         },
     )
     .unwrap();
