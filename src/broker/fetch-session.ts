@@ -58,8 +58,15 @@ export class FetchSessionCache {
     return this.#sessions.size;
   }
 
+  /** The session, now the most recently used. */
   get(id: number): FetchSession | undefined {
-    return this.#sessions.get(id);
+    const s = this.#sessions.get(id);
+    if (s) {
+      // Map order is use order: re-inserting moves it to the end, so the first entry is the least recently used.
+      this.#sessions.delete(id);
+      this.#sessions.set(id, s);
+    }
+    return s;
   }
 
   remove(id: number): void {
@@ -70,9 +77,8 @@ export class FetchSessionCache {
   create(now: number): FetchSession | null {
     if (this.#maxSlots <= 0) return null;
     if (this.#sessions.size >= this.#maxSlots) {
-      let oldest: FetchSession | undefined;
-      for (const s of this.#sessions.values()) if (!oldest || s.lastUsedMs < oldest.lastUsedMs) oldest = s;
-      if (oldest) this.#sessions.delete(oldest.id);
+      const oldest = this.#sessions.keys().next();
+      if (!oldest.done) this.#sessions.delete(oldest.value);
     }
     let id: number;
     do id = randomInt(1, 0x7fffffff); while (this.#sessions.has(id));
