@@ -17,23 +17,21 @@ function has(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-// kcat (Debian package) is a real librdkafka client the integration tests drive.
-if (!has('kcat')) {
-  const root = process.getuid?.() === 0;
-  if (root && has('apt-get')) {
-    run('install kcat', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat']);
-  } else {
-    process.stderr.write('kcat is needed by the integration tests. Install it with:\n  sudo apt-get update && sudo apt-get install -y kcat\n');
-    process.exit(1);
-  }
-}
-// Java 17 + Maven build the Java-client compatibility test.
-for (const [tool, pkg] of [['java', 'openjdk-17-jdk-headless'], ['mvn', 'maven']]) {
-  if (has(tool)) continue;
+// System tools the integration tests drive, with the Debian package that provides each.
+const TOOLS = [
+  ['kcat', 'kcat', 'librdkafka client (kcat tests)'],
+  ['java', 'openjdk-17-jdk-headless', 'Java client test'],
+  ['mvn', 'maven', 'Java client test'],
+  ['chromium', 'chromium', 'gateway console test in a headless browser'],
+];
+const missing = TOOLS.filter(([tool]) => !has(tool));
+if (missing.length > 0) {
+  const pkgs = [...new Set(missing.map(([, pkg]) => pkg))].join(' ');
   if (process.getuid?.() === 0 && has('apt-get')) {
-    run(`install ${pkg}`, 'sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${pkg}`]);
+    run(`install ${pkgs}`, 'sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkgs}`]);
   } else {
-    process.stderr.write(`${tool} is needed by the Java client test. Install it with:\n  sudo apt-get update && sudo apt-get install -y ${pkg}\n`);
+    for (const [tool, , why] of missing) process.stderr.write(`${tool} is missing (${why}).\n`);
+    process.stderr.write(`Install with:\n  sudo apt-get update && sudo apt-get install -y ${pkgs}\n`);
     process.exit(1);
   }
 }
