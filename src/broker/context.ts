@@ -2,7 +2,7 @@
 import type { BrokerConfig } from '../config/index.js';
 import { ConfigError, validateTopicConfigs, effectiveTopicConfig, validateDynamicBrokerConfigs, withDynamicBrokerConfigs } from '../config/index.js';
 import type { LogManager, Partition } from '../log/index.js';
-import { GroupCoordinator } from '../group/index.js';
+import { GroupCoordinator, OFFSETS_TOPIC } from '../group/index.js';
 import { validateTopicName, type MetadataStore, type TopicMetadata } from '../metadata/index.js';
 import { ErrorCode } from '../protocol/index.js';
 import type { Logger } from './logger.js';
@@ -107,6 +107,8 @@ export class BrokerContext {
   autoCreateTopic(name: string): TopicMetadata | undefined {
     const existing = this.metadata.getTopic(name);
     if (existing) return existing;
+    // The offsets topic is the coordinator's, created with its own settings (internal, compacted), as Kafka does.
+    if (name === OFFSETS_TOPIC) return this.groups.ensureOffsetsTopic() ? this.metadata.getTopic(name) : undefined;
     if (!this.config['auto.create.topics.enable'] || validateTopicName(name) !== undefined) return undefined;
     try {
       return this.createTopic({ name, partitions: -1, replicationFactor: -1, configs: {} });
@@ -181,5 +183,7 @@ export class BrokerContext {
     this.#topicConfigs.delete(name);
     this.logs.deleteTopic(name);
     this.log.info({ topic: name }, 'deleted topic');
+    // Committed offsets of a deleted topic go too, so a topic created again under the name starts clean.
+    this.groups.deleteTopicOffsets(name).catch((e: unknown) => this.log.error({ topic: name, err: e }, 'removing committed offsets of a deleted topic failed'));
   }
 }

@@ -301,6 +301,21 @@ export class GroupCoordinator {
     return { errorCode: ErrorCode.NONE, results };
   }
 
+  /** Removes every group's committed offsets for a deleted topic (tombstones); returns how many. */
+  async deleteTopicOffsets(topic: string): Promise<number> {
+    let removed = 0;
+    await Promise.all([...this.#groups.values()].map(async (group) => {
+      const doomed = [...group.offsets.entries()].filter(([, c]) => c.topic === topic);
+      if (doomed.length === 0 || group.state === 'Dead') return;
+      await this.#write(group, doomed.map(([, c]) => ({ key: encodeOffsetCommitKey(group.groupId, c.topic, c.partition), value: null })), () => {
+        for (const [k] of doomed) group.offsets.delete(k);
+      });
+      removed += doomed.length;
+    }));
+    if (removed > 0) this.#log.info({ topic, offsets: removed }, 'removed committed offsets of a deleted topic');
+    return removed;
+  }
+
   // ---- administration ----------------------------------------------------------
 
   listGroups(statesFilter: string[]): Array<{ groupId: string; protocolType: string; state: GroupState }> {

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ApiVersions, CreateTopics, DeleteGroups, DescribeGroups, ErrorCode, FindCoordinator, Heartbeat, JoinGroup, LeaveGroup, OffsetCommit, OffsetDelete,
+  ApiVersions, CreateTopics, DeleteGroups, Metadata, ZERO_UUID, DescribeGroups, ErrorCode, FindCoordinator, Heartbeat, JoinGroup, LeaveGroup, OffsetCommit, OffsetDelete,
   OffsetFetch, SyncGroup, Writer,
 } from '../../src/protocol/index.js';
 import { BrokerProcess } from '../helpers/broker-process.js';
@@ -72,6 +72,13 @@ describe('group requests with bad input', () => {
   after(async () => {
     for (const c of conns) c.close();
     await broker?.close();
+  });
+
+  test('a Metadata request that auto-creates __consumer_offsets gets the coordinator\'s internal topic', async () => {
+    const c = await open();
+    const res = await c.request(Metadata, 9, { topics: [{ topicId: ZERO_UUID, name: '__consumer_offsets' }], allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+    const t = res.topics[0];
+    assert.deepEqual([t.errorCode, t.isInternal, t.partitions.length], [ErrorCode.NONE, true, 3], 'internal, with offsets.topic.num.partitions partitions');
   });
 
   test('a join with another protocol type, or none, is refused and the group keeps its member', async () => {

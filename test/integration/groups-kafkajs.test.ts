@@ -201,5 +201,21 @@ describe('consumer groups with kafkajs', () => {
       await m2.consumer.disconnect();
     }
   });
-});
 
+  test('deleting a topic removes the committed offsets of every group for it; a topic created again starts clean', async () => {
+    const topic = 'grp-deleted';
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
+      for (const groupId of ['del-a', 'del-b']) await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '7' }, { partition: 1, offset: '9' }] });
+      assert.deepEqual(await committed(kafka, 'del-a', topic), [7, 9]);
+      await admin.deleteTopics({ topics: [topic] });
+      await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
+      await waitFor('the offsets of the deleted topic to be gone', async () => (await committed(kafka, 'del-b', topic)).every((o) => o === -1), 10_000);
+      assert.deepEqual(await committed(kafka, 'del-a', topic), [-1, -1]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});

@@ -93,4 +93,20 @@ describe('group coordinator over real logs', () => {
     metadata.close();
     b.close();
   });
+
+  it('offsets of a deleted topic are removed from every group, durably', async () => {
+    let b = open();
+    const commit = (groupId: string) => b.coordinator.commitOffsets(groupId, { generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, offsets: [
+      { topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: null }, { topic: 't', partition: 1, offset: 2, leaderEpoch: -1, metadata: null },
+    ] });
+    await commit('d1');
+    await commit('d2');
+    assert.equal(await b.coordinator.deleteTopicOffsets('t'), 4);
+    assert.equal(await b.coordinator.deleteTopicOffsets('t'), 0);
+    b.close();
+    b = open();
+    assert.deepEqual(b.coordinator.fetchOffsets('d1', null).offsets, []);
+    assert.deepEqual(b.coordinator.fetchOffsets('d2', null).offsets, []);
+    b.close();
+  });
 });
