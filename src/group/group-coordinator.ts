@@ -223,8 +223,12 @@ export class GroupCoordinator {
         for (const c of accepted) group.offsets.set(Group.offsetKey(c.topic, c.partition), c);
       });
     } catch (e) {
-      this.#log.error({ group: groupId, err: e }, 'storing committed offsets failed');
-      for (const r of results) if (r.errorCode === ErrorCode.NONE) r.errorCode = ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      // A commit whose batch is larger than the offsets topic takes is refused as Kafka does; other failures are retriable.
+      const code = (e as { code?: unknown }).code;
+      const tooLarge = code === 'MESSAGE_TOO_LARGE' || code === 'RECORD_LIST_TOO_LARGE';
+      this.#log[tooLarge ? 'warn' : 'error']({ group: groupId, partitions: accepted.length, err: e }, 'storing committed offsets failed');
+      const errorCode = tooLarge ? ErrorCode.INVALID_COMMIT_OFFSET_SIZE : ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      for (const r of results) if (r.errorCode === ErrorCode.NONE) r.errorCode = errorCode;
     }
     return results;
   }

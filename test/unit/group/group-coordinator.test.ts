@@ -109,4 +109,27 @@ describe('group coordinator over real logs', () => {
     assert.deepEqual(b.coordinator.fetchOffsets('d2', null).offsets, []);
     b.close();
   });
+
+  it('a commit too large for one batch of the offsets topic gets INVALID_COMMIT_OFFSET_SIZE and stores nothing', async () => {
+    const small = mkdtempSync(join(tmpdir(), 'gregor-coordinator-small-'));
+    try {
+      const cfg = loadBrokerConfig({ overrides: { 'log.dirs': small, 'offsets.topic.num.partitions': '1', 'message.max.bytes': '2000' } });
+      const metadata = new LocalMetadataStore(small);
+      const logs = new LogManager(cfg, quiet);
+      metadata.createTopic({ name: 't', partitions: 2, replicationFactor: 1, configs: {} });
+      logs.openTopic('t', 2, {});
+      const c = new GroupCoordinator(cfg, metadata, logs, quiet);
+      c.start();
+      const errors = await c.commitOffsets('big', { generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, offsets: [
+        { topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: 'x'.repeat(1500) }, { topic: 't', partition: 1, offset: 1, leaderEpoch: -1, metadata: 'y'.repeat(1500) },
+      ] });
+      assert.deepEqual(errors.map((e) => e.errorCode), [ErrorCode.INVALID_COMMIT_OFFSET_SIZE, ErrorCode.INVALID_COMMIT_OFFSET_SIZE]);
+      assert.deepEqual(c.fetchOffsets('big', null).offsets, []);
+      c.close();
+      logs.close();
+      metadata.close();
+    } finally {
+      rmSync(small, { recursive: true, force: true });
+    }
+  });
 });
