@@ -82,6 +82,7 @@ export class BrokerContext {
   validateNewTopic(spec: CreateTopicSpec): { name: string; partitions: number; replicationFactor: number; configs: Record<string, string> } {
     const why = validateTopicName(spec.name);
     if (why) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, why);
+    if (spec.name === OFFSETS_TOPIC) throw new TopicError(ErrorCode.INVALID_REQUEST, `Creation of internal topic ${OFFSETS_TOPIC} is prohibited: the group coordinator creates it.`);
     if (this.metadata.getTopic(spec.name)) throw new TopicError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${spec.name}' already exists.`);
     const collides = this.metadata.listTopics().find((t) => t.name.replace(/\./g, '_') === spec.name.replace(/\./g, '_'));
     if (collides) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${spec.name}' collides with existing topic '${collides.name}' ('.' and '_' are treated alike in metric names)`);
@@ -179,6 +180,7 @@ export class BrokerContext {
     const meta = this.metadata.getTopic(name);
     if (!meta) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
     if (!this.config['delete.topic.enable']) throw new TopicError(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled (delete.topic.enable=false).');
+    if (meta.internal) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot delete internal topic ${name}: it holds every group's committed offsets.`);
     this.metadata.deleteTopic(name);
     this.#topicConfigs.delete(name);
     this.logs.deleteTopic(name);

@@ -9,6 +9,7 @@ import {
 } from '../../src/protocol/index.js';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { RawConnection } from '../helpers/raw-client.js';
+import { kafkaClient } from '../helpers/kafkajs.js';
 
 // A consumer-protocol subscription to topic "bad-in" (version 0, [topics], null user data).
 const SUBSCRIPTION = Buffer.concat([Buffer.from([0, 0, 0, 0, 0, 1, 0, 6]), Buffer.from('bad-in'), Buffer.from([0xff, 0xff, 0xff, 0xff])]);
@@ -225,5 +226,27 @@ describe('group requests with bad input', () => {
     const alive = await c.request(ApiVersions, 3, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' });
     assert.equal(alive.errorCode, ErrorCode.NONE);
     assert.ok(!/"level":(50|60)/.test(broker.output), 'no error-level log lines');
+  });
+  test('__consumer_offsets belongs to the coordinator: kafkajs cannot append to, delete or create it, and commits survive the attempts', async () => {
+    const c = await open();
+    const { memberId, generationId } = await joinAlone(c, 'g-internal');
+    const commit = await c.request(OffsetCommit, 8, commitRequest('g-internal', generationId, memberId, [{ topic: TOPIC, partition: 1, offset: 7 }]));
+    assert.deepEqual(errorsOf(commit), [ErrorCode.NONE]);
+    const kafka = kafkaClient(broker.bootstrap);
+    const producer = kafka.producer({ retry: { retries: 0 } });
+    await producer.connect();
+    await assert.rejects(producer.send({ topic: '__consumer_offsets', acks: -1, messages: [{ key: 'forged', value: 'x', partition: 0 }] }), (e: { type?: string; cause?: { type?: string } }) => (e.type ?? e.cause?.type) === 'INVALID_TOPIC_EXCEPTION');
+    await producer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await assert.rejects(admin.deleteTopics({ topics: ['__consumer_offsets'], timeout: 5000 }), (e: { type?: string; errors?: Array<{ type?: string }> }) => (e.errors?.[0]?.type ?? e.type) === 'INVALID_TOPIC_EXCEPTION');
+      assert.ok((await admin.listTopics()).includes('__consumer_offsets'));
+    } finally {
+      await admin.disconnect();
+    }
+    const created = await c.request(CreateTopics, 4, { topics: [{ name: '__consumer_offsets', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    assert.equal(created.topics[0].errorCode, ErrorCode.INVALID_REQUEST);
+    assert.equal(await fetchOffset(c, 'g-internal', 1), 7, 'the commit is intact');
   });
 });

@@ -29,6 +29,11 @@ export async function handleProduce(req: Produce.ProduceRequest, rc: RequestCont
         fail(pd.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'Transactions are not supported by this broker yet');
         continue;
       }
+      if (meta?.internal) {
+        // Only the broker writes internal topics (Kafka: "Cannot append to internal topic").
+        fail(pd.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic.name}`);
+        continue;
+      }
       const partition = meta ? ctx.partition(topic.name, pd.index) : undefined;
       if (!partition) {
         fail(pd.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `This server does not host this topic-partition: ${topic.name}-${pd.index}`);
