@@ -5,14 +5,19 @@
 //! A filtered batch keeps its base offset, last offset delta, base timestamp
 //! and producer fields, so the offsets of survivors never change; it holds
 //! the surviving records' bytes verbatim (their deltas stay relative to the
-//! same base) with a new length, record count and CRC. Compressed batches are
-//! kept whole until the addon has codecs (their keys are not indexed either).
-//! Control batches are kept whole.
+//! same base) with a new length, record count and CRC. A compressed batch is
+//! decompressed (bounded, as on append), filtered the same way, and its
+//! survivors re-encoded with the batch's own codec (Kafka's
+//! `MemoryRecords.filterTo` does the same: same base offset, last offset delta
+//! and producer fields). Control batches, and batches of an unknown codec,
+//! are kept whole.
 
+use crate::batch::validate::with_records;
 use crate::batch::varint::{read_varint, read_varlong};
 use crate::batch::{
     update_crc, BatchHeader, HEADER_SIZE, LENGTH_OFFSET, LOG_OVERHEAD, RECORDS_COUNT_OFFSET,
 };
+use crate::compression::{self, Codec, Compression};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::fs::File;
@@ -21,7 +26,7 @@ use std::os::unix::fs::FileExt;
 /// Read size for whole-segment passes.
 const CHUNK: usize = 1 << 20;
 
-/// One record inside an uncompressed batch.
+/// One record of a batch (decompressed if the batch is compressed).
 pub struct RecordView<'a> {
     pub offset: i64,
     pub timestamp: i64,
@@ -29,7 +34,10 @@ pub struct RecordView<'a> {
     pub key: Option<&'a [u8]>,
     /// A null value: a tombstone.
     pub tombstone: bool,
-    /// The record's bytes (length varint included) within the batch.
+    /// `None` for a null value.
+    pub value: Option<&'a [u8]>,
+    /// The record's bytes (length varint included) within the batch's
+    /// (decompressed) records section.
     pub start: usize,
     pub end: usize,
 }
@@ -38,21 +46,37 @@ fn corrupt(what: &str) -> Error {
     Error::CorruptMessage(format!("while cleaning: {what}"))
 }
 
-/// Calls `f` for every record of the uncompressed batch `batch` (whole batch bytes).
+/// The batch's codec, `None` for an id Kafka does not define.
+fn codec_of(h: &BatchHeader) -> Option<Codec> {
+    Codec::from_id(h.compression())
+}
+
+/// Calls `f` for every record of `batch` (whole batch bytes), decompressing
+/// its records first if the batch is compressed.
 pub fn for_each_record(
     batch: &[u8],
     h: &BatchHeader,
+    f: impl FnMut(RecordView<'_>) -> Result<()>,
+) -> Result<()> {
+    let codec = codec_of(h).ok_or_else(|| corrupt("unknown compression codec"))?;
+    with_records(batch, codec, |records| walk(records, h, f))
+}
+
+/// Walks the records section `records` (after the header, decompressed).
+fn walk(
+    records: &[u8],
+    h: &BatchHeader,
     mut f: impl FnMut(RecordView<'_>) -> Result<()>,
 ) -> Result<()> {
-    let mut pos = HEADER_SIZE;
+    let mut pos = 0usize;
     for _ in 0..h.records_count {
         let start = pos;
-        let len = read_varint(batch, &mut pos).ok_or_else(|| corrupt("record length"))?;
+        let len = read_varint(records, &mut pos).ok_or_else(|| corrupt("record length"))?;
         let end = pos
             .checked_add(usize::try_from(len).map_err(|_| corrupt("negative record length"))?)
-            .filter(|&e| e <= batch.len())
+            .filter(|&e| e <= records.len())
             .ok_or_else(|| corrupt("record overruns its batch"))?;
-        let body = &batch[..end];
+        let body = &records[..end];
         pos += 1; // attributes
         let ts_delta = read_varlong(body, &mut pos).ok_or_else(|| corrupt("timestamp delta"))?;
         let off_delta = read_varint(body, &mut pos).ok_or_else(|| corrupt("offset delta"))?;
@@ -60,20 +84,30 @@ pub fn for_each_record(
         let key = if key_len < 0 {
             None
         } else {
-            let k_end = pos + key_len as usize;
-            if k_end > end {
-                return Err(corrupt("key overruns its record"));
-            }
+            let k_end = pos
+                .checked_add(key_len as usize)
+                .filter(|&e| e <= end)
+                .ok_or_else(|| corrupt("key overruns its record"))?;
             let k = &body[pos..k_end];
             pos = k_end;
             Some(k)
         };
         let value_len = read_varint(body, &mut pos).ok_or_else(|| corrupt("value length"))?;
+        let value = if value_len < 0 {
+            None
+        } else {
+            let v_end = pos
+                .checked_add(value_len as usize)
+                .filter(|&e| e <= end)
+                .ok_or_else(|| corrupt("value overruns its record"))?;
+            Some(&body[pos..v_end])
+        };
         f(RecordView {
             offset: h.base_offset + off_delta as i64,
             timestamp: h.base_timestamp.saturating_add(ts_delta),
             key,
             tombstone: value_len < 0,
+            value,
             start,
             end,
         })?;
@@ -84,7 +118,7 @@ pub fn for_each_record(
 
 /// True when the cleaner can look inside the batch.
 pub fn is_cleanable(h: &BatchHeader) -> bool {
-    h.compression() == 0 && !h.is_control()
+    !h.is_control() && codec_of(h).is_some()
 }
 
 /// Key -> offset of its latest record in the dirty part of the log.
@@ -185,40 +219,54 @@ pub enum Filtered {
     Empty,
 }
 
-/// Keeps the records for which `keep` says yes.
+/// Keeps the records for which `keep` says yes. Survivors keep their bytes
+/// (offset and timestamp deltas relative to the same base); a compressed
+/// batch's survivors are re-encoded with its codec at the codec's default level.
 pub fn filter_batch(
     batch: &[u8],
     h: &BatchHeader,
     mut keep: impl FnMut(&RecordView<'_>) -> bool,
 ) -> Result<Filtered> {
-    let mut kept: Vec<(usize, usize)> = Vec::new();
-    let mut all = true;
-    for_each_record(batch, h, |r| {
-        if keep(&r) {
-            kept.push((r.start, r.end));
-        } else {
-            all = false;
+    let codec = codec_of(h).ok_or_else(|| corrupt("unknown compression codec"))?;
+    with_records(batch, codec, |records| {
+        let mut kept: Vec<(usize, usize)> = Vec::new();
+        let mut all = true;
+        walk(records, h, |r| {
+            if keep(&r) {
+                kept.push((r.start, r.end));
+            } else {
+                all = false;
+            }
+            Ok(())
+        })?;
+        if all {
+            return Ok(Filtered::Unchanged);
         }
-        Ok(())
-    })?;
-    if all {
-        return Ok(Filtered::Unchanged);
-    }
-    if kept.is_empty() {
-        return Ok(Filtered::Empty);
-    }
-    let body: usize = kept.iter().map(|(s, e)| e - s).sum();
-    let mut out = Vec::with_capacity(HEADER_SIZE + body);
-    out.extend_from_slice(&batch[..HEADER_SIZE]);
-    for (s, e) in &kept {
-        out.extend_from_slice(&batch[*s..*e]);
-    }
-    let batch_length = (out.len() - LOG_OVERHEAD) as i32;
-    out[LENGTH_OFFSET..LENGTH_OFFSET + 4].copy_from_slice(&batch_length.to_be_bytes());
-    out[RECORDS_COUNT_OFFSET..RECORDS_COUNT_OFFSET + 4]
-        .copy_from_slice(&(kept.len() as i32).to_be_bytes());
-    update_crc(&mut out);
-    Ok(Filtered::Rebuilt(out))
+        if kept.is_empty() {
+            return Ok(Filtered::Empty);
+        }
+        let body: usize = kept.iter().map(|(s, e)| e - s).sum();
+        let mut out = Vec::with_capacity(HEADER_SIZE + body);
+        out.extend_from_slice(&batch[..HEADER_SIZE]);
+        if codec == Codec::None {
+            for (s, e) in &kept {
+                out.extend_from_slice(&records[*s..*e]);
+            }
+        } else {
+            let mut plain = Vec::with_capacity(body);
+            for (s, e) in &kept {
+                plain.extend_from_slice(&records[*s..*e]);
+            }
+            compression::compress(Compression { codec, level: None }, &plain, &mut out)?;
+        }
+        let batch_length = i32::try_from(out.len() - LOG_OVERHEAD)
+            .map_err(|_| corrupt("cleaned batch too large"))?;
+        out[LENGTH_OFFSET..LENGTH_OFFSET + 4].copy_from_slice(&batch_length.to_be_bytes());
+        out[RECORDS_COUNT_OFFSET..RECORDS_COUNT_OFFSET + 4]
+            .copy_from_slice(&(kept.len() as i32).to_be_bytes());
+        update_crc(&mut out);
+        Ok(Filtered::Rebuilt(out))
+    })
 }
 
 #[cfg(test)]
