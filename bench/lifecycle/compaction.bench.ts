@@ -3,7 +3,8 @@
 // the libuv pool) beside its synchronous twin, with the event loop's worst delay while the pool cleans.
 // Correctness (exactly the superseded records removed, log end offset unchanged, survivors readable) is
 // asserted on every run.
-// Run: node dist/bench/lifecycle/compaction.bench.js [--mb 64]
+// Run: node dist/bench/lifecycle/compaction.bench.js [--mb 64] [--codec none|gzip|snappy|lz4|zstd]
+// (with a codec, the log's batches are compressed and "log MB" counts compressed bytes).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,10 @@ import { printTable, writeResults } from '../report.js';
 
 const mbArg = process.argv.indexOf('--mb');
 const LOG_MB = mbArg > 0 ? Number(process.argv[mbArg + 1]) : 64;
+const codecArg = process.argv.indexOf('--codec');
+const CODEC_NAME = codecArg > 0 ? process.argv[codecArg + 1]! : 'none';
+const CODEC = ['none', 'gzip', 'snappy', 'lz4', 'zstd'].indexOf(CODEC_NAME);
+if (CODEC < 0) throw new Error(`--codec ${CODEC_NAME}: expected none, gzip, snappy, lz4 or zstd`);
 const VALUE = 100;
 const PER_BATCH = 1000;
 
@@ -36,7 +41,7 @@ async function buildLog(keys: number): Promise<{ dir: string; log: PartitionLog;
     const batch = await buildRecordBatch(Array.from({ length: PER_BATCH }, (_, j) => {
       const n = i + j;
       return { key: Buffer.from(`key-${n % keys}`), value: Buffer.from(`v${n}-`.padEnd(VALUE, '.')), timestamp: now, headers: [] };
-    }));
+    }), { compression: CODEC as 0 | 1 | 2 | 3 | 4 });
     log.append(batch, { leaderEpoch: 0, nowMs: now, logAppendTime: false });
     i += PER_BATCH;
   }
@@ -98,11 +103,12 @@ for (const keys of [1_000, 100_000]) {
     const runs = results.filter((x) => x.mode === mode);
     const best = runs.reduce((a, b) => (a.ms < b.ms ? a : b));
     rows.push({
-      keys, mode, 'log MB': best.read / 1e6, records: best.records, 'removed %': (100 * best.removed) / best.records,
+      codec: CODEC_NAME, keys, mode, 'log MB': best.read / 1e6, records: best.records, 'removed %': (100 * best.removed) / best.records,
       'written MB': best.written / 1e6, ms: best.ms, 'MB/s cleaned': best.read / 1e6 / (best.ms / 1000),
+      'Mrecords/s': best.records / 1e6 / (best.ms / 1000),
       'max loop delay ms': mode === 'pool' ? Math.max(...runs.map((x) => x.maxDelayMs)) : '(blocked)',
     });
   }
 }
 printTable(rows);
-console.log(`results: ${writeResults('compaction', rows, { logMb: LOG_MB })}`);
+console.log(`results: ${writeResults('compaction', rows, { logMb: LOG_MB, codec: CODEC_NAME })}`);
