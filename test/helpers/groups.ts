@@ -1,14 +1,11 @@
 // Helpers for consumer group tests: bounded waiting, producing to every partition, and the broker's view of a
 // group (state and decoded assignments) through kafkajs's admin client and its own consumer-protocol decoder.
 import { AssignerProtocol, type Kafka } from 'kafkajs';
+import { waitFor as waitUntil } from './wait.js';
 
-export async function waitFor(what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 60_000, everyMs = 200): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** Polls `cond` until it holds (bounded); the shared waitFor with the groups tests' slower default poll. */
+export function waitFor(what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 60_000, everyMs = 200): Promise<boolean> {
+  return waitUntil(what, cond, timeoutMs, everyMs);
 }
 
 export async function createTopic(kafka: Kafka, topic: string, partitions: number): Promise<void> {

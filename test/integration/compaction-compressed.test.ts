@@ -10,6 +10,7 @@ import { BrokerProcess } from '../helpers/broker-process.js';
 import { fetchAll, kafkaClient } from '../helpers/kafkajs.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
 import { compress, decompress } from '../../src/client/index.js';
+import { waitFor } from '../helpers/wait.js';
 
 // kafkajs ships gzip only; lz4 plugs into its codec registry, backed by the project client's codec.
 const { CompressionCodecs, CompressionTypes } = kafkajs;
@@ -23,15 +24,6 @@ const UPDATES = 20_000;
 const DEAD = 20; // keys 0..19 end with a tombstone
 const MARKERS = 600; // never-updated keys with incompressible values, so every update sits in a closed segment
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 describe('log compaction of compressed batches', () => {
   let broker: BrokerProcess;

@@ -10,6 +10,7 @@ import { BrokerProcess } from '../helpers/broker-process.js';
 import { fetchAll, kafkaClient } from '../helpers/kafkajs.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
 import { Cluster, ConsumerGroups } from '../../src/client/index.js';
+import { waitFor } from '../helpers/wait.js';
 
 const { ConfigResourceTypes } = kafkajs;
 const KEYS = 1000;
@@ -23,15 +24,6 @@ interface Expected {
   end: number;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 describe('log compaction', () => {
   let broker: BrokerProcess;

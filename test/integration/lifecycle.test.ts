@@ -13,19 +13,11 @@ import { RawConnection } from '../helpers/raw-client.js';
 import { run } from '../helpers/run.js';
 import { GREGOR_BIN } from '../helpers/broker-process.js';
 import { DescribeCluster, DescribeLogDirs, IncrementalAlterConfigs, OffsetForLeaderEpoch } from '../../src/protocol/index.js';
+import { waitFor } from '../helpers/wait.js';
 
 const { ConfigResourceTypes } = kafkajs;
 const HOUR = 3_600_000;
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function segmentFiles(logDir: string, topic: string, partition = 0): Array<{ name: string; size: number }> {
   const dir = join(logDir, `${topic}-${partition}`);
