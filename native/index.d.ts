@@ -21,15 +21,15 @@ export declare class FetchSlice {
 
 /**
  * One partition's durable log. Thread-safe: the state sits behind a mutex
- * so the same log can later be shared with worker threads.
+ * and is registered under `handle`, through which pool worker threads reach
+ * the same log (see worker_api.rs).
  */
 export declare class PartitionLog {
   /**
-   * One compaction pass on the thread pool. Never throws for log errors:
-   * they come back as `errorCode`/`errorMessage`.
+   * One compaction pass on the calling thread (tools, benchmarks; the
+   * broker runs it on a pool worker through `compactByHandle`). Never
+   * throws for log errors: they come back as `errorCode`/`errorMessage`.
    */
-  compact(options: CompactOptions): Promise<CompactResult>
-  /** The same pass on the calling thread (tools, benchmarks). */
   compactSync(options: CompactOptions): CompactResult
   /**
    * Deletes closed segments expired by time or size, or wholly below the
@@ -50,6 +50,8 @@ export declare class PartitionLog {
   epochEndOffset(epoch: number): EpochEndOffset | null
   /** Creates or recovers the log in `dir`. */
   static open(dir: string, config: LogConfig): PartitionLog
+  /** The number by which pool workers reach this log (`appendByHandle`, `compactByHandle`). */
+  get handle(): number
   get logStartOffset(): number
   /** Next offset to assign. */
   get logEndOffset(): number
@@ -64,13 +66,11 @@ export declare class PartitionLog {
    */
   append(records: Buffer, opts: AppendOptions): AppendResult
   /**
-   * Group commit: appends each buffer as its own all-or-nothing append
-   * (one request's records each), in order, under one lock acquisition,
-   * on a libuv worker thread. The buffers are used in place (no copy) and
-   * must not be touched until the promise settles. One outcome per buffer.
+   * Group commit on the calling thread: appends each buffer as its own
+   * all-or-nothing append (one request's records each), in order, under
+   * one lock acquisition. One outcome per buffer. Pool workers do the same
+   * through `appendByHandle`.
    */
-  appendMany(records: Array<Buffer>, opts: AppendOptions): Promise<AppendOutcome[]>
-  /** The synchronous twin of `appendMany` (inline mode: runs on the calling thread). */
   appendManySync(records: Array<Buffer>, opts: AppendOptions): Array<AppendOutcome>
   /**
    * Whole batches from the one holding `fetchOffset`, up to `maxBytes`
@@ -108,13 +108,22 @@ export declare class ResponseWriter {
   /** Appends the file range of `slice` (nothing if it is empty). */
   file(slice: FetchSlice): void
   /**
-   * Writes everything to socket `fd` on a libuv worker thread; resolves
-   * with the bytes written or an error name. The caller must have nothing
-   * queued on the socket and write nothing until this settles. `fd` is
-   * duplicated here, so the caller may close its own descriptor meanwhile.
+   * Hands everything written so far, with a duplicate of socket `fd`
+   * (taken here, on the thread that owns `fd`), to a pool worker: returns
+   * the handle that worker passes to `sendPrepared`. The caller must have
+   * nothing queued on the socket and write nothing until that send
+   * settles; it may close its own descriptor meanwhile. A handle that
+   * will never be sent must be given to `discardPrepared`.
    */
-  send(fd: number, stallMs: number): Promise<SendOutcome>
+  prepare(fd: number): number
 }
+
+/**
+ * Group commit on a worker thread: `PartitionLog.appendManySync` for the
+ * log registered under `handle`. The arrays are used in place (offsets are
+ * rewritten in them); the caller must not touch them until this returns.
+ */
+export declare function appendByHandle(handle: number, records: Array<Uint8Array>, opts: AppendOptions): Array<AppendOutcome>
 
 export interface AppendOptions {
   leaderEpoch: number
@@ -147,6 +156,12 @@ export interface AppendResult {
   /** Idempotent retry detected: nothing written, original offsets returned. */
   duplicate: boolean
 }
+
+/**
+ * One compaction pass of the log registered under `handle`, on the calling
+ * (worker) thread. Log errors come back as `errorCode`/`errorMessage`.
+ */
+export declare function compactByHandle(handle: number, options: CompactOptions): CompactResult
 
 export interface CompactOptions {
   /** First offset not cleaned yet (the cleaner checkpoint); 0 when unknown. */
@@ -199,10 +214,16 @@ export declare function crc32c(data: Buffer): number
 /** Decompresses what `compress` (or any Kafka client) wrote with `codec`. */
 export declare function decompress(codec: number, data: Buffer): Buffer
 
+/** Drops a prepared send that will not be sent (closes its socket duplicate). */
+export declare function discardPrepared(id: number): void
+
 export interface EpochEndOffset {
   leaderEpoch: number
   endOffset: number
 }
+
+/** Open logs and prepared sends in the handle tables (leak checks in tests). */
+export declare function handleCounts(): Array<number>
 
 export interface LogConfig {
   /**
@@ -258,6 +279,22 @@ export interface SendOutcome {
   errorCode?: string
   message?: string
 }
+
+/**
+ * Writes a response prepared with `ResponseWriter.prepare` (write(2) for
+ * bytes, sendfile(2) for file ranges, poll(2) while the socket buffer is
+ * full, at most `stallMs` each time) and closes our socket duplicate.
+ * Never throws: failures come back as `errorCode` (the connection must close).
+ */
+export declare function sendPrepared(id: number, stallMs: number): SendOutcome
+
+/**
+ * shutdown(2) of socket `fd` in both directions: a send in progress on a
+ * duplicate of it fails at once instead of waiting for a stalled reader
+ * (closing Node's descriptor alone would leave our duplicate's socket open).
+ * Call on the thread that owns `fd`, before it is closed.
+ */
+export declare function shutdownSocket(fd: number): void
 
 export interface TimestampOffset {
   timestamp: number

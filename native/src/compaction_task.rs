@@ -1,15 +1,11 @@
-//! napi glue for compaction: `PartitionLog.compact` runs a pass on the libuv
-//! thread pool (an `AsyncTask`, never on the JS thread); `compactSync` is its
-//! twin for tools and benchmarks. The log lock is held only to plan and to
+//! napi glue for compaction: a pass runs on a pool worker thread
+//! (`compactByHandle` in worker_api.rs, never on the JS thread);
+//! `compactSync` is its twin for tools and benchmarks. The log lock is held only to plan and to
 //! swap the cleaned segments in (see `segment::log::compaction`).
 
 use crate::segment::log::compaction::{self, CompactionConfig, CompactionStats};
-use crate::segment::log::Log;
-use crate::{PartitionLog, Result};
-use napi::bindgen_prelude::AsyncTask;
-use napi::{Env, Task};
+use crate::{PartitionLog, Result, SharedLog};
 use napi_derive::napi;
-use std::sync::{Arc, Mutex};
 
 #[napi(object)]
 #[derive(Clone, Copy)]
@@ -100,41 +96,21 @@ fn to_result(r: crate::error::Result<CompactionStats>, first_dirty: i64) -> Comp
     }
 }
 
-pub struct CompactTask {
-    log: Arc<Mutex<Option<Log>>>,
-    options: CompactOptions,
-}
-
-impl Task for CompactTask {
-    type Output = CompactResult;
-    type JsValue = CompactResult;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        let r = compaction::compact(&self.log, &to_config(&self.options));
-        Ok(to_result(r, self.options.first_dirty_offset))
-    }
-
-    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        Ok(output)
-    }
+/// One pass over `log` on the calling thread (a pool worker, or tools).
+pub fn run(log: &SharedLog, options: &CompactOptions) -> CompactResult {
+    to_result(
+        compaction::compact(log, &to_config(options)),
+        options.first_dirty_offset,
+    )
 }
 
 #[napi]
 impl PartitionLog {
-    /// One compaction pass on the thread pool. Never throws for log errors:
-    /// they come back as `errorCode`/`errorMessage`.
-    #[napi(ts_return_type = "Promise<CompactResult>")]
-    pub fn compact(&self, options: CompactOptions) -> AsyncTask<CompactTask> {
-        AsyncTask::new(CompactTask {
-            log: self.inner.clone(),
-            options,
-        })
-    }
-
-    /// The same pass on the calling thread (tools, benchmarks).
+    /// One compaction pass on the calling thread (tools, benchmarks; the
+    /// broker runs it on a pool worker through `compactByHandle`). Never
+    /// throws for log errors: they come back as `errorCode`/`errorMessage`.
     #[napi]
     pub fn compact_sync(&self, options: CompactOptions) -> Result<CompactResult> {
-        let r = compaction::compact(&self.inner, &to_config(&options));
-        Ok(to_result(r, options.first_dirty_offset))
+        Ok(run(&self.inner, &options))
     }
 }

@@ -8,6 +8,7 @@ pub mod compaction_task;
 pub mod compression;
 pub mod crc32c;
 pub mod error;
+pub mod handles;
 pub mod index;
 pub mod leader_epoch;
 pub mod lifecycle;
@@ -17,10 +18,10 @@ pub mod segment;
 pub mod sendfile;
 #[cfg(test)]
 pub mod test_util;
+pub mod worker_api;
 
 use compression::{Codec, Compression};
-use napi::bindgen_prelude::{AsyncTask, Buffer, BufferSlice};
-use napi::{Env, Task};
+use napi::bindgen_prelude::{Buffer, BufferSlice};
 use napi_derive::napi;
 use segment::log as core;
 use std::path::Path;
@@ -172,11 +173,23 @@ pub struct TimestampOffset {
 }
 
 /// One partition's durable log. Thread-safe: the state sits behind a mutex
-/// so the same log can later be shared with worker threads.
+/// and is registered under `handle`, through which pool worker threads reach
+/// the same log (see worker_api.rs).
 #[napi]
 pub struct PartitionLog {
-    inner: Arc<Mutex<Option<core::Log>>>,
+    inner: SharedLog,
     dir: String,
+    handle: u32,
+}
+
+/// A log as shared between the main thread and the pool's worker threads;
+/// `None` once closed or deleted.
+pub type SharedLog = Arc<Mutex<Option<core::Log>>>;
+
+impl Drop for PartitionLog {
+    fn drop(&mut self) {
+        worker_api::LOGS.remove(self.handle);
+    }
 }
 
 impl PartitionLog {
@@ -207,10 +220,15 @@ impl PartitionLog {
         if let Some(start) = config.log_start_offset {
             log.advance_log_start_offset(start);
         }
-        Ok(PartitionLog {
-            inner: Arc::new(Mutex::new(Some(log))),
-            dir,
-        })
+        let inner: SharedLog = Arc::new(Mutex::new(Some(log)));
+        let handle = worker_api::LOGS.insert(inner.clone());
+        Ok(PartitionLog { inner, dir, handle })
+    }
+
+    /// The number by which pool workers reach this log (`appendByHandle`, `compactByHandle`).
+    #[napi(getter)]
+    pub fn handle(&self) -> u32 {
+        self.handle
     }
 
     #[napi(getter)]
@@ -266,25 +284,10 @@ impl PartitionLog {
         })
     }
 
-    /// Group commit: appends each buffer as its own all-or-nothing append
-    /// (one request's records each), in order, under one lock acquisition,
-    /// on a libuv worker thread. The buffers are used in place (no copy) and
-    /// must not be touched until the promise settles. One outcome per buffer.
-    #[napi(ts_return_type = "Promise<AppendOutcome[]>")]
-    pub fn append_many(
-        &self,
-        records: Vec<Buffer>,
-        opts: AppendOptions,
-    ) -> Result<AsyncTask<AppendTask>> {
-        Ok(AsyncTask::new(AppendTask {
-            log: self.inner.clone(),
-            dir: self.dir.clone(),
-            records,
-            opts: core_options(&opts)?,
-        }))
-    }
-
-    /// The synchronous twin of `appendMany` (inline mode: runs on the calling thread).
+    /// Group commit on the calling thread: appends each buffer as its own
+    /// all-or-nothing append (one request's records each), in order, under
+    /// one lock acquisition. One outcome per buffer. Pool workers do the same
+    /// through `appendByHandle`.
     #[napi]
     pub fn append_many_sync(
         &self,
@@ -292,16 +295,12 @@ impl PartitionLog {
         opts: AppendOptions,
     ) -> Result<Vec<AppendOutcome>> {
         let o = core_options(&opts)?;
-        let mut guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        Ok(records
-            .iter_mut()
-            .map(|r| {
-                outcome(match guard.as_mut() {
-                    Some(log) => log.append(r, &o),
-                    None => Err(self.closed()),
-                })
-            })
-            .collect())
+        Ok(append_all(
+            &self.inner,
+            &self.dir,
+            records.iter_mut().map(|r| &mut r[..]),
+            &o,
+        ))
     }
 
     /// Whole batches from the one holding `fetchOffset`, up to `maxBytes`
@@ -372,12 +371,14 @@ impl PartitionLog {
     /// Flush and close all file descriptors; later calls throw.
     #[napi]
     pub fn close(&self) -> Result<()> {
+        worker_api::LOGS.remove(self.handle);
         Ok(self.take()?.close()?)
     }
 
     /// Close and remove the directory (topic deletion).
     #[napi]
     pub fn delete_all(&self) -> Result<()> {
+        worker_api::LOGS.remove(self.handle);
         Ok(self.take()?.delete_all()?)
     }
 }
@@ -462,18 +463,17 @@ impl ResponseWriter {
         }
     }
 
-    /// Writes everything to socket `fd` on a libuv worker thread; resolves
-    /// with the bytes written or an error name. The caller must have nothing
-    /// queued on the socket and write nothing until this settles. `fd` is
-    /// duplicated here, so the caller may close its own descriptor meanwhile.
-    #[napi(ts_return_type = "Promise<SendOutcome>")]
-    pub fn send(&mut self, fd: i32, stall_ms: i32) -> AsyncTask<SendTask> {
+    /// Hands everything written so far, with a duplicate of socket `fd`
+    /// (taken here, on the thread that owns `fd`), to a pool worker: returns
+    /// the handle that worker passes to `sendPrepared`. The caller must have
+    /// nothing queued on the socket and write nothing until that send
+    /// settles; it may close its own descriptor meanwhile. A handle that
+    /// will never be sent must be given to `discardPrepared`.
+    #[napi]
+    pub fn prepare(&mut self, fd: i32) -> Result<u32> {
+        let socket = sendfile::OwnedSocket::dup(fd)?;
         let parts = std::mem::take(&mut self.parts);
-        AsyncTask::new(SendTask {
-            socket: sendfile::OwnedSocket::dup(fd),
-            parts,
-            stall_ms,
-        })
+        Ok(worker_api::SENDS.insert(sendfile::PreparedSend { socket, parts }))
     }
 }
 
@@ -485,38 +485,18 @@ pub struct SendOutcome {
     pub message: Option<String>,
 }
 
-pub struct SendTask {
-    socket: error::Result<sendfile::OwnedSocket>,
-    parts: Vec<sendfile::Part>,
-    stall_ms: i32,
-}
-
-impl Task for SendTask {
-    type Output = error::Result<u64>;
-    type JsValue = SendOutcome;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        Ok(match &self.socket {
-            Ok(sock) => sendfile::send_parts(sock, &self.parts, self.stall_ms),
-            Err(e) => Err(e.clone()),
-        })
-    }
-
-    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<SendOutcome> {
-        // Close our duplicate now, on the main thread, rather than whenever the task is dropped.
-        self.socket = Err(error::Error::NetworkException("sent".into()));
-        Ok(match output {
-            Ok(n) => SendOutcome {
-                bytes_written: n as f64,
-                error_code: None,
-                message: None,
-            },
-            Err(e) => SendOutcome {
-                bytes_written: 0.0,
-                error_code: Some(e.name().to_string()),
-                message: Some(e.message().to_string()),
-            },
-        })
+fn send_outcome(r: error::Result<u64>) -> SendOutcome {
+    match r {
+        Ok(n) => SendOutcome {
+            bytes_written: n as f64,
+            error_code: None,
+            message: None,
+        },
+        Err(e) => SendOutcome {
+            bytes_written: 0.0,
+            error_code: Some(e.name().to_string()),
+            message: Some(e.message().to_string()),
+        },
     }
 }
 
@@ -559,34 +539,23 @@ fn outcome(r: error::Result<core::AppendInfo>) -> AppendOutcome {
     }
 }
 
-pub struct AppendTask {
-    log: Arc<Mutex<Option<core::Log>>>,
-    dir: String,
-    records: Vec<Buffer>,
-    opts: core::AppendOptions,
-}
-
-impl Task for AppendTask {
-    type Output = Vec<error::Result<core::AppendInfo>>;
-    type JsValue = Vec<AppendOutcome>;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        let mut guard = self.log.lock().unwrap_or_else(PoisonError::into_inner);
-        let opts = self.opts;
-        Ok(self
-            .records
-            .iter_mut()
-            .map(|r| match guard.as_mut() {
-                Some(log) => log.append(r, &opts),
+/// Appends each buffer as its own all-or-nothing append under one lock
+/// acquisition (group commit); one outcome per buffer.
+fn append_all<'a>(
+    log: &Mutex<Option<core::Log>>,
+    dir: &str,
+    records: impl Iterator<Item = &'a mut [u8]>,
+    opts: &core::AppendOptions,
+) -> Vec<AppendOutcome> {
+    let mut guard = log.lock().unwrap_or_else(PoisonError::into_inner);
+    records
+        .map(|r| {
+            outcome(match guard.as_mut() {
+                Some(log) => log.append(r, opts),
                 None => Err(error::Error::NotLeaderOrFollower(format!(
-                    "partition log {} is closed",
-                    self.dir
+                    "partition log {dir} is closed"
                 ))),
             })
-            .collect())
-    }
-
-    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        Ok(output.into_iter().map(outcome).collect())
-    }
+        })
+        .collect()
 }

@@ -41,6 +41,14 @@ impl Part {
     }
 }
 
+/// A response handed from the main thread to a pool worker: our duplicate
+/// of the socket and what to write to it.
+#[derive(Debug)]
+pub struct PreparedSend {
+    pub socket: OwnedSocket,
+    pub parts: Vec<Part>,
+}
+
 /// Our own duplicate of a socket descriptor, closed on drop.
 #[derive(Debug)]
 pub struct OwnedSocket(OwnedFd);
@@ -64,6 +72,12 @@ impl OwnedSocket {
     pub fn raw(&self) -> RawFd {
         self.0.as_raw_fd()
     }
+}
+
+/// shutdown(2) in both directions; errors (already closed, not a socket) are ignored.
+pub fn shutdown(fd: RawFd) {
+    // SAFETY: shutdown only reads `fd`; on a bad descriptor it returns -1 (EBADF/ENOTSOCK).
+    unsafe { libc::shutdown(fd, libc::SHUT_RDWR) };
 }
 
 fn net(what: &str, e: io::Error) -> Error {

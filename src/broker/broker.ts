@@ -1,6 +1,7 @@
 // A single Kafka-compatible broker: loads metadata, opens (and recovers) every partition log,
 // then listens for Kafka clients. stop() closes listeners first, then flushes and closes the logs.
 import { type BrokerConfig, type ConfigValue } from '../config/index.js';
+import { closeWorkerPools, createWorkerPools, defaultComputeThreads, type PoolStats, type WorkerPools } from '../hotpath/index.js';
 import { LogManager } from '../log/index.js';
 import { LocalMetadataStore, type MetadataStore } from '../metadata/index.js';
 import { SocketServer } from '../network/index.js';
@@ -25,11 +26,13 @@ export class Broker {
   readonly context: BrokerContext;
   readonly #server: SocketServer;
   readonly #metadata: MetadataStore;
+  readonly #pools: WorkerPools;
   #listener: Listener;
   #stopping: Promise<void> | undefined;
 
-  private constructor(config: BrokerConfig, log: Logger, context: BrokerContext, server: SocketServer, metadata: MetadataStore, listener: Listener) {
+  private constructor(config: BrokerConfig, log: Logger, context: BrokerContext, server: SocketServer, metadata: MetadataStore, pools: WorkerPools, listener: Listener) {
     this.config = config;
+    this.#pools = pools;
     this.log = log;
     this.context = context;
     this.#server = server;
@@ -45,7 +48,8 @@ export class Broker {
     const bind = listeners[0];
     const metadata = new LocalMetadataStore(config['log.dirs'], config['cluster.id']);
     const effective = effectiveBrokerConfig(config, metadata);
-    const logs = new LogManager(effective, log);
+    const pools = createWorkerPools((config['worker.pool.threads'] as number | null) ?? defaultComputeThreads(), config['worker.io.threads'] as number);
+    const logs = new LogManager(effective, log, pools.compute);
     logs.writeMetaProperties(metadata.clusterId);
     for (const t of metadata.listTopics()) logs.openTopic(t.name, t.partitions, t.configs);
     logs.checkpointRecoveryPoints();
@@ -55,7 +59,7 @@ export class Broker {
     logs.startBackgroundTasks((topic) => context.topicConfig(topic)['flush.ms'] as number);
     logs.startRetention((topic) => context.topicConfig(topic) as Readonly<Record<string, ConfigValue>>);
     logs.startCleaner((topic) => context.topicConfig(topic) as Readonly<Record<string, ConfigValue>>);
-    const dispatcher = new RequestDispatcher(context);
+    const dispatcher = new RequestDispatcher(context, pools.io);
     const server = new SocketServer({
       host: bind.host,
       port: bind.port,
@@ -63,6 +67,9 @@ export class Broker {
       maxInflightRequests: config['connection.max.inflight.requests'],
       idleMs: config['connections.max.idle.ms'],
       maxQueuedBytes: config['queued.max.request.bytes'],
+      // Frames that must be assembled from several socket reads land in shared memory, so a large
+      // produce reaches a pool worker without a copy.
+      sharedFrames: config['append.pool'] !== false,
     }, dispatcher, log);
     let port: number;
     try {
@@ -70,6 +77,7 @@ export class Broker {
     } catch (e) {
       context.groups.close();
       logs.close();
+      await closeWorkerPools(pools);
       throw new Error(`Cannot listen on ${bind.host}:${bind.port}: ${(e as Error).message}`);
     }
     const listener = { ...bind, port };
@@ -77,7 +85,9 @@ export class Broker {
     if (context.advertised.host === '' || context.advertised.host === '0.0.0.0' || context.advertised.host === '::') context.advertised = { ...context.advertised, host: '127.0.0.1' };
     log.info({ listener: `${listener.name}://${listener.host}:${port}`, advertised: `${context.advertised.host}:${context.advertised.port}`, logDirs: logs.dir,
       clusterId: metadata.clusterId, brokerId: config['broker.id'], topics: metadata.listTopics().length, startupMs: Date.now() - started }, 'broker started');
-    return new Broker(config, log, context, server, metadata, listener);
+    // Start the compute workers in the background now that clients can connect (not on the first large append).
+    setImmediate(() => pools.compute.warm());
+    return new Broker(config, log, context, server, metadata, pools, listener);
   }
 
   get host(): string {
@@ -89,6 +99,11 @@ export class Broker {
   get bootstrap(): string {
     const h = this.context.advertised.host;
     return `${h.includes(':') ? `[${h}]` : h}:${this.context.advertised.port}`;
+  }
+
+  /** Counters of the compute (appends, compaction) and io (sendfile) worker pools. */
+  workerPoolStats(): { compute: PoolStats; io: PoolStats } {
+    return { compute: this.#pools.compute.stats(), io: this.#pools.io.stats() };
   }
 
   /** Open Kafka-protocol connections. */
@@ -103,6 +118,7 @@ export class Broker {
       await this.#server.close();
       this.context.groups.close();
       this.context.logs.close();
+      await closeWorkerPools(this.#pools);
       this.#metadata.close();
       this.log.info({}, 'broker stopped');
       this.log.flush();

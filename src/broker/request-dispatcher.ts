@@ -2,7 +2,7 @@
 // registry, decode the body, run the handler, encode the response. Requests it cannot parse close the
 // connection (Kafka does the same); a handler error answers nothing and closes too, after a log line.
 import type { ConnectionInfo, ExternalPart, FrameHandler, ResponsePart } from '../network/index.js';
-import { isFileRecords, sendResponse } from '../hotpath/index.js';
+import { isFileRecords, native, type WorkerPool } from '../hotpath/index.js';
 import { ApiKey, ApiVersions, ProduceLegacy, Reader, Writer, apiByKey, decodeRequestHeader, encodeResponseHeader, ErrorCode } from '../protocol/index.js';
 import type { BrokerContext } from './context.js';
 import { requestChannel, type RequestEvent } from './diagnostics.js';
@@ -10,7 +10,8 @@ import type { RequestContext } from './request-context.js';
 import { HANDLERS, supportedVersions } from './handlers/index.js';
 
 export class RequestDispatcher implements FrameHandler {
-  constructor(readonly ctx: BrokerContext) {}
+  /** `io`: the worker pool that writes responses with file ranges (write(2) + sendfile(2)). */
+  constructor(readonly ctx: BrokerContext, readonly io: WorkerPool) {}
 
   handleFrame(frame: Buffer, conn: ConnectionInfo): ResponsePart[] | null | Promise<ResponsePart[] | null> {
     if (frame.length < 8) throw new Error(`request of ${frame.length} bytes is shorter than a request header`);
@@ -56,12 +57,17 @@ export class RequestDispatcher implements FrameHandler {
     }) : encode(result);
   }
 
-  /** Responses with records left in segment files (Fetch) are written by the addon: write(2) + sendfile(2). */
+  /** Responses with records left in segment files (Fetch) are written by the addon on an I/O worker: write(2) + sendfile(2). */
   async writeParts(fd: number, parts: readonly ResponsePart[], stallMs: number): Promise<void> {
-    await sendResponse(fd, parts.map((p) => {
-      if (Buffer.isBuffer(p) || isFileRecords(p)) return p;
+    await this.io.send(fd, parts.map((p) => {
+      if (Buffer.isBuffer(p)) return p;
+      if (isFileRecords(p)) return p.slice;
       throw new Error('unknown external response part');
     }), stallMs);
+  }
+
+  abortWrites(fd: number): void {
+    native.shutdownSocket(fd);
   }
 
   readExternal(part: ExternalPart): Buffer {

@@ -184,6 +184,12 @@ export class GatewayMetrics {
     const buffered = this.gauges.wsBufferedBytes();
     gauge('gregor_gateway_ws_buffered_bytes', 'Bytes uWS holds for WebSocket clients that have not read them (total).', [[{}, buffered.total]]);
     gauge('gregor_gateway_ws_buffered_bytes_max', 'Largest per-socket WebSocket backlog.', [[{}, buffered.max]]);
+    const pools = Object.entries(this.broker.workerPoolStats());
+    gauge('gregor_worker_pool_threads', 'Threads started in each worker pool (compute: appends, re-compression, compaction; io: sendfile).', pools.map(([pool, s]) => [{ pool }, s.threads]));
+    gauge('gregor_worker_pool_queued_tasks', 'Tasks waiting for a worker thread.', pools.map(([pool, s]) => [{ pool }, s.queued]));
+    gauge('gregor_worker_pool_tasks_completed_total', 'Tasks the pool has run.', pools.map(([pool, s]) => [{ pool }, s.completed]));
+    gauge('gregor_worker_pool_shared_bytes_total', 'Record bytes handed to workers in shared memory (no copy).', pools.map(([pool, s]) => [{ pool }, s.sharedBytes]));
+    gauge('gregor_worker_pool_copied_bytes_total', 'Record bytes copied into shared memory before a hop to a worker.', pools.map(([pool, s]) => [{ pool }, s.copiedBytes]));
     gauge('gregor_gateway_http_inflight_body_bytes', 'Request-body bytes the gateway holds in memory.', [[{}, this.gauges.httpInflightBodyBytes()]]);
     gauge('nodejs_eventloop_delay_p99_seconds', 'Event loop delay, 99th percentile since start.', [[{}, this.#loopDelay.percentile(99) / 1e9]]);
     gauge('process_resident_memory_bytes', 'Resident set size.', [[{}, process.memoryUsage.rss()]]);

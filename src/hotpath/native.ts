@@ -31,7 +31,7 @@ export type CompactOptions = Addon.CompactOptions;
 export type CompactResult = Addon.CompactResult;
 export type FetchSlice = Addon.FetchSlice;
 
-/** A partition's records left in their segment file: an external part of a response, sent by `sendResponse`. */
+/** A partition's records left in their segment file: an external part of a response, sent by `WorkerPool.send`. */
 export interface FileRecords {
   readonly external: true;
   readonly byteLength: number;
@@ -44,22 +44,6 @@ export function fileRecords(slice: FetchSlice): FileRecords {
 
 export function isFileRecords(part: unknown): part is FileRecords {
   return typeof part === 'object' && part !== null && (part as FileRecords).external === true && 'slice' in part;
-}
-
-/**
- * Writes a response made of in-memory bytes and file ranges to socket descriptor `fd` from a libuv worker
- * thread (write(2) and sendfile(2), poll(2) when the socket buffer is full). Rejects with an Error whose
- * `code` is the Kafka error name when the connection failed or stalled for `stallMs`.
- */
-export async function sendResponse(fd: number, parts: ReadonlyArray<Buffer | FileRecords>, stallMs: number): Promise<number> {
-  const w = new native.ResponseWriter();
-  for (const p of parts) {
-    if (Buffer.isBuffer(p)) w.bytes(p);
-    else w.file(p.slice);
-  }
-  const outcome = await w.send(fd, stallMs);
-  if (outcome.errorCode) throw Object.assign(new Error(outcome.message ?? outcome.errorCode), { code: outcome.errorCode });
-  return outcome.bytesWritten;
 }
 
 /** Native errors carry the Kafka error name in `code` (e.g. "CORRUPT_MESSAGE"); anything else is a server error. */

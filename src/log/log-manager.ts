@@ -9,7 +9,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { effectiveTopicConfig, type BrokerConfig, type ConfigValue } from '../config/index.js';
-import type { LogConfig } from '../hotpath/index.js';
+import type { LogConfig, WorkerPool } from '../hotpath/index.js';
 import { Partition, storedCompression, type AppendPolicy } from './partition.js';
 
 export const RECOVERY_CHECKPOINT = 'recovery-point-offset-checkpoint';
@@ -53,11 +53,13 @@ export class LogManager {
   #closed = false;
   readonly #appendPolicy: AppendPolicy;
 
-  constructor(config: BrokerConfig, logger: LogManagerLogger) {
+  /** `pool`: the compute worker pool for large appends (when `append.pool`) and compaction; without it all runs inline. */
+  constructor(config: BrokerConfig, logger: LogManagerLogger, pool?: WorkerPool) {
     this.#config = config;
     this.#log = logger;
     this.dir = config['log.dirs'];
-    this.#appendPolicy = Object.freeze({ mode: config['append.pool'] === false ? 'inline' : 'pool', poolMinBytes: Number(config['append.pool.min.bytes'] ?? 0) });
+    this.#appendPolicy = Object.freeze({ pool: config['append.pool'] === false ? undefined : pool, compactPool: pool,
+      poolMinBytes: Number(config['append.pool.min.bytes'] ?? 0), poolRecompressMinBytes: Number(config['append.pool.recompress.min.bytes'] ?? 0) });
     mkdirSync(this.dir, { recursive: true });
     this.#readCheckpoint(RECOVERY_CHECKPOINT, this.#recoveryPoints);
     this.#readCheckpoint(LOG_START_CHECKPOINT, this.#logStartOffsets);

@@ -1,6 +1,6 @@
 // One partition's log as the control plane sees it: the native PartitionLog plus the leader epoch
 // and the wake-ups that long-polling fetches wait on. All calls run on the main thread.
-import { native, type AppendOptions, type AppendOutcome, type AppendResult, type CompactOptions, type CompactResult, type EpochEndOffset, type FetchSlice, type LogConfig, type PartitionLog, type ReadResult, type RetentionPolicy, type RetentionResult, type TimestampOffset } from '../hotpath/index.js';
+import { native, type WorkerPool, type AppendOptions, type AppendOutcome, type AppendResult, type CompactOptions, type CompactResult, type EpochEndOffset, type FetchSlice, type LogConfig, type PartitionLog, type ReadResult, type RetentionPolicy, type RetentionResult, type TimestampOffset } from '../hotpath/index.js';
 
 export type Offset = number;
 
@@ -11,16 +11,21 @@ export interface StoredCompression {
 }
 
 /**
- * Where appends run. `inline`: on the main thread, one native call per request. `pool`: appends of at least
- * `poolMinBytes` run on a libuv worker thread (the buffer is used in place, not copied), and requests that
- * arrive while one is in flight are coalesced into one native call (group commit).
+ * Where appends run. Without `pool`: on the main thread, one native call per request (requests queued
+ * meanwhile still go in one call). With `pool`: queued appends of at least `poolMinBytes` (summed) run on
+ * a worker of that pool in one native call (group commit); the buffers are shared with the worker, not
+ * copied, when they live in a SharedArrayBuffer. Compaction runs on `pool` too (on the main thread without).
  */
 export interface AppendPolicy {
-  readonly mode: 'inline' | 'pool';
+  readonly pool?: WorkerPool;
   readonly poolMinBytes: number;
+  /** Threshold instead of `poolMinBytes` when the topic's compression.type re-compresses what was sent (CPU-heavy). */
+  readonly poolRecompressMinBytes?: number;
+  /** Compaction passes go to `compactPool` (default: `pool`) even when appends stay inline. */
+  readonly compactPool?: WorkerPool;
 }
 
-export const INLINE_APPENDS: AppendPolicy = Object.freeze({ mode: 'inline', poolMinBytes: 0 });
+export const INLINE_APPENDS: AppendPolicy = Object.freeze({ poolMinBytes: 0 });
 
 interface QueuedAppend {
   readonly records: Buffer;
@@ -114,9 +119,10 @@ export class Partition {
       this.#queue = [];
       this.#queuedBytes = 0;
       this.#nativeAppendCalls++;
-      if (this.#policy.mode === 'pool' && bytes >= this.#policy.poolMinBytes) {
+      const pool = this.#policy.pool;
+      if (pool && bytes >= this.#poolThreshold(jobs)) {
         this.#inflight = true;
-        this.#log.appendMany(jobs.map((j) => j.records), this.#options()).then(
+        pool.append(this.#log.handle, jobs.map((j) => j.records), this.#options()).then(
           (outcomes) => {
             this.#inflight = false;
             this.#settle(jobs, outcomes);
@@ -143,6 +149,16 @@ export class Partition {
         this.#settle(jobs, this.#log.appendManySync(jobs.map((j) => j.records), this.#options()));
       }
     }
+  }
+
+  /** Appends that the addon will re-compress (the topic's codec differs from the producer's) go to the pool sooner. */
+  #poolThreshold(jobs: readonly QueuedAppend[]): number {
+    const target = this.#compression.type;
+    const recompressAt = this.#policy.poolRecompressMinBytes;
+    if (target < 0 || recompressAt === undefined) return this.#policy.poolMinBytes;
+    // The first batch's codec: attributes (int16 at byte 21 of a RecordBatch), low 3 bits.
+    const recompresses = jobs.some((j) => j.records.length >= 23 && (j.records[22]! & 7) !== target);
+    return recompresses ? Math.min(recompressAt, this.#policy.poolMinBytes) : this.#policy.poolMinBytes;
   }
 
   #settle(jobs: readonly QueuedAppend[], outcomes: readonly AppendOutcome[]): void {
@@ -198,9 +214,10 @@ export class Partition {
     if (compression) this.#compression = compression;
   }
 
-  /** One compaction pass on the addon's thread pool (the event loop is never blocked); rejects with a Kafka error `code`. */
+  /** One compaction pass on a pool worker (inline without a pool: tools, tests); rejects with a Kafka error `code`. */
   async compact(options: CompactOptions): Promise<CompactResult> {
-    const r = await this.#log.compact(options);
+    const pool = this.#policy.compactPool ?? this.#policy.pool;
+    const r = pool ? await pool.compact(this.#log.handle, options) : this.#log.compactSync(options);
     if (r.errorCode) throw Object.assign(new Error(r.errorMessage ?? r.errorCode), { code: r.errorCode });
     return r;
   }

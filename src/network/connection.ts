@@ -24,6 +24,8 @@ export interface FrameHandler {
    * Rejects when the connection failed (it is then closed).
    */
   writeParts?(fd: number, parts: readonly ResponsePart[], stallMs: number): Promise<void>;
+  /** Makes a `writeParts` in progress on `fd` fail now (the connection is closing): shuts the socket down. */
+  abortWrites?(fd: number): void;
   /** The bytes of an external part, for sockets native code cannot write (no descriptor). */
   readExternal?(part: ExternalPart): Buffer;
 }
@@ -48,6 +50,8 @@ export interface ConnectionLimits {
   readonly maxFrameBytes: number;
   readonly maxInflightRequests: number;
   readonly idleMs: number;
+  /** Assemble frames that span several socket reads in a SharedArrayBuffer (handed to worker threads without a copy). */
+  readonly sharedFrames?: boolean;
 }
 
 export interface ConnectionLogger {
@@ -143,6 +147,11 @@ export class Connection implements ConnectionInfo {
     if (this.#closed) return;
     this.#log.debug({ conn: this.id, reason }, 'closing connection');
     this.#closed = true;
+    if (this.#nativeWriting) {
+      // Native code writes through its own duplicate of the descriptor, which destroy() would leave open.
+      const fd = socketFd(this.#socket);
+      if (fd >= 0) this.#handler.abortWrites?.(fd);
+    }
     this.#socket.destroy();
   }
 
@@ -174,7 +183,7 @@ export class Connection implements ConnectionInfo {
     return head.readInt32BE(0);
   }
 
-  /** Takes n bytes off the front; a frame that lies within one chunk is a view, not a copy. */
+  /** Takes n bytes off the front; a frame that lies within one chunk is a view, not a copy (else one copy, into shared memory when `sharedFrames`). */
   #take(n: number): Buffer {
     const first = this.#pending[0];
     let out: Buffer;
@@ -183,7 +192,7 @@ export class Connection implements ConnectionInfo {
       if (first.length === n) this.#pending.shift();
       else this.#pending[0] = first.subarray(n);
     } else {
-      out = Buffer.allocUnsafe(n);
+      out = this.#limits.sharedFrames ? Buffer.from(new SharedArrayBuffer(n)) : Buffer.allocUnsafe(n);
       let filled = 0;
       while (filled < n) {
         const c = this.#pending[0];

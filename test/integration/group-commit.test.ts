@@ -1,7 +1,8 @@
 // Appends on worker threads with group commit (append.pool=true), against the inline mode: requests
 // pipelined on one connection and sent from several connections at once to one partition get dense offsets
 // in the order the broker took them, a bad batch in a coalesced group fails alone, and answers keep their
-// order. kcat then reads back every record.
+// order. kcat then reads back every record. Large produces from kcat reach the compute pool's workers in
+// shared memory (the frames the connection assembled), seen through /metrics.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateTopics, ErrorCode, Produce, Reader, decodeResponseHeader } from '../../src/protocol/index.js';
@@ -9,6 +10,7 @@ import { buildRecordBatch } from '../../src/client/record-batch.js';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { RawConnection } from '../helpers/raw-client.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
+import { http, startGatewayBroker, type GatewayBroker } from './gateway-helpers.js';
 
 for (const mode of [{ pool: true, label: 'worker pool, group commit' }, { pool: false, label: 'inline' }]) {
   describe(`appends, ${mode.label}`, () => {
@@ -82,3 +84,37 @@ for (const mode of [{ pool: true, label: 'worker pool, group commit' }, { pool: 
     });
   });
 }
+
+describe('large produces from kcat on the compute worker pool', () => {
+  let gw: GatewayBroker;
+  before(async () => {
+    gw = await startGatewayBroker({ 'append.pool.min.bytes': 65536 });
+  });
+  after(async () => {
+    await gw?.broker.close();
+  });
+
+  const metric = (text: string, series: string) => Number(text.split('\n').find((l) => l.startsWith(series + ' '))?.split(' ')[1] ?? NaN);
+
+  test('batches of about 1 MB go to a worker without a copy and read back whole', async () => {
+    const lines = Array.from({ length: 6000 }, (_, i) => `${i}:`.padEnd(1000, String.fromCharCode(97 + (i % 26))));
+    const p = await kcat(['-b', gw.broker.bootstrap, '-P', '-t', 'big', '-p', '0', '-X', 'linger.ms=200', '-X', 'batch.num.messages=10000', '-X', 'batch.size=1000000'], lines.join('\n') + '\n');
+    assert.equal(p.code, 0, p.stderr);
+    const c = await kcat(['-b', gw.broker.bootstrap, '-C', '-t', 'big', '-o', 'beginning', '-e', '-f', RECORD_FORMAT]);
+    assert.equal(c.code, 0, c.stderr);
+    const records = parseRecords(c.stdout);
+    assert.equal(records.length, lines.length);
+    records.forEach((r, i) => {
+      assert.equal(r.offset, i);
+      assert.equal(r.value, lines[i]);
+    });
+    const m = (await http('GET', `${gw.http}/metrics`)).text;
+    const completed = metric(m, 'gregor_worker_pool_tasks_completed_total{pool="compute"}');
+    const shared = metric(m, 'gregor_worker_pool_shared_bytes_total{pool="compute"}');
+    const copied = metric(m, 'gregor_worker_pool_copied_bytes_total{pool="compute"}');
+    assert.ok(completed >= 1, `compute tasks completed: ${completed}`);
+    assert.ok(shared >= 1_000_000, `bytes shared with workers: ${shared}`);
+    assert.ok(shared > copied, `shared ${shared} vs copied ${copied}`);
+    assert.ok(metric(m, 'gregor_worker_pool_threads{pool="compute"}') >= 1);
+  });
+});

@@ -3,7 +3,8 @@
 // by Node (fetch.zero.copy=false). Both must give real clients the same bytes: many partitions per response,
 // responses larger than the socket buffer (partial writes), a reader that stops reading for a while (the
 // event loop keeps serving others), a reader that disconnects mid-response, and pipelined requests whose
-// answers keep their order around native writes.
+// answers keep their order around native writes. A broker stopping while a native write waits on a
+// stalled reader stops at once (the socket is shut down under the I/O worker), not after the stall timeout.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiVersions, Fetch, Metadata } from '../../src/protocol/index.js';
@@ -122,3 +123,35 @@ for (const mode of [{ zeroCopy: true, label: 'sendfile' }, { zeroCopy: false, la
     });
   });
 }
+
+describe('sendfile to a stalled reader', () => {
+  test('a broker stopping with a native write blocked on a reader that stopped reading exits promptly', async () => {
+    const broker = await BrokerProcess.start({ overrides: { 'fetch.zero.copy': true, 'fetch.zero.copy.min.bytes': 0 } });
+    try {
+      const admin = new Admin({ bootstrap: broker.bootstrap });
+      await admin.createTopics([{ topic: 'stall', numPartitions: 1, replicationFactor: 1 }]);
+      await admin.close();
+      const producer = new Producer({ bootstrap: broker.bootstrap, lingerMs: 5, batchSize: 256 * 1024 });
+      await Promise.all(Array.from({ length: 8000 }, (_, i) => producer.send({ topic: 'stall', messages: [{ partition: 0, value: Buffer.alloc(2000, 97 + (i % 26)) }] })));
+      await producer.close();
+      const c = await RawConnection.open(broker.port);
+      c.pause();
+      void c.request(Fetch, 12, {
+        replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 64 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+        topics: [{ topic: 'stall', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 32 << 20 }] }],
+        forgottenTopicsData: [], rackId: '',
+      }).catch(() => {});
+      // 16 MB cannot fit in the socket buffers: the I/O worker is now waiting for the reader.
+      await new Promise((r) => setTimeout(r, 500));
+      const t0 = Date.now();
+      const code = await broker.stop();
+      const ms = Date.now() - t0;
+      assert.equal(code, 0, broker.output.slice(-2000));
+      // Without the shutdown the worker would wait out the 60 s stall limit (and the helper SIGKILLs at 20 s).
+      assert.ok(ms < 15_000, `stopped after ${ms} ms`);
+      c.close();
+    } finally {
+      await broker.close();
+    }
+  });
+});

@@ -1,0 +1,169 @@
+// The worker pool that drives the addon off the event loop (DESIGN.md §2 "Workers"): piscina worker
+// threads that load the same addon (src/hotpath/worker.ts). Partition logs stay in native memory shared
+// by all threads and are named by handle; record buffers travel as views of SharedArrayBuffers, so a
+// hop moves a few numbers, never the bytes. The broker keeps two pools: `compute` for appends (with
+// their re-compression) and compaction, and `io` for sendfile transfers, which can wait on a slow
+// reader and must never hold up appends.
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { native, type AppendOptions, type AppendOutcome, type CompactOptions, type CompactResult, type FetchSlice } from './native.js';
+import type { AppendTask, CompactTask, SendTask, TaskFailure } from './worker.js';
+
+const WORKER = new URL('./worker.js', import.meta.url).href;
+
+/** Counters of one pool, for /metrics and benchmarks. */
+export interface PoolStats {
+  readonly threads: number;
+  readonly queued: number;
+  readonly completed: number;
+  /** Bytes that had to be copied into shared memory before a hop (buffers not already shared). */
+  readonly copiedBytes: number;
+  /** Bytes that went to a worker without a copy (views of SharedArrayBuffers). */
+  readonly sharedBytes: number;
+}
+
+export class WorkerPool {
+  readonly name: string;
+  readonly threads: number;
+  #piscina: Piscina | undefined;
+  #closed = false;
+  #copiedBytes = 0;
+  #sharedBytes = 0;
+
+  /** `threads` workers at most, started on first use (or by `warm`) and kept while the broker runs. */
+  constructor(name: string, threads: number) {
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`worker pool ${name}: threads must be an integer >= 1, got ${threads}`);
+    this.name = name;
+    this.threads = threads;
+  }
+
+  #pool(): Piscina {
+    if (this.#closed) throw Object.assign(new Error(`worker pool ${this.name} is closed`), { code: 'NOT_LEADER_OR_FOLLOWER' });
+    this.#piscina ??= new Piscina({
+      filename: WORKER,
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      // Every task is one synchronous native call: a worker runs one at a time.
+      concurrentTasksPerWorker: 1,
+      idleTimeout: Number.MAX_SAFE_INTEGER,
+      // Workers block in Atomics.wait between tasks and wake at once when one is posted.
+      atomics: 'sync',
+      recordTiming: false,
+    });
+    return this.#piscina;
+  }
+
+  /** Starts the threads now rather than on the first task. */
+  warm(): void {
+    if (!this.#closed) this.#pool();
+  }
+
+  get started(): boolean {
+    return this.#piscina !== undefined;
+  }
+
+  stats(): PoolStats {
+    const p = this.#piscina;
+    return { threads: p?.threads.length ?? 0, queued: p?.queueSize ?? 0, completed: p?.completed ?? 0, copiedBytes: this.#copiedBytes, sharedBytes: this.#sharedBytes };
+  }
+
+  /** Round trip of an empty task (benchmarks: the cost of one hop). */
+  async ping(n: number): Promise<number> {
+    return await this.#pool().run(n, { name: 'ping' }) as number;
+  }
+
+  /**
+   * Appends each buffer as its own all-or-nothing append to the log with `handle`, on a worker, in order
+   * (group commit). Buffers backed by a SharedArrayBuffer go as they are; others are first copied into
+   * one shared block. Appends rewrite offsets in place: the buffers must not be used afterwards.
+   */
+  async append(handle: number, records: readonly Buffer[], opts: AppendOptions): Promise<AppendOutcome[]> {
+    const task: AppendTask = { handle, records: this.#share(records), opts };
+    return unwrap(await this.#pool().run(task, { name: 'append' }) as AppendOutcome[] | TaskFailure);
+  }
+
+  /** One compaction pass of the log with `handle` on a worker. */
+  async compact(handle: number, options: CompactOptions): Promise<CompactResult> {
+    const task: CompactTask = { handle, options };
+    return unwrap(await this.#pool().run(task, { name: 'compact' }) as CompactResult | TaskFailure);
+  }
+
+  /**
+   * Writes in-memory bytes and file ranges to socket descriptor `fd` from a worker (write(2), sendfile(2),
+   * poll(2) while the socket buffer is full, failing after `stallMs` without progress). Rejects with an
+   * Error whose `code` is the Kafka error name; the caller must then close the connection.
+   */
+  async send(fd: number, parts: ReadonlyArray<Buffer | FetchSlice>, stallMs: number): Promise<number> {
+    const w = new native.ResponseWriter();
+    for (const p of parts) {
+      if (Buffer.isBuffer(p)) w.bytes(p);
+      else w.file(p);
+    }
+    const id = w.prepare(fd);
+    const task: SendTask = { id, stallMs };
+    let outcome: ReturnType<typeof native.sendPrepared>;
+    try {
+      outcome = await this.#pool().run(task, { name: 'send' }) as typeof outcome;
+    } catch (e) {
+      native.discardPrepared(id);
+      throw e;
+    }
+    if (outcome.errorCode) throw Object.assign(new Error(outcome.message ?? outcome.errorCode), { code: outcome.errorCode });
+    return outcome.bytesWritten;
+  }
+
+  #share(records: readonly Buffer[]): Uint8Array[] {
+    let copy = 0;
+    for (const r of records) {
+      if (r.buffer instanceof SharedArrayBuffer) this.#sharedBytes += r.length;
+      else copy += r.length;
+    }
+    if (copy === 0) return records as Buffer[];
+    this.#copiedBytes += copy;
+    const block = new Uint8Array(new SharedArrayBuffer(copy));
+    let at = 0;
+    return records.map((r) => {
+      if (r.buffer instanceof SharedArrayBuffer) return r;
+      block.set(r, at);
+      const view = block.subarray(at, at + r.length);
+      at += r.length;
+      return view;
+    });
+  }
+
+  /** Waits for running tasks, then stops the threads. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const p = this.#piscina;
+    this.#piscina = undefined;
+    if (p) await p.close({ force: false });
+  }
+}
+
+function unwrap<T>(r: T | TaskFailure): T {
+  if (r !== null && typeof r === 'object' && (r as TaskFailure).failed === true) {
+    const f = r as TaskFailure;
+    throw Object.assign(new Error(f.message), { code: f.code });
+  }
+  return r as T;
+}
+
+/** The broker's two pools (see the top of this file). */
+export interface WorkerPools {
+  readonly compute: WorkerPool;
+  readonly io: WorkerPool;
+}
+
+/** Default size of the compute pool: one thread per core. */
+export function defaultComputeThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export function createWorkerPools(computeThreads: number, ioThreads: number): WorkerPools {
+  return { compute: new WorkerPool('compute', computeThreads), io: new WorkerPool('io', ioThreads) };
+}
+
+export async function closeWorkerPools(pools: WorkerPools): Promise<void> {
+  await Promise.all([pools.compute.close(), pools.io.close()]);
+}
