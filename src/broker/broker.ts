@@ -85,8 +85,9 @@ export class Broker {
     if (context.advertised.host === '' || context.advertised.host === '0.0.0.0' || context.advertised.host === '::') context.advertised = { ...context.advertised, host: '127.0.0.1' };
     log.info({ listener: `${listener.name}://${listener.host}:${port}`, advertised: `${context.advertised.host}:${context.advertised.port}`, logDirs: logs.dir,
       clusterId: metadata.clusterId, brokerId: config['broker.id'], topics: metadata.listTopics().length, startupMs: Date.now() - started }, 'broker started');
-    // Start the compute workers in the background now that clients can connect (not on the first large append).
-    setImmediate(() => pools.compute.warm());
+    // Start the compute workers soon, in the background, rather than on the first large append (which
+    // starts them itself if it comes first); not at once, so they do not compete with the first requests.
+    setTimeout(() => pools.compute.warm(), 1000).unref();
     return new Broker(config, log, context, server, metadata, pools, listener);
   }
 

@@ -2,8 +2,8 @@
 import { Command } from 'commander';
 import { Broker } from '../broker/index.js';
 import { ConfigError, loadBrokerConfig } from '../config/index.js';
-import { Gateway, gatewayOptions } from '../gateway/index.js';
-import { collectKeyValue } from './main.js';
+import type { Gateway } from '../gateway/index.js';
+import { collectKeyValue } from './args.js';
 
 export function brokerCommand(setExit: (code: number) => void): Command {
   return new Command('broker')
@@ -28,10 +28,14 @@ export function brokerCommand(setExit: (code: number) => void): Command {
         throw e;
       }
       const broker = await Broker.start(config);
-      const gwOptions = gatewayOptions(config);
       let gateway: Gateway | undefined;
       try {
-        gateway = gwOptions ? await Gateway.start(broker, gwOptions) : undefined;
+        // The gateway's code (uWebSockets.js) is loaded only when a gateway listener is configured.
+        if (config['gateway.listeners']?.length) {
+          const gw = await import('../gateway/index.js');
+          const gwOptions = gw.gatewayOptions(config);
+          gateway = gwOptions ? await gw.Gateway.start(broker, gwOptions) : undefined;
+        }
       } catch (e) {
         broker.log.error({ err: (e as Error).message }, 'gateway did not start');
         await broker.stop();

@@ -6,7 +6,7 @@
 // group's committed offsets (else from the start with --from-beginning, or the end), and commits what it printed.
 import { Command, InvalidArgumentError } from 'commander';
 import { Consumer, GroupConsumer, type ConsumerRecord, type StartPosition } from '../client/index.js';
-import { collectKeyValue } from './main.js';
+import { collectKeyValue } from './args.js';
 import { clientCommand, intOption, reportError } from './topics-command.js';
 
 interface ConsumerCliOptions {

@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { COMPRESSION_NAMES, Producer, type CompressionName, type ProducerMessage } from '../client/index.js';
-import { collectKeyValue } from './main.js';
+import { collectKeyValue } from './args.js';
 import { clientCommand, intOption, reportError } from './topics-command.js';
 
 interface ProducerCliOptions {

@@ -1,13 +1,19 @@
 // `gregor <command>`: the one command-line program, with subcommands Kafka users recognise.
 import { Command, CommanderError } from 'commander';
-import { brokerCommand } from './broker-command.js';
-import { topicsCommand } from './topics-command.js';
-import { consoleProducerCommand } from './console-producer-command.js';
-import { consoleConsumerCommand } from './console-consumer-command.js';
-import { consumerGroupsCommand } from './consumer-groups-command.js';
-import { configsCommand } from './configs-command.js';
-import { deleteRecordsCommand } from './delete-records-command.js';
-import { logDirsCommand } from './log-dirs-command.js';
+import type { SetExit } from './args.js';
+
+// Each command's module (and what it imports: the broker, the client, codecs) is loaded only when that
+// command runs, so `gregor broker` starts without loading client or gateway code.
+const COMMANDS: Record<string, () => Promise<(setExit: SetExit) => Command>> = {
+  broker: async () => (await import('./broker-command.js')).brokerCommand,
+  topics: async () => (await import('./topics-command.js')).topicsCommand,
+  'console-producer': async () => (await import('./console-producer-command.js')).consoleProducerCommand,
+  'console-consumer': async () => (await import('./console-consumer-command.js')).consoleConsumerCommand,
+  'consumer-groups': async () => (await import('./consumer-groups-command.js')).consumerGroupsCommand,
+  configs: async () => (await import('./configs-command.js')).configsCommand,
+  'delete-records': async () => (await import('./delete-records-command.js')).deleteRecordsCommand,
+  'log-dirs': async () => (await import('./log-dirs-command.js')).logDirsCommand,
+};
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('gregor')
@@ -17,14 +23,9 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)');
   let exitCode = 0;
   const setExit = (code: number) => { exitCode = code; };
-  program.addCommand(brokerCommand(setExit));
-  program.addCommand(topicsCommand(setExit));
-  program.addCommand(consoleProducerCommand(setExit));
-  program.addCommand(consoleConsumerCommand(setExit));
-  program.addCommand(consumerGroupsCommand(setExit));
-  program.addCommand(configsCommand(setExit));
-  program.addCommand(deleteRecordsCommand(setExit));
-  program.addCommand(logDirsCommand(setExit));
+  const first = argv[0];
+  const names = first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
+  for (const name of names) program.addCommand((await COMMANDS[name]!())(setExit));
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
@@ -32,11 +33,4 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   return exitCode;
-}
-
-/** Collects repeated `--flag key=value` options into a record. */
-export function collectKeyValue(value: string, previous: Record<string, string> = {}): Record<string, string> {
-  const i = value.indexOf('=');
-  if (i <= 0) throw new Error(`expected key=value, got "${value}"`);
-  return { ...previous, [value.slice(0, i).trim()]: value.slice(i + 1) };
 }

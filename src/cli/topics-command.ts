@@ -3,7 +3,7 @@
 // stdout; errors go to stderr as one line that says what to do next.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Admin, KafkaClientError, KafkaProtocolError, type TopicDescription } from '../client/index.js';
-import { collectKeyValue } from './main.js';
+import { collectKeyValue } from './args.js';
 
 export const DEFAULT_BOOTSTRAP = '127.0.0.1:9092';
 
