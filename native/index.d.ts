@@ -17,6 +17,11 @@ export declare class FetchSlice {
    * further copy.
    */
   read(): Buffer
+  /**
+   * `length` bytes of the range from `skip` bytes in (clamped to the
+   * range): a chunk for a reader too slow for the worker's sendfile.
+   */
+  readRange(skip: number, length: number): Buffer
 }
 
 /**
@@ -105,8 +110,11 @@ export declare class ResponseWriter {
   constructor()
   /** Appends a copy of `data` (response headers: small). */
   bytes(data: Buffer): void
-  /** Appends the file range of `slice` (nothing if it is empty). */
-  file(slice: FetchSlice): void
+  /**
+   * Appends the file range of `slice` from `skip` bytes in (nothing if
+   * that leaves nothing).
+   */
+  file(slice: FetchSlice, skip?: number | undefined | null): void
   /**
    * Hands everything written so far, with a duplicate of socket `fd`
    * (taken here, on the thread that owns `fd`), to a pool worker: returns
@@ -275,6 +283,12 @@ export interface RetentionResult {
 
 export interface SendOutcome {
   bytesWritten: number
+  /**
+   * Set when the peer stopped taking bytes: the index of the part the
+   * send stopped in, and `stoppedOffset` bytes of it that were written.
+   */
+  stoppedPart?: number
+  stoppedOffset?: number
   /** The Kafka error name when the send failed (the connection must close). */
   errorCode?: string
   message?: string
@@ -283,10 +297,13 @@ export interface SendOutcome {
 /**
  * Writes a response prepared with `ResponseWriter.prepare` (write(2) for
  * bytes, sendfile(2) for file ranges, poll(2) while the socket buffer is
- * full, at most `stallMs` each time) and closes our socket duplicate.
- * Never throws: failures come back as `errorCode` (the connection must close).
+ * full, at most `waitMs` each time) and closes our socket duplicate. A peer
+ * that takes nothing for `waitMs` ends the call early with `stoppedPart`/
+ * `stoppedOffset` set: the caller writes the rest (so a slow reader never
+ * holds a worker). Never throws: failures come back as `errorCode` (the
+ * connection must close).
  */
-export declare function sendPrepared(id: number, stallMs: number): SendOutcome
+export declare function sendPrepared(id: number, waitMs: number): SendOutcome
 
 /**
  * shutdown(2) of socket `fd` in both directions: a send in progress on a

@@ -423,6 +423,25 @@ impl FetchSlice {
             None => Ok(Vec::new().into()),
         }
     }
+
+    /// `length` bytes of the range from `skip` bytes in (clamped to the
+    /// range): a chunk for a reader too slow for the worker's sendfile.
+    #[napi]
+    pub fn read_range(&self, skip: f64, length: f64) -> Result<Buffer> {
+        match &self.slice {
+            Some(s) => {
+                let skip = (skip.max(0.0) as u64).min(s.length);
+                let len = (length.max(0.0) as u64).min(s.length - skip);
+                let part = core::FileSlice {
+                    file: s.file.clone(),
+                    position: s.position + skip,
+                    length: len,
+                };
+                Ok(part.read()?.into())
+            }
+            None => Ok(Vec::new().into()),
+        }
+    }
 }
 
 /// A response assembled from in-memory bytes and segment file ranges, then
@@ -451,15 +470,19 @@ impl ResponseWriter {
         }
     }
 
-    /// Appends the file range of `slice` (nothing if it is empty).
+    /// Appends the file range of `slice` from `skip` bytes in (nothing if
+    /// that leaves nothing).
     #[napi]
-    pub fn file(&mut self, slice: &FetchSlice) {
+    pub fn file(&mut self, slice: &FetchSlice, skip: Option<f64>) {
         if let Some(s) = &slice.slice {
-            self.parts.push(sendfile::Part::File {
-                file: s.file.clone(),
-                position: s.position,
-                length: s.length,
-            });
+            let skip = (skip.unwrap_or(0.0).max(0.0) as u64).min(s.length);
+            if skip < s.length {
+                self.parts.push(sendfile::Part::File {
+                    file: s.file.clone(),
+                    position: s.position + skip,
+                    length: s.length - skip,
+                });
+            }
         }
     }
 
@@ -480,20 +503,28 @@ impl ResponseWriter {
 #[napi(object)]
 pub struct SendOutcome {
     pub bytes_written: f64,
+    /// Set when the peer stopped taking bytes: the index of the part the
+    /// send stopped in, and `stoppedOffset` bytes of it that were written.
+    pub stopped_part: Option<u32>,
+    pub stopped_offset: Option<f64>,
     /// The Kafka error name when the send failed (the connection must close).
     pub error_code: Option<String>,
     pub message: Option<String>,
 }
 
-fn send_outcome(r: error::Result<u64>) -> SendOutcome {
+fn send_outcome(r: error::Result<sendfile::Progress>) -> SendOutcome {
     match r {
-        Ok(n) => SendOutcome {
-            bytes_written: n as f64,
+        Ok(p) => SendOutcome {
+            bytes_written: p.bytes_written as f64,
+            stopped_part: p.stopped_at.map(|(i, _)| i as u32),
+            stopped_offset: p.stopped_at.map(|(_, o)| o as f64),
             error_code: None,
             message: None,
         },
         Err(e) => SendOutcome {
             bytes_written: 0.0,
+            stopped_part: None,
+            stopped_offset: None,
             error_code: Some(e.name().to_string()),
             message: Some(e.message().to_string()),
         },

@@ -84,14 +84,30 @@ fn net(what: &str, e: io::Error) -> Error {
     Error::NetworkException(format!("{what}: {e}"))
 }
 
-/// Writes all `parts` to `sock`; returns the bytes written. Waits at most
-/// `stall_ms` for the peer to accept more bytes each time the socket buffer
-/// is full (a reader that stops reading fails the send, and the caller closes
-/// the connection).
-pub fn send_parts(sock: &OwnedSocket, parts: &[Part], stall_ms: i32) -> Result<u64> {
+/// How far a send got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub bytes_written: u64,
+    /// `None`: everything was written. `Some((part, offset))`: the peer
+    /// stopped taking bytes; `parts[part]` was written up to `offset` bytes
+    /// (relative to the part) and the rest is left to the caller.
+    pub stopped_at: Option<(usize, u64)>,
+}
+
+/// Writes `parts` to `sock` in order. When the socket buffer is full it
+/// waits up to `wait_ms` for the peer to take more (poll(2)); a peer that
+/// takes nothing for that long is not an error: the send returns where it
+/// stopped, so a slow reader never holds the calling thread longer than
+/// `wait_ms` at a time. Errors: the connection failed, or a file ended
+/// inside its range.
+pub fn send_parts(sock: &OwnedSocket, parts: &[Part], wait_ms: i32) -> Result<Progress> {
     let fd = sock.raw();
     let mut total = 0u64;
-    for part in parts {
+    for (i, part) in parts.iter().enumerate() {
+        let stopped = |at: u64, total: u64| Progress {
+            bytes_written: total,
+            stopped_at: Some((i, at)),
+        };
         match part {
             Part::Bytes(b) => {
                 let mut at = 0usize;
@@ -101,8 +117,8 @@ pub fn send_parts(sock: &OwnedSocket, parts: &[Part], stall_ms: i32) -> Result<u
                     if n >= 0 {
                         at += n as usize;
                         total += n as u64;
-                    } else {
-                        retry_or_wait(fd, stall_ms, "writing response")?;
+                    } else if !retry_or_wait(fd, wait_ms, "writing response")? {
+                        return Ok(stopped(at as u64, total));
                     }
                 }
             }
@@ -125,27 +141,31 @@ pub fn send_parts(sock: &OwnedSocket, parts: &[Part], stall_ms: i32) -> Result<u
                         return Err(Error::KafkaStorageError(format!(
                             "segment ended at byte {offset} inside a fetched range ending at {end}"
                         )));
-                    } else {
-                        retry_or_wait(fd, stall_ms, "sendfile")?;
+                    } else if !retry_or_wait(fd, wait_ms, "sendfile")? {
+                        return Ok(stopped(offset as u64 - position, total));
                     }
                 }
             }
         }
     }
-    Ok(total)
+    Ok(Progress {
+        bytes_written: total,
+        stopped_at: None,
+    })
 }
 
-/// After a failed write: retry on EINTR, wait for POLLOUT on EAGAIN, fail otherwise.
-fn retry_or_wait(fd: RawFd, stall_ms: i32, what: &str) -> Result<()> {
+/// After a failed write: retry on EINTR, wait for POLLOUT on EAGAIN (false:
+/// still not writable after `wait_ms`), fail otherwise.
+fn retry_or_wait(fd: RawFd, wait_ms: i32, what: &str) -> Result<bool> {
     let e = io::Error::last_os_error();
     match e.raw_os_error() {
-        Some(libc::EINTR) => Ok(()),
-        Some(libc::EAGAIN) => wait_writable(fd, stall_ms),
+        Some(libc::EINTR) => Ok(true),
+        Some(libc::EAGAIN) => wait_writable(fd, wait_ms),
         _ => Err(net(what, e)),
     }
 }
 
-fn wait_writable(fd: RawFd, stall_ms: i32) -> Result<()> {
+fn wait_writable(fd: RawFd, wait_ms: i32) -> Result<bool> {
     let mut p = libc::pollfd {
         fd,
         events: libc::POLLOUT,
@@ -153,7 +173,7 @@ fn wait_writable(fd: RawFd, stall_ms: i32) -> Result<()> {
     };
     loop {
         // SAFETY: `p` is one valid pollfd for the duration of the call.
-        let r = unsafe { libc::poll(&mut p, 1, stall_ms) };
+        let r = unsafe { libc::poll(&mut p, 1, wait_ms) };
         if r > 0 {
             if p.revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0
                 && p.revents & libc::POLLOUT == 0
@@ -162,12 +182,10 @@ fn wait_writable(fd: RawFd, stall_ms: i32) -> Result<()> {
                     "connection closed by the peer during a fetch response".into(),
                 ));
             }
-            return Ok(());
+            return Ok(true);
         }
         if r == 0 {
-            return Err(Error::NetworkException(format!(
-                "peer accepted no bytes for {stall_ms} ms; giving up on the response"
-            )));
+            return Ok(false);
         }
         let e = io::Error::last_os_error();
         if e.raw_os_error() != Some(libc::EINTR) {
@@ -234,25 +252,59 @@ mod tests {
             got
         });
         let n = send_parts(&sock, &parts, 10_000).unwrap();
-        assert_eq!(n as usize, expected.len());
+        assert_eq!(n.bytes_written as usize, expected.len());
+        assert_eq!(n.stopped_at, None);
         drop(sock);
         assert!(reader.join().unwrap() == expected);
     }
 
     #[test]
-    fn reader_that_stops_reading_fails_after_the_stall_timeout() {
+    fn a_reader_that_stops_reading_gets_the_rest_later_from_where_the_send_stopped() {
         let dir = TempDir::new("sendfile-stall");
-        let file = file_with(&dir, &vec![7u8; 8 << 20]);
-        let (a, _b) = UnixStream::pair().unwrap();
+        let data: Vec<u8> = (0..(8u32 << 20)).map(|i| (i * 7 % 253) as u8).collect();
+        let file = file_with(&dir, &data);
+        let (a, mut b) = UnixStream::pair().unwrap();
         a.set_nonblocking(true).unwrap();
         let sock = OwnedSocket::dup(a.as_raw_fd()).unwrap();
-        let parts = vec![Part::File {
-            file,
-            position: 0,
-            length: 8 << 20,
+        let parts = vec![
+            Part::Bytes(b"head".to_vec()),
+            Part::File {
+                file,
+                position: 100,
+                length: (8 << 20) - 100,
+            },
+        ];
+        let started = std::time::Instant::now();
+        let p = send_parts(&sock, &parts, 50).unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        let (part, offset) = p.stopped_at.expect("the socket buffer cannot hold 8 MiB");
+        assert_eq!(part, 1);
+        assert_eq!(p.bytes_written, 4 + offset);
+        // Resume with the rest of the file range, as the caller does, while a reader drains.
+        let rest = vec![match &parts[1] {
+            Part::File {
+                file,
+                position,
+                length,
+            } => Part::File {
+                file: file.clone(),
+                position: position + offset,
+                length: length - offset,
+            },
+            Part::Bytes(_) => unreachable!(),
         }];
-        let e = send_parts(&sock, &parts, 50).unwrap_err();
-        assert!(matches!(e, Error::NetworkException(_)), "{e:?}");
+        let reader = std::thread::spawn(move || {
+            let mut got = Vec::new();
+            b.read_to_end(&mut got).unwrap();
+            got
+        });
+        let q = send_parts(&sock, &rest, 10_000).unwrap();
+        assert_eq!(q.stopped_at, None);
+        drop(sock);
+        drop(a);
+        let got = reader.join().unwrap();
+        assert_eq!(&got[..4], b"head");
+        assert!(got[4..] == data[100..]);
     }
 
     #[test]

@@ -54,12 +54,15 @@ pub fn compact_by_handle(handle: u32, options: CompactOptions) -> Result<Compact
 
 /// Writes a response prepared with `ResponseWriter.prepare` (write(2) for
 /// bytes, sendfile(2) for file ranges, poll(2) while the socket buffer is
-/// full, at most `stallMs` each time) and closes our socket duplicate.
-/// Never throws: failures come back as `errorCode` (the connection must close).
+/// full, at most `waitMs` each time) and closes our socket duplicate. A peer
+/// that takes nothing for `waitMs` ends the call early with `stoppedPart`/
+/// `stoppedOffset` set: the caller writes the rest (so a slow reader never
+/// holds a worker). Never throws: failures come back as `errorCode` (the
+/// connection must close).
 #[napi(js_name = "sendPrepared")]
-pub fn send_prepared(id: u32, stall_ms: i32) -> SendOutcome {
+pub fn send_prepared(id: u32, wait_ms: i32) -> SendOutcome {
     send_outcome(match SENDS.take(id) {
-        Some(p) => sendfile::send_parts(&p.socket, &p.parts, stall_ms),
+        Some(p) => sendfile::send_parts(&p.socket, &p.parts, wait_ms),
         None => Err(error::Error::NetworkException(format!(
             "prepared send {id} is unknown (already sent or discarded)"
         ))),

@@ -1,8 +1,8 @@
 // Turns a request frame into a response: decode the header, check the API and version against the
 // registry, decode the body, run the handler, encode the response. Requests it cannot parse close the
 // connection (Kafka does the same); a handler error answers nothing and closes too, after a log line.
-import type { ConnectionInfo, ExternalPart, FrameHandler, ResponsePart } from '../network/index.js';
-import { isFileRecords, native, type WorkerPool } from '../hotpath/index.js';
+import type { ConnectionInfo, ExternalPart, FrameHandler, ResponsePart, StoppedAt } from '../network/index.js';
+import { fileRecords, isFileRecords, native, readFileRecords, type WorkerPool } from '../hotpath/index.js';
 import { ApiKey, ApiVersions, ProduceLegacy, Reader, Writer, apiByKey, decodeRequestHeader, encodeResponseHeader, ErrorCode } from '../protocol/index.js';
 import type { BrokerContext } from './context.js';
 import { requestChannel, type RequestEvent } from './diagnostics.js';
@@ -58,21 +58,26 @@ export class RequestDispatcher implements FrameHandler {
   }
 
   /** Responses with records left in segment files (Fetch) are written by the addon on an I/O worker: write(2) + sendfile(2). */
-  async writeParts(fd: number, parts: readonly ResponsePart[], stallMs: number): Promise<void> {
-    await this.io.send(fd, parts.map((p) => {
-      if (Buffer.isBuffer(p)) return p;
-      if (isFileRecords(p)) return p.slice;
+  async writeParts(fd: number, parts: readonly ResponsePart[], waitMs: number): Promise<StoppedAt | null> {
+    const sent = await this.io.send(fd, parts.map((p) => {
+      if (Buffer.isBuffer(p) || isFileRecords(p)) return p;
       throw new Error('unknown external response part');
-    }), stallMs);
+    }), waitMs);
+    return sent.stoppedAt && { index: sent.stoppedAt.part, offset: sent.stoppedAt.offset };
   }
 
   abortWrites(fd: number): void {
     native.shutdownSocket(fd);
   }
 
-  readExternal(part: ExternalPart): Buffer {
+  readExternal(part: ExternalPart, offset?: number, length?: number): Buffer {
     if (!isFileRecords(part)) throw new Error('unknown external response part');
-    return part.slice.read();
+    return readFileRecords(part, offset, length);
+  }
+
+  skipExternal(part: ExternalPart, bytes: number): ExternalPart {
+    if (!isFileRecords(part)) throw new Error('unknown external response part');
+    return fileRecords(part.slice, part.skip + bytes);
   }
 
   /** Produce v0–2 (message format v0/v1): every partition refused with UNSUPPORTED_VERSION; acks=0 gets no answer. */

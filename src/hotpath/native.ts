@@ -36,14 +36,21 @@ export interface FileRecords {
   readonly external: true;
   readonly byteLength: number;
   readonly slice: FetchSlice;
+  /** Bytes of the slice already written (a response resumed after a slow reader); 0 normally. */
+  readonly skip: number;
 }
 
-export function fileRecords(slice: FetchSlice): FileRecords {
-  return { external: true, byteLength: slice.byteLength, slice };
+export function fileRecords(slice: FetchSlice, skip = 0): FileRecords {
+  return { external: true, byteLength: slice.byteLength - skip, slice, skip };
 }
 
 export function isFileRecords(part: unknown): part is FileRecords {
   return typeof part === 'object' && part !== null && (part as FileRecords).external === true && 'slice' in part;
+}
+
+/** Up to `length` bytes of `part` from `offset` on, read into memory (the copying path). */
+export function readFileRecords(part: FileRecords, offset = 0, length = part.byteLength): Buffer {
+  return part.slice.readRange(part.skip + offset, Math.min(length, part.byteLength - offset));
 }
 
 /** Native errors carry the Kafka error name in `code` (e.g. "CORRUPT_MESSAGE"); anything else is a server error. */

@@ -6,7 +6,7 @@
 // reader and must never hold up appends.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { native, type AppendOptions, type AppendOutcome, type CompactOptions, type CompactResult, type FetchSlice } from './native.js';
+import { native, type AppendOptions, type AppendOutcome, type CompactOptions, type CompactResult, type FileRecords } from './native.js';
 import type { AppendTask, CompactTask, SendTask, TaskFailure } from './worker.js';
 
 const WORKER = new URL('./worker.js', import.meta.url).href;
@@ -90,17 +90,19 @@ export class WorkerPool {
 
   /**
    * Writes in-memory bytes and file ranges to socket descriptor `fd` from a worker (write(2), sendfile(2),
-   * poll(2) while the socket buffer is full, failing after `stallMs` without progress). Rejects with an
-   * Error whose `code` is the Kafka error name; the caller must then close the connection.
+   * poll(2) while the socket buffer is full). A peer that takes nothing for `waitMs` ends the send early:
+   * the result says where (`stoppedAt`), and the caller writes the rest, so a slow reader never holds a
+   * worker. Rejects with an Error whose `code` is the Kafka error name; the caller must then close the
+   * connection.
    */
-  async send(fd: number, parts: ReadonlyArray<Buffer | FetchSlice>, stallMs: number): Promise<number> {
+  async send(fd: number, parts: ReadonlyArray<Buffer | FileRecords>, waitMs: number): Promise<SendProgress> {
     const w = new native.ResponseWriter();
     for (const p of parts) {
       if (Buffer.isBuffer(p)) w.bytes(p);
-      else w.file(p);
+      else w.file(p.slice, p.skip);
     }
     const id = w.prepare(fd);
-    const task: SendTask = { id, stallMs };
+    const task: SendTask = { id, waitMs };
     let outcome: ReturnType<typeof native.sendPrepared>;
     try {
       outcome = await this.#pool().run(task, { name: 'send' }) as typeof outcome;
@@ -109,7 +111,8 @@ export class WorkerPool {
       throw e;
     }
     if (outcome.errorCode) throw Object.assign(new Error(outcome.message ?? outcome.errorCode), { code: outcome.errorCode });
-    return outcome.bytesWritten;
+    const stoppedAt = outcome.stoppedPart == null ? null : { part: outcome.stoppedPart, offset: outcome.stoppedOffset ?? 0 };
+    return { bytesWritten: outcome.bytesWritten, stoppedAt };
   }
 
   #share(records: readonly Buffer[]): Uint8Array[] {
@@ -139,6 +142,13 @@ export class WorkerPool {
     this.#piscina = undefined;
     if (p) await p.close({ force: false });
   }
+}
+
+/** How far `WorkerPool.send` got: `stoppedAt` null when everything was written. */
+export interface SendProgress {
+  readonly bytesWritten: number;
+  /** The part the send stopped in and how many of its bytes were written. */
+  readonly stoppedAt: { readonly part: number; readonly offset: number } | null;
 }
 
 function unwrap<T>(r: T | TaskFailure): T {

@@ -45,11 +45,11 @@ export function compact(t: CompactTask): CompactResult | TaskFailure {
 
 export interface SendTask {
   readonly id: number;
-  readonly stallMs: number;
+  readonly waitMs: number;
 }
 
 export function send(t: SendTask): ReturnType<typeof native.sendPrepared> {
-  return native.sendPrepared(t.id, t.stallMs);
+  return native.sendPrepared(t.id, t.waitMs);
 }
 
 /** A no-op round trip: what one hop to a worker and back costs (benchmarks), and a way to start threads. */

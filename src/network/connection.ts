@@ -21,17 +21,32 @@ export interface FrameHandler {
   /**
    * Writes `parts` (some external) to socket descriptor `fd` from native code, off the event loop. Called
    * only while Node has nothing queued on the socket; the connection writes nothing until it settles.
-   * Rejects when the connection failed (it is then closed).
+   * Resolves with null when all was written, or with where it stopped when the reader took nothing for
+   * `waitMs` (the connection then writes the rest itself). Rejects when the connection failed (it is
+   * then closed).
    */
-  writeParts?(fd: number, parts: readonly ResponsePart[], stallMs: number): Promise<void>;
+  writeParts?(fd: number, parts: readonly ResponsePart[], waitMs: number): Promise<StoppedAt | null>;
   /** Makes a `writeParts` in progress on `fd` fail now (the connection is closing): shuts the socket down. */
   abortWrites?(fd: number): void;
-  /** The bytes of an external part, for sockets native code cannot write (no descriptor). */
-  readExternal?(part: ExternalPart): Buffer;
+  /** Up to `length` bytes of an external part from `offset` (default: all), for writing them from memory. */
+  readExternal?(part: ExternalPart, offset?: number, length?: number): Buffer;
+  /** The external part without its first `bytes` bytes. */
+  skipExternal?(part: ExternalPart, bytes: number): ExternalPart;
 }
 
-/** Longest a native response write waits for a reader that accepts no bytes before the connection closes. */
-const NATIVE_STALL_MS = 60_000;
+/** Where a native write stopped: part `index` of the parts it was given, `offset` bytes into it. */
+export interface StoppedAt {
+  readonly index: number;
+  readonly offset: number;
+}
+
+/** How long a native write waits for a reader that takes no bytes before handing the rest back (ms). */
+const NATIVE_WAIT_MS = 20;
+/** Bytes of a slow reader's response written from memory at a time before native writing resumes. */
+const SLOW_READER_CHUNK = 256 * 1024;
+
+/** Longest a response waits for a reader that accepts no bytes before the connection closes. */
+const STALL_MS = 60_000;
 
 /** The socket's file descriptor, or -1 (not a plain TCP socket, or already closed). */
 function socketFd(socket: Socket): number {
@@ -293,24 +308,86 @@ export class Connection implements ConnectionInfo {
         this.#nativeWriting = false;
         return;
       }
-      handler.writeParts!(fd, rest, NATIVE_STALL_MS).then(
-        () => {
-          this.#nativeWriting = false;
-          this.#flushResponses();
-        },
-        (e: unknown) => {
-          this.#nativeWriting = false;
-          this.#log.debug({ conn: this.id, err: (e as Error)?.message ?? String(e) }, 'native response write failed');
-          this.close('native write failed');
-        },
-      );
+      this.#sendNative(rest);
     });
     this.#socket.uncork();
   }
 
-  #readExternal(part: ExternalPart): Buffer {
+  /** Native code writes `parts`; a reader too slow for it gets the next chunk from Node, then native again. */
+  #sendNative(parts: ResponsePart[]): void {
+    const done = () => {
+      this.#nativeWriting = false;
+      this.#flushResponses();
+    };
+    // The descriptor is looked up now, on the main thread, from a live socket: a number remembered from
+    // before could by now belong to another connection (Node closes a socket's fd when it is destroyed).
+    const fd = this.#socket.destroyed ? -1 : socketFd(this.#socket);
+    if (this.#closed || fd < 0) {
+      this.#nativeWriting = false;
+      if (!this.#closed) this.close('socket gone during a native write');
+      return;
+    }
+    this.#handler.writeParts!(fd, parts, NATIVE_WAIT_MS).then(
+      (stopped) => {
+        if (this.#closed) {
+          this.#nativeWriting = false;
+          return;
+        }
+        if (stopped === null) {
+          done();
+          return;
+        }
+        const { chunk, remaining } = this.#nextChunk(parts, stopped);
+        if (!remaining.some((p) => !Buffer.isBuffer(p))) {
+          // Only in-memory bytes are left: Node writes them (and waits for the reader) like any response.
+          this.#socket.cork();
+          let ok = this.#socket.write(chunk);
+          for (const p of remaining as Buffer[]) ok = this.#socket.write(p);
+          this.#socket.uncork();
+          if (!ok) this.#writeBlocked = true;
+          done();
+          return;
+        }
+        // Node waits for the socket without a thread; once the chunk has left its queue, native resumes.
+        const stall = setTimeout(() => this.close('reader stalled'), STALL_MS);
+        this.#socket.write(chunk, (err) => {
+          clearTimeout(stall);
+          if (err || this.#closed) {
+            this.#nativeWriting = false;
+            return;
+          }
+          this.#sendNative(remaining);
+        });
+      },
+      (e: unknown) => {
+        this.#nativeWriting = false;
+        this.#log.debug({ conn: this.id, err: (e as Error)?.message ?? String(e) }, 'native response write failed');
+        this.close('native write failed');
+      },
+    );
+  }
+
+  /** The bytes after `stopped` split into the next chunk (at most SLOW_READER_CHUNK, in memory) and the parts after it. */
+  #nextChunk(parts: readonly ResponsePart[], stopped: StoppedAt): { chunk: Buffer; remaining: ResponsePart[] } {
+    const part = parts[stopped.index]!;
+    const after = parts.slice(stopped.index + 1);
+    const size = Buffer.isBuffer(part) ? part.length : part.byteLength;
+    const end = Math.min(size, stopped.offset + SLOW_READER_CHUNK);
+    let chunk: Buffer;
+    let tail: ResponsePart | undefined;
+    if (Buffer.isBuffer(part)) {
+      chunk = part.subarray(stopped.offset, end);
+      if (end < size) tail = part.subarray(end);
+    } else {
+      chunk = this.#readExternal(part, stopped.offset, end - stopped.offset);
+      if (end < size) tail = this.#handler.skipExternal!(part, end);
+    }
+    return { chunk, remaining: tail === undefined ? after : [tail, ...after] };
+  }
+
+  #readExternal(part: ExternalPart, offset?: number, length?: number): Buffer {
     if (!this.#handler.readExternal) throw new Error('response has external parts but the handler cannot read them');
-    return this.#handler.readExternal(part);
+    return this.#handler.readExternal(part, offset, length);
   }
 
   #mustPause(): boolean {

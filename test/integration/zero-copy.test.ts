@@ -125,6 +125,54 @@ for (const mode of [{ zeroCopy: true, label: 'sendfile' }, { zeroCopy: false, la
 }
 
 describe('sendfile to a stalled reader', () => {
+  const fetchBig = (c: RawConnection, topic: string) => c.request(Fetch, 12, {
+    replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 64 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+    topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 32 << 20 }] }],
+    forgottenTopicsData: [], rackId: '',
+  });
+
+  test('readers that stop reading do not hold the I/O worker: with one I/O thread, others are served and the stalled ones get everything later', async () => {
+    const broker = await BrokerProcess.start({ overrides: { 'fetch.zero.copy': true, 'fetch.zero.copy.min.bytes': 0, 'worker.io.threads': 1 } });
+    try {
+      const admin = new Admin({ bootstrap: broker.bootstrap });
+      await admin.createTopics([{ topic: 'slow', numPartitions: 1, replicationFactor: 1 }]);
+      await admin.close();
+      const producer = new Producer({ bootstrap: broker.bootstrap, lingerMs: 5, batchSize: 256 * 1024 });
+      await Promise.all(Array.from({ length: 6000 }, (_, i) => producer.send({ topic: 'slow', messages: [{ partition: 0, value: Buffer.from(`${i}:`.padEnd(2000, String.fromCharCode(97 + (i % 26)))) }] })));
+      await producer.close();
+      // Three readers ask for ~12 MB each and stop reading.
+      const stalled = await Promise.all([0, 1, 2].map(() => RawConnection.open(broker.port)));
+      const answers = stalled.map((c) => {
+        c.pause();
+        return fetchBig(c, 'slow');
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      // Another reader is served in full meanwhile, through the same single I/O thread.
+      const other = await RawConnection.open(broker.port);
+      try {
+        const t0 = Date.now();
+        const res = await fetchBig(other, 'slow');
+        const values = (await parseRecordBatches(res.responses[0]!.partitions[0]!.records!, { verifyCrc: true })).flatMap((b) => b.records);
+        assert.equal(values.length, 6000);
+        assert.ok(Date.now() - t0 < 20_000, `served in ${Date.now() - t0} ms`);
+      } finally {
+        other.close();
+      }
+      // The stalled readers resume and get exactly the stored bytes (resumed from where sendfile stopped).
+      for (const c of stalled) c.resume();
+      for (const a of answers) {
+        const res = await a;
+        const batches = await parseRecordBatches(res.responses[0]!.partitions[0]!.records!, { verifyCrc: true });
+        const values = batches.flatMap((b) => b.records.map((r) => r.value!.toString()));
+        assert.equal(values.length, 6000);
+        values.forEach((v, i) => assert.ok(v.startsWith(`${i}:`), `record ${i}`));
+      }
+      for (const c of stalled) c.close();
+    } finally {
+      await broker.close();
+    }
+  });
+
   test('a broker stopping with a native write blocked on a reader that stopped reading exits promptly', async () => {
     const broker = await BrokerProcess.start({ overrides: { 'fetch.zero.copy': true, 'fetch.zero.copy.min.bytes': 0 } });
     try {
