@@ -39,13 +39,25 @@ const add = (what: string, script: string, argv: string[], pick: (r: Row) => Row
 };
 const num = (v: unknown, d = 1) => (typeof v === 'number' ? v.toFixed(d) : String(v));
 
-// Produce, librdkafka as the load (the broker is the bottleneck): pool + group commit on and off.
+// Produce, librdkafka as the load (the broker is the bottleneck): the compute pool with group commit at
+// its default threshold, for every append, and off (inline); and with the broker re-compressing to zstd.
+const POOL_MODES: ReadonlyArray<[string, string[]]> = [
+  ['pool on (default thresholds)', ['append.pool=true']],
+  ['pool on for every append', ['append.pool=true', 'append.pool.min.bytes=0']],
+  ['pool off', ['append.pool=false']],
+];
+const overrides = (o: readonly string[]) => o.flatMap((x) => ['--broker-override', x]);
 for (const [size, records] of [[100, 2_000_000], [1024, 500_000]] as const) {
-  for (const pool of [true, false]) {
-    add(`produce ${size} B (kcat), 1 partition, pool ${pool ? 'on' : 'off'}`, 'e2e/kcat-produce.js',
-      ['--records', n(records), '--record-size', String(size), '--broker-override', `append.pool=${pool}`],
+  for (const [mode, o] of POOL_MODES) {
+    add(`produce ${size} B (kcat), 1 partition, ${mode}`, 'e2e/kcat-produce.js',
+      ['--records', n(records), '--record-size', String(size), ...overrides(o)],
       (r) => ({ 'records/s': r['records/s']!, 'MB/s': num(r['MB/s']), 'p99 ms': '', 'broker CPU s': num(r['broker cpu s'], 2), 'peak RSS MB': num(r['broker peak RSS MB'], 0) }));
   }
+}
+for (const [mode, o] of [POOL_MODES[0]!, POOL_MODES[2]!]) {
+  add(`produce 1 KiB (kcat, uncompressed), broker compression.type=zstd, ${mode}`, 'e2e/kcat-produce.js',
+    ['--records', n(300_000), '--record-size', '1024', ...overrides([...o, 'compression.type=zstd'])],
+    (r) => ({ 'records/s': r['records/s']!, 'MB/s': num(r['MB/s']), 'p99 ms': '', 'broker CPU s': num(r['broker cpu s'], 2), 'peak RSS MB': num(r['broker peak RSS MB'], 0) }));
 }
 // Produce with the project client: peak, then p99 at half of that peak.
 for (const [size, records] of [[100, 1_500_000], [1024, 300_000]] as const) {

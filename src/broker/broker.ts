@@ -1,7 +1,7 @@
 // A single Kafka-compatible broker: loads metadata, opens (and recovers) every partition log,
 // then listens for Kafka clients. stop() closes listeners first, then flushes and closes the logs.
 import { type BrokerConfig, type ConfigValue } from '../config/index.js';
-import { closeWorkerPools, createWorkerPools, defaultComputeThreads, type PoolStats, type WorkerPools } from '../hotpath/index.js';
+import { closeWorkerPools, createWorkerPools, defaultComputeThreads, produceFrameMemory, type PoolStats, type WorkerPools } from '../hotpath/index.js';
 import { LogManager } from '../log/index.js';
 import { LocalMetadataStore, type MetadataStore } from '../metadata/index.js';
 import { SocketServer } from '../network/index.js';
@@ -67,9 +67,9 @@ export class Broker {
       maxInflightRequests: config['connection.max.inflight.requests'],
       idleMs: config['connections.max.idle.ms'],
       maxQueuedBytes: config['queued.max.request.bytes'],
-      // Frames that must be assembled from several socket reads land in shared memory, so a large
-      // produce reaches a pool worker without a copy.
-      sharedFrames: config['append.pool'] !== false,
+      // Produce frames that must be assembled from several socket reads land in recycled shared memory,
+      // so a large produce reaches a pool worker without a copy.
+      frames: config['append.pool'] !== false ? produceFrameMemory(pools.compute) : undefined,
     }, dispatcher, log);
     let port: number;
     try {

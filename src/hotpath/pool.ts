@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { native, type AppendOptions, type AppendOutcome, type CompactOptions, type CompactResult, type FileRecords } from './native.js';
+import { SharedMemory } from './shared-memory.js';
 import type { AppendTask, CompactTask, SendTask, TaskFailure } from './worker.js';
 
 const WORKER = new URL('./worker.js', import.meta.url).href;
@@ -25,16 +26,19 @@ export interface PoolStats {
 export class WorkerPool {
   readonly name: string;
   readonly threads: number;
+  /** Recycled shared memory: staging copies here, and request frames when the broker assembles them in it. */
+  readonly memory: SharedMemory;
   #piscina: Piscina | undefined;
   #closed = false;
   #copiedBytes = 0;
   #sharedBytes = 0;
 
   /** `threads` workers at most, started on first use (or by `warm`) and kept while the broker runs. */
-  constructor(name: string, threads: number) {
+  constructor(name: string, threads: number, memory = new SharedMemory()) {
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`worker pool ${name}: threads must be an integer >= 1, got ${threads}`);
     this.name = name;
     this.threads = threads;
+    this.memory = memory;
   }
 
   #pool(): Piscina {
@@ -75,11 +79,15 @@ export class WorkerPool {
   /**
    * Appends each buffer as its own all-or-nothing append to the log with `handle`, on a worker, in order
    * (group commit). Buffers backed by a SharedArrayBuffer go as they are; others are first copied into
-   * one shared block. Appends rewrite offsets in place: the buffers must not be used afterwards.
+   * one recycled shared block. Appends rewrite offsets in place: the buffers must not be used afterwards.
    */
   async append(handle: number, records: readonly Buffer[], opts: AppendOptions): Promise<AppendOutcome[]> {
-    const task: AppendTask = { handle, records: this.#share(records), opts };
-    return unwrap(await this.#pool().run(task, { name: 'append' }) as AppendOutcome[] | TaskFailure);
+    const { views, staging } = this.#share(records);
+    try {
+      return unwrap(await this.#pool().run({ handle, records: views, opts } satisfies AppendTask, { name: 'append' }) as AppendOutcome[] | TaskFailure);
+    } finally {
+      if (staging) this.memory.release(staging);
+    }
   }
 
   /** One compaction pass of the log with `handle` on a worker. */
@@ -115,23 +123,24 @@ export class WorkerPool {
     return { bytesWritten: outcome.bytesWritten, stoppedAt };
   }
 
-  #share(records: readonly Buffer[]): Uint8Array[] {
+  #share(records: readonly Buffer[]): { views: Uint8Array[]; staging?: Buffer } {
     let copy = 0;
     for (const r of records) {
       if (r.buffer instanceof SharedArrayBuffer) this.#sharedBytes += r.length;
       else copy += r.length;
     }
-    if (copy === 0) return records as Buffer[];
+    if (copy === 0) return { views: records as Buffer[] };
     this.#copiedBytes += copy;
-    const block = new Uint8Array(new SharedArrayBuffer(copy));
+    const staging = this.memory.take(copy);
     let at = 0;
-    return records.map((r) => {
+    const views = records.map((r) => {
       if (r.buffer instanceof SharedArrayBuffer) return r;
-      block.set(r, at);
-      const view = block.subarray(at, at + r.length);
+      r.copy(staging, at);
+      const view = staging.subarray(at, at + r.length);
       at += r.length;
       return view;
     });
+    return { views, staging };
   }
 
   /** Waits for running tasks, then stops the threads. */
@@ -172,6 +181,17 @@ export function defaultComputeThreads(): number {
 
 export function createWorkerPools(computeThreads: number, ioThreads: number): WorkerPools {
   return { compute: new WorkerPool('compute', computeThreads), io: new WorkerPool('io', ioThreads) };
+}
+
+/** Produce frames that span socket reads land in the compute pool's shared memory (see FrameAllocator). */
+export function produceFrameMemory(pool: WorkerPool): { take(apiKey: number, size: number): Buffer | undefined; release(frame: Buffer): void } {
+  const PRODUCE = 0;
+  return {
+    // Only Produce frames: their handler is done with every byte once it settles (other requests may keep
+    // slices of their frame, e.g. group member metadata).
+    take: (apiKey, size) => (apiKey === PRODUCE ? pool.memory.take(size) : undefined),
+    release: (frame) => pool.memory.release(frame),
+  };
 }
 
 export async function closeWorkerPools(pools: WorkerPools): Promise<void> {

@@ -65,8 +65,18 @@ export interface ConnectionLimits {
   readonly maxFrameBytes: number;
   readonly maxInflightRequests: number;
   readonly idleMs: number;
-  /** Assemble frames that span several socket reads in a SharedArrayBuffer (handed to worker threads without a copy). */
-  readonly sharedFrames?: boolean;
+  /** Where frames that span several socket reads are assembled (shared memory that worker threads can use). */
+  readonly frames?: FrameAllocator;
+}
+
+/**
+ * Memory for request frames that must be assembled from several socket reads. A frame taken here is
+ * given back with `release` once its request has completed (its handler settled), and not before.
+ */
+export interface FrameAllocator {
+  /** A buffer of exactly `size` bytes for a frame of API `apiKey`, or undefined for an ordinary Buffer. */
+  take(apiKey: number, size: number): Buffer | undefined;
+  release(frame: Buffer): void;
 }
 
 export interface ConnectionLogger {
@@ -108,6 +118,9 @@ interface Slot {
   done: boolean;
   chunks: ResponsePart[] | null;
 }
+
+/** Byte offset of the API key in a frame taken with its 4-byte size prefix. */
+const API_KEY_AT = 4;
 
 export class Connection implements ConnectionInfo {
   readonly id: number;
@@ -186,7 +199,8 @@ export class Connection implements ConnectionInfo {
         return;
       }
       if (this.#pendingBytes < 4 + size) return;
-      this.#dispatch(this.#take(4 + size).subarray(4));
+      const { frame, allocated } = this.#take(4 + size);
+      this.#dispatch(frame.subarray(4), allocated);
     }
     this.#updateFlow();
   }
@@ -198,31 +212,35 @@ export class Connection implements ConnectionInfo {
     return head.readInt32BE(0);
   }
 
-  /** Takes n bytes off the front; a frame that lies within one chunk is a view, not a copy (else one copy, into shared memory when `sharedFrames`). */
-  #take(n: number): Buffer {
+  /**
+   * Takes n bytes off the front. A frame that lies within one chunk is a view, not a copy; else it is
+   * copied once, into memory from `limits.frames` when that allocator wants it (`allocated` is then set).
+   */
+  #take(n: number): { frame: Buffer; allocated: boolean } {
     const first = this.#pending[0];
-    let out: Buffer;
     if (first.length >= n) {
-      out = first.subarray(0, n);
+      const out = first.subarray(0, n);
       if (first.length === n) this.#pending.shift();
       else this.#pending[0] = first.subarray(n);
-    } else {
-      out = this.#limits.sharedFrames ? Buffer.from(new SharedArrayBuffer(n)) : Buffer.allocUnsafe(n);
-      let filled = 0;
-      while (filled < n) {
-        const c = this.#pending[0];
-        const used = Math.min(c.length, n - filled);
-        c.copy(out, filled, 0, used);
-        filled += used;
-        if (used === c.length) this.#pending.shift();
-        else this.#pending[0] = c.subarray(used);
-      }
+      this.#pendingBytes -= n;
+      return { frame: out, allocated: false };
+    }
+    const fromAllocator = first.length >= API_KEY_AT + 2 ? this.#limits.frames?.take(first.readInt16BE(API_KEY_AT), n) : undefined;
+    const out = fromAllocator ?? Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.#pending[0];
+      const used = Math.min(c.length, n - filled);
+      c.copy(out, filled, 0, used);
+      filled += used;
+      if (used === c.length) this.#pending.shift();
+      else this.#pending[0] = c.subarray(used);
     }
     this.#pendingBytes -= n;
-    return out;
+    return { frame: out, allocated: fromAllocator !== undefined };
   }
 
-  #dispatch(frame: Buffer): void {
+  #dispatch(frame: Buffer, allocated: boolean): void {
     const slot: Slot = { done: false, chunks: null };
     this.#queue.push(slot);
     const cost = frame.length;
@@ -231,6 +249,8 @@ export class Connection implements ConnectionInfo {
     const finish = (chunks: ResponsePart[] | null) => {
       this.#inflightBytes -= cost;
       this.#budget.give(cost);
+      // The handler has settled: nothing uses the frame's memory any more.
+      if (allocated) this.#limits.frames!.release(frame);
       slot.done = true;
       slot.chunks = chunks;
       this.#flushResponses();
