@@ -4,7 +4,29 @@
 // Memory rule (§3 rule 4): a frame larger than socket.request.max.bytes, or a negative size, closes the
 // connection; reading pauses while this connection has too many requests in flight or the broker-wide
 // budget of request bytes is spent, and while the socket's write buffer is full.
+import diagnostics_channel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
+
+/**
+ * Published when a response is handed to the socket (or nothing is answered): where the request's time at
+ * this broker went, in ms from `performance.now()`. Costs nothing while nobody subscribes.
+ */
+export const responseChannel = diagnostics_channel.channel('gregor:network:response');
+
+export interface ResponseEvent {
+  readonly conn: number;
+  /** API key and request size (first bytes of the frame). */
+  readonly apiKey: number;
+  readonly requestBytes: number;
+  /** The read that completed the frame returned. */
+  readonly receivedAt: number;
+  /** The frame went to the handler (later than `receivedAt` while the connection was paused). */
+  readonly dispatchedAt: number;
+  /** The handler's answer was ready. */
+  readonly doneAt: number;
+  /** The response was written to the socket (after every earlier response on the connection). */
+  readonly writtenAt: number;
+}
 
 /** Response bytes that are not in memory (a segment file range); only the handler that made them can write them. */
 export interface ExternalPart {
@@ -88,6 +110,8 @@ export class InflightBudget {
 interface Slot {
   done: boolean;
   chunks: ResponsePart[] | null;
+  /** Timing for responseChannel; null while nobody subscribes. */
+  timing: { apiKey: number; requestBytes: number; receivedAt: number; dispatchedAt: number; doneAt: number } | null;
 }
 
 export class Connection implements ConnectionInfo {
@@ -103,6 +127,8 @@ export class Connection implements ConnectionInfo {
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #queue: Slot[] = [];
+  /** When the last read returned (performance.now()), for responseChannel. */
+  #receivedAt = 0;
   #inflightBytes = 0;
   #writeBlocked = false;
   /** Native code owns the socket's write side (a response with file ranges is being sent). */
@@ -147,6 +173,7 @@ export class Connection implements ConnectionInfo {
   }
 
   #onData(chunk: Buffer): void {
+    if (responseChannel.hasSubscribers) this.#receivedAt = performance.now();
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
     this.#drainFrames();
@@ -199,7 +226,10 @@ export class Connection implements ConnectionInfo {
   }
 
   #dispatch(frame: Buffer): void {
-    const slot: Slot = { done: false, chunks: null };
+    const timing = responseChannel.hasSubscribers && frame.length >= 2
+      ? { apiKey: frame.readInt16BE(0), requestBytes: frame.length, receivedAt: this.#receivedAt, dispatchedAt: performance.now(), doneAt: 0 }
+      : null;
+    const slot: Slot = { done: false, chunks: null, timing };
     this.#queue.push(slot);
     const cost = frame.length;
     this.#inflightBytes += cost;
@@ -207,6 +237,7 @@ export class Connection implements ConnectionInfo {
     const finish = (chunks: ResponsePart[] | null) => {
       this.#inflightBytes -= cost;
       this.#budget.give(cost);
+      if (slot.timing) slot.timing.doneAt = performance.now();
       slot.done = true;
       slot.chunks = chunks;
       this.#flushResponses();
@@ -229,6 +260,7 @@ export class Connection implements ConnectionInfo {
   #flushResponses(): void {
     while (!this.#nativeWriting && this.#queue.length > 0 && this.#queue[0].done) {
       const slot = this.#queue.shift()!;
+      if (slot.timing) responseChannel.publish({ conn: this.id, ...slot.timing, writtenAt: performance.now() } satisfies ResponseEvent);
       if (this.#closed || slot.chunks === null) continue;
       let size = 0;
       let external = false;
