@@ -24,8 +24,13 @@ export interface ResponseEvent {
   readonly dispatchedAt: number;
   /** The handler's answer was ready. */
   readonly doneAt: number;
-  /** The response was written to the socket (after every earlier response on the connection). */
+  /** The response's turn to be written came (after every earlier response on the connection). */
   readonly writtenAt: number;
+  /**
+   * Its last byte was handed to the kernel: the same as `writtenAt` for responses in memory (Node writes them
+   * at once, or queues them when the socket is full); for file ranges, when the addon's sendfile finished.
+   */
+  readonly sentAt: number;
 }
 
 /** Response bytes that are not in memory (a segment file range); only the handler that made them can write them. */
@@ -260,8 +265,13 @@ export class Connection implements ConnectionInfo {
   #flushResponses(): void {
     while (!this.#nativeWriting && this.#queue.length > 0 && this.#queue[0].done) {
       const slot = this.#queue.shift()!;
-      if (slot.timing) responseChannel.publish({ conn: this.id, ...slot.timing, writtenAt: performance.now() } satisfies ResponseEvent);
-      if (this.#closed || slot.chunks === null) continue;
+      const timing = slot.timing;
+      const writtenAt = timing ? performance.now() : 0;
+      const sent = timing ? (sentAt: number) => responseChannel.publish({ conn: this.id, ...timing, writtenAt, sentAt } satisfies ResponseEvent) : null;
+      if (this.#closed || slot.chunks === null) {
+        sent?.(writtenAt);
+        continue;
+      }
       let size = 0;
       let external = false;
       for (const c of slot.chunks) {
@@ -274,7 +284,7 @@ export class Connection implements ConnectionInfo {
       const prefix = Buffer.allocUnsafe(4);
       prefix.writeInt32BE(size, 0);
       if (external) {
-        this.#writeWithNative(prefix, slot.chunks);
+        this.#writeWithNative(prefix, slot.chunks, sent);
         continue;
       }
       this.#socket.cork();
@@ -282,6 +292,7 @@ export class Connection implements ConnectionInfo {
       for (const c of slot.chunks as Buffer[]) ok = this.#socket.write(c);
       this.#socket.uncork();
       if (!ok) this.#writeBlocked = true;
+      sent?.(writtenAt);
     }
     this.#updateFlow();
   }
@@ -291,7 +302,7 @@ export class Connection implements ConnectionInfo {
    * left Node's queue (their write callback), native code writes the rest to the descriptor. Nothing else is
    * written until it is done, so bytes stay in order.
    */
-  #writeWithNative(prefix: Buffer, parts: ResponsePart[]): void {
+  #writeWithNative(prefix: Buffer, parts: ResponsePart[], sent: ((at: number) => void) | null): void {
     const fd = socketFd(this.#socket);
     const handler = this.#handler;
     if (fd < 0 || !handler.writeParts) {
@@ -301,6 +312,7 @@ export class Connection implements ConnectionInfo {
       for (const c of parts) ok = this.#socket.write(Buffer.isBuffer(c) ? c : this.#readExternal(c));
       this.#socket.uncork();
       if (!ok) this.#writeBlocked = true;
+      sent?.(performance.now());
       return;
     }
     this.#nativeWriting = true;
@@ -319,6 +331,7 @@ export class Connection implements ConnectionInfo {
       handler.writeParts!(fd, rest, NATIVE_STALL_MS).then(
         () => {
           this.#nativeWriting = false;
+          sent?.(performance.now());
           this.#flushResponses();
         },
         (e: unknown) => {

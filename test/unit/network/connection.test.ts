@@ -131,7 +131,7 @@ test('responseChannel reports where each request spent its time, in order', asyn
   assert.equal(events.length, 2);
   for (const e of events) {
     assert.equal(e.requestBytes, 4);
-    assert.ok(e.receivedAt > 0 && e.receivedAt <= e.dispatchedAt && e.dispatchedAt <= e.doneAt && e.doneAt <= e.writtenAt, JSON.stringify(e));
+    assert.ok(e.receivedAt > 0 && e.receivedAt <= e.dispatchedAt && e.dispatchedAt <= e.doneAt && e.doneAt <= e.writtenAt && e.writtenAt === e.sentAt, JSON.stringify(e));
   }
   // The second was ready long before the first and waited for it (responses leave in request order).
   assert.ok(events[1]!.writtenAt - events[1]!.doneAt >= 20, JSON.stringify(events[1]));
