@@ -1,12 +1,26 @@
 // Gregor beside Apache Kafka, driven by Kafka's own load generators. Fetches Kafka 4.x (broker and
 // kafka-tools, with dependencies) from Maven Central through Maven (bench/kafka/pom.xml), starts it as a
-// single KRaft node with -Xmx1G on a loopback port, runs org.apache.kafka.tools.ProducerPerformance and
-// ConsumerPerformance against it, stops it, then does the same against a Gregor broker process (one broker
-// at a time: the machine has 2 cores). For each case: produce records/s and MB/s at full speed, p99
-// latency at half of that rate, consume MB/s; per broker: peak RSS and start-to-first-produce.
+// single KRaft node with -Xmx1G on a loopback port beside a Gregor broker process, and runs
+// org.apache.kafka.tools.ProducerPerformance and ConsumerPerformance against each. Both stay up and every
+// case runs on one broker right after the other (the first alternates), so that a change in the machine's
+// load (2 cores, shared) hits both alike; the other broker is idle meanwhile. --sequential: one broker at a
+// time, all of Kafka's cases and then all of Gregor's (the harness before). For each case: produce
+// records/s and MB/s at full speed, latency (p50/p99/p99.9) at half of that rate, consume MB/s; per
+// broker: peak RSS and start-to-first-produce.
 // Writes a Markdown table to bench/results/.
 //
-//   npm run bench:kafka -- [--records-1k 300000] [--records-100 1500000] [--only gregor|kafka]
+// Warm-up, the same for both brokers (both JVM-free Gregor and JIT-compiled Kafka get it):
+// - once per broker, before the cases, a full-speed produce and a consume on a scratch topic
+//   (--broker-warmup-records, 0 to skip);
+// - every ProducerPerformance run first sends --warmup (a fraction of its records, same rate, same topic)
+//   in the same JVM (WarmProducerPerformance.java), then the measured records. Without it a run of a
+//   few seconds measures the client JVM's start: its p99 at half load was the first second's backlog
+//   (hundreds of ms against either broker), while each broker answered in about a millisecond. The
+//   warm-up pass's own p99 is reported too ("cold p99"), so that number is not hidden.
+// - ConsumerPerformance runs --consume-runs times (fresh JVM and group each time); the median is reported.
+//
+//   npm run bench:kafka -- [--records-1k 300000] [--records-100 1500000] [--only gregor|kafka] [--cases <substring>]
+//                          [--warmup 0.5] [--broker-warmup-records 300000] [--consume-runs 3] [--sequential] [--profile]
 import { parseArgs } from 'node:util';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -23,6 +37,14 @@ const { values: args } = parseArgs({
     'records-100': { type: 'string', default: '1500000' },
     only: { type: 'string' },
     cases: { type: 'string', default: 'all' },
+    /** One broker at a time (all of Kafka's cases, then all of Gregor's) instead of both up and the cases interleaved. */
+    sequential: { type: 'boolean', default: false },
+    /** Records each ProducerPerformance JVM sends before the measured ones, as a fraction of those (0: cold runs, as before). */
+    warmup: { type: 'string', default: '0.5' },
+    /** 1 KiB records produced at full speed (and consumed) on a scratch topic before the cases, per broker. */
+    'broker-warmup-records': { type: 'string', default: '300000' },
+    /** ConsumerPerformance runs per case; the median MB/s is reported. */
+    'consume-runs': { type: 'string', default: '3' },
     /** Write a V8 CPU profile of the Gregor broker (node --cpu-prof) and print its top functions by self time. */
     profile: { type: 'boolean', default: false },
   },
@@ -30,13 +52,21 @@ const { values: args } = parseArgs({
 
 const HERE = resolve(import.meta.dirname, '..', '..', '..', 'bench', 'kafka');
 const LIB = join(HERE, 'target', 'lib');
+const CLASSES = join(HERE, 'target', 'classes');
+const CLASSPATH = `${CLASSES}:${LIB}/*`;
+const WARMUP = Number(args.warmup);
+const CONSUME_RUNS = Math.max(1, Number(args['consume-runs']));
 const RESULTS = resolve(HERE, '..', 'results');
 
 function ensureKafkaJars(): void {
-  if (existsSync(join(LIB, 'kafka-tools-4.1.1.jar'))) return;
-  console.error('fetching Apache Kafka jars with Maven (once) ...');
-  const r = spawnSync('mvn', ['-q', '-B', '-f', join(HERE, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${LIB}`], { stdio: 'inherit', timeout: 900_000 });
-  if (r.status !== 0) throw new Error('mvn dependency:copy-dependencies failed');
+  if (!existsSync(join(LIB, 'kafka-tools-4.1.1.jar'))) {
+    console.error('fetching Apache Kafka jars with Maven (once) ...');
+    const r = spawnSync('mvn', ['-q', '-B', '-f', join(HERE, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${LIB}`], { stdio: 'inherit', timeout: 900_000 });
+    if (r.status !== 0) throw new Error('mvn dependency:copy-dependencies failed');
+  }
+  // The warm-up wrapper around ProducerPerformance (compiled each run: it is small, and stays in step with the source).
+  const c = spawnSync('javac', ['-cp', `${LIB}/*`, '-d', CLASSES, join(HERE, 'WarmProducerPerformance.java')], { encoding: 'utf8', timeout: 120_000 });
+  if (c.status !== 0) throw new Error(`javac WarmProducerPerformance.java failed (a JDK 17 is needed): ${c.error?.message ?? ''}${c.stderr}`);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -105,7 +135,7 @@ async function startKafka(): Promise<RunningBroker> {
     `log.dirs=${join(dir, 'data')}`, 'num.partitions=1', 'offsets.topic.replication.factor=1', 'transaction.state.log.replication.factor=1',
     'transaction.state.log.min.isr=1', 'group.initial.rebalance.delay.ms=0', 'share.coordinator.state.topic.replication.factor=1',
   ].join('\n') + '\n');
-  const cp = `${LIB}/*`;
+  const cp = CLASSPATH;
   const fmt = spawnSync('java', ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', randomUUID().replace(/-/g, '').slice(0, 22), '-c', props], { encoding: 'utf8', timeout: 120_000 });
   if (fmt.status !== 0) throw new Error(`kafka storage format failed: ${fmt.stderr}${fmt.stdout}`);
   return startAndTime('kafka', `127.0.0.1:${port}`, () => spawn('java', ['-Xmx1G', '-Xms1G', '-cp', cp, 'kafka.Kafka', props], { stdio: ['ignore', 'pipe', 'pipe'] }),
@@ -124,67 +154,136 @@ async function startGregor(): Promise<RunningBroker> {
     () => rmSync(dir, { recursive: true, force: true }));
 }
 
-interface ProduceResult { recordsPerSec: number; mbPerSec: number; avgMs: number; p50: number; p99: number; p999: number }
+interface ProduceResult { recordsPerSec: number; mbPerSec: number; avgMs: number; p50: number; p99: number; p999: number; maxMs: number }
+/** The measured pass and, when there was one, the warm-up pass before it in the same JVM. */
+interface ProduceRun extends ProduceResult { warmup: ProduceResult | null }
 
-function producerPerformance(bootstrap: string, topic: string, records: number, size: number, acks: string, throughput: number): ProduceResult {
-  const r = spawnSync('java', ['-Xmx512m', '-cp', `${LIB}/*`, 'org.apache.kafka.tools.ProducerPerformance', '--topic', topic, '--num-records', String(records), '--record-size', String(size),
-    '--throughput', String(Math.round(throughput)), '--producer-props', `bootstrap.servers=${bootstrap}`, `acks=${acks}`], { encoding: 'utf8', timeout: 600_000 });
-  const m = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99.9th/.exec(r.stdout);
-  if (!m) throw new Error(`ProducerPerformance output not understood (exit ${r.status}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
-  return { recordsPerSec: Number(m[2]), mbPerSec: Number(m[3]), avgMs: Number(m[4]), p50: Number(m[6]), p99: Number(m[8]), p999: Number(m[9]) };
+const TOTAL_LINE = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99.9th/;
+
+function parseTotal(text: string): ProduceResult | null {
+  const m = TOTAL_LINE.exec(text);
+  return m ? { recordsPerSec: Number(m[2]), mbPerSec: Number(m[3]), avgMs: Number(m[4]), maxMs: Number(m[5]), p50: Number(m[6]), p99: Number(m[8]), p999: Number(m[9]) } : null;
 }
 
-function consumerPerformance(bootstrap: string, topic: string, records: number): { mbPerSec: number; recordsPerSec: number } | string {
-  const r = spawnSync('java', ['-Xmx512m', '-cp', `${LIB}/*`, 'org.apache.kafka.tools.ConsumerPerformance', '--bootstrap-server', bootstrap, '--topic', topic, '--messages', String(records),
+/** ProducerPerformance in one JVM: `WARMUP` × `records` first (same topic, size, acks and rate), then `records` measured. */
+function producerPerformance(bootstrap: string, topic: string, records: number, size: number, acks: string, throughput: number): ProduceRun {
+  const pp = (n: number) => ['--topic', topic, '--num-records', String(n), '--record-size', String(size), '--throughput', String(Math.round(throughput)),
+    '--producer-props', `bootstrap.servers=${bootstrap}`, `acks=${acks}`];
+  const warmRecords = Math.round(records * WARMUP);
+  const r = spawnSync('java', ['-Xmx512m', '-cp', CLASSPATH, 'org.apache.kafka.tools.WarmProducerPerformance', ...(warmRecords > 0 ? pp(warmRecords) : []), '--', ...pp(records)],
+    { encoding: 'utf8', timeout: 600_000 });
+  const at = r.stdout.indexOf('== measured');
+  const measured = at >= 0 ? parseTotal(r.stdout.slice(at)) : null;
+  if (!measured) throw new Error(`ProducerPerformance output not understood (exit ${r.status}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
+  return { ...measured, warmup: warmRecords > 0 ? parseTotal(r.stdout.slice(0, at)) : null };
+}
+
+interface ConsumeResult { mbPerSec: number; recordsPerSec: number; rebalanceMs: number; fetchMbPerSec: number }
+
+function consumerPerformance(bootstrap: string, topic: string, records: number): ConsumeResult | string {
+  const r = spawnSync('java', ['-Xmx512m', '-cp', CLASSPATH, 'org.apache.kafka.tools.ConsumerPerformance', '--bootstrap-server', bootstrap, '--topic', topic, '--messages', String(records),
     '--timeout', '30000', '--hide-header'], { encoding: 'utf8', timeout: 180_000 });
   const line = r.stdout.trim().split('\n').filter((l) => /^\d{4}-/.test(l)).pop();
   if (r.status !== 0 || !line) return `failed (exit ${r.status}): ${(r.stderr.split('\n').find((l) => /Exception|ERROR/.test(l)) ?? r.stderr.slice(-300)).trim()}`;
   const f = line.split(',').map((s) => s.trim());
-  return { mbPerSec: Number(f[3]), recordsPerSec: Number(f[5]) };
+  // start, end, MB, MB/s, records, records/s, rebalance ms, fetch ms, fetch MB/s, fetch records/s
+  return { mbPerSec: Number(f[3]), recordsPerSec: Number(f[5]), rebalanceMs: Number(f[6]), fetchMbPerSec: Number(f[8]) };
 }
 
-interface CaseResult { case: string; produce: ProduceResult; half: ProduceResult; consume: ReturnType<typeof consumerPerformance> }
+/** `CONSUME_RUNS` ConsumerPerformance runs (each a fresh JVM and group reading from the start): the median by MB/s, and all MB/s. */
+function consumeMedian(bootstrap: string, topic: string, records: number): { median: ConsumeResult; all: number[]; runs: ConsumeResult[] } | string {
+  const runs: ConsumeResult[] = [];
+  for (let i = 0; i < CONSUME_RUNS; i++) {
+    const c = consumerPerformance(bootstrap, topic, records);
+    if (typeof c === 'string') return c;
+    process.stderr.write(`  consume: ${c.mbPerSec.toFixed(1)} MB/s (group join ${c.rebalanceMs} ms, then ${c.fetchMbPerSec.toFixed(1)} MB/s)\n`);
+    runs.push(c);
+  }
+  const sorted = [...runs].sort((a, b) => a.mbPerSec - b.mbPerSec);
+  return { median: sorted[Math.floor((sorted.length - 1) / 2)]!, all: runs.map((c) => c.mbPerSec), runs };
+}
 
-async function runAll(b: RunningBroker): Promise<{ cases: CaseResult[]; rssMb: number }> {
-  const cases: CaseResult[] = [];
+interface CaseResult { case: string; produce: ProduceRun; half: ProduceRun; consume: ReturnType<typeof consumeMedian> }
+
+/** The broker's own warm-up (JIT for Kafka, V8 for Gregor), on a topic no case reads. */
+async function warmBroker(b: RunningBroker): Promise<void> {
+  const warmRecords = Number(args['broker-warmup-records']);
+  if (warmRecords <= 0) return;
+  const admin = new Admin({ bootstrap: b.bootstrap });
+  await admin.createTopics([{ topic: 'sbs-warmup', numPartitions: 1, replicationFactor: 1 }]);
+  await admin.close();
+  process.stderr.write(`${b.name}: broker warm-up: ${warmRecords} × 1 KiB produced and consumed ...\n`);
+  producerPerformance(b.bootstrap, 'sbs-warmup', warmRecords, 1024, '1', -1);
+  consumerPerformance(b.bootstrap, 'sbs-warmup', warmRecords);
+}
+
+interface CaseSpec { name: string; size: number; acks: string; partitions: number; records: number; topic: string }
+
+function caseSpecs(): CaseSpec[] {
+  const specs: CaseSpec[] = [];
   for (const size of [1024, 100]) {
     for (const acks of ['1', 'all']) {
       for (const partitions of [1, 6]) {
         const name = `${size === 1024 ? '1 KiB' : '100 B'}, acks=${acks}, ${partitions} partition(s)`;
         if (args.cases !== 'all' && !name.includes(args.cases!)) continue;
-        const records = Number(size === 1024 ? args['records-1k'] : args['records-100']);
-        const topic = `sbs-${size}-${acks}-${partitions}`;
-        const admin = new Admin({ bootstrap: b.bootstrap });
-        await admin.createTopics([{ topic, numPartitions: partitions, replicationFactor: 1 }]);
-        await admin.close();
-        process.stderr.write(`${b.name}: ${name}: produce at full speed ...\n`);
-        const produce = producerPerformance(b.bootstrap, topic, records, size, acks, -1);
-        process.stderr.write(`${b.name}: ${name}: ${produce.recordsPerSec.toFixed(0)} records/s; at half of that ...\n`);
-        const half = producerPerformance(b.bootstrap, topic, Math.round(records / 2), size, acks, produce.recordsPerSec / 2);
-        process.stderr.write(`${b.name}: ${name}: consume ...\n`);
-        const consume = consumerPerformance(b.bootstrap, topic, records);
-        cases.push({ case: name, produce, half, consume });
+        specs.push({ name, size, acks, partitions, records: Number(size === 1024 ? args['records-1k'] : args['records-100']), topic: `sbs-${size}-${acks}-${partitions}` });
       }
     }
   }
-  return { cases, rssMb: peakRssMb(b.child.pid) };
+  return specs;
+}
+
+async function runCase(b: RunningBroker, c: CaseSpec): Promise<CaseResult> {
+  const admin = new Admin({ bootstrap: b.bootstrap });
+  await admin.createTopics([{ topic: c.topic, numPartitions: c.partitions, replicationFactor: 1 }]);
+  await admin.close();
+  process.stderr.write(`${b.name}: ${c.name}: produce at full speed (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}) ...\n`);
+  const produce = producerPerformance(b.bootstrap, c.topic, c.records, c.size, c.acks, -1);
+  process.stderr.write(`${b.name}: ${c.name}: ${produce.recordsPerSec.toFixed(0)} records/s; at half of that ...\n`);
+  const half = producerPerformance(b.bootstrap, c.topic, Math.round(c.records / 2), c.size, c.acks, produce.recordsPerSec / 2);
+  process.stderr.write(`${b.name}: ${c.name}: p50/p99/p99.9 ${half.p50}/${half.p99}/${half.p999} ms (warm-up pass p99 ${half.warmup?.p99 ?? 'n/a'} ms); consume ...\n`);
+  const consume = consumeMedian(b.bootstrap, c.topic, c.records);
+  return { case: c.name, produce, half, consume };
 }
 
 ensureKafkaJars();
 const results = new Map<string, { cases: CaseResult[]; rssMb: number; startMs: number }>();
-for (const which of ['kafka', 'gregor'] as const) {
-  if (args.only && args.only !== which) continue;
-  const b = which === 'kafka' ? await startKafka() : await startGregor();
+const which = (['kafka', 'gregor'] as const).filter((w) => !args.only || args.only === w);
+if (args.sequential) {
+  // One broker at a time, all its cases, as before.
+  for (const w of which) {
+    const b = w === 'kafka' ? await startKafka() : await startGregor();
+    try {
+      await warmBroker(b);
+      const cases: CaseResult[] = [];
+      for (const c of caseSpecs()) cases.push(await runCase(b, c));
+      results.set(w, { cases, rssMb: peakRssMb(b.child.pid), startMs: b.startToFirstProduceMs });
+    } finally {
+      await b.stop();
+    }
+  }
+} else {
+  // Both brokers up, each case measured on one right after the other (which goes first alternates), so a
+  // change in the machine's load during a long run hits both alike; the broker not being measured is idle.
+  const brokers: RunningBroker[] = [];
   try {
-    const r = await runAll(b);
-    results.set(which, { ...r, startMs: b.startToFirstProduceMs });
+    for (const w of which) brokers.push(w === 'kafka' ? await startKafka() : await startGregor());
+    for (const b of brokers) await warmBroker(b);
+    const cases = new Map<string, CaseResult[]>(brokers.map((b) => [b.name, []]));
+    const specs = caseSpecs();
+    for (let i = 0; i < specs.length; i++) {
+      const order = i % 2 === 0 ? brokers : [...brokers].reverse();
+      for (const b of order) cases.get(b.name)!.push(await runCase(b, specs[i]!));
+    }
+    for (const b of brokers) results.set(b.name, { cases: cases.get(b.name)!, rssMb: peakRssMb(b.child.pid), startMs: b.startToFirstProduceMs });
   } finally {
-    await b.stop();
+    for (const b of brokers) await b.stop();
   }
 }
 
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
-const cons = (c: CaseResult['consume'] | undefined) => (c === undefined ? 'n/a' : typeof c === 'string' ? c : fmt(c.mbPerSec));
+const cons = (c: CaseResult['consume'] | undefined) => (c === undefined ? 'n/a' : typeof c === 'string' ? c : `${fmt(c.median.mbPerSec)}${c.all.length > 1 ? ` (${fmt(Math.min(...c.all), 0)}–${fmt(Math.max(...c.all), 0)})` : ''}`);
+const lat = (r: ProduceRun | undefined) => (r ? `${r.p50} / ${r.p99} / ${r.p999}` : 'n/a');
 const ratio = (a: number | undefined, b: number | undefined, d = 2) => (a !== undefined && b !== undefined && b > 0 ? (a / b).toFixed(d) : 'n/a');
 const k = results.get('kafka');
 const g = results.get('gregor');
@@ -192,15 +291,16 @@ const rows: Array<Record<string, string | number>> = [];
 for (const c of (g ?? k)!.cases) {
   const kc = k?.cases.find((x) => x.case === c.case);
   const gc = g?.cases.find((x) => x.case === c.case);
-  const consRatio = kc && gc && typeof kc.consume !== 'string' && typeof gc.consume !== 'string' ? ratio(gc.consume.mbPerSec, kc.consume.mbPerSec) : 'n/a';
+  const consRatio = kc && gc && typeof kc.consume !== 'string' && typeof gc.consume !== 'string' ? ratio(gc.consume.median.mbPerSec, kc.consume.median.mbPerSec) : 'n/a';
   rows.push({
     case: c.case,
     'Kafka produce MB/s (rec/s)': kc ? `${fmt(kc.produce.mbPerSec)} (${fmt(kc.produce.recordsPerSec, 0)})` : 'n/a',
     'Gregor produce MB/s (rec/s)': gc ? `${fmt(gc.produce.mbPerSec)} (${fmt(gc.produce.recordsPerSec, 0)})` : 'n/a',
     'produce ×': ratio(gc?.produce.mbPerSec, kc?.produce.mbPerSec),
-    'Kafka p99 @½ ms': kc ? kc.half.p99 : 'n/a',
-    'Gregor p99 @½ ms': gc ? gc.half.p99 : 'n/a',
+    'Kafka p50/p99/p99.9 @½ ms': lat(kc?.half),
+    'Gregor p50/p99/p99.9 @½ ms': lat(gc?.half),
     'p99 ×': ratio(gc?.half.p99, kc?.half.p99),
+    'cold p99 @½ ms Kafka / Gregor': `${kc?.half.warmup?.p99 ?? 'n/a'} / ${gc?.half.warmup?.p99 ?? 'n/a'}`,
     'Kafka consume MB/s': cons(kc?.consume),
     'Gregor consume MB/s': cons(gc?.consume),
     'consume ×': consRatio,
@@ -218,8 +318,10 @@ const md = (rs: Array<Record<string, string | number>>) => {
 };
 mkdirSync(RESULTS, { recursive: true });
 const file = join(RESULTS, `side-by-side-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
-writeFileSync(file, `# Gregor beside Apache Kafka 4.1.1 (${new Date().toISOString()})\n\nProducerPerformance / ConsumerPerformance from kafka-tools, default producer settings but acks; one broker at a time on this machine.\n\n${md(rows)}\n\n${md(summary)}\n`);
-console.log(`results: ${file}`);
+writeFileSync(file, `# Gregor beside Apache Kafka 4.1.1 (${new Date().toISOString()})\n\nProducerPerformance / ConsumerPerformance from kafka-tools, default producer settings but acks; ${args.sequential ? 'one broker at a time' : 'both brokers up, cases interleaved'} on this machine. Command: \`npm run bench:kafka -- ${process.argv.slice(2).join(' ')}\`. Each ProducerPerformance JVM sent ${WARMUP} × its records first (warm-up pass, its p99 in \"cold p99\"); consume is the median of ${CONSUME_RUNS} runs (range in brackets); broker warm-up ${args['broker-warmup-records']} records.\n\n${md(rows)}\n\n${md(summary)}\n`);
+// Everything measured (both passes of every produce run, every consume run's fields), for before/after comparisons.
+writeFileSync(file.replace(/\.md$/, '.json'), JSON.stringify({ args, kafka: k ?? null, gregor: g ?? null }, null, 1));
+console.log(`results: ${file} (and .json)`);
 if (args.profile) printProfile(PROFILE_DIR);
 
 /** Top functions by self time (and the share of idle time) of every .cpuprofile in `dir`. */

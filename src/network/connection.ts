@@ -4,7 +4,34 @@
 // Memory rule (§3 rule 4): a frame larger than socket.request.max.bytes, or a negative size, closes the
 // connection; reading pauses while this connection has too many requests in flight or the broker-wide
 // budget of request bytes is spent, and while the socket's write buffer is full.
+import diagnostics_channel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
+
+/**
+ * Published when a response is handed to the socket (or nothing is answered): where the request's time at
+ * this broker went, in ms from `performance.now()`. Costs nothing while nobody subscribes.
+ */
+export const responseChannel = diagnostics_channel.channel('gregor:network:response');
+
+export interface ResponseEvent {
+  readonly conn: number;
+  /** API key and request size (first bytes of the frame). */
+  readonly apiKey: number;
+  readonly requestBytes: number;
+  /** The read that completed the frame returned. */
+  readonly receivedAt: number;
+  /** The frame went to the handler (later than `receivedAt` while the connection was paused). */
+  readonly dispatchedAt: number;
+  /** The handler's answer was ready. */
+  readonly doneAt: number;
+  /** The response's turn to be written came (after every earlier response on the connection). */
+  readonly writtenAt: number;
+  /**
+   * Its last byte was handed to the kernel: the same as `writtenAt` for responses in memory (Node writes them
+   * at once, or queues them when the socket is full); for file ranges, when the addon's sendfile finished.
+   */
+  readonly sentAt: number;
+}
 
 /** Response bytes that are not in memory (a segment file range); only the handler that made them can write them. */
 export interface ExternalPart {
@@ -117,6 +144,8 @@ export class InflightBudget {
 interface Slot {
   done: boolean;
   chunks: ResponsePart[] | null;
+  /** Timing for responseChannel; null while nobody subscribes. */
+  timing: { apiKey: number; requestBytes: number; receivedAt: number; dispatchedAt: number; doneAt: number } | null;
 }
 
 /** Byte offset of the API key in a frame taken with its 4-byte size prefix. */
@@ -135,6 +164,8 @@ export class Connection implements ConnectionInfo {
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #queue: Slot[] = [];
+  /** When the last read returned (performance.now()), for responseChannel. */
+  #receivedAt = 0;
   #inflightBytes = 0;
   #writeBlocked = false;
   /** Native code owns the socket's write side (a response with file ranges is being sent). */
@@ -184,6 +215,7 @@ export class Connection implements ConnectionInfo {
   }
 
   #onData(chunk: Buffer): void {
+    if (responseChannel.hasSubscribers) this.#receivedAt = performance.now();
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
     this.#drainFrames();
@@ -241,7 +273,10 @@ export class Connection implements ConnectionInfo {
   }
 
   #dispatch(frame: Buffer, allocated: boolean): void {
-    const slot: Slot = { done: false, chunks: null };
+    const timing = responseChannel.hasSubscribers && frame.length >= 2
+      ? { apiKey: frame.readInt16BE(0), requestBytes: frame.length, receivedAt: this.#receivedAt, dispatchedAt: performance.now(), doneAt: 0 }
+      : null;
+    const slot: Slot = { done: false, chunks: null, timing };
     this.#queue.push(slot);
     const cost = frame.length;
     this.#inflightBytes += cost;
@@ -251,6 +286,7 @@ export class Connection implements ConnectionInfo {
       this.#budget.give(cost);
       // The handler has settled: nothing uses the frame's memory any more.
       if (allocated) this.#limits.frames!.release(frame);
+      if (slot.timing) slot.timing.doneAt = performance.now();
       slot.done = true;
       slot.chunks = chunks;
       this.#flushResponses();
@@ -273,7 +309,13 @@ export class Connection implements ConnectionInfo {
   #flushResponses(): void {
     while (!this.#nativeWriting && this.#queue.length > 0 && this.#queue[0].done) {
       const slot = this.#queue.shift()!;
-      if (this.#closed || slot.chunks === null) continue;
+      const timing = slot.timing;
+      const writtenAt = timing ? performance.now() : 0;
+      const sent = timing ? (sentAt: number) => responseChannel.publish({ conn: this.id, ...timing, writtenAt, sentAt } satisfies ResponseEvent) : null;
+      if (this.#closed || slot.chunks === null) {
+        sent?.(writtenAt);
+        continue;
+      }
       let size = 0;
       let external = false;
       for (const c of slot.chunks) {
@@ -286,7 +328,7 @@ export class Connection implements ConnectionInfo {
       const prefix = Buffer.allocUnsafe(4);
       prefix.writeInt32BE(size, 0);
       if (external) {
-        this.#writeWithNative(prefix, slot.chunks);
+        this.#writeWithNative(prefix, slot.chunks, sent);
         continue;
       }
       this.#socket.cork();
@@ -294,6 +336,7 @@ export class Connection implements ConnectionInfo {
       for (const c of slot.chunks as Buffer[]) ok = this.#socket.write(c);
       this.#socket.uncork();
       if (!ok) this.#writeBlocked = true;
+      sent?.(writtenAt);
     }
     this.#updateFlow();
   }
@@ -303,7 +346,7 @@ export class Connection implements ConnectionInfo {
    * left Node's queue (their write callback), native code writes the rest to the descriptor. Nothing else is
    * written until it is done, so bytes stay in order.
    */
-  #writeWithNative(prefix: Buffer, parts: ResponsePart[]): void {
+  #writeWithNative(prefix: Buffer, parts: ResponsePart[], sent: ((at: number) => void) | null): void {
     const fd = socketFd(this.#socket);
     const handler = this.#handler;
     if (fd < 0 || !handler.writeParts) {
@@ -313,6 +356,7 @@ export class Connection implements ConnectionInfo {
       for (const c of parts) ok = this.#socket.write(Buffer.isBuffer(c) ? c : this.#readExternal(c));
       this.#socket.uncork();
       if (!ok) this.#writeBlocked = true;
+      sent?.(performance.now());
       return;
     }
     this.#nativeWriting = true;
@@ -328,15 +372,16 @@ export class Connection implements ConnectionInfo {
         this.#nativeWriting = false;
         return;
       }
-      this.#sendNative(rest);
+      this.#sendNative(rest, sent);
     });
     this.#socket.uncork();
   }
 
   /** Native code writes `parts`; a reader too slow for it gets the next chunk from Node, then native again. */
-  #sendNative(parts: ResponsePart[]): void {
+  #sendNative(parts: ResponsePart[], sent: ((at: number) => void) | null): void {
     const done = () => {
       this.#nativeWriting = false;
+      sent?.(performance.now());
       this.#flushResponses();
     };
     // The descriptor is looked up now, on the main thread, from a live socket: a number remembered from
@@ -376,7 +421,7 @@ export class Connection implements ConnectionInfo {
             this.#nativeWriting = false;
             return;
           }
-          this.#sendNative(remaining);
+          this.#sendNative(remaining, sent);
         });
       },
       (e: unknown) => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { SocketServer, type FrameHandler } from '../../../src/network/index.js';
+import { SocketServer, responseChannel, type FrameHandler, type ResponseEvent } from '../../../src/network/index.js';
 
 const quiet = { warn() {}, debug() {} };
 
@@ -106,4 +106,34 @@ test('a handler that throws closes that connection only', async () => {
     assert.deepEqual(await collect(port, Buffer.concat([frame(0), frame(1), frame(2)]), 3), [0]);
     assert.deepEqual(await collect(port, frame(5), 1), [5]);
   });
+});
+
+test('responseChannel reports where each request spent its time, in order', async () => {
+  const events: ResponseEvent[] = [];
+  const sub = (e: unknown) => events.push(e as ResponseEvent);
+  responseChannel.subscribe(sub);
+  try {
+    const handler: FrameHandler = {
+      handleFrame(f) {
+        const n = f.readInt32BE(0);
+        const out = Buffer.alloc(4);
+        out.writeInt32BE(n);
+        // The first request finishes last: the second waits for it before it is written.
+        return new Promise((res) => setTimeout(() => res([out]), n === 0 ? 40 : 0));
+      },
+    };
+    await withServer(handler, {}, async (port) => {
+      assert.deepEqual(await collect(port, Buffer.concat([frame(0), frame(1)]), 2), [0, 1]);
+    });
+  } finally {
+    responseChannel.unsubscribe(sub);
+  }
+  assert.equal(events.length, 2);
+  for (const e of events) {
+    assert.equal(e.requestBytes, 4);
+    assert.ok(e.receivedAt > 0 && e.receivedAt <= e.dispatchedAt && e.dispatchedAt <= e.doneAt && e.doneAt <= e.writtenAt && e.writtenAt === e.sentAt, JSON.stringify(e));
+  }
+  // The second was ready long before the first and waited for it (responses leave in request order).
+  assert.ok(events[1]!.writtenAt - events[1]!.doneAt >= 20, JSON.stringify(events[1]));
+  assert.ok(events[0]!.writtenAt - events[0]!.dispatchedAt >= 30, JSON.stringify(events[0]));
 });
