@@ -140,6 +140,11 @@ impl<E: Entry> IndexFile<E> {
             None => Ok(()),
         }
     }
+
+    /// A second handle on the open file, to fsync it elsewhere after `release`.
+    pub fn sync_handle(&self) -> io::Result<Option<File>> {
+        self.file.as_ref().map(File::try_clone).transpose()
+    }
 }
 
 #[cfg(test)]

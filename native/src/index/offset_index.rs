@@ -113,6 +113,10 @@ impl OffsetIndex {
     pub fn sync(&self) -> io::Result<()> {
         self.file.sync()
     }
+
+    pub fn sync_handle(&self) -> io::Result<Option<std::fs::File>> {
+        self.file.sync_handle()
+    }
 }
 
 #[cfg(test)]

@@ -123,6 +123,10 @@ impl TimeIndex {
     pub fn sync(&self) -> io::Result<()> {
         self.file.sync()
     }
+
+    pub fn sync_handle(&self) -> io::Result<Option<std::fs::File>> {
+        self.file.sync_handle()
+    }
 }
 
 #[cfg(test)]

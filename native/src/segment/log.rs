@@ -6,6 +6,7 @@
 //! keeps it behind a mutex. Committed bytes are immutable, so a [`Located`]
 //! range may be read after the lock is released.
 
+use super::background_sync::{PendingSync, SyncQueue};
 use super::scan::{read_exact, BatchScanner, ScanStep, LOOKUP_CHUNK};
 use super::{AppendedBatch, Segment};
 use crate::batch::convert::convert_batch;
@@ -135,6 +136,8 @@ pub struct Log {
     /// Equal to the log end offset on a single node; kept apart for replication.
     high_watermark: i64,
     recovery_point: i64,
+    /// Rolled segments waiting for their fsync on the background thread.
+    sync_queue: Arc<SyncQueue>,
     unflushed_messages: i64,
     producers: ProducerStateManager,
     epochs: LeaderEpochCache,
@@ -196,6 +199,7 @@ impl Log {
             log_end_offset: rec.log_end_offset,
             high_watermark: rec.log_end_offset,
             recovery_point: rec.log_end_offset,
+            sync_queue: SyncQueue::new(),
             unflushed_messages: 0,
             producers: rec.producers,
             epochs: rec.epochs,
@@ -217,8 +221,10 @@ impl Log {
     pub fn high_watermark(&self) -> i64 {
         self.high_watermark
     }
+    /// Everything below is fsynced (rolled segments count once the
+    /// background thread has synced them).
     pub fn recovery_point(&self) -> i64 {
-        self.recovery_point
+        self.recovery_point.max(self.sync_queue.synced_to())
     }
     pub fn size_in_bytes(&self) -> u64 {
         self.segments.iter().map(|s| s.size).sum()
@@ -451,31 +457,44 @@ impl Log {
         }
     }
 
-    /// Seals and fsyncs the active segment and starts a new one at the log end.
+    /// Seals the active segment and starts a new one at the log end; the
+    /// sealed segment (and the directory) are fsynced by the background
+    /// thread, which then moves the recovery point to the new base.
     pub fn roll(&mut self) -> Result<()> {
         let base = self.log_end_offset;
         if self.active().base_offset == base {
             return Ok(());
         }
         let dir = self.dir.clone();
-        self.active_mut()
-            .seal()
+        let files = self
+            .active_mut()
+            .seal_deferred()
             .map_err(|e| storage("sealing segment", &dir, e))?;
         let seg = Segment::create(&dir, base).map_err(|e| storage("creating segment", &dir, e))?;
         self.segments.push(seg);
-        sync_dir(&dir).map_err(|e| storage("syncing directory", &dir, e))?;
-        self.recovery_point = base;
+        let dir_handle = File::open(&dir).map_err(|e| storage("opening directory", &dir, e))?;
+        self.sync_queue
+            .push(PendingSync {
+                end: base,
+                files,
+                dir: Some(dir_handle),
+            })
+            .map_err(|e| storage("syncing rolled segment", &dir, e))?;
         self.unflushed_messages = 0;
         Ok(())
     }
 
-    /// fsyncs the active segment and its indexes; everything is then below
-    /// the recovery point (older segments were fsynced when they rolled).
+    /// fsyncs rolled segments still waiting for the background thread, then
+    /// the active segment and its indexes; everything is then below the
+    /// recovery point.
     pub fn flush(&mut self) -> Result<()> {
-        if self.recovery_point >= self.log_end_offset {
+        let dir = self.dir.clone();
+        self.sync_queue
+            .drain()
+            .map_err(|e| storage("syncing rolled segments", &dir, e))?;
+        if self.recovery_point() >= self.log_end_offset {
             return Ok(());
         }
-        let dir = self.dir.clone();
         self.active()
             .sync()
             .map_err(|e| storage("flushing", &dir, e))?;

@@ -7,6 +7,7 @@
 //! below `size` is immutable, so readers may `pread` it without the log lock
 //! through the shared `Arc<File>`.
 
+pub mod background_sync;
 pub mod log;
 pub mod scan;
 
@@ -212,15 +213,19 @@ impl Segment {
             .entry_if_newer(None, self.max_timestamp, self.offset_of_max_timestamp)
     }
 
-    /// Makes the segment read-only in spirit: final time-index entry, fsync,
-    /// index file handles released (one descriptor per closed segment).
-    pub fn seal(&mut self) -> io::Result<()> {
+    /// Makes the segment read-only in spirit: final time-index entry, index
+    /// file handles released (one descriptor per closed segment). Returns
+    /// handles on the log and index files for the caller to fsync elsewhere
+    /// (see background_sync.rs).
+    pub fn seal_deferred(&mut self) -> io::Result<Vec<std::fs::File>> {
         if let Some(t) = self.final_time_entry() {
             self.time_index.append(&[t])?;
         }
-        self.sync()?;
+        let mut files = vec![self.log.try_clone()?];
+        files.extend(self.offset_index.sync_handle()?);
+        files.extend(self.time_index.sync_handle()?);
         self.release_index_handles();
-        Ok(())
+        Ok(files)
     }
 
     /// Closes both index files' handles (after a sync); they reopen on a write.
