@@ -6,7 +6,8 @@
 //   log-start-offset-checkpoint        same format: log start offsets moved inside a segment (DeleteRecords)
 //   cleaner-offset-checkpoint          same format: where each compacted log's dirty part starts
 //   meta.properties                    version, broker.id/node.id and cluster.id
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { effectiveTopicConfig, type BrokerConfig, type ConfigValue } from '../config/index.js';
 import type { LogConfig, WorkerPool } from '../hotpath/index.js';
@@ -49,6 +50,9 @@ export class LogManager {
   /** When kept tombstones of a log pass delete.retention.ms: a pass is due then even with nothing dirty. */
   readonly #tombstonesDue = new Map<string, number>();
   #cleaning: Promise<void> | undefined;
+  /** Synchronous writes per checkpoint file, so a slower background write never replaces a newer one. */
+  readonly #checkpointGeneration = new Map<string, number>();
+  #backgroundCheckpoint = false;
   #timers: NodeJS.Timeout[] = [];
   #closed = false;
   readonly #appendPolicy: AppendPolicy;
@@ -191,7 +195,7 @@ export class LogManager {
         total.recordsRemoved += r.recordsRemoved;
         if (this.getPartition(p.topic, p.partition) === p) {
           this.#cleanerOffsets.set(key, r.firstDirtyOffset);
-          writeCheckpointFile(join(this.dir, CLEANER_CHECKPOINT), this.#cleanerOffsets);
+          this.#writeCheckpointNow(CLEANER_CHECKPOINT, this.#cleanerOffsets);
         }
         this.#log.info({ topic: p.topic, partition: p.partition, dirtyRatio: Number(r.dirtyRatio.toFixed(3)), bytesRead: r.bytesRead, bytesWritten: r.bytesWritten,
           recordsRemoved: r.recordsRemoved, keys: r.keys, segmentsCleaned: r.segmentsCleaned, segmentsRemoved: r.segmentsRemoved, firstDirtyOffset: r.firstDirtyOffset }, 'cleaned log');
@@ -248,7 +252,7 @@ export class LogManager {
   /** Starts the periodic flusher (log.flush.interval.ms / topic flush.ms) and the recovery point checkpointer. */
   startBackgroundTasks(topicFlushMs: (topic: string) => number): void {
     const checkpointMs = this.#config['log.flush.offset.checkpoint.interval.ms'];
-    if (checkpointMs > 0) this.#timers.push(setInterval(() => this.#safely('checkpoint', () => this.checkpointRecoveryPoints()), checkpointMs).unref());
+    if (checkpointMs > 0) this.#timers.push(setInterval(() => void this.checkpointInBackground(), checkpointMs).unref());
     const schedulerMs = Math.min(this.#config['log.flush.scheduler.interval.ms'], 1000);
     this.#timers.push(setInterval(() => this.#safely('flush', () => {
       const now = Date.now();
@@ -259,6 +263,40 @@ export class LogManager {
     }), schedulerMs).unref());
   }
 
+  /**
+   * The periodic checkpoint: the files are written and fsynced on libuv's threads, not the event loop, and
+   * each is renamed into place only if no synchronous write of it happened meanwhile (which is newer).
+   */
+  async checkpointInBackground(): Promise<void> {
+    if (this.#backgroundCheckpoint || this.#closed) return;
+    this.#backgroundCheckpoint = true;
+    try {
+      for (const p of this.allPartitions()) {
+        this.#recoveryPoints.set(`${p.topic} ${p.partition}`, p.recoveryPoint);
+        this.#logStartOffsets.set(`${p.topic} ${p.partition}`, p.logStartOffset);
+      }
+      // Snapshot both files now; the writes below take turns on libuv's threads.
+      const files = ([[RECOVERY_CHECKPOINT, this.#recoveryPoints], [LOG_START_CHECKPOINT, this.#logStartOffsets]] as const)
+        .map(([name, entries]) => ({ name, text: checkpointText(entries), generation: this.#checkpointGeneration.get(name) ?? 0 }));
+      for (const { name, text, generation } of files) {
+        const path = join(this.dir, name);
+        const tmp = `${path}.tmp-background`;
+        await writeAndSync(tmp, text);
+        if (!this.#closed && (this.#checkpointGeneration.get(name) ?? 0) === generation) renameSync(tmp, path);
+        else rmSync(tmp, { force: true });
+      }
+    } catch (e) {
+      if (!this.#closed) this.#log.error({ task: 'checkpoint', err: e }, 'background log task failed');
+    } finally {
+      this.#backgroundCheckpoint = false;
+    }
+  }
+
+  #writeCheckpointNow(name: string, entries: Map<string, number>): void {
+    this.#checkpointGeneration.set(name, (this.#checkpointGeneration.get(name) ?? 0) + 1);
+    writeCheckpointFile(join(this.dir, name), entries);
+  }
+
   checkpointRecoveryPoints(): void {
     for (const p of this.allPartitions()) this.#recoveryPoints.set(`${p.topic} ${p.partition}`, p.recoveryPoint);
     this.#writeCheckpoint();
@@ -266,13 +304,13 @@ export class LogManager {
   }
 
   #writeCheckpoint(): void {
-    writeCheckpointFile(join(this.dir, RECOVERY_CHECKPOINT), this.#recoveryPoints);
+    this.#writeCheckpointNow(RECOVERY_CHECKPOINT, this.#recoveryPoints);
   }
 
   /** Log start offsets that are not a segment base (the only ones recovery cannot rediscover), plus the rest for simplicity. */
   #writeLogStartCheckpoint(): void {
     for (const p of this.allPartitions()) this.#logStartOffsets.set(`${p.topic} ${p.partition}`, p.logStartOffset);
-    writeCheckpointFile(join(this.dir, LOG_START_CHECKPOINT), this.#logStartOffsets);
+    this.#writeCheckpointNow(LOG_START_CHECKPOINT, this.#logStartOffsets);
   }
 
   /** Flushes and closes every log, then records recovery points so the next start skips the scan. */
@@ -292,7 +330,7 @@ export class LogManager {
     }
     this.#partitions.clear();
     this.#writeCheckpoint();
-    writeCheckpointFile(join(this.dir, LOG_START_CHECKPOINT), this.#logStartOffsets);
+    this.#writeCheckpointNow(LOG_START_CHECKPOINT, this.#logStartOffsets);
   }
 
   #safely(task: string, fn: () => void): void {
@@ -323,9 +361,23 @@ export class LogManager {
   }
 }
 
-function writeCheckpointFile(path: string, entries: Map<string, number>): void {
+function checkpointText(entries: Map<string, number>): string {
   const lines = [...entries].map(([k, v]) => `${k} ${v}`);
-  atomicWrite(path, `0\n${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`);
+  return `0\n${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
+}
+
+function writeCheckpointFile(path: string, entries: Map<string, number>): void {
+  atomicWrite(path, checkpointText(entries));
+}
+
+async function writeAndSync(path: string, text: string): Promise<void> {
+  const f = await open(path, 'w');
+  try {
+    await f.writeFile(text);
+    await f.sync();
+  } finally {
+    await f.close();
+  }
 }
 
 function atomicWrite(path: string, text: string): void {
