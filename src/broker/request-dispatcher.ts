@@ -57,12 +57,16 @@ export class RequestDispatcher implements FrameHandler {
     }) : encode(result);
   }
 
-  /** Responses with records left in segment files (Fetch) are written by the addon on an I/O worker: write(2) + sendfile(2). */
+  /**
+   * Responses with records left in segment files (Fetch) are written by the addon: write(2) + sendfile(2),
+   * first here without waiting (fetch.zero.copy.inline), and on an I/O worker when the socket is full.
+   */
   async writeParts(fd: number, parts: readonly ResponsePart[], waitMs: number): Promise<StoppedAt | null> {
-    const sent = await this.io.send(fd, parts.map((p) => {
+    const files = parts.map((p) => {
       if (Buffer.isBuffer(p) || isFileRecords(p)) return p;
       throw new Error('unknown external response part');
-    }), waitMs);
+    });
+    const sent = this.ctx.config['fetch.zero.copy.inline'] !== false ? await this.io.sendInlineFirst(fd, files, waitMs) : await this.io.send(fd, files, waitMs);
     return sent.stoppedAt && { index: sent.stoppedAt.part, offset: sent.stoppedAt.offset };
   }
 

@@ -6,7 +6,7 @@
 // reader and must never hold up appends.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { native, type AppendOptions, type AppendOutcome, type CompactOptions, type CompactResult, type FileRecords } from './native.js';
+import { fileRecords, native, type AppendOptions, type AppendOutcome, type CompactOptions, type CompactResult, type FileRecords } from './native.js';
 import { SharedMemory } from './shared-memory.js';
 import type { AppendTask, CompactTask, SendTask, TaskFailure } from './worker.js';
 
@@ -104,23 +104,31 @@ export class WorkerPool {
    * connection.
    */
   async send(fd: number, parts: ReadonlyArray<Buffer | FileRecords>, waitMs: number): Promise<SendProgress> {
-    const w = new native.ResponseWriter();
-    for (const p of parts) {
-      if (Buffer.isBuffer(p)) w.bytes(p);
-      else w.file(p.slice, p.skip);
-    }
-    const id = w.prepare(fd);
-    const task: SendTask = { id, waitMs };
+    const id = prepare(fd, parts);
     let outcome: ReturnType<typeof native.sendPrepared>;
     try {
-      outcome = await this.#pool().run(task, { name: 'send' }) as typeof outcome;
+      outcome = await this.#pool().run({ id, waitMs } satisfies SendTask, { name: 'send' }) as typeof outcome;
     } catch (e) {
       native.discardPrepared(id);
       throw e;
     }
-    if (outcome.errorCode) throw Object.assign(new Error(outcome.message ?? outcome.errorCode), { code: outcome.errorCode });
-    const stoppedAt = outcome.stoppedPart == null ? null : { part: outcome.stoppedPart, offset: outcome.stoppedOffset ?? 0 };
-    return { bytesWritten: outcome.bytesWritten, stoppedAt };
+    return progress(outcome);
+  }
+
+  /**
+   * `send`, but first on the calling thread without waiting: what the socket takes at once is written
+   * there (no hop to a worker); only a socket that is full gets the rest sent from a worker.
+   */
+  async sendInlineFirst(fd: number, parts: ReadonlyArray<Buffer | FileRecords>, waitMs: number): Promise<SendProgress> {
+    const now = sendNow(fd, parts);
+    if (now.stoppedAt === null) return now;
+    const stopped = now.stoppedAt;
+    const later = await this.send(fd, remainder(parts, stopped), waitMs);
+    const at = later.stoppedAt;
+    return {
+      bytesWritten: now.bytesWritten + later.bytesWritten,
+      stoppedAt: at === null ? null : at.part === 0 ? { part: stopped.part, offset: stopped.offset + at.offset } : { part: stopped.part + at.part, offset: at.offset },
+    };
   }
 
   #share(records: readonly Buffer[]): { views: Uint8Array[]; staging?: Buffer } {
@@ -158,6 +166,33 @@ export interface SendProgress {
   readonly bytesWritten: number;
   /** The part the send stopped in and how many of its bytes were written. */
   readonly stoppedAt: { readonly part: number; readonly offset: number } | null;
+}
+
+function prepare(fd: number, parts: ReadonlyArray<Buffer | FileRecords>): number {
+  const w = new native.ResponseWriter();
+  for (const p of parts) {
+    if (Buffer.isBuffer(p)) w.bytes(p);
+    else w.file(p.slice, p.skip);
+  }
+  return w.prepare(fd);
+}
+
+function progress(outcome: ReturnType<typeof native.sendPrepared>): SendProgress {
+  if (outcome.errorCode) throw Object.assign(new Error(outcome.message ?? outcome.errorCode), { code: outcome.errorCode });
+  const stoppedAt = outcome.stoppedPart == null ? null : { part: outcome.stoppedPart, offset: outcome.stoppedOffset ?? 0 };
+  return { bytesWritten: outcome.bytesWritten, stoppedAt };
+}
+
+/** Writes what socket `fd` takes right now, on the calling thread, never waiting (non-blocking write/sendfile). */
+export function sendNow(fd: number, parts: ReadonlyArray<Buffer | FileRecords>): SendProgress {
+  return progress(native.sendPrepared(prepare(fd, parts), 0));
+}
+
+/** The parts from where a send stopped on. */
+function remainder(parts: ReadonlyArray<Buffer | FileRecords>, at: { part: number; offset: number }): Array<Buffer | FileRecords> {
+  const first = parts[at.part]!;
+  const head = Buffer.isBuffer(first) ? first.subarray(at.offset) : fileRecords(first.slice, first.skip + at.offset);
+  return [head, ...parts.slice(at.part + 1)];
 }
 
 function unwrap<T>(r: T | TaskFailure): T {

@@ -1,6 +1,8 @@
-// Fetch responses written two ways, each against a broker process: records sent from the segment files by
-// the addon with sendfile(2) (fetch.zero.copy=true, every size), and records read into memory and written
-// by Node (fetch.zero.copy=false). Both must give real clients the same bytes: many partitions per response,
+// Fetch responses written three ways, each against a broker process: records sent from the segment files by
+// the addon with sendfile(2) (fetch.zero.copy=true, every size), first on the event loop without waiting
+// and then on the I/O pool, or on the I/O pool only (fetch.zero.copy.inline=false), and records read into
+// memory and written by Node (fetch.zero.copy=false). All must give real clients the same bytes: many
+// partitions per response,
 // responses larger than the socket buffer (partial writes), a reader that stops reading for a while (the
 // event loop keeps serving others), a reader that disconnects mid-response, and pipelined requests whose
 // answers keep their order around native writes. A broker stopping while a native write waits on a
@@ -19,12 +21,16 @@ const VALUE = 2000;
 
 const value = (p: number, i: number) => `${p}:${i}:`.padEnd(VALUE, String.fromCharCode(97 + ((p + i) % 26)));
 
-for (const mode of [{ zeroCopy: true, label: 'sendfile' }, { zeroCopy: false, label: 'copying path' }]) {
+for (const mode of [
+  { zeroCopy: true, inline: true, label: 'sendfile (inline first, I/O pool when the socket is full)' },
+  { zeroCopy: true, inline: false, label: 'sendfile on the I/O pool only' },
+  { zeroCopy: false, inline: true, label: 'copying path' },
+]) {
   describe(`fetch responses, ${mode.label}`, () => {
     let broker: BrokerProcess;
 
     before(async () => {
-      broker = await BrokerProcess.start({ overrides: { 'fetch.zero.copy': mode.zeroCopy, 'fetch.zero.copy.min.bytes': 0 } });
+      broker = await BrokerProcess.start({ overrides: { 'fetch.zero.copy': mode.zeroCopy, 'fetch.zero.copy.inline': mode.inline, 'fetch.zero.copy.min.bytes': 0 } });
       const admin = new Admin({ bootstrap: broker.bootstrap });
       await admin.createTopics([{ topic: 'zc', numPartitions: PARTITIONS, replicationFactor: 1 }]);
       await admin.close();
