@@ -1,12 +1,12 @@
-// Fetch responses written three ways, each against a broker process: records sent from the segment files by
-// the addon with sendfile(2) (fetch.zero.copy=true, every size), first on the event loop without waiting
-// and then on the I/O pool, or on the I/O pool only (fetch.zero.copy.inline=false), and records read into
-// memory and written by Node (fetch.zero.copy=false). All must give real clients the same bytes: many
-// partitions per response,
-// responses larger than the socket buffer (partial writes), a reader that stops reading for a while (the
-// event loop keeps serving others), a reader that disconnects mid-response, and pipelined requests whose
-// answers keep their order around native writes. A broker stopping while a native write waits on a
-// stalled reader stops at once (the socket is shut down under the I/O worker), not after the stall timeout.
+// Fetch responses written three ways, each against a broker process: records sent from the segment files
+// by the addon with sendfile(2) (fetch.zero.copy=true, every size), first on the event loop without
+// waiting and then on the I/O pool, or on the I/O pool only (fetch.zero.copy.inline=false), and records
+// read into memory and written by Node (fetch.zero.copy=false). All must give real clients the same bytes:
+// many partitions per response, responses larger than the socket buffer (partial writes), a reader that
+// stops reading for a while (the event loop keeps serving others), a reader that disconnects
+// mid-response, and pipelined requests whose answers keep their order around native writes. A broker
+// stopping while a native write waits on a stalled reader stops at once (the socket is shut down under
+// the I/O worker), not after the stall timeout.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiVersions, Fetch, Metadata } from '../../src/protocol/index.js';
