@@ -1,5 +1,5 @@
-// Durability (DESIGN.md §3 rule 2): acknowledged records survive SIGKILL; torn or garbage tails are
-// truncated on restart; an idempotent producer retrying over a cut connection creates no duplicate.
+// Durability (DESIGN.md §3 rule 2): acknowledged records survive SIGKILL, also when appends run on the
+// worker pool with group commit; torn or garbage tails are truncated on restart; an idempotent producer retrying over a cut connection creates no duplicate.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -14,8 +14,13 @@ after(async () => {
 });
 
 describe('durability', () => {
-  test('every record acknowledged with acks=all survives SIGKILL at its acknowledged offset', async () => {
-    const broker = await BrokerProcess.start({ overrides: { 'log.segment.bytes': 256 * 1024 } });
+  /**
+   * `producers` kafkajs producers send 100-record batches with acks=all as fast as they are answered
+   * (concurrently: appends queue behind each other); the broker is killed with SIGKILL mid-stream, then
+   * every acknowledged record must be found at its acknowledged offset after a restart.
+   */
+  async function crashMidProduce(overrides: Record<string, string | number | boolean>, producers: number): Promise<void> {
+    const broker = await BrokerProcess.start({ overrides: { 'log.segment.bytes': 256 * 1024, ...overrides } });
     brokers.push(broker);
     const kafka = kafkaClient(broker.bootstrap);
     const admin = kafka.admin();
@@ -23,16 +28,20 @@ describe('durability', () => {
     await admin.createTopics({ topics: [{ topic: 'crash', numPartitions: 2 }] });
     await admin.disconnect();
 
-    const producer = kafka.producer({ retry: { retries: 0 } });
-    await producer.connect();
     const acked: Array<{ partition: number; offset: number; values: string[] }> = [];
     let killed = false;
     let sent = 0;
-    const sending = (async () => {
+    const clients = await Promise.all(Array.from({ length: producers }, async () => {
+      const p = kafka.producer({ retry: { retries: 0 } });
+      await p.connect();
+      return p;
+    }));
+    const sending = clients.map(async (producer) => {
       while (!killed && sent < 200_000) {
-        const values = Array.from({ length: 100 }, (_, i) => `crash-${sent + i}`);
-        const partition = (sent / 100) % 2;
+        const first = sent;
         sent += 100;
+        const values = Array.from({ length: 100 }, (_, i) => `crash-${first + i}`);
+        const partition = (first / 100) % 2;
         try {
           const [ack] = await producer.send({ topic: 'crash', acks: -1, messages: values.map((value) => ({ value, partition })) });
           acked.push({ partition: ack.partition, offset: Number(ack.baseOffset), values });
@@ -40,14 +49,14 @@ describe('durability', () => {
           break; // the broker is gone: everything after is unacknowledged
         }
       }
-    })();
+    });
     // Let it run until a good number of batches are acknowledged, then crash the broker mid-stream.
     const deadline = Date.now() + 30_000;
     while (acked.length < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     killed = true;
     await broker.kill9();
-    await sending;
-    await producer.disconnect().catch(() => {});
+    await Promise.all(sending);
+    for (const p of clients) await p.disconnect().catch(() => {});
     assert.ok(acked.length >= 300, `only ${acked.length} batches were acknowledged before the crash`);
 
     await broker.restart();
@@ -67,6 +76,14 @@ describe('durability', () => {
     await producer2.disconnect();
     const last = acked.filter((a) => a.partition === 0).reduce((n, a) => Math.max(n, a.offset + a.values.length), 0);
     assert.ok(Number(ack.baseOffset) >= last);
+  }
+
+  test('every record acknowledged with acks=all survives SIGKILL at its acknowledged offset', async () => {
+    await crashMidProduce({}, 1);
+  });
+
+  test('with every append on the worker pool and concurrent producers (group commit), acknowledged records survive SIGKILL', async () => {
+    await crashMidProduce({ 'append.pool': true, 'append.pool.min.bytes': 0 }, 4);
   });
 
   test('garbage and a half-written batch at a segment tail are truncated on restart', async () => {

@@ -9,6 +9,8 @@
 // the I/O worker), not after the stall timeout.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApiVersions, Fetch, Metadata } from '../../src/protocol/index.js';
 import { Admin, Producer, parseRecordBatches } from '../../src/client/index.js';
 import { BrokerProcess } from '../helpers/broker-process.js';
@@ -70,6 +72,41 @@ for (const mode of [
       const records = parseRecords(c.stdout);
       assert.equal(records.length, PARTITIONS * PER_PARTITION);
       for (const r of records) assert.equal(r.value, value(r.partition, r.offset));
+    });
+
+    test('one fetch of 200 partitions returns exactly the bytes stored in each partition\'s segment, and kcat reads them all', async () => {
+      const WIDE = 200;
+      const admin = new Admin({ bootstrap: broker.bootstrap });
+      await admin.createTopics([{ topic: 'wide', numPartitions: WIDE, replicationFactor: 1 }]);
+      await admin.close();
+      const producer = new Producer({ bootstrap: broker.bootstrap, lingerMs: 2 });
+      for (let round = 0; round < 3; round++) {
+        await Promise.all(Array.from({ length: WIDE }, (_, p) => producer.send({ topic: 'wide', messages: [{ partition: p, key: Buffer.from(`k${p}`), value: Buffer.from(`${p}:${round}:`.padEnd(300, 'w')) }] })));
+      }
+      await producer.close();
+      const c = await RawConnection.open(broker.port);
+      try {
+        const res = await c.request(Fetch, 12, {
+          replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 64 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+          topics: [{ topic: 'wide', partitions: Array.from({ length: WIDE }, (_, partition) => ({ partition, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 })) }],
+          forgottenTopicsData: [], rackId: '',
+        });
+        const parts = res.responses[0]!.partitions;
+        assert.equal(parts.length, WIDE);
+        for (const p of parts) {
+          assert.equal(p.errorCode, 0);
+          assert.equal(p.highWatermark, 3);
+          const stored = readFileSync(join(broker.logDir, `wide-${p.partitionIndex}`, '00000000000000000000.log'));
+          assert.ok((p.records as Buffer).equals(stored), `partition ${p.partitionIndex}: the response carries the segment's bytes`);
+        }
+      } finally {
+        c.close();
+      }
+      const k = await kcat(['-b', broker.bootstrap, '-C', '-t', 'wide', '-o', 'beginning', '-e', '-f', RECORD_FORMAT]);
+      assert.equal(k.code, 0, k.stderr);
+      const records = parseRecords(k.stdout);
+      assert.equal(records.length, WIDE * 3);
+      for (const r of records) assert.ok(r.value.startsWith(`${r.partition}:${r.offset}:`), `${r.partition}/${r.offset}`);
     });
 
     test('one 24 MB response over eight partitions, read by a reader that pauses; others are served meanwhile', async () => {
