@@ -4,11 +4,13 @@
 //   --mode client   the project's Consumer (decodes and CRC-checks every batch, as an application would)
 //   --mode raw      bare Fetch requests that only walk batch headers, so the broker's fetch path is
 //                   what is measured, not the client's record decoding
+// --cold reads with a cold page cache (drops it after filling; needs root).
 // Starts its own broker process (with --broker-override key=value ...) unless --bootstrap is given.
 //
 //   npm run bench:consume -- --records 2000000 --record-size 100 --partitions 6 --mode raw
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import * as hdr from 'hdr-histogram-js';
 import { Admin, Consumer, Producer, type CompressionName } from '../../src/client/index.js';
 import { RawFetcher } from './raw-fetcher.js';
@@ -29,6 +31,8 @@ const { values: args } = parseArgs({
     'broker-override': { type: 'string', multiple: true, default: [] },
     label: { type: 'string', default: '' },
     'skip-fill': { type: 'boolean', default: false },
+    /** Read with a cold page cache: after filling, write dirty pages out and drop the page cache (needs root). */
+    cold: { type: 'boolean', default: false },
   },
 });
 
@@ -85,6 +89,15 @@ try {
     await producer.close();
   }
   sampleRss();
+  if (args.cold) {
+    // Dirty pages cannot be dropped: write them out first, then drop the clean ones (the whole machine's).
+    spawnSync('sync');
+    try {
+      writeFileSync('/proc/sys/vm/drop_caches', '3\n');
+    } catch (e) {
+      throw new Error(`--cold drops the page cache by writing /proc/sys/vm/drop_caches, which needs root (${(e as Error).message}); run as root or leave out --cold`);
+    }
+  }
 
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
   let consumed = 0;
@@ -142,7 +155,7 @@ try {
   const cpu = brokerCpu() - cpuBefore;
   const ms = (p: number) => histogram.getValueAtPercentile(p) / 1000;
   const row = {
-    label: args.label || `${args.mode} ${recordSize} B x ${records}, ${partitions} partition(s), ${args.compression}`,
+    label: args.label || `${args.mode} ${recordSize} B x ${records}, ${partitions} partition(s), ${args.compression}${args.cold ? ', cold cache' : ''}`,
     'records/s': Math.round(consumed / elapsed),
     'MB/s': bytes / elapsed / 1e6,
     'fetch avg ms': histogram.mean / 1000,
