@@ -18,6 +18,12 @@ export declare class FetchSlice {
    */
   read(): Buffer
   /**
+   * Whether the range's first and last bytes are in the page cache
+   * (preadv2 RWF_NOWAIT probes): a range that is not is read or sent on a
+   * worker thread, never on the event loop.
+   */
+  isCached(): boolean
+  /**
    * `length` bytes of the range from `skip` bytes in (clamped to the
    * range): a chunk for a reader too slow for the worker's sendfile.
    */

@@ -424,6 +424,14 @@ impl FetchSlice {
         }
     }
 
+    /// Whether the range's first and last bytes are in the page cache
+    /// (preadv2 RWF_NOWAIT probes): a range that is not is read or sent on a
+    /// worker thread, never on the event loop.
+    #[napi]
+    pub fn is_cached(&self) -> bool {
+        self.slice.as_ref().is_none_or(|s| s.is_cached())
+    }
+
     /// `length` bytes of the range from `skip` bytes in (clamped to the
     /// range): a chunk for a reader too slow for the worker's sendfile.
     #[napi]
