@@ -18,12 +18,6 @@ export declare class FetchSlice {
    */
   read(): Buffer
   /**
-   * Whether the range's first and last bytes are in the page cache
-   * (preadv2 RWF_NOWAIT probes): a range that is not is read or sent on a
-   * worker thread, never on the event loop.
-   */
-  isCached(): boolean
-  /**
    * `length` bytes of the range from `skip` bytes in (clamped to the
    * range): a chunk for a reader too slow for the worker's sendfile.
    */
@@ -235,6 +229,14 @@ export interface EpochEndOffset {
   leaderEpoch: number
   endOffset: number
 }
+
+/**
+ * Writes out and evicts the file at `path` from the page cache
+ * (fsync, then posix_fadvise DONTNEED): benchmarks and tests read it cold
+ * without root or dropping the whole machine's cache. Filesystems that keep
+ * everything in memory (tmpfs) ignore it.
+ */
+export declare function evictFromPageCache(path: string): void
 
 /** Open logs and prepared sends in the handle tables (leak checks in tests). */
 export declare function handleCounts(): Array<number>

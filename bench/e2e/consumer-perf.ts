@@ -4,13 +4,14 @@
 //   --mode client   the project's Consumer (decodes and CRC-checks every batch, as an application would)
 //   --mode raw      bare Fetch requests that only walk batch headers, so the broker's fetch path is
 //                   what is measured, not the client's record decoding
-// --cold reads with a cold page cache (drops it after filling; needs root).
+// --cold reads with a cold page cache (the topic's files are evicted from it after filling).
 // Starts its own broker process (with --broker-override key=value ...) unless --bootstrap is given.
 //
 //   npm run bench:consume -- --records 2000000 --record-size 100 --partitions 6 --mode raw
 import { parseArgs } from 'node:util';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { native } from '../../src/hotpath/index.js';
 import * as hdr from 'hdr-histogram-js';
 import { Admin, Consumer, Producer, type CompressionName } from '../../src/client/index.js';
 import { RawFetcher } from './raw-fetcher.js';
@@ -31,7 +32,7 @@ const { values: args } = parseArgs({
     'broker-override': { type: 'string', multiple: true, default: [] },
     label: { type: 'string', default: '' },
     'skip-fill': { type: 'boolean', default: false },
-    /** Read with a cold page cache: after filling, write dirty pages out and drop the page cache (needs root). */
+    /** Read with a cold page cache: after filling, the topic's segment files are written out and evicted. */
     cold: { type: 'boolean', default: false },
   },
 });
@@ -90,13 +91,17 @@ try {
   }
   sampleRss();
   if (args.cold) {
-    // Dirty pages cannot be dropped: write them out first, then drop the clean ones (the whole machine's).
-    spawnSync('sync');
-    try {
-      writeFileSync('/proc/sys/vm/drop_caches', '3\n');
-    } catch (e) {
-      throw new Error(`--cold drops the page cache by writing /proc/sys/vm/drop_caches, which needs root (${(e as Error).message}); run as root or leave out --cold`);
+    // Write the topic's segment files out and evict them from the page cache (no root needed).
+    if (!broker) throw new Error('--cold needs the broker this benchmark starts (its log directory); leave out --bootstrap');
+    let files = 0;
+    for (let p = 0; p < partitions; p++) {
+      const dir = join(broker.logDir, `${args.topic}-${p}`);
+      for (const f of readdirSync(dir)) {
+        native.evictFromPageCache(join(dir, f));
+        files++;
+      }
     }
+    process.stderr.write(`evicted ${files} files of ${args.topic} from the page cache\n`);
   }
 
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });

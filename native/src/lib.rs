@@ -89,6 +89,22 @@ pub fn compress_js(codec: u32, data: BufferSlice, level: Option<i32>) -> Result<
     Ok(out.into())
 }
 
+/// Writes out and evicts the file at `path` from the page cache
+/// (fsync, then posix_fadvise DONTNEED): benchmarks and tests read it cold
+/// without root or dropping the whole machine's cache. Filesystems that keep
+/// everything in memory (tmpfs) ignore it.
+#[napi(js_name = "evictFromPageCache")]
+pub fn evict_from_page_cache(path: String) -> Result<()> {
+    use std::os::fd::AsRawFd;
+    let f = std::fs::File::open(&path)
+        .map_err(|e| error::Error::storage(format!("opening {path}"), e))?;
+    f.sync_all()
+        .map_err(|e| error::Error::storage(format!("syncing {path}"), e))?;
+    // SAFETY: advice on a descriptor that stays open for the call.
+    unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
+    Ok(())
+}
+
 /// Decompresses what `compress` (or any Kafka client) wrote with `codec`.
 #[napi(js_name = "decompress")]
 pub fn decompress_js(codec: u32, data: BufferSlice) -> Result<Buffer> {
@@ -422,14 +438,6 @@ impl FetchSlice {
             Some(s) => Ok(s.read()?.into()),
             None => Ok(Vec::new().into()),
         }
-    }
-
-    /// Whether the range's first and last bytes are in the page cache
-    /// (preadv2 RWF_NOWAIT probes): a range that is not is read or sent on a
-    /// worker thread, never on the event loop.
-    #[napi]
-    pub fn is_cached(&self) -> bool {
-        self.slice.as_ref().is_none_or(|s| s.is_cached())
     }
 
     /// `length` bytes of the range from `skip` bytes in (clamped to the

@@ -117,12 +117,9 @@ export class WorkerPool {
 
   /**
    * `send`, but first on the calling thread without waiting: what the socket takes at once is written
-   * there (no hop to a worker); only a socket that is full, or file ranges that are not in the page cache
-   * (the disk would be read on the calling thread), get sent from a worker.
+   * there (no hop to a worker); only a socket that is full gets the rest sent from a worker.
    */
   async sendInlineFirst(fd: number, parts: ReadonlyArray<Buffer | FileRecords>, waitMs: number): Promise<SendProgress> {
-    // Ranges not in the page cache would make sendfile wait for the disk here: all of it goes to a worker.
-    if (!parts.every((p) => Buffer.isBuffer(p) || p.slice.isCached())) return this.send(fd, parts, waitMs);
     const now = sendNow(fd, parts);
     if (now.stoppedAt === null) return now;
     const stopped = now.stoppedAt;

@@ -22,7 +22,6 @@ use crate::leader_epoch::LeaderEpochCache;
 use crate::producer_state::{check_batch, ProducerEntry, ProducerStateManager, SeqCheck};
 use crate::recovery;
 use std::fs::File;
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -115,40 +114,6 @@ impl FileSlice {
             .map_err(|e| Error::storage("reading segment", e))?;
         Ok(out)
     }
-
-    /// Whether the first and last bytes of the range are in the page cache,
-    /// probed with `preadv2(RWF_NOWAIT)` (which fails with EAGAIN rather than
-    /// wait for the disk): a range that is not can block whoever reads it, so
-    /// it is read on a worker thread. Where the kernel or filesystem cannot
-    /// tell, the range counts as cached (the caller's fast path).
-    pub fn is_cached(&self) -> bool {
-        if self.length == 0 {
-            return true;
-        }
-        let last = self.position + self.length - 1;
-        [self.position, last]
-            .iter()
-            .all(|&at| byte_is_cached(&self.file, at))
-    }
-}
-
-fn byte_is_cached(file: &File, at: u64) -> bool {
-    let mut byte = 0u8;
-    let iov = libc::iovec {
-        iov_base: (&mut byte as *mut u8).cast(),
-        iov_len: 1,
-    };
-    // SAFETY: one iovec over a live local byte; the descriptor is open while `file` lives.
-    let n = unsafe {
-        libc::preadv2(
-            file.as_raw_fd(),
-            &iov,
-            1,
-            at as libc::off_t,
-            libc::RWF_NOWAIT,
-        )
-    };
-    n >= 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::EAGAIN)
 }
 
 /// Result of a fetch lookup: what to send and the offsets to report with it.

@@ -60,10 +60,8 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
           bytes += n;
           budget -= n;
           // Records at least fetch.zero.copy.min.bytes long stay in the file and go out with sendfile(2);
-          // smaller ones are read into memory (one copy, by the addon) and written by Node, unless they are
-          // not in the page cache: reading them here would wait for the disk on the event loop, so they go
-          // out by file too (sent from a worker).
-          const records = n === 0 ? EMPTY : zeroCopy && (n >= zeroCopyMinBytes || !r.isCached()) ? fileRecords(r) : r.read();
+          // smaller ones are read into memory (one copy, by the addon) and written by Node.
+          const records = n === 0 ? EMPTY : zeroCopy && n >= zeroCopyMinBytes ? fileRecords(r) : r.read();
           return {
             partitionIndex: p.partition, errorCode: ErrorCode.NONE, highWatermark: r.highWatermark, lastStableOffset: r.highWatermark,
             logStartOffset: r.logStartOffset, abortedTransactions: [], preferredReadReplica: -1, records,

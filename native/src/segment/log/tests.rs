@@ -693,39 +693,3 @@ fn failed_write_after_roll_drops_the_new_segment() {
     assert_eq!(log.segment_count(), 2);
     assert_eq!(log.leader_epochs(), &[(0, 0), (5, 1)]);
 }
-
-#[test]
-fn is_cached_sees_a_range_evicted_from_the_page_cache() {
-    use std::os::fd::AsRawFd;
-    let dir = TempDir::new("log-cached");
-    let mut log = Log::open(dir.path(), config()).unwrap();
-    for _ in 0..50 {
-        log.append(
-            &mut BatchBuilder::new().sized_records(10, 1000).build(),
-            &opts(1),
-        )
-        .unwrap();
-    }
-    log.flush().unwrap();
-    let slice = log
-        .locate(0, 1 << 30, log.high_watermark(), true)
-        .unwrap()
-        .slice
-        .unwrap();
-    slice.read().unwrap();
-    assert!(slice.is_cached(), "just read: in the page cache");
-    // Evict the file's clean pages; tmpfs keeps them (nothing to evict to), so only assert elsewhere.
-    // SAFETY: plain syscalls on a live descriptor and a zeroed statfs.
-    let (evicted, tmpfs) = unsafe {
-        let fd = slice.file.as_raw_fd();
-        let r = libc::posix_fadvise(fd, 0, 0, libc::POSIX_FADV_DONTNEED);
-        let mut st: libc::statfs = std::mem::zeroed();
-        libc::fstatfs(fd, &mut st);
-        (r == 0, st.f_type == libc::TMPFS_MAGIC)
-    };
-    if evicted && !tmpfs {
-        assert!(!slice.is_cached(), "evicted: not in the page cache");
-        slice.read().unwrap();
-        assert!(slice.is_cached(), "read again: cached again");
-    }
-}
