@@ -84,6 +84,12 @@ export declare class PartitionLog {
    */
   read(fetchOffset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): ReadResult
   /**
+   * When a fetch at `fetchOffset` of up to `maxBytes` would start reading
+   * data that is not in the page cache: a handle for `warmRange` (on a
+   * worker) to pull it in first; null when it is cached (the usual case).
+   */
+  coldRange(fetchOffset: number, maxBytes: number): number | null
+  /**
    * The fetch lookup of `read` without reading: the batches stay in the
    * segment file, to be sent with `ResponseWriter.file` (sendfile) or
    * read with `FetchSlice.read` (the copying path).
@@ -222,6 +228,9 @@ export declare function crc32c(data: Buffer): number
 /** Decompresses what `compress` (or any Kafka client) wrote with `codec`. */
 export declare function decompress(codec: number, data: Buffer): Buffer
 
+/** Drops a range from `PartitionLog.coldRange` that will not be warmed. */
+export declare function discardColdRange(id: number): void
+
 /** Drops a prepared send that will not be sent (closes its socket duplicate). */
 export declare function discardPrepared(id: number): void
 
@@ -238,7 +247,7 @@ export interface EpochEndOffset {
  */
 export declare function evictFromPageCache(path: string): void
 
-/** Open logs and prepared sends in the handle tables (leak checks in tests). */
+/** Open logs, prepared sends and cold ranges in the handle tables (leak checks in tests). */
 export declare function handleCounts(): Array<number>
 
 export interface LogConfig {
@@ -332,3 +341,9 @@ export interface TimestampOffset {
  * number of batches. Used by benchmarks and tools.
  */
 export declare function validateBatches(records: Buffer, maxMessageBytes: number): number
+
+/**
+ * Reads a range from `PartitionLog.coldRange` into the page cache (on a
+ * worker: it waits for the disk). Unknown handles are ignored.
+ */
+export declare function warmRange(id: number): void

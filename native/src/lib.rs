@@ -344,6 +344,15 @@ impl PartitionLog {
         })
     }
 
+    /// When a fetch at `fetchOffset` of up to `maxBytes` would start reading
+    /// data that is not in the page cache: a handle for `warmRange` (on a
+    /// worker) to pull it in first; null when it is cached (the usual case).
+    #[napi]
+    pub fn cold_range(&self, fetch_offset: i64, max_bytes: i64) -> Result<Option<u32>> {
+        let r = self.with(|l| Ok(l.cold_range(fetch_offset, max_bytes)))?;
+        Ok(r.map(|r| worker_api::COLD.insert(r)))
+    }
+
     /// The fetch lookup of `read` without reading: the batches stay in the
     /// segment file, to be sent with `ResponseWriter.file` (sendfile) or
     /// read with `FetchSlice.read` (the copying path).

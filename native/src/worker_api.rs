@@ -20,6 +20,24 @@ use napi_derive::napi;
 pub(crate) static LOGS: Handles<SharedLog> = Handles::new();
 /// Responses prepared by `ResponseWriter.prepare`, waiting for a worker.
 pub(crate) static SENDS: Handles<sendfile::PreparedSend> = Handles::new();
+/// Ranges from `PartitionLog.coldRange`, waiting for `warmRange`.
+pub(crate) static COLD: Handles<crate::segment::log::ColdRange> = Handles::new();
+
+/// Drops a range from `PartitionLog.coldRange` that will not be warmed.
+#[napi(js_name = "discardColdRange")]
+pub fn discard_cold_range(id: u32) {
+    COLD.remove(id);
+}
+
+/// Reads a range from `PartitionLog.coldRange` into the page cache (on a
+/// worker: it waits for the disk). Unknown handles are ignored.
+#[napi(js_name = "warmRange")]
+pub fn warm_range(id: u32) -> Result<()> {
+    match COLD.take(id) {
+        Some(r) => Ok(r.warm()?),
+        None => Ok(()),
+    }
+}
 
 fn log_of(handle: u32) -> Result<SharedLog> {
     LOGS.get(handle).ok_or_else(|| {
@@ -75,10 +93,10 @@ pub fn discard_prepared(id: u32) {
     SENDS.remove(id);
 }
 
-/// Open logs and prepared sends in the handle tables (leak checks in tests).
+/// Open logs, prepared sends and cold ranges in the handle tables (leak checks in tests).
 #[napi(js_name = "handleCounts")]
 pub fn handle_counts() -> Vec<u32> {
-    vec![LOGS.len() as u32, SENDS.len() as u32]
+    vec![LOGS.len() as u32, SENDS.len() as u32, COLD.len() as u32]
 }
 
 /// shutdown(2) of socket `fd` in both directions: a send in progress on a

@@ -49,7 +49,7 @@ export class Broker {
     const metadata = new LocalMetadataStore(config['log.dirs'], config['cluster.id']);
     const effective = effectiveBrokerConfig(config, metadata);
     const pools = createWorkerPools((config['worker.pool.threads'] as number | null) ?? defaultComputeThreads(), config['worker.io.threads'] as number);
-    const logs = new LogManager(effective, log, pools.compute);
+    const logs = new LogManager(effective, log, pools.compute, pools.io);
     logs.writeMetaProperties(metadata.clusterId);
     for (const t of metadata.listTopics()) logs.openTopic(t.name, t.partitions, t.configs);
     logs.checkpointRecoveryPoints();

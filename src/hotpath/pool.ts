@@ -71,6 +71,18 @@ export class WorkerPool {
     return { threads: p?.threads.length ?? 0, queued: p?.queueSize ?? 0, completed: p?.completed ?? 0, copiedBytes: this.#copiedBytes, sharedBytes: this.#sharedBytes };
   }
 
+  /** Reads a range from `PartitionLog.coldRange` into the page cache on a worker. */
+  async warmRange(id: number): Promise<void> {
+    let r: TaskFailure | null;
+    try {
+      r = await this.#pool().run(id, { name: 'warm' }) as TaskFailure | null;
+    } catch (e) {
+      native.discardColdRange(id);
+      throw e;
+    }
+    unwrap(r);
+  }
+
   /** Round trip of an empty task (benchmarks: the cost of one hop). */
   async ping(n: number): Promise<number> {
     return await this.#pool().run(n, { name: 'ping' }) as number;

@@ -52,6 +52,16 @@ export function send(t: SendTask): ReturnType<typeof native.sendPrepared> {
   return native.sendPrepared(t.id, t.waitMs);
 }
 
+/** Pulls a range from `PartitionLog.coldRange` into the page cache (waits for the disk here, not on the event loop). */
+export function warm(id: number): TaskFailure | null {
+  try {
+    native.warmRange(id);
+    return null;
+  } catch (e) {
+    return failure(e);
+  }
+}
+
 /** A no-op round trip: what one hop to a worker and back costs (benchmarks), and a way to start threads. */
 export function ping(n: number): number {
   return n;

@@ -57,12 +57,15 @@ export class LogManager {
   #closed = false;
   readonly #appendPolicy: AppendPolicy;
 
-  /** `pool`: the compute worker pool for large appends (when `append.pool`) and compaction; without it all runs inline. */
-  constructor(config: BrokerConfig, logger: LogManagerLogger, pool?: WorkerPool) {
+  /**
+   * `pool`: the compute worker pool for large appends (when `append.pool`) and compaction; `readPool`: the
+   * pool that pulls cold data into the page cache before fetches read it. Without them all runs inline.
+   */
+  constructor(config: BrokerConfig, logger: LogManagerLogger, pool?: WorkerPool, readPool?: WorkerPool) {
     this.#config = config;
     this.#log = logger;
     this.dir = config['log.dirs'];
-    this.#appendPolicy = Object.freeze({ pool: config['append.pool'] === false ? undefined : pool, compactPool: pool,
+    this.#appendPolicy = Object.freeze({ pool: config['append.pool'] === false ? undefined : pool, compactPool: pool, readPool: config['fetch.cold.reads.pool'] === true ? readPool : undefined,
       poolMinBytes: Number(config['append.pool.min.bytes'] ?? 0), poolRecompressMinBytes: Number(config['append.pool.recompress.min.bytes'] ?? 0) });
     mkdirSync(this.dir, { recursive: true });
     this.#readCheckpoint(RECOVERY_CHECKPOINT, this.#recoveryPoints);

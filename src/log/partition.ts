@@ -23,6 +23,8 @@ export interface AppendPolicy {
   readonly poolRecompressMinBytes?: number;
   /** Compaction passes go to `compactPool` (default: `pool`) even when appends stay inline. */
   readonly compactPool?: WorkerPool;
+  /** Reads of data that is not in the page cache are done here first (`warmForFetch`), not on the event loop. */
+  readonly readPool?: WorkerPool;
 }
 
 export const INLINE_APPENDS: AppendPolicy = Object.freeze({ poolMinBytes: 0 });
@@ -178,6 +180,23 @@ export class Partition {
   /** Whole batches from `fetchOffset`, at most `maxBytes` (but one whole batch when `minOneBatch`), below the high watermark. */
   read(fetchOffset: Offset, maxBytes: number, minOneBatch: boolean): ReadResult {
     return this.#log.read(fetchOffset, maxBytes, this.#log.highWatermark, minOneBatch);
+  }
+
+  /**
+   * When a fetch at `fetchOffset` would start reading data that is not in the page cache (a consumer
+   * catching up), resolves once a worker of `readPool` has pulled it in, so the lookup and read that
+   * follow on the event loop do not wait for the disk; undefined when the data is cached (no hop).
+   */
+  warmForFetch(fetchOffset: Offset, maxBytes: number): Promise<void> | undefined {
+    const id = this.#log.coldRange(fetchOffset, maxBytes);
+    if (id === null) return undefined;
+    const pool = this.#policy.readPool;
+    if (!pool) {
+      native.discardColdRange(id);
+      return undefined;
+    }
+    // A failed warm-up is not the fetch's failure: the read that follows reports what is wrong.
+    return pool.warmRange(id).catch(() => undefined);
   }
 
   /** Like `read`, but the batches stay in their segment file (for sendfile, or `FetchSlice.read`). */

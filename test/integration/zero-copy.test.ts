@@ -9,13 +9,15 @@
 // the I/O worker), not after the stall timeout.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiVersions, Fetch, Metadata } from '../../src/protocol/index.js';
 import { Admin, Producer, parseRecordBatches } from '../../src/client/index.js';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { RawConnection } from '../helpers/raw-client.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
+import { native } from '../../src/hotpath/index.js';
+import { http, startGatewayBroker } from './gateway-helpers.js';
 
 const PARTITIONS = 8;
 const PER_PARTITION = 1500;
@@ -246,3 +248,52 @@ describe('sendfile to a stalled reader', () => {
     }
   });
 });
+
+describe('fetch of data that is not in the page cache (fetch.cold.reads.pool)', () => {
+  test('an io worker reads it into the page cache before the fetch reads it; cached data needs no worker; the bytes are the stored ones', async (t) => {
+    const gw = await startGatewayBroker({ 'fetch.zero.copy': true, 'fetch.cold.reads.pool': true });
+    try {
+      const admin = new Admin({ bootstrap: gw.broker.bootstrap });
+      await admin.createTopics([{ topic: 'cold', numPartitions: 1, replicationFactor: 1 }]);
+      await admin.close();
+      const producer = new Producer({ bootstrap: gw.broker.bootstrap, lingerMs: 2 });
+      await Promise.all(Array.from({ length: 50 }, (_, i) => producer.send({ topic: 'cold', messages: [{ partition: 0, value: Buffer.from(`${i}:`.padEnd(1000, 'c')) }] })));
+      await producer.close();
+      const segment = join(gw.broker.logDir, 'cold-0', '00000000000000000000.log');
+      if (statfsSync(segment).type === TMPFS_MAGIC) {
+        t.skip('this filesystem keeps files in memory (tmpfs): nothing can be cold');
+        return;
+      }
+      const ioTasks = async () => {
+        const m = (await http('GET', `${gw.http}/metrics`)).text;
+        return Number(m.split('\n').find((l) => l.startsWith('gregor_worker_pool_tasks_completed_total{pool="io"} '))?.split(' ')[1] ?? NaN);
+      };
+      const c = await RawConnection.open(gw.broker.port);
+      const fetch = async () => {
+        const res = await c.request(Fetch, 12, {
+          replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 64 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+          topics: [{ topic: 'cold', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
+          forgottenTopicsData: [], rackId: '',
+        });
+        return res.responses[0]!.partitions[0]!.records as Buffer;
+      };
+      try {
+        // ~55 KB, below fetch.zero.copy.min.bytes: a cached read is copied on the event loop, no worker.
+        const before = await ioTasks();
+        assert.ok((await fetch()).equals(readFileSync(segment)));
+        assert.equal(await ioTasks(), before, 'cached: no io worker involved');
+        native.evictFromPageCache(segment);
+        assert.ok((await fetch()).equals(readFileSync(segment)), 'the cold fetch returns the stored bytes');
+        assert.equal(await ioTasks(), before + 1, 'not cached: an io worker read it in first');
+        assert.ok((await fetch()).equals(readFileSync(segment)));
+        assert.equal(await ioTasks(), before + 1, 'cached again: no worker');
+      } finally {
+        c.close();
+      }
+    } finally {
+      await gw.broker.close();
+    }
+  });
+});
+
+const TMPFS_MAGIC = 0x01021994;

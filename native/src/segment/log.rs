@@ -22,6 +22,7 @@ use crate::leader_epoch::LeaderEpochCache;
 use crate::producer_state::{check_batch, ProducerEntry, ProducerStateManager, SeqCheck};
 use crate::recovery;
 use std::fs::File;
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -114,6 +115,58 @@ impl FileSlice {
             .map_err(|e| Error::storage("reading segment", e))?;
         Ok(out)
     }
+}
+
+/// Bytes from where a fetch at some offset starts reading, found from the
+/// in-memory offset index alone (no file read), to be pulled into the page
+/// cache by a worker before the fetch reads them.
+#[derive(Debug, Clone)]
+pub struct ColdRange {
+    pub file: Arc<File>,
+    pub position: u64,
+    pub length: u64,
+}
+
+impl ColdRange {
+    /// Reads the range (in 1 MiB steps, into a scratch buffer) so that it is
+    /// in the page cache afterwards; blocks on the disk, so it runs on a worker.
+    pub fn warm(&self) -> Result<()> {
+        let mut buf = vec![0u8; (1 << 20).min(self.length as usize)];
+        let mut at = self.position;
+        let end = self.position + self.length;
+        while at < end {
+            let n = ((end - at) as usize).min(buf.len());
+            match self.file.read_at(&mut buf[..n], at) {
+                Ok(0) => break, // the segment ends before the range does: nothing more to warm
+                Ok(read) => at += read as u64,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Error::storage("warming segment", e)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether the byte at `at` is in the page cache: `preadv2(RWF_NOWAIT)`
+/// fails with EAGAIN instead of waiting for the disk. Where the kernel or
+/// filesystem cannot tell, it counts as cached.
+fn byte_is_cached(file: &File, at: u64) -> bool {
+    let mut byte = 0u8;
+    let iov = libc::iovec {
+        iov_base: (&mut byte as *mut u8).cast(),
+        iov_len: 1,
+    };
+    // SAFETY: one iovec over a live local byte; the descriptor is open while `file` lives.
+    let n = unsafe {
+        libc::preadv2(
+            file.as_raw_fd(),
+            &iov,
+            1,
+            at as libc::off_t,
+            libc::RWF_NOWAIT,
+        )
+    };
+    n >= 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::EAGAIN)
 }
 
 /// Result of a fetch lookup: what to send and the offsets to report with it.
@@ -533,6 +586,32 @@ impl Log {
     /// Fetch lookup: the whole batches from the one holding `fetch_offset`,
     /// within one segment, at most `max_bytes` (but at least one batch when
     /// `min_one_batch`, KIP-74), only batches starting below `max_offset`.
+    /// For a fetch at `fetch_offset` of up to `max_bytes`: the bytes it would
+    /// start reading at when the first of them is not in the page cache
+    /// (then the fetch's lookup and read would wait for the disk), else None.
+    /// Uses the in-memory index and one non-blocking probe; reads nothing.
+    pub fn cold_range(&self, fetch_offset: i64, max_bytes: i64) -> Option<ColdRange> {
+        if fetch_offset < self.log_start_offset || fetch_offset >= self.log_end_offset {
+            return None;
+        }
+        let i = self
+            .segments
+            .partition_point(|s| s.base_offset <= fetch_offset)
+            .saturating_sub(1);
+        let seg = &self.segments[i];
+        let position = seg.offset_index.lookup(fetch_offset);
+        if position >= seg.size || byte_is_cached(&seg.log, position) {
+            return None;
+        }
+        // From the index entry to the fetch's end, plus the index interval it may have to scan first.
+        let want = max_bytes.max(0) as u64 + self.config.index_interval_bytes.max(0) as u64;
+        Some(ColdRange {
+            file: seg.log.clone(),
+            position,
+            length: want.min(seg.size - position),
+        })
+    }
+
     pub fn locate(
         &self,
         fetch_offset: i64,

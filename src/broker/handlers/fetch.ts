@@ -77,6 +77,11 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
     return { responses, bytes, errors };
   };
 
+  // Partitions whose data is not in the page cache (catching-up consumers) are read into it by io
+  // workers first, so the lookup and read below never wait for the disk on the event loop.
+  const cold = targets.flatMap((t) => t.partitions.map(({ req: p, log }) => log?.warmForFetch(p.fetchOffset, req.maxBytes > 0 ? Math.min(p.partitionMaxBytes, req.maxBytes) : p.partitionMaxBytes)));
+  const warming = cold.filter((w): w is Promise<void> => w !== undefined);
+  if (warming.length > 0) await Promise.all(warming);
   let result = read();
   const deadline = Date.now() + Math.max(0, req.maxWaitMs);
   while (!result.errors && result.bytes < req.minBytes && Date.now() < deadline) {
