@@ -62,10 +62,6 @@ export class WorkerPool {
     if (!this.#closed) this.#pool();
   }
 
-  get started(): boolean {
-    return this.#piscina !== undefined;
-  }
-
   stats(): PoolStats {
     const p = this.#piscina;
     return { threads: p?.threads.length ?? 0, queued: p?.queueSize ?? 0, completed: p?.completed ?? 0, copiedBytes: this.#copiedBytes, sharedBytes: this.#sharedBytes };
@@ -196,7 +192,7 @@ function progress(outcome: ReturnType<typeof native.sendPrepared>): SendProgress
 }
 
 /** Writes what socket `fd` takes right now, on the calling thread, never waiting (non-blocking write/sendfile). */
-export function sendNow(fd: number, parts: ReadonlyArray<Buffer | FileRecords>): SendProgress {
+function sendNow(fd: number, parts: ReadonlyArray<Buffer | FileRecords>): SendProgress {
   return progress(native.sendPrepared(prepare(fd, parts), 0));
 }
 
