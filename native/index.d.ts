@@ -122,6 +122,13 @@ export declare class ResponseWriter {
    */
   file(slice: FetchSlice, skip?: number | undefined | null): void
   /**
+   * Writes what socket `fd` takes right now, on the calling thread, never
+   * waiting (non-blocking write/sendfile; poll timeout 0), with Node's own
+   * descriptor: no duplicate is needed for a synchronous call on the
+   * thread that owns it. Empties the writer. Never throws.
+   */
+  sendNow(fd: number): SendOutcome
+  /**
    * Hands everything written so far, with a duplicate of socket `fd`
    * (taken here, on the thread that owns `fd`), to a pool worker: returns
    * the handle that worker passes to `sendPrepared`. The caller must have

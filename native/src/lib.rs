@@ -283,21 +283,9 @@ impl PartitionLog {
     /// place (offsets, leader epoch, log-append time).
     #[napi]
     pub fn append(&self, mut records: BufferSlice, opts: AppendOptions) -> Result<AppendResult> {
-        let o = core::AppendOptions {
-            leader_epoch: opts.leader_epoch,
-            now_ms: opts.now_ms,
-            log_append_time: opts.log_append_time,
-            compression: target_compression(opts.compression_type, opts.compression_level)?,
-        };
+        let o = core_options(&opts)?;
         let r = self.with(|l| l.append(&mut records, &o))?;
-        Ok(AppendResult {
-            base_offset: r.base_offset,
-            last_offset: r.last_offset,
-            log_append_time: r.log_append_time,
-            log_start_offset: r.log_start_offset,
-            record_count: r.record_count,
-            duplicate: r.duplicate,
-        })
+        Ok(append_result(r))
     }
 
     /// Group commit on the calling thread: appends each buffer as its own
@@ -511,6 +499,16 @@ impl ResponseWriter {
         }
     }
 
+    /// Writes what socket `fd` takes right now, on the calling thread, never
+    /// waiting (non-blocking write/sendfile; poll timeout 0), with Node's own
+    /// descriptor: no duplicate is needed for a synchronous call on the
+    /// thread that owns it. Empties the writer. Never throws.
+    #[napi]
+    pub fn send_now(&mut self, fd: i32) -> SendOutcome {
+        let parts = std::mem::take(&mut self.parts);
+        send_outcome(sendfile::send_parts(fd, &parts, 0))
+    }
+
     /// Hands everything written so far, with a duplicate of socket `fd`
     /// (taken here, on the thread that owns `fd`), to a pool worker: returns
     /// the handle that worker passes to `sendPrepared`. The caller must have
@@ -573,17 +571,21 @@ pub struct AppendOutcome {
     pub message: Option<String>,
 }
 
+fn append_result(r: core::AppendInfo) -> AppendResult {
+    AppendResult {
+        base_offset: r.base_offset,
+        last_offset: r.last_offset,
+        log_append_time: r.log_append_time,
+        log_start_offset: r.log_start_offset,
+        record_count: r.record_count,
+        duplicate: r.duplicate,
+    }
+}
+
 fn outcome(r: error::Result<core::AppendInfo>) -> AppendOutcome {
     match r {
         Ok(r) => AppendOutcome {
-            result: Some(AppendResult {
-                base_offset: r.base_offset,
-                last_offset: r.last_offset,
-                log_append_time: r.log_append_time,
-                log_start_offset: r.log_start_offset,
-                record_count: r.record_count,
-                duplicate: r.duplicate,
-            }),
+            result: Some(append_result(r)),
             error_code: None,
             message: None,
         },

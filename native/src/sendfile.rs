@@ -100,8 +100,10 @@ pub struct Progress {
 /// stopped, so a slow reader never holds the calling thread longer than
 /// `wait_ms` at a time. Errors: the connection failed, or a file ended
 /// inside its range.
-pub fn send_parts(sock: &OwnedSocket, parts: &[Part], wait_ms: i32) -> Result<Progress> {
-    let fd = sock.raw();
+///
+/// `fd` must stay open for the call: our own duplicate ([`OwnedSocket`]) on
+/// a worker thread, or Node's descriptor borrowed on the thread that owns it.
+pub fn send_parts(fd: RawFd, parts: &[Part], wait_ms: i32) -> Result<Progress> {
     let mut total = 0u64;
     for (i, part) in parts.iter().enumerate() {
         let stopped = |at: u64, total: u64| Progress {
@@ -251,7 +253,7 @@ mod tests {
             }
             got
         });
-        let n = send_parts(&sock, &parts, 10_000).unwrap();
+        let n = send_parts(sock.raw(), &parts, 10_000).unwrap();
         assert_eq!(n.bytes_written as usize, expected.len());
         assert_eq!(n.stopped_at, None);
         drop(sock);
@@ -275,7 +277,7 @@ mod tests {
             },
         ];
         let started = std::time::Instant::now();
-        let p = send_parts(&sock, &parts, 50).unwrap();
+        let p = send_parts(sock.raw(), &parts, 50).unwrap();
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
         let (part, offset) = p.stopped_at.expect("the socket buffer cannot hold 8 MiB");
         assert_eq!(part, 1);
@@ -298,7 +300,7 @@ mod tests {
             b.read_to_end(&mut got).unwrap();
             got
         });
-        let q = send_parts(&sock, &rest, 10_000).unwrap();
+        let q = send_parts(sock.raw(), &rest, 10_000).unwrap();
         assert_eq!(q.stopped_at, None);
         drop(sock);
         drop(a);
@@ -315,7 +317,7 @@ mod tests {
         a.set_nonblocking(true).unwrap();
         let sock = OwnedSocket::dup(a.as_raw_fd()).unwrap();
         let e = send_parts(
-            &sock,
+            sock.raw(),
             &[Part::File {
                 file: file.clone(),
                 position: 0,
@@ -326,7 +328,7 @@ mod tests {
         .unwrap_err();
         assert!(matches!(e, Error::KafkaStorageError(_)), "{e:?}");
         drop(b);
-        let e = send_parts(&sock, &[Part::Bytes(vec![1; 1 << 20])], 1000).unwrap_err();
+        let e = send_parts(sock.raw(), &[Part::Bytes(vec![1; 1 << 20])], 1000).unwrap_err();
         assert!(matches!(e, Error::NetworkException(_)), "{e:?}");
     }
 }

@@ -80,7 +80,7 @@ pub fn compact_by_handle(handle: u32, options: CompactOptions) -> Result<Compact
 #[napi(js_name = "sendPrepared")]
 pub fn send_prepared(id: u32, wait_ms: i32) -> SendOutcome {
     send_outcome(match SENDS.take(id) {
-        Some(p) => sendfile::send_parts(&p.socket, &p.parts, wait_ms),
+        Some(p) => sendfile::send_parts(p.socket.raw(), &p.parts, wait_ms),
         None => Err(error::Error::NetworkException(format!(
             "prepared send {id} is unknown (already sent or discarded)"
         ))),

@@ -176,13 +176,17 @@ export interface SendProgress {
   readonly stoppedAt: { readonly part: number; readonly offset: number } | null;
 }
 
-function prepare(fd: number, parts: ReadonlyArray<Buffer | FileRecords>): number {
+function writer(parts: ReadonlyArray<Buffer | FileRecords>): InstanceType<typeof native.ResponseWriter> {
   const w = new native.ResponseWriter();
   for (const p of parts) {
     if (Buffer.isBuffer(p)) w.bytes(p);
     else w.file(p.slice, p.skip);
   }
-  return w.prepare(fd);
+  return w;
+}
+
+function prepare(fd: number, parts: ReadonlyArray<Buffer | FileRecords>): number {
+  return writer(parts).prepare(fd);
 }
 
 function progress(outcome: ReturnType<typeof native.sendPrepared>): SendProgress {
@@ -193,7 +197,7 @@ function progress(outcome: ReturnType<typeof native.sendPrepared>): SendProgress
 
 /** Writes what socket `fd` takes right now, on the calling thread, never waiting (non-blocking write/sendfile). */
 function sendNow(fd: number, parts: ReadonlyArray<Buffer | FileRecords>): SendProgress {
-  return progress(native.sendPrepared(prepare(fd, parts), 0));
+  return progress(writer(parts).sendNow(fd));
 }
 
 /** The parts from where a send stopped on. */

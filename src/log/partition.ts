@@ -188,13 +188,10 @@ export class Partition {
    * follow on the event loop do not wait for the disk; undefined when the data is cached (no hop).
    */
   warmForFetch(fetchOffset: Offset, maxBytes: number): Promise<void> | undefined {
+    const pool = this.#policy.readPool;
+    if (!pool) return undefined; // fetch.cold.reads.pool off: not even the probe (a syscall per partition)
     const id = this.#log.coldRange(fetchOffset, maxBytes);
     if (id === null) return undefined;
-    const pool = this.#policy.readPool;
-    if (!pool) {
-      native.discardColdRange(id);
-      return undefined;
-    }
     // A failed warm-up is not the fetch's failure: the read that follows reports what is wrong.
     return pool.warmRange(id).catch(() => undefined);
   }
