@@ -1,7 +1,7 @@
 // A single Kafka-compatible broker: loads metadata, opens (and recovers) every partition log,
 // then listens for Kafka clients. stop() closes listeners first, then flushes and closes the logs.
 import { type BrokerConfig, type ConfigValue } from '../config/index.js';
-import { closeWorkerPools, createWorkerPools, defaultComputeThreads, produceFrameMemory, type PoolStats, type WorkerPools } from '../hotpath/index.js';
+import { closeWorkerPools, createWorkerPools, FileRangeTransport, defaultComputeThreads, produceFrameMemory, type PoolStats, type WorkerPools } from '../hotpath/index.js';
 import { LogManager } from '../log/index.js';
 import { LocalMetadataStore, type MetadataStore } from '../metadata/index.js';
 import { SocketServer } from '../network/index.js';
@@ -59,7 +59,8 @@ export class Broker {
     logs.startBackgroundTasks((topic) => context.topicConfig(topic)['flush.ms'] as number);
     logs.startRetention((topic) => context.topicConfig(topic) as Readonly<Record<string, ConfigValue>>);
     logs.startCleaner((topic) => context.topicConfig(topic) as Readonly<Record<string, ConfigValue>>);
-    const dispatcher = new RequestDispatcher(context, pools.io);
+    const dispatcher = new RequestDispatcher(context);
+    const transport = new FileRangeTransport(pools.io, () => context.config['fetch.zero.copy.inline'] !== false);
     const server = new SocketServer({
       host: bind.host,
       port: bind.port,
@@ -70,7 +71,7 @@ export class Broker {
       // Produce frames that must be assembled from several socket reads land in recycled shared memory,
       // so a large produce reaches a pool worker without a copy.
       frames: config['append.pool'] !== false ? produceFrameMemory(pools.compute) : undefined,
-    }, dispatcher, log);
+    }, dispatcher, log, transport);
     let port: number;
     try {
       port = await server.listen();

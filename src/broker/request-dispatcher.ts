@@ -1,8 +1,8 @@
-// Turns a request frame into a response: decode the header, check the API and version against the
-// registry, decode the body, run the handler, encode the response. Requests it cannot parse close the
+// Turns a request frame into response parts: decode the header, check the API and version against the
+// registry, decode the body, run the handler, encode the response. Writing the parts to the socket
+// (sendfile for file ranges) is the hot path's FileRangeTransport, not this class's. Requests it cannot parse close the
 // connection (Kafka does the same); a handler error answers nothing and closes too, after a log line.
-import type { ConnectionInfo, ExternalPart, FrameHandler, ResponsePart, StoppedAt } from '../network/index.js';
-import { fileRecords, isFileRecords, native, readFileRecords, type WorkerPool } from '../hotpath/index.js';
+import type { ConnectionInfo, FrameHandler, ResponsePart } from '../network/index.js';
 import { ApiKey, ApiVersions, ProduceLegacy, Reader, Writer, apiByKey, decodeRequestHeader, encodeResponseHeader, ErrorCode } from '../protocol/index.js';
 import type { BrokerContext } from './context.js';
 import { requestChannel, type RequestEvent } from './diagnostics.js';
@@ -10,8 +10,7 @@ import type { RequestContext } from './request-context.js';
 import { HANDLERS, supportedVersions } from './handlers/index.js';
 
 export class RequestDispatcher implements FrameHandler {
-  /** `io`: the worker pool that writes responses with file ranges (write(2) + sendfile(2)). */
-  constructor(readonly ctx: BrokerContext, readonly io: WorkerPool) {}
+  constructor(readonly ctx: BrokerContext) {}
 
   handleFrame(frame: Buffer, conn: ConnectionInfo): ResponsePart[] | null | Promise<ResponsePart[] | null> {
     if (frame.length < 8) throw new Error(`request of ${frame.length} bytes is shorter than a request header`);
@@ -55,33 +54,6 @@ export class RequestDispatcher implements FrameHandler {
       published(true);
       throw e;
     }) : encode(result);
-  }
-
-  /**
-   * Responses with records left in segment files (Fetch) are written by the addon: write(2) + sendfile(2),
-   * first here without waiting (fetch.zero.copy.inline), and on an I/O worker when the socket is full.
-   */
-  async writeParts(fd: number, parts: readonly ResponsePart[], waitMs: number): Promise<StoppedAt | null> {
-    const files = parts.map((p) => {
-      if (Buffer.isBuffer(p) || isFileRecords(p)) return p;
-      throw new Error('unknown external response part');
-    });
-    const sent = this.ctx.config['fetch.zero.copy.inline'] !== false ? await this.io.sendInlineFirst(fd, files, waitMs) : await this.io.send(fd, files, waitMs);
-    return sent.stoppedAt && { index: sent.stoppedAt.part, offset: sent.stoppedAt.offset };
-  }
-
-  abortWrites(fd: number): void {
-    native.shutdownSocket(fd);
-  }
-
-  readExternal(part: ExternalPart, offset?: number, length?: number): Buffer {
-    if (!isFileRecords(part)) throw new Error('unknown external response part');
-    return readFileRecords(part, offset, length);
-  }
-
-  skipExternal(part: ExternalPart, bytes: number): ExternalPart {
-    if (!isFileRecords(part)) throw new Error('unknown external response part');
-    return fileRecords(part.slice, part.skip + bytes);
   }
 
   /** Produce v0–2 (message format v0/v1): every partition refused with UNSUPPORTED_VERSION; acks=0 gets no answer. */

@@ -33,7 +33,7 @@ export interface ResponseEvent {
   readonly sentAt: number;
 }
 
-/** Response bytes that are not in memory (a segment file range); only the handler that made them can write them. */
+/** Response bytes that are not in memory (a segment file range); only the transport that knows them can write them. */
 export interface ExternalPart {
   readonly external: true;
   readonly byteLength: number;
@@ -41,10 +41,17 @@ export interface ExternalPart {
 
 export type ResponsePart = Buffer | ExternalPart;
 
-/** What the transport needs from the layer above: frame in, response parts (without size prefix) out. */
+/** What the connection needs from the layer above: frame in, response parts (without size prefix) out. */
 export interface FrameHandler {
   /** Returns the response body parts, or null when the request gets no response (acks=0 produce). Throw to close the connection. */
   handleFrame(frame: Buffer, conn: ConnectionInfo): ResponsePart[] | null | Promise<ResponsePart[] | null>;
+}
+
+/**
+ * Writes responses with external parts (file ranges) to a socket: the hot path's job (src/hotpath), handed
+ * to the listener by whoever wires the broker. Without one, responses may hold in-memory parts only.
+ */
+export interface ExternalTransport {
   /**
    * Writes `parts` (some external) to socket descriptor `fd` from native code, off the event loop. Called
    * only while Node has nothing queued on the socket; the connection writes nothing until it settles.
@@ -52,13 +59,13 @@ export interface FrameHandler {
    * `waitMs` (the connection then writes the rest itself). Rejects when the connection failed (it is
    * then closed).
    */
-  writeParts?(fd: number, parts: readonly ResponsePart[], waitMs: number): Promise<StoppedAt | null>;
+  writeParts(fd: number, parts: readonly ResponsePart[], waitMs: number): Promise<StoppedAt | null>;
   /** Makes a `writeParts` in progress on `fd` fail now (the connection is closing): shuts the socket down. */
-  abortWrites?(fd: number): void;
+  abortWrites(fd: number): void;
   /** Up to `length` bytes of an external part from `offset` (default: all), for writing them from memory. */
-  readExternal?(part: ExternalPart, offset?: number, length?: number): Buffer;
+  readExternal(part: ExternalPart, offset?: number, length?: number): Buffer;
   /** The external part without its first `bytes` bytes. */
-  skipExternal?(part: ExternalPart, bytes: number): ExternalPart;
+  skipExternal(part: ExternalPart, bytes: number): ExternalPart;
 }
 
 /** Where a native write stopped: part `index` of the parts it was given, `offset` bytes into it. */
@@ -158,6 +165,7 @@ export class Connection implements ConnectionInfo {
   readonly localPort: number;
   readonly #socket: Socket;
   readonly #handler: FrameHandler;
+  readonly #transport: ExternalTransport | undefined;
   readonly #limits: ConnectionLimits;
   readonly #budget: InflightBudget;
   readonly #log: ConnectionLogger;
@@ -173,10 +181,11 @@ export class Connection implements ConnectionInfo {
   #closed = false;
   readonly #resume = () => this.#updateFlow();
 
-  constructor(id: number, socket: Socket, handler: FrameHandler, limits: ConnectionLimits, budget: InflightBudget, log: ConnectionLogger) {
+  constructor(id: number, socket: Socket, handler: FrameHandler, limits: ConnectionLimits, budget: InflightBudget, log: ConnectionLogger, transport?: ExternalTransport) {
     this.id = id;
     this.#socket = socket;
     this.#handler = handler;
+    this.#transport = transport;
     this.#limits = limits;
     this.#budget = budget;
     this.#log = log;
@@ -209,7 +218,7 @@ export class Connection implements ConnectionInfo {
     if (this.#nativeWriting) {
       // Native code writes through its own duplicate of the descriptor, which destroy() would leave open.
       const fd = socketFd(this.#socket);
-      if (fd >= 0) this.#handler.abortWrites?.(fd);
+      if (fd >= 0) this.#transport?.abortWrites(fd);
     }
     this.#socket.destroy();
   }
@@ -348,8 +357,8 @@ export class Connection implements ConnectionInfo {
    */
   #writeWithNative(prefix: Buffer, parts: ResponsePart[], sent: ((at: number) => void) | null): void {
     const fd = socketFd(this.#socket);
-    const handler = this.#handler;
-    if (fd < 0 || !handler.writeParts) {
+    const transport = this.#transport;
+    if (fd < 0 || !transport) {
       // No descriptor to hand over: the copying path.
       this.#socket.cork();
       let ok = this.#socket.write(prefix);
@@ -392,7 +401,7 @@ export class Connection implements ConnectionInfo {
       if (!this.#closed) this.close('socket gone during a native write');
       return;
     }
-    this.#handler.writeParts!(fd, parts, NATIVE_WAIT_MS).then(
+    this.#transport!.writeParts(fd, parts, NATIVE_WAIT_MS).then(
       (stopped) => {
         if (this.#closed) {
           this.#nativeWriting = false;
@@ -445,14 +454,14 @@ export class Connection implements ConnectionInfo {
       if (end < size) tail = part.subarray(end);
     } else {
       chunk = this.#readExternal(part, stopped.offset, end - stopped.offset);
-      if (end < size) tail = this.#handler.skipExternal!(part, end);
+      if (end < size) tail = this.#transport!.skipExternal(part, end);
     }
     return { chunk, remaining: tail === undefined ? after : [tail, ...after] };
   }
 
   #readExternal(part: ExternalPart, offset?: number, length?: number): Buffer {
-    if (!this.#handler.readExternal) throw new Error('response has external parts but the handler cannot read them');
-    return this.#handler.readExternal(part, offset, length);
+    if (!this.#transport) throw new Error('response has external parts but the listener has no transport for them');
+    return this.#transport.readExternal(part, offset, length);
   }
 
   #mustPause(): boolean {

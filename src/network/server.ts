@@ -1,6 +1,6 @@
 // The Kafka listener: accepts TCP connections and gives each a Connection (framing, ordering, flow control).
 import { createServer, type Server, type Socket } from 'node:net';
-import { Connection, InflightBudget, type ConnectionLimits, type ConnectionLogger, type FrameHandler } from './connection.js';
+import { Connection, InflightBudget, type ConnectionLimits, type ConnectionLogger, type ExternalTransport, type FrameHandler } from './connection.js';
 
 export interface ListenerOptions extends ConnectionLimits {
   readonly host: string;
@@ -14,10 +14,10 @@ export class SocketServer {
   readonly #budget: InflightBudget;
   #nextId = 1;
 
-  constructor(readonly options: ListenerOptions, handler: FrameHandler, log: ConnectionLogger) {
+  constructor(readonly options: ListenerOptions, handler: FrameHandler, log: ConnectionLogger, transport?: ExternalTransport) {
     this.#budget = new InflightBudget(options.maxQueuedBytes);
     this.#server = createServer({ noDelay: true }, (socket: Socket) => {
-      const conn = new Connection(this.#nextId++, socket, handler, options, this.#budget, log);
+      const conn = new Connection(this.#nextId++, socket, handler, options, this.#budget, log, transport);
       this.#connections.add(conn);
       socket.once('close', () => this.#connections.delete(conn));
     });
