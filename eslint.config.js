@@ -5,15 +5,15 @@ import tseslint from 'typescript-eslint';
 // Which modules each module may import (besides itself). Order follows the picture in DESIGN.md §1.
 const ALLOWED = {
   cli: ['gateway', 'broker', 'client', 'config', 'network', 'protocol', 'metadata', 'log'],
-  // The gateway calls the broker in-process and reads partition logs directly (as the Fetch handler does);
-  // it uses the native CRC32C for the batches it builds.
-  gateway: ['broker', 'config', 'protocol', 'log', 'metadata', 'hotpath'],
+  // The gateway calls the broker in-process: every append and read goes through its ReplicaManager,
+  // never to partition logs or the addon directly.
+  gateway: ['broker', 'config', 'protocol'],
   network: ['config'],
   broker: ['protocol', 'log', 'group', 'metadata', 'config', 'network', 'hotpath'],
   group: ['protocol', 'log', 'metadata', 'config'],
-  log: ['hotpath', 'config'],
+  log: ['hotpath', 'config', 'protocol'],
   metadata: ['config'],
-  hotpath: [],
+  hotpath: ['protocol'],
   protocol: [],
   config: [],
   client: ['protocol'],

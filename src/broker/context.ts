@@ -4,21 +4,15 @@ import { ConfigError, validateTopicConfigs, effectiveTopicConfig, validateDynami
 import type { LogManager, Partition } from '../log/index.js';
 import { GroupCoordinator, OFFSETS_TOPIC } from '../group/index.js';
 import { validateTopicName, type MetadataStore, type TopicMetadata } from '../metadata/index.js';
-import { ErrorCode } from '../protocol/index.js';
+import { BrokerError } from '../protocol/index.js';
 import type { Logger } from './logger.js';
 import { ProducerIdManager } from './producer-ids.js';
+import { ReplicaManager } from './replica-manager.js';
 
 export interface Listener {
   readonly name: string;
   readonly host: string;
   readonly port: number;
-}
-
-/** A topic operation refused with a Kafka error code. */
-export class TopicError extends Error {
-  constructor(readonly errorCode: number, message: string) {
-    super(message);
-  }
 }
 
 export interface CreateTopicSpec {
@@ -37,6 +31,8 @@ export class BrokerContext {
   readonly producerIds: ProducerIdManager;
   /** Consumer groups and committed offsets (src/group). */
   readonly groups: GroupCoordinator;
+  /** The one append/read service every ingress (Kafka handlers, gateway) goes through. */
+  readonly replicaManager: ReplicaManager;
   /** Effective topic configs, cached per topic. */
   readonly #topicConfigs = new Map<string, Readonly<Record<string, unknown>>>();
   /** Static configuration (defaults, file, environment, flags). */
@@ -54,6 +50,7 @@ export class BrokerContext {
     this.#config = effectiveBrokerConfig(config, metadata);
     this.producerIds = new ProducerIdManager(metadata);
     this.groups = new GroupCoordinator(config, metadata, logs, log);
+    this.replicaManager = new ReplicaManager(this);
   }
 
   /** The effective broker configuration: static values with dynamic broker configs on top. */
@@ -78,19 +75,19 @@ export class BrokerContext {
     return cfg;
   }
 
-  /** Validates a topic creation; throws TopicError with the Kafka code. Returns the normalised spec. */
+  /** Validates a topic creation; throws BrokerError with the Kafka code. Returns the normalised spec. */
   validateNewTopic(spec: CreateTopicSpec): { name: string; partitions: number; replicationFactor: number; configs: Record<string, string> } {
     const why = validateTopicName(spec.name);
-    if (why) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, why);
-    if (spec.name === OFFSETS_TOPIC) throw new TopicError(ErrorCode.INVALID_REQUEST, `Creation of internal topic ${OFFSETS_TOPIC} is prohibited: the group coordinator creates it.`);
-    if (this.metadata.getTopic(spec.name)) throw new TopicError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${spec.name}' already exists.`);
+    if (why) throw new BrokerError('INVALID_TOPIC_EXCEPTION', why);
+    if (spec.name === OFFSETS_TOPIC) throw new BrokerError('INVALID_REQUEST', `Creation of internal topic ${OFFSETS_TOPIC} is prohibited: the group coordinator creates it.`);
+    if (this.metadata.getTopic(spec.name)) throw new BrokerError('TOPIC_ALREADY_EXISTS', `Topic '${spec.name}' already exists.`);
     const collides = this.metadata.listTopics().find((t) => t.name.replace(/\./g, '_') === spec.name.replace(/\./g, '_'));
-    if (collides) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${spec.name}' collides with existing topic '${collides.name}' ('.' and '_' are treated alike in metric names)`);
+    if (collides) throw new BrokerError('INVALID_TOPIC_EXCEPTION', `Topic '${spec.name}' collides with existing topic '${collides.name}' ('.' and '_' are treated alike in metric names)`);
     const partitions = spec.partitions === -1 ? this.config['num.partitions'] : spec.partitions;
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100_000) throw new TopicError(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be between 1 and 100000, got ${spec.partitions}.`);
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100_000) throw new BrokerError('INVALID_PARTITIONS', `Number of partitions must be between 1 and 100000, got ${spec.partitions}.`);
     const rf = spec.replicationFactor === -1 ? this.config['default.replication.factor'] : spec.replicationFactor;
-    if (rf < 1) throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor must be larger than 0, got ${spec.replicationFactor}.`);
-    if (rf > 1) throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${rf} larger than available brokers: 1.`);
+    if (rf < 1) throw new BrokerError('INVALID_REPLICATION_FACTOR', `Replication factor must be larger than 0, got ${spec.replicationFactor}.`);
+    if (rf > 1) throw new BrokerError('INVALID_REPLICATION_FACTOR', `Replication factor: ${rf} larger than available brokers: 1.`);
     const configs = this.validateTopicConfigs(spec.configs);
     return { name: spec.name, partitions, replicationFactor: rf, configs };
   }
@@ -114,24 +111,24 @@ export class BrokerContext {
     try {
       return this.createTopic({ name, partitions: -1, replicationFactor: -1, configs: {} });
     } catch (e) {
-      if (e instanceof TopicError) return undefined;
+      if (e instanceof BrokerError) return undefined;
       throw e;
     }
   }
 
-  /** Validates topic overrides; throws TopicError(INVALID_CONFIG) naming the key. */
+  /** Validates topic overrides; throws BrokerError(INVALID_CONFIG) naming the key. */
   validateTopicConfigs(configs: Record<string, string | null>): Record<string, string> {
     try {
       return validateTopicConfigs(configs);
     } catch (e) {
-      if (e instanceof ConfigError) throw new TopicError(ErrorCode.INVALID_CONFIG, e.message);
+      if (e instanceof ConfigError) throw new BrokerError('INVALID_CONFIG', e.message);
       throw e;
     }
   }
 
   /** Replaces a topic's config overrides: validated, persisted, then applied to its open logs. */
   setTopicConfigs(name: string, configs: Record<string, string | null>): TopicMetadata {
-    if (!this.metadata.getTopic(name)) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
+    if (!this.metadata.getTopic(name)) throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${name}' does not exist.`);
     const valid = this.validateTopicConfigs(configs);
     const meta = this.metadata.alterTopic(name, { configs: valid });
     this.#topicConfigs.delete(name);
@@ -140,12 +137,12 @@ export class BrokerContext {
     return meta;
   }
 
-  /** Validates dynamic broker configs; throws TopicError(INVALID_CONFIG) naming the key. */
+  /** Validates dynamic broker configs; throws BrokerError(INVALID_CONFIG) naming the key. */
   validateBrokerConfigs(configs: Record<string, string | null>): Record<string, string> {
     try {
       return validateDynamicBrokerConfigs(configs);
     } catch (e) {
-      if (e instanceof ConfigError) throw new TopicError(ErrorCode.INVALID_CONFIG, e.message);
+      if (e instanceof ConfigError) throw new BrokerError('INVALID_CONFIG', e.message);
       throw e;
     }
   }
@@ -165,11 +162,11 @@ export class BrokerContext {
   /** Grows a topic to `count` partitions (CreatePartitions); validateOnly checks without changing anything. */
   createPartitions(name: string, count: number, validateOnly: boolean): void {
     const meta = this.metadata.getTopic(name);
-    if (!meta) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
+    if (!meta) throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${name}' does not exist.`);
     if (!Number.isInteger(count) || count <= meta.partitions) {
-      throw new TopicError(ErrorCode.INVALID_PARTITIONS, count === meta.partitions ? `Topic already has ${meta.partitions} partitions.` : `Topic currently has ${meta.partitions} partitions, which is higher than the requested ${count}.`);
+      throw new BrokerError('INVALID_PARTITIONS', count === meta.partitions ? `Topic already has ${meta.partitions} partitions.` : `Topic currently has ${meta.partitions} partitions, which is higher than the requested ${count}.`);
     }
-    if (count > 100_000) throw new TopicError(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be at most 100000, got ${count}.`);
+    if (count > 100_000) throw new BrokerError('INVALID_PARTITIONS', `Number of partitions must be at most 100000, got ${count}.`);
     if (validateOnly) return;
     const updated = this.metadata.alterTopic(name, { partitions: count });
     this.logs.openTopic(name, updated.partitions, updated.configs);
@@ -178,9 +175,9 @@ export class BrokerContext {
 
   deleteTopic(name: string): void {
     const meta = this.metadata.getTopic(name);
-    if (!meta) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
-    if (!this.config['delete.topic.enable']) throw new TopicError(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled (delete.topic.enable=false).');
-    if (meta.internal) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot delete internal topic ${name}: it holds every group's committed offsets.`);
+    if (!meta) throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${name}' does not exist.`);
+    if (!this.config['delete.topic.enable']) throw new BrokerError('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled (delete.topic.enable=false).');
+    if (meta.internal) throw new BrokerError('INVALID_TOPIC_EXCEPTION', `Cannot delete internal topic ${name}: it holds every group's committed offsets.`);
     this.metadata.deleteTopic(name);
     this.#topicConfigs.delete(name);
     this.logs.deleteTopic(name);

@@ -4,11 +4,11 @@ import diagnostics_channel from 'node:diagnostics_channel';
 
 /** A Kafka request was answered (or failed): { apiKey, apiName, version, durationMs, requestBytes, error }. */
 export const requestChannel = diagnostics_channel.channel('gregor:broker:request');
-/** Records were appended by a Produce request: { topic, partition, records, bytes }. */
+/** Records were appended for a client (Kafka Produce, gateway HTTP): { topic, partition, records, bytes, ingress }. */
 export const produceChannel = diagnostics_channel.channel('gregor:broker:produce');
-/** Record bytes were read by a Fetch request: { topic, partition, bytes }. */
+/** Record bytes were read for a client (Kafka Fetch, gateway WebSocket): { topic, partition, bytes, ingress }. */
 export const fetchChannel = diagnostics_channel.channel('gregor:broker:fetch');
 
 export interface RequestEvent { apiKey: number; apiName: string; version: number; durationMs: number; requestBytes: number; error: boolean }
-export interface ProduceEvent { topic: string; partition: number; records: number; bytes: number }
-export interface FetchEvent { topic: string; partition: number; bytes: number }
+export interface ProduceEvent { topic: string; partition: number; records: number; bytes: number; ingress: 'kafka' | 'http' | 'websocket' }
+export interface FetchEvent { topic: string; partition: number; bytes: number; ingress: 'kafka' | 'http' | 'websocket' }

@@ -7,20 +7,23 @@
 //   WS   /ws                                streaming consumers (stream.ts), live stats for the console
 //   GET  /metrics /healthz /readyz /openapi.json, / (web console)
 // All handlers run on the main thread and never block: bodies stream in with caps, appends are awaited.
-import { parseListener, type Broker } from '../broker/index.js';
+import { GATEWAY_LISTENER, parseListener, type Broker, type Requester } from '../broker/index.js';
 import type { BrokerConfig } from '../config/index.js';
 import { ErrorCode } from '../protocol/index.js';
 import { CONSOLE_HTML } from './console-page.js';
 import { badRequest, GatewayError } from './errors.js';
 import { BodyBudget, readBody, Reply, requestInfo, type RequestInfo } from './http.js';
-import { binaryRecord, bodyFormat, ingest, parseAcks, parseJsonRecords, produceStatus, type IngestRecord } from './ingest.js';
+import { binaryRecord, bodyFormat, httpRequester, ingest, parseAcks, parseJsonRecords, produceStatus, type IngestRecord } from './ingest.js';
 import { GatewayMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
 import { StickyPartitioner } from './partitioner.js';
 import { decodeBatches } from './record-batch.js';
 import { decodeAssignment } from './group-member.js';
-import { ChunkCache, groupCoordinator, StreamSession, type WsUserData } from './stream.js';
+import { ChunkCache, groupCoordinator, StreamSession, wsRequester, type WsUserData } from './stream.js';
 import { uws, type HttpResponse, type ListenSocket, type TemplatedApp, type WebSocket } from './uws.js';
+
+/** The gateway's own reads for listings, lag and gauges (not a client's request). */
+const OBSERVER: Requester = { ingress: 'http', listener: GATEWAY_LISTENER, clientId: 'gateway', remote: 'local' };
 
 export interface GatewayOptions {
   host: string;
@@ -139,7 +142,7 @@ export class Gateway {
       const reply = new Reply(res);
       let info: RequestInfo;
       try {
-        info = requestInfo(req, params);
+        info = requestInfo(req, params, res);
       } catch {
         reply.error(badRequest('malformed URL encoding in the path'));
         return;
@@ -213,7 +216,7 @@ export class Gateway {
         this.#sockets.add(ws);
         ws.getUserData().session = new StreamSession(this.broker, ws, this.#cache, this.options.wsMaxBufferedBytes, {
           recordsOut: (topic, records, bytes) => this.metrics.streamed(topic, records, bytes),
-        });
+        }, wsRequester(Buffer.from(ws.getRemoteAddressAsText()).toString()));
       },
       message: (ws, data, isBinary) => {
         // Console live charts ride on the same socket: {"type":"stats"} subscribes to 1 Hz snapshots.
@@ -267,7 +270,7 @@ export class Gateway {
         const i = k.lastIndexOf('/');
         const topic = k.slice(0, i);
         const partition = Number(k.slice(i + 1));
-        const hw = ctx.partition(topic, partition)?.highWatermark ?? 0;
+        const hw = ctx.replicaManager.offsetsIfReadable(OBSERVER, topic, partition)?.highWatermark ?? 0;
         return { topic, partition, committed: offset, high_watermark: hw, lag: offset < 0 ? hw : Math.max(0, hw - offset), member: owner.get(k) ?? null };
       }).sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
       return { group_id: g.groupId, state: d.state, members: d.members.length, partitions };
@@ -287,7 +290,7 @@ export class Gateway {
       release();
       throw e;
     }
-    const appended = ingest(this.broker, this.#sticky, topic, partition, records, (t, _p, n, bytes) => this.metrics.ingested(t, n, bytes)).finally(release);
+    const appended = ingest(this.broker, this.#sticky, httpRequester(info), acks, topic, partition, records).finally(release);
     if (acks === 0) {
       appended.catch((e) => this.broker.log.warn({ topic, err: (e as Error).message }, 'acks=0 produce failed'));
       reply.json(202, { offsets: [] });
@@ -304,7 +307,7 @@ export class Gateway {
     const partitions: Array<Record<string, number>> = [];
     let size = 0;
     for (let p = 0; p < meta.partitions; p++) {
-      const log = ctx.partition(name, p);
+      const log = ctx.replicaManager.offsetsIfReadable(OBSERVER, name, p);
       if (!log) continue;
       size += log.sizeInBytes;
       partitions.push({ partition: p, leader: ctx.brokerId, log_start_offset: log.logStartOffset, log_end_offset: log.logEndOffset, high_watermark: log.highWatermark, size_bytes: log.sizeInBytes });
@@ -345,8 +348,12 @@ export class Gateway {
   /** Message browser: up to `limit` records from an offset (or the first at/after a timestamp). */
   async #browse(info: RequestInfo, reply: Reply): Promise<void> {
     const [topic, pText] = info.params as [string, string];
-    const log = /^\d+$/.test(pText) && this.broker.context.metadata.getTopic(topic) ? this.broker.context.partition(topic, Number(pText)) : undefined;
-    if (!log) throw new GatewayError(404, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `This server does not host this topic-partition: ${topic}-${pText}`);
+    const rm = this.broker.context.replicaManager;
+    const who = httpRequester(info);
+    const partition = Number(pText);
+    const offsets = /^\d+$/.test(pText) ? rm.offsetsIfReadable(who, topic, partition) : undefined;
+    if (!offsets) throw new GatewayError(404, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `This server does not host this topic-partition: ${topic}-${pText}`);
+    const log = { ...offsets, offsetForTimestamp: (t: number) => rm.offsetForTimestamp(who, topic, partition, t), read: (at: number, max: number) => rm.readRecords(who, topic, partition, at, max, true) };
     const num = (k: string, dflt: number) => {
       const v = info.query.get(k);
       if (v === null || v === '') return dflt;
@@ -365,7 +372,7 @@ export class Gateway {
     const records: Array<Record<string, unknown>> = [];
     let at = offset;
     while (records.length < limit && at < log.highWatermark) {
-      const r = log.read(at, 1024 * 1024, true);
+      const r = log.read(at, 1024 * 1024);
       const decoded = await decodeBatches(r.records, at);
       for (const rec of decoded.records) {
         if (records.length >= limit) break;
@@ -375,7 +382,7 @@ export class Gateway {
       if (decoded.nextOffset <= at) break;
       at = decoded.nextOffset;
     }
-    reply.json(200, { topic, partition: log.partition, log_start_offset: log.logStartOffset, high_watermark: log.highWatermark, encoding: 'base64', records });
+    reply.json(200, { topic, partition, log_start_offset: log.logStartOffset, high_watermark: log.highWatermark, encoding: 'base64', records });
   }
 }
 

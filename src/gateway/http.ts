@@ -12,14 +12,17 @@ export interface RequestInfo {
   readonly query: URLSearchParams;
   readonly headers: ReadonlyMap<string, string>;
   readonly params: readonly string[];
+  /** The peer's address, for the broker's rules and log lines. */
+  readonly remote: string;
 }
 
-export function requestInfo(req: HttpRequest, paramCount: number): RequestInfo {
+export function requestInfo(req: HttpRequest, paramCount: number, res?: HttpResponse): RequestInfo {
   const headers = new Map<string, string>();
   req.forEach((k, v) => headers.set(k, v));
   const params: string[] = [];
   for (let i = 0; i < paramCount; i++) params.push(decodeURIComponent(req.getParameter(i)));
-  return { method: req.getMethod(), url: req.getUrl(), query: new URLSearchParams(req.getQuery() ?? ''), headers, params };
+  const remote = res ? Buffer.from(res.getRemoteAddressAsText()).toString() : '?';
+  return { method: req.getMethod(), url: req.getUrl(), query: new URLSearchParams(req.getQuery() ?? ''), headers, params, remote };
 }
 
 /** A response that remembers whether the client went away. */

@@ -10,9 +10,8 @@
 //   application/vnd.kafka.json.v2+json  same, every key/value stored as JSON text (the REST Proxy's json format)
 //   application/vnd.kafka.binary.v2+json same, keys/values are base64 (the REST Proxy's binary format)
 //   application/octet-stream            the body is one record's value; ?key=... and kafka-header-<name>: HTTP headers
-import type { Broker } from '../broker/index.js';
-import { ErrorCode, errorCodeByName, errorName } from '../protocol/index.js';
-import { nativeErrorName } from '../hotpath/index.js';
+import { GATEWAY_LISTENER, type Broker, type Requester } from '../broker/index.js';
+import { ErrorCode, errorName, kafkaErrorOf } from '../protocol/index.js';
 import { GatewayError, badRequest, statusForKafkaError } from './errors.js';
 import type { RequestInfo } from './http.js';
 import { partitionForKey, StickyPartitioner } from './partitioner.js';
@@ -141,20 +140,27 @@ function approxSize(r: GatewayRecord): number {
   return n;
 }
 
-export interface IngestObserver {
-  (topic: string, partition: number, records: number, bytes: number): void;
+/** Who is producing over HTTP, as the broker's rules see it. */
+export function httpRequester(info: RequestInfo): Requester {
+  return { ingress: 'http', listener: GATEWAY_LISTENER, clientId: info.headers.get('user-agent') ?? null, remote: info.remote };
 }
 
 /**
- * Appends `records` to `topic` (auto-creating it when the broker allows): groups them by partition,
- * builds batches under the topic's max.message.bytes, appends each (awaited: Partition.append may be
- * asynchronous), and returns one result per record in request order. Partition-level failures are
- * reported per record with the Kafka error code; a topic-level failure throws.
+ * Appends `records` to `topic` through the broker's ReplicaManager (which auto-creates the topic when the
+ * broker allows and refuses internal topics): groups them by partition, builds batches under the topic's
+ * max.message.bytes, appends each in order, and returns one result per record in request order.
+ * Partition-level failures are reported per record with the Kafka error code; a topic-level refusal
+ * throws a GatewayError carrying the Kafka code.
  */
-export async function ingest(broker: Broker, sticky: StickyPartitioner, topic: string, fixedPartition: number | undefined, records: IngestRecord[], observe?: IngestObserver): Promise<RecordResult[]> {
-  const ctx = broker.context;
-  const meta = ctx.autoCreateTopic(topic);
-  if (!meta) throw new GatewayError(404, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${topic}' does not exist${ctx.config['auto.create.topics.enable'] ? ' and its name is not valid' : ' (auto.create.topics.enable=false)'}`);
+export async function ingest(broker: Broker, sticky: StickyPartitioner, requester: Requester, acks: number, topic: string, fixedPartition: number | undefined, records: IngestRecord[]): Promise<RecordResult[]> {
+  const rm = broker.context.replicaManager;
+  let meta;
+  try {
+    meta = rm.topicForAppend(requester, topic);
+  } catch (e) {
+    const k = kafkaErrorOf(e);
+    throw new GatewayError(statusForKafkaError(k.errorCode), k.errorCode, k.message);
+  }
   const n = meta.partitions;
   const stickyPartition = records.some((r) => r.key === null && r.partition === undefined) && fixedPartition === undefined ? sticky.next(topic, n) : 0;
   const byPartition = new Map<number, number[]>();
@@ -165,13 +171,11 @@ export async function ingest(broker: Broker, sticky: StickyPartitioner, topic: s
     if (!list) byPartition.set(p, (list = []));
     list.push(i);
   });
-  const maxBatch = Math.max(BATCH_OVERHEAD + 64, (ctx.topicConfig(topic)['max.message.bytes'] as number) - 12);
+  const maxBatch = Math.max(BATCH_OVERHEAD + 64, (broker.context.topicConfig(topic)['max.message.bytes'] as number) - 12);
   await Promise.all([...byPartition].map(async ([p, indexes]) => {
-    const fail = (code: number, message: string, which = indexes) => {
+    const fail = (code: number, message: string, which: number[]) => {
       for (const i of which) results[i] = { partition: p, offset: -1, timestamp: -1, error_code: code, error: errorName(code) ?? 'UNKNOWN_SERVER_ERROR', message };
     };
-    const partition = p < n ? ctx.partition(topic, p) : undefined;
-    if (!partition) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `This server does not host this topic-partition: ${topic}-${p}`);
     // Split into batches that fit; one record alone that does not fit is refused by the append.
     const groups: number[][] = [];
     let cur: number[] = [];
@@ -189,21 +193,16 @@ export async function ingest(broker: Broker, sticky: StickyPartitioner, topic: s
     groups.push(cur);
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g]!;
-      const batch = buildBatch(group.map((i) => records[i]!));
-      try {
-        const r = await partition.append(batch);
-        for (let k = 0; k < group.length; k++) {
-          const rec = records[group[k]!]!;
-          results[group[k]!] = { partition: p, offset: r.baseOffset + k, timestamp: r.logAppendTime >= 0 ? r.logAppendTime : rec.timestamp, error_code: null, error: null };
-        }
-        observe?.(topic, p, group.length, batch.length);
-      } catch (err) {
-        const name = nativeErrorName(err);
-        const code = errorCodeByName(name) ?? ErrorCode.UNKNOWN_SERVER_ERROR;
-        ctx.log[code === ErrorCode.UNKNOWN_SERVER_ERROR ? 'error' : 'warn']({ topic, partition: p, error: name, reason: (err as Error).message }, 'gateway produce refused');
+      const batch = buildBatch(group.map((i) => records[i]!), rm.crc32c);
+      const [r] = await rm.appendRecords(requester, { acks }, [{ topic, partition: p, records: batch }]);
+      if (r!.errorCode !== ErrorCode.NONE) {
         // This batch and the ones after it fail: records after a failed one must not overtake it.
-        fail(code, (err as Error).message, groups.slice(g).flat());
+        fail(r!.errorCode, r!.errorMessage ?? errorName(r!.errorCode) ?? 'append failed', groups.slice(g).flat());
         return;
+      }
+      for (let k = 0; k < group.length; k++) {
+        const rec = records[group[k]!]!;
+        results[group[k]!] = { partition: p, offset: r!.baseOffset + k, timestamp: r!.logAppendTime >= 0 ? r!.logAppendTime : rec.timestamp, error_code: null, error: null };
       }
     }
   }));

@@ -4,7 +4,10 @@
 // directly; gauges (log sizes, offsets, connections) are read when scraped.
 import diagnostics_channel from 'node:diagnostics_channel';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { fetchChannel, produceChannel, requestChannel, type Broker, type FetchEvent, type ProduceEvent, type RequestEvent } from '../broker/index.js';
+import { fetchChannel, GATEWAY_LISTENER, produceChannel, requestChannel, type Broker, type Requester, type FetchEvent, type ProduceEvent, type RequestEvent } from '../broker/index.js';
+
+/** The scrape's own reads of partition offsets (not a client's request). */
+const METRICS: Requester = { ingress: 'http', listener: GATEWAY_LISTENER, clientId: 'metrics', remote: 'local' };
 
 /** Latency buckets in ms (Kafka reports request times in ms). */
 const BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
@@ -100,11 +103,16 @@ export class GatewayMetrics {
       this.#unsubscribe.push(() => ch.unsubscribe(h));
     };
     sub<RequestEvent>(requestChannel, (e) => this.request(e.apiName, e.durationMs, e.error));
+    // Appends of every ingress are published by the broker's ReplicaManager; the gateway counts what it
+    // sends to WebSocket subscribers itself (per socket, where one read may serve many).
     sub<ProduceEvent>(produceChannel, (e) => {
-      this.bytesIn.inc({ topic: e.topic, listener: 'kafka' }, e.bytes);
-      this.messagesIn.inc({ topic: e.topic, listener: 'kafka' }, e.records);
+      const listener = e.ingress === 'kafka' ? 'kafka' : 'gateway';
+      this.bytesIn.inc({ topic: e.topic, listener }, e.bytes);
+      this.messagesIn.inc({ topic: e.topic, listener }, e.records);
     });
-    sub<FetchEvent>(fetchChannel, (e) => this.bytesOut.inc({ topic: e.topic, listener: 'kafka' }, e.bytes));
+    sub<FetchEvent>(fetchChannel, (e) => {
+      if (e.ingress === 'kafka') this.bytesOut.inc({ topic: e.topic, listener: 'kafka' }, e.bytes);
+    });
     this.#loopDelay = monitorEventLoopDelay({ resolution: 10 });
     this.#loopDelay.enable();
   }
@@ -113,11 +121,6 @@ export class GatewayMetrics {
     this.requests.inc({ request: api });
     if (error) this.errors.inc({ request: api });
     this.latency.observe({ request: api }, ms);
-  }
-
-  ingested(topic: string, records: number, bytes: number): void {
-    this.bytesIn.inc({ topic, listener: 'gateway' }, bytes);
-    this.messagesIn.inc({ topic, listener: 'gateway' }, records);
   }
 
   streamed(topic: string, records: number, bytes: number): void {
@@ -166,7 +169,7 @@ export class GatewayMetrics {
     const lso: Array<[Labels, number]> = [];
     for (const t of ctx.metadata.listTopics()) {
       for (let p = 0; p < t.partitions; p++) {
-        const log = ctx.partition(t.name, p);
+        const log = ctx.replicaManager.offsetsIfReadable(METRICS, t.name, p);
         if (!log) continue;
         const l = { topic: t.name, partition: p };
         size.push([l, log.sizeInBytes]);

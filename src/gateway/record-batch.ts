@@ -12,13 +12,12 @@
 //             | headerCount varint | [headerKeyLength varint | headerKey | headerValueLength varint | headerValue]
 //
 // The client has its own copy (src/client may not be imported by broker-side code); this one uses the
-// native CRC32C and decodes only what the broker stored, which the broker already validated.
+// broker's CRC32C and decodes only what the broker stored, which the broker already validated.
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import * as snappy from 'snappy';
 import * as lz4 from 'lz4-napi';
 import * as zstd from 'zstd-napi';
-import { native } from '../hotpath/index.js';
 
 export const BATCH_OVERHEAD = 61;
 const ATTRIBUTES_OFFSET = 21;
@@ -70,7 +69,8 @@ function writeBytes(buf: Buffer, at: number, b: Buffer | null): number {
 }
 
 /** Builds one uncompressed RecordBatch v2 (no producer id) with a valid CRC. */
-export function buildBatch(records: readonly GatewayRecord[]): Buffer {
+/** `crc32c`: the checksum function (the broker's native one, which its appends verify with). */
+export function buildBatch(records: readonly GatewayRecord[], crc32c: (data: Buffer) => number): Buffer {
   if (records.length === 0) throw new RangeError('a record batch needs at least one record');
   let baseTs = records[0]!.timestamp;
   let maxTs = baseTs;
@@ -117,7 +117,7 @@ export function buildBatch(records: readonly GatewayRecord[]): Buffer {
     }
   }
   if (at !== total) throw new Error(`batch encoding size mismatch: wrote ${at}, expected ${total}`);
-  b.writeUInt32BE(native.crc32c(b.subarray(ATTRIBUTES_OFFSET)) >>> 0, 17);
+  b.writeUInt32BE(crc32c(b.subarray(ATTRIBUTES_OFFSET)) >>> 0, 17);
   return b;
 }
 

@@ -9,11 +9,10 @@
 //    one frame, and costs nothing else: it is not read for, and no other socket waits for it.
 //  - fan-out: subscribers at the same position of a partition share one read, decode and encoding
 //    (ChunkCache), so a thousand sockets at the tail cost one decode per append, not a thousand.
-// Waiting for data uses Partition.onData wake-ups (no polling timers).
-import type { Broker } from '../broker/index.js';
-import type { Partition } from '../log/index.js';
-import { nativeErrorName } from '../hotpath/index.js';
-import { ErrorCode, errorName } from '../protocol/index.js';
+// Every read goes through the broker's ReplicaManager (the rules of every ingress live there); waiting
+// for data uses its append wake-ups (no polling timers).
+import { GATEWAY_LISTENER, type Broker, type ReplicaManager, type Requester } from '../broker/index.js';
+import { BrokerError, ErrorCode, errorName, kafkaErrorOf } from '../protocol/index.js';
 import { encodeRecords, FRAME_FORMATS, type FrameFormat } from './frames.js';
 import { GroupMember, type GroupCoordinatorApi } from './group-member.js';
 import { decodeBatches, type DecodedRecord } from './record-batch.js';
@@ -30,6 +29,26 @@ export interface Chunk {
   bytes: number;
 }
 
+/** A partition a WebSocket reads, through the ReplicaManager (which checks each read). */
+export class PartitionCursorSource {
+  constructor(readonly rm: ReplicaManager, readonly requester: Requester, readonly topic: string, readonly partition: number) {}
+  get highWatermark(): number {
+    return this.rm.offsets(this.requester, this.topic, this.partition).highWatermark;
+  }
+  get logStartOffset(): number {
+    return this.rm.offsets(this.requester, this.topic, this.partition).logStartOffset;
+  }
+  read(offset: number, maxBytes: number): Buffer {
+    return this.rm.readRecords(this.requester, this.topic, this.partition, offset, maxBytes, true).records;
+  }
+  offsetForTimestamp(timestamp: number): number | undefined {
+    return this.rm.offsetForTimestamp(this.requester, this.topic, this.partition, timestamp)?.offset;
+  }
+  onData(wake: () => void): () => void {
+    return this.rm.onAppend(this.requester, this.topic, this.partition, wake);
+  }
+}
+
 /** Reads shared by subscribers at the same (partition, offset, high watermark); bounded by bytes. */
 export class ChunkCache {
   readonly #entries = new Map<string, Promise<Chunk>>();
@@ -37,14 +56,14 @@ export class ChunkCache {
   #bytes = 0;
   constructor(readonly maxBytes: number) {}
 
-  get(log: Partition, offset: number): Promise<Chunk> {
+  get(log: PartitionCursorSource, offset: number): Promise<Chunk> {
     const key = `${log.topic}\0${log.partition}\0${offset}\0${log.highWatermark}`;
     let entry = this.#entries.get(key);
     if (entry) return entry;
     entry = (async () => {
-      const read = log.read(offset, READ_BYTES, true);
-      const { records, nextOffset } = await decodeBatches(read.records, offset);
-      return { records, nextOffset, frames: new Map(), bytes: read.records.length };
+      const records = log.read(offset, READ_BYTES);
+      const decoded = await decodeBatches(records, offset);
+      return { records: decoded.records, nextOffset: decoded.nextOffset, frames: new Map(), bytes: records.length };
     })();
     this.#entries.set(key, entry);
     entry.then((c) => {
@@ -56,7 +75,7 @@ export class ChunkCache {
     return entry;
   }
 
-  frame(log: Partition, chunk: Chunk, format: FrameFormat): Buffer {
+  frame(log: PartitionCursorSource, chunk: Chunk, format: FrameFormat): Buffer {
     let f = chunk.frames.get(format);
     if (!f) {
       f = encodeRecords(log.topic, log.partition, chunk.records, format);
@@ -78,7 +97,7 @@ export class ChunkCache {
 export type StartPosition = 'earliest' | 'latest' | { offset: number } | { timestamp: number };
 
 interface Cursor {
-  readonly log: Partition;
+  readonly log: PartitionCursorSource;
   position: number;
   cancelWait: (() => void) | undefined;
   /** Assigned by a consumer group (given up on a rebalance), rather than chosen by the client. */
@@ -98,6 +117,11 @@ export interface WsUserData {
   session?: StreamSession;
 }
 
+/** Who is reading over a WebSocket, as the broker's rules see it. */
+export function wsRequester(remote: string): Requester {
+  return { ingress: 'websocket', listener: GATEWAY_LISTENER, clientId: null, remote };
+}
+
 function wsError(code: number, message: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ type: 'error', error_code: code, error: errorName(code) ?? 'UNKNOWN_SERVER_ERROR', message, ...extra });
 }
@@ -109,6 +133,7 @@ export class StreamSession {
   readonly #cache: ChunkCache;
   readonly #maxBuffered: number;
   readonly #stats: SessionStats;
+  readonly #requester: Requester;
   readonly #cursors: Cursor[] = [];
   #format: FrameFormat = 'json';
   #member: GroupMember | undefined;
@@ -120,8 +145,9 @@ export class StreamSession {
   /** Offsets the client acknowledged (next offset to read), per "topic/partition". */
   readonly acked = new Map<string, number>();
 
-  constructor(broker: Broker, ws: WebSocket<WsUserData>, cache: ChunkCache, maxBuffered: number, stats: SessionStats) {
+  constructor(broker: Broker, ws: WebSocket<WsUserData>, cache: ChunkCache, maxBuffered: number, stats: SessionStats, requester: Requester = wsRequester('?')) {
     this.#broker = broker;
+    this.#requester = requester;
     this.#ws = ws;
     this.#cache = cache;
     this.#maxBuffered = maxBuffered;
@@ -180,7 +206,7 @@ export class StreamSession {
           throw new Error(`unknown message type ${JSON.stringify(msg.type)} (subscribe, credit, ack, unsubscribe, ping)`);
       }
     } catch (e) {
-      const code = (e as { errorCode?: number }).errorCode ?? ErrorCode.INVALID_REQUEST;
+      const code = e instanceof BrokerError ? e.errorCode : ErrorCode.INVALID_REQUEST;
       this.#send(wsError(code, (e as Error).message, { request: msg.type ?? null }));
     }
   }
@@ -192,24 +218,22 @@ export class StreamSession {
     }
     const topic = msg.topic;
     if (typeof topic !== 'string' || topic.length === 0) throw new Error('subscribe.topic must be a topic name');
-    const meta = this.#broker.context.metadata.getTopic(topic);
-    if (!meta) throw Object.assign(new Error(`Topic '${topic}' does not exist`), { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+    const meta = this.#broker.context.replicaManager.topicForRead(this.#requester, topic);
     let partitions: number[];
     if (msg.partitions === undefined || msg.partitions === null) partitions = Array.from({ length: meta.partitions }, (_, i) => i);
     else if (Array.isArray(msg.partitions) && msg.partitions.every((p) => Number.isInteger(p) && p >= 0 && p < meta.partitions)) partitions = msg.partitions as number[];
-    else throw Object.assign(new Error(`subscribe.partitions must be partition numbers of '${topic}' (0..${meta.partitions - 1})`), { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+    else throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `subscribe.partitions must be partition numbers of '${topic}' (0..${meta.partitions - 1})`);
     this.#setFlow(msg);
     const from = msg.from ?? 'latest';
     const perPartition = (from as { offsets?: unknown }).offsets;
     const subscribed: Array<{ partition: number; offset: number }> = [];
     for (const p of partitions) {
-      const log = this.#broker.context.partition(topic, p);
-      if (!log) throw Object.assign(new Error(`This server does not host this topic-partition: ${topic}-${p}`), { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+      const log = this.#source(topic, p);
       // {"offsets": {...}} resumes where a previous session acknowledged; partitions it does not list start at `reset`.
       const explicit = perPartition && typeof perPartition === 'object' ? (perPartition as Record<string, unknown>)[String(p)] : undefined;
       const fallback = perPartition !== undefined ? ((msg.reset ?? 'earliest') as StartPosition) : (from as StartPosition);
       const position = explicit !== undefined ? this.#resolve(log, { offset: explicit as number }) : this.#resolve(log, fallback);
-      const existing = this.#cursors.find((c) => c.log === log);
+      const existing = this.#cursors.find((c) => c.log.topic === topic && c.log.partition === p);
       if (existing) {
         existing.cancelWait?.();
         existing.cancelWait = undefined;
@@ -236,14 +260,15 @@ export class StreamSession {
   /** {"type":"subscribe","group":"g","topics":["t"],"reset":"earliest"|"latest"}: partitions come from the group. */
   #joinGroup(msg: Record<string, unknown>): void {
     const coordinator = groupCoordinator(this.#broker);
-    if (!coordinator) throw Object.assign(new Error('consumer groups are not available in this broker build'), { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE });
+    if (!coordinator) throw new BrokerError('COORDINATOR_NOT_AVAILABLE', 'consumer groups are not available in this broker build');
     if (this.#member) throw new Error('this socket is already a group member; open another socket for another group');
     const group = msg.group;
-    if (typeof group !== 'string' || group.length === 0) throw Object.assign(new Error('subscribe.group must be a group id'), { errorCode: ErrorCode.INVALID_GROUP_ID });
+    if (typeof group !== 'string' || group.length === 0) throw new BrokerError('INVALID_GROUP_ID', 'subscribe.group must be a group id');
     const topics = Array.isArray(msg.topics) ? msg.topics : typeof msg.topic === 'string' ? [msg.topic] : [];
     if (topics.length === 0 || !topics.every((t) => typeof t === 'string')) throw new Error('subscribe with a group needs "topics": [names] (or "topic")');
     for (const t of topics as string[]) {
-      if (!this.#broker.context.metadata.getTopic(t)) throw Object.assign(new Error(`Topic '${t}' does not exist`), { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+      // A gateway group commits the offsets it reads; internal topics are the coordinators' own, not the gateway's to consume as a group.
+      if (this.#broker.context.replicaManager.topicForRead(this.#requester, t).internal) throw new BrokerError('INVALID_TOPIC_EXCEPTION', `Cannot consume internal topic ${t} as a group over the gateway`);
     }
     const reset = (msg.reset ?? 'latest') as StartPosition;
     if (reset !== 'earliest' && reset !== 'latest') throw new Error('subscribe.reset must be "earliest" or "latest"');
@@ -254,8 +279,12 @@ export class StreamSession {
         this.#dropGroupCursors();
         const out: Array<{ topic: string; partition: number; offset: number }> = [];
         for (const p of parts) {
-          const log = ctx.partition(p.topic, p.partition);
-          if (!log) continue;
+          let log: PartitionCursorSource;
+          try {
+            log = this.#source(p.topic, p.partition);
+          } catch {
+            continue;
+          }
           const position = p.offset !== null && p.offset <= log.highWatermark ? Math.max(p.offset, log.logStartOffset) : this.#resolve(log, reset);
           this.#cursors.push({ log, position, cancelWait: undefined, group: true });
           out.push({ topic: p.topic, partition: p.partition, offset: position });
@@ -286,19 +315,26 @@ export class StreamSession {
     }
   }
 
-  #resolve(log: Partition, from: StartPosition): number {
+  /** A cursor source for a partition the ReplicaManager lets this session read; throws its BrokerError. */
+  #source(topic: string, partition: number): PartitionCursorSource {
+    const rm = this.#broker.context.replicaManager;
+    rm.offsets(this.#requester, topic, partition);
+    return new PartitionCursorSource(rm, this.#requester, topic, partition);
+  }
+
+  #resolve(log: PartitionCursorSource, from: StartPosition): number {
     if (from === 'earliest') return log.logStartOffset;
     if (from === 'latest') return log.highWatermark;
     if (typeof from === 'object' && from !== null && 'offset' in from) {
       const o = from.offset;
       if (!Number.isSafeInteger(o) || o < 0) throw new Error('from.offset must be a non-negative integer');
-      if (o > log.highWatermark) throw Object.assign(new Error(`offset ${o} is past the end of ${log.topic}-${log.partition} (${log.highWatermark})`), { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE });
+      if (o > log.highWatermark) throw new BrokerError('OFFSET_OUT_OF_RANGE', `offset ${o} is past the end of ${log.topic}-${log.partition} (${log.highWatermark})`);
       return Math.max(o, log.logStartOffset);
     }
     if (typeof from === 'object' && from !== null && 'timestamp' in from) {
       const t = from.timestamp;
-      if (!Number.isSafeInteger(t) || t < 0) throw Object.assign(new Error('from.timestamp must be milliseconds since the epoch'), { errorCode: ErrorCode.INVALID_TIMESTAMP });
-      return log.offsetForTimestamp(t)?.offset ?? log.highWatermark;
+      if (!Number.isSafeInteger(t) || t < 0) throw new BrokerError('INVALID_TIMESTAMP', 'from.timestamp must be milliseconds since the epoch');
+      return log.offsetForTimestamp(t) ?? log.highWatermark;
     }
     throw new Error('from must be "earliest", "latest", {"offset": n}, {"timestamp": ms} or {"offsets": {"<partition>": n}}');
   }
@@ -357,7 +393,7 @@ export class StreamSession {
         try {
           chunk = await this.#cache.get(c.log, c.position);
         } catch (err) {
-          const name = nativeErrorName(err);
+          const name = kafkaErrorOf(err).name;
           if (name === 'OFFSET_OUT_OF_RANGE' && c.position < c.log.logStartOffset) {
             // Retention removed what this cursor pointed at: continue from the log start, and say so.
             this.#send(JSON.stringify({ type: 'reset', topic: c.log.topic, partition: c.log.partition, from: c.position, to: c.log.logStartOffset }));

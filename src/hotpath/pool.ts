@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { fileRecords, native, type AppendOptions, type AppendOutcome, type CompactOptions, type CompactResult, type FileRecords } from './native.js';
+import { BrokerError } from '../protocol/index.js';
 import { SharedMemory } from './shared-memory.js';
 import type { AppendTask, CompactTask, SendTask, TaskFailure } from './worker.js';
 
@@ -42,7 +43,7 @@ export class WorkerPool {
   }
 
   #pool(): Piscina {
-    if (this.#closed) throw Object.assign(new Error(`worker pool ${this.name} is closed`), { code: 'NOT_LEADER_OR_FOLLOWER' });
+    if (this.#closed) throw new BrokerError('NOT_LEADER_OR_FOLLOWER', `worker pool ${this.name} is closed`);
     this.#piscina ??= new Piscina({
       filename: WORKER,
       minThreads: this.threads,
@@ -190,7 +191,7 @@ function prepare(fd: number, parts: ReadonlyArray<Buffer | FileRecords>): number
 }
 
 function progress(outcome: ReturnType<typeof native.sendPrepared>): SendProgress {
-  if (outcome.errorCode) throw Object.assign(new Error(outcome.message ?? outcome.errorCode), { code: outcome.errorCode });
+  if (outcome.errorCode) throw BrokerError.fromName(outcome.errorCode, outcome.message ?? outcome.errorCode);
   const stoppedAt = outcome.stoppedPart == null ? null : { part: outcome.stoppedPart, offset: outcome.stoppedOffset ?? 0 };
   return { bytesWritten: outcome.bytesWritten, stoppedAt };
 }
@@ -210,7 +211,7 @@ function remainder(parts: ReadonlyArray<Buffer | FileRecords>, at: { part: numbe
 function unwrap<T>(r: T | TaskFailure): T {
   if (r !== null && typeof r === 'object' && (r as TaskFailure).failed === true) {
     const f = r as TaskFailure;
-    throw Object.assign(new Error(f.message), { code: f.code });
+    throw BrokerError.fromName(f.code, f.message);
   }
   return r as T;
 }

@@ -11,6 +11,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { effectiveTopicConfig, type BrokerConfig, type ConfigValue } from '../config/index.js';
 import type { LogConfig, WorkerPool } from '../hotpath/index.js';
+import { BrokerError } from '../protocol/index.js';
 import { Partition, storedCompression, type AppendPolicy } from './partition.js';
 
 export const RECOVERY_CHECKPOINT = 'recovery-point-offset-checkpoint';
@@ -119,7 +120,7 @@ export class LogManager {
   /** DeleteRecords on one partition; the new log start offset is checkpointed before this returns. */
   deleteRecords(topic: string, partition: number, offset: number): number {
     const p = this.getPartition(topic, partition);
-    if (!p) throw Object.assign(new Error(`Unknown partition ${topic}-${partition}`), { code: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    if (!p) throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Unknown partition ${topic}-${partition}`);
     const low = p.deleteRecordsBefore(offset);
     this.#writeLogStartCheckpoint();
     return low;

@@ -1,5 +1,6 @@
 // One partition's log as the control plane sees it: the native PartitionLog plus the leader epoch
 // and the wake-ups that long-polling fetches wait on. All calls run on the main thread.
+import { BrokerError } from '../protocol/index.js';
 import { native, type WorkerPool, type AppendOptions, type AppendOutcome, type AppendResult, type CompactOptions, type CompactResult, type EpochEndOffset, type FetchSlice, type LogConfig, type PartitionLog, type ReadResult, type RetentionPolicy, type RetentionResult, type TimestampOffset } from '../hotpath/index.js';
 
 export type Offset = number;
@@ -171,7 +172,7 @@ export class Partition {
         if (!o.result.duplicate) appended = true;
         job.resolve(o.result);
       } else {
-        job.reject(Object.assign(new Error(o?.message ?? 'append failed'), { code: o?.errorCode ?? 'UNKNOWN_SERVER_ERROR' }));
+        job.reject(BrokerError.fromName(o?.errorCode ?? 'UNKNOWN_SERVER_ERROR', o?.message ?? 'append failed'));
       }
     });
     if (appended) this.#wake();
@@ -234,7 +235,7 @@ export class Partition {
   async compact(options: CompactOptions): Promise<CompactResult> {
     const pool = this.#policy.compactPool ?? this.#policy.pool;
     const r = pool ? await pool.compact(this.#log.handle, options) : this.#log.compactSync(options);
-    if (r.errorCode) throw Object.assign(new Error(r.errorMessage ?? r.errorCode), { code: r.errorCode });
+    if (r.errorCode) throw BrokerError.fromName(r.errorCode, r.errorMessage ?? r.errorCode);
     return r;
   }
 

@@ -1,7 +1,6 @@
 // CreatePartitions (key 37): grows topics to a new partition count; never shrinks. New partitions are
 // led by this broker; explicit assignments may name only it.
-import { ErrorCode, type CreatePartitions } from '../../protocol/index.js';
-import { TopicError } from '../context.js';
+import { BrokerError, ErrorCode, type CreatePartitions } from '../../protocol/index.js';
 import type { RequestContext } from '../request-context.js';
 
 type Result = CreatePartitions.CreatePartitionsResponse['results'][number];
@@ -26,7 +25,7 @@ export function handleCreatePartitions(req: CreatePartitions.CreatePartitionsReq
       ctx.createPartitions(t.name, t.count, req.validateOnly);
       return { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null };
     } catch (e) {
-      if (e instanceof TopicError) return fail(e.errorCode, e.message);
+      if (e instanceof BrokerError) return fail(e.errorCode, e.message);
       throw e;
     }
   });

@@ -1,7 +1,6 @@
 // CreateTopics (key 19): validate name, partitions, replication factor and configs; create or just validate.
-import { ErrorCode, ZERO_UUID, type CreateTopics } from '../../protocol/index.js';
+import { BrokerError, ErrorCode, ZERO_UUID, type CreateTopics } from '../../protocol/index.js';
 import { effectiveTopicConfig, TOPIC_CONFIG } from '../../config/index.js';
-import { TopicError } from '../context.js';
 import type { RequestContext } from '../request-context.js';
 
 type Result = CreateTopics.CreateTopicsResponse['topics'][number];
@@ -42,7 +41,7 @@ export function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, rc: Re
         })),
       };
     } catch (e) {
-      if (e instanceof TopicError) return fail(e.errorCode, e.message);
+      if (e instanceof BrokerError) return fail(e.errorCode, e.message);
       throw e;
     }
   });

@@ -1,6 +1,5 @@
 // DeleteTopics (key 20): remove topics by name (or, from v6, by topic id) with their data.
-import { ErrorCode, ZERO_UUID, type DeleteTopics } from '../../protocol/index.js';
-import { TopicError } from '../context.js';
+import { BrokerError, ErrorCode, ZERO_UUID, type DeleteTopics } from '../../protocol/index.js';
 import type { RequestContext } from '../request-context.js';
 
 
@@ -17,7 +16,7 @@ export function handleDeleteTopics(req: DeleteTopics.DeleteTopicsRequest, rc: Re
       ctx.deleteTopic(name);
       return { name, topicId: id, errorCode: ErrorCode.NONE, errorMessage: null };
     } catch (e) {
-      if (e instanceof TopicError) return { name, topicId: id, errorCode: e.errorCode, errorMessage: e.message };
+      if (e instanceof BrokerError) return { name, topicId: id, errorCode: e.errorCode, errorMessage: e.message };
       throw e;
     }
   });

@@ -1,9 +1,9 @@
 // IncrementalAlterConfigs (key 44): SET, DELETE, APPEND and SUBTRACT on single keys of a topic's
 // overrides or of the dynamic broker configs; validated, persisted and applied live.
-import { ErrorCode, type IncrementalAlterConfigs } from '../../protocol/index.js';
+import { BrokerError, ErrorCode, type IncrementalAlterConfigs } from '../../protocol/index.js';
 import { TOPIC_CONFIG, brokerKey } from '../../config/index.js';
 import { ResourceType } from '../config-entries.js';
-import { TopicError, type BrokerContext } from '../context.js';
+import type { BrokerContext } from '../context.js';
 import type { RequestContext } from '../request-context.js';
 
 const OP_SET = 0;
@@ -33,7 +33,7 @@ export function applyConfigChange(
     }
     return { errorCode: ErrorCode.NONE, errorMessage: null };
   } catch (e) {
-    if (e instanceof TopicError) return { errorCode: e.errorCode, errorMessage: e.message };
+    if (e instanceof BrokerError) return { errorCode: e.errorCode, errorMessage: e.message };
     throw e;
   }
 }
@@ -64,7 +64,7 @@ export function handleIncrementalAlterConfigs(req: IncrementalAlterConfigs.Incre
             break;
           case OP_APPEND:
           case OP_SUBTRACT: {
-            if (!isList(r.resourceType, c.name)) throw new TopicError(ErrorCode.INVALID_CONFIG, `Config ${c.name} is not a list: APPEND and SUBTRACT apply to lists only.`);
+            if (!isList(r.resourceType, c.name)) throw new BrokerError('INVALID_CONFIG', `Config ${c.name} is not a list: APPEND and SUBTRACT apply to lists only.`);
             const have = (next[c.name] ?? effectiveText(rc.ctx, r.resourceType, r.resourceName, c.name)).split(',').map((x) => x.trim()).filter((x) => x !== '');
             const items = (c.value ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
             const out = c.configOperation === OP_APPEND ? [...have, ...items.filter((x) => !have.includes(x))] : have.filter((x) => !items.includes(x));
@@ -72,7 +72,7 @@ export function handleIncrementalAlterConfigs(req: IncrementalAlterConfigs.Incre
             break;
           }
           default:
-            throw new TopicError(ErrorCode.INVALID_REQUEST, `Unknown config operation ${c.configOperation} for ${c.name}.`);
+            throw new BrokerError('INVALID_REQUEST', `Unknown config operation ${c.configOperation} for ${c.name}.`);
         }
       }
       return next;

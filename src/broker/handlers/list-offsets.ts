@@ -1,6 +1,6 @@
 // ListOffsets (key 2): earliest (-2), latest (-1), max timestamp (-3), or the first offset at or after a timestamp.
-import { ErrorCode, type ListOffsets } from '../../protocol/index.js';
-import type { RequestContext } from '../request-context.js';
+import { BrokerError, ErrorCode, type ListOffsets } from '../../protocol/index.js';
+import { requesterOf, type RequestContext } from '../request-context.js';
 
 export const LATEST_TIMESTAMP = -1;
 export const EARLIEST_TIMESTAMP = -2;
@@ -9,28 +9,32 @@ export const MAX_TIMESTAMP = -3;
 type PartitionResponse = ListOffsets.ListOffsetsResponse['topics'][number]['partitions'][number];
 
 export function handleListOffsets(req: ListOffsets.ListOffsetsRequest, rc: RequestContext): ListOffsets.ListOffsetsResponse {
-  const { ctx } = rc;
+  const rm = rc.ctx.replicaManager;
+  const who = requesterOf(rc);
   const topics = req.topics.map((t) => ({
     name: t.name,
     partitions: t.partitions.map((p): PartitionResponse => {
-      const log = ctx.metadata.getTopic(t.name) ? ctx.partition(t.name, p.partitionIndex) : undefined;
       const answer = (errorCode: number, timestamp = -1, offset = -1, leaderEpoch = -1): PartitionResponse =>
         ({ partitionIndex: p.partitionIndex, errorCode, timestamp, offset, leaderEpoch });
-      if (!log) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-      if (p.currentLeaderEpoch > log.leaderEpoch) return answer(ErrorCode.UNKNOWN_LEADER_EPOCH);
-      if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < log.leaderEpoch) return answer(ErrorCode.FENCED_LEADER_EPOCH);
+      let log;
+      try {
+        log = rm.offsets(who, t.name, p.partitionIndex, p.currentLeaderEpoch);
+      } catch (e) {
+        if (e instanceof BrokerError) return answer(e.errorCode);
+        throw e;
+      }
       switch (p.timestamp) {
         case EARLIEST_TIMESTAMP:
           return answer(ErrorCode.NONE, -1, log.logStartOffset, log.leaderEpoch);
         case LATEST_TIMESTAMP:
           return answer(ErrorCode.NONE, -1, log.highWatermark, log.leaderEpoch);
         case MAX_TIMESTAMP: {
-          const m = log.maxTimestamp();
+          const m = rm.maxTimestamp(who, t.name, p.partitionIndex);
           return m ? answer(ErrorCode.NONE, m.timestamp, m.offset, log.leaderEpoch) : answer(ErrorCode.NONE, -1, -1, -1);
         }
         default: {
           if (p.timestamp < 0) return answer(ErrorCode.INVALID_REQUEST);
-          const found = log.offsetForTimestamp(p.timestamp);
+          const found = rm.offsetForTimestamp(who, t.name, p.partitionIndex, p.timestamp);
           return found ? answer(ErrorCode.NONE, found.timestamp, Math.max(found.offset, log.logStartOffset), log.leaderEpoch) : answer(ErrorCode.NONE, -1, -1, -1);
         }
       }
