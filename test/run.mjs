@@ -53,4 +53,4 @@ function testFiles(dir) {
     .map((e) => join(e.parentPath ?? e.path, e.name))
     .sort();
 }
-run('node tests', process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...(only.length ? only : testFiles('dist/test'))]);
+run('node tests', process.execPath, ['--test', '--test-reporter=tap', '--test-concurrency=2', '--test-timeout=600000', ...(only.length ? only : testFiles('dist/test'))]);

@@ -202,7 +202,7 @@ export class Gateway {
       // Our own send loop keeps the backlog under gateway.ws.max.buffered.bytes (plus one frame); uWS's
       // hard limit far above that only guards against a bug there.
       maxBackpressure: this.options.wsMaxBufferedBytes * 16 + 64 * 1024 * 1024,
-      closeOnBackpressureLimit: 1,
+      closeOnBackpressureLimit: true,
       idleTimeout: Math.round(this.options.wsIdleTimeoutMs / 1000),
       sendPingsAutomatically: true,
       upgrade: (res, req, context) => {

@@ -20,7 +20,7 @@ export function requestInfo(req: HttpRequest, paramCount: number, res?: HttpResp
   const headers = new Map<string, string>();
   req.forEach((k, v) => headers.set(k, v));
   const params: string[] = [];
-  for (let i = 0; i < paramCount; i++) params.push(decodeURIComponent(req.getParameter(i)));
+  for (let i = 0; i < paramCount; i++) params.push(decodeURIComponent(req.getParameter(i) ?? ''));
   const remote = res ? Buffer.from(res.getRemoteAddressAsText()).toString() : '?';
   return { method: req.getMethod(), url: req.getUrl(), query: new URLSearchParams(req.getQuery() ?? ''), headers, params, remote };
 }

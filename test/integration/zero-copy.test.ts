@@ -17,7 +17,7 @@ import { BrokerProcess } from '../helpers/broker-process.js';
 import { RawConnection } from '../helpers/raw-client.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
 import { native } from '../../src/hotpath/index.js';
-import { http, startGatewayBroker } from './gateway-helpers.js';
+import { gatewaySkip, http, startGatewayBroker } from './gateway-helpers.js';
 
 const PARTITIONS = 8;
 const PER_PARTITION = 1500;
@@ -249,7 +249,7 @@ describe('sendfile to a stalled reader', () => {
   });
 });
 
-describe('fetch of data that is not in the page cache (fetch.cold.reads.pool)', () => {
+describe('fetch of data that is not in the page cache (fetch.cold.reads.pool)', { skip: gatewaySkip }, () => {
   test('an io worker reads it into the page cache before the fetch reads it; cached data needs no worker; the bytes are the stored ones', async () => {
     const gw = await startGatewayBroker({ 'fetch.zero.copy': true, 'fetch.cold.reads.pool': true });
     try {
