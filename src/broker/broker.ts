@@ -1,6 +1,6 @@
 // A single Kafka-compatible broker: loads metadata, opens (and recovers) every partition log,
 // then listens for Kafka clients. stop() closes listeners first, then flushes and closes the logs.
-import { type BrokerConfig, type ConfigValue } from '../config/index.js';
+import { type BrokerConfig } from '../config/index.js';
 import { closeWorkerPools, createWorkerPools, FileRangeTransport, defaultComputeThreads, produceFrameMemory, type PoolStats, type WorkerPools } from '../hotpath/index.js';
 import { LogManager } from '../log/index.js';
 import { LocalMetadataStore, type MetadataStore } from '../metadata/index.js';
@@ -48,7 +48,7 @@ export class Broker {
     const bind = listeners[0];
     const metadata = new LocalMetadataStore(config['log.dirs'], config['cluster.id']);
     const effective = effectiveBrokerConfig(config, metadata);
-    const pools = createWorkerPools((config['worker.pool.threads'] as number | null) ?? defaultComputeThreads(), config['worker.io.threads'] as number);
+    const pools = createWorkerPools(config['worker.pool.threads'] ?? defaultComputeThreads(), config['worker.io.threads']);
     const logs = new LogManager(effective, log, pools.compute, pools.io);
     logs.writeMetaProperties(metadata.clusterId);
     for (const t of metadata.listTopics()) logs.openTopic(t.name, t.partitions, t.configs);
@@ -56,11 +56,11 @@ export class Broker {
     const advertisedSpec = config['advertised.listeners']?.[0];
     const context = new BrokerContext(config, metadata, logs, log, advertisedSpec ? parseListener(advertisedSpec) : bind);
     context.groups.start();
-    logs.startBackgroundTasks((topic) => context.topicConfig(topic)['flush.ms'] as number);
-    logs.startRetention((topic) => context.topicConfig(topic) as Readonly<Record<string, ConfigValue>>);
-    logs.startCleaner((topic) => context.topicConfig(topic) as Readonly<Record<string, ConfigValue>>);
+    logs.startBackgroundTasks((topic) => context.topicConfig(topic)['flush.ms']);
+    logs.startRetention((topic) => context.topicConfig(topic));
+    logs.startCleaner((topic) => context.topicConfig(topic));
     const dispatcher = new RequestDispatcher(context);
-    const transport = new FileRangeTransport(pools.io, () => context.config['fetch.zero.copy.inline'] !== false);
+    const transport = new FileRangeTransport(pools.io, () => context.config['fetch.zero.copy.inline']);
     const server = new SocketServer({
       host: bind.host,
       port: bind.port,
@@ -70,7 +70,7 @@ export class Broker {
       maxQueuedBytes: config['queued.max.request.bytes'],
       // Produce frames that must be assembled from several socket reads land in recycled shared memory,
       // so a large produce reaches a pool worker without a copy.
-      frames: config['append.pool'] !== false ? produceFrameMemory(pools.compute) : undefined,
+      frames: config['append.pool'] ? produceFrameMemory(pools.compute) : undefined,
     }, dispatcher, log, transport);
     let port: number;
     try {

@@ -1,6 +1,6 @@
 // DescribeConfigs answers for topics and the broker: Kafka's names, values as text, where each value
 // comes from (source), its synonyms and type. Shared by the describe and alter handlers.
-import { BROKER_CONFIG, DYNAMIC_BROKER_KEYS, TOPIC_CONFIG, staticallySetKeys, type ConfigKey, type ConfigType, type ConfigValue, type TopicKey } from '../config/index.js';
+import { BROKER_CONFIG, DYNAMIC_BROKER_KEYS, TOPIC_CONFIG, configValue, formatConfigValue, staticallySetKeys, type ConfigKey, type ConfigType, type TopicKey } from '../config/index.js';
 import type { BrokerContext } from './context.js';
 
 /** DescribeConfigsResponse.ConfigSource ids. */
@@ -36,12 +36,7 @@ export interface ConfigEntry {
 }
 
 /** Kafka's textual form: lists comma-joined, Long.MAX_VALUE spelled out. */
-export function formatValue(v: ConfigValue | undefined): string | null {
-  if (v === null || v === undefined) return null;
-  if (Array.isArray(v)) return v.join(',');
-  if (v === Number.MAX_SAFE_INTEGER) return '9223372036854775807';
-  return String(v);
-}
+export const formatValue = formatConfigValue;
 
 /** Broker keys that supply a topic key's default, most specific first (retention.ms <- log.retention.ms/.minutes/.hours). */
 function brokerSynonyms(k: TopicKey): string[] {
@@ -58,7 +53,7 @@ function brokerSource(ctx: BrokerContext, name: string): ConfigSynonym | undefin
   if (name in own) return { name, value: own[name], source: ConfigSource.DYNAMIC_BROKER_CONFIG };
   const cluster = ctx.metadata.brokerConfigs('');
   if (name in cluster) return { name, value: cluster[name], source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG };
-  if (staticallySetKeys(ctx.staticConfig).has(name)) return { name, value: formatValue(ctx.staticConfig[name]), source: ConfigSource.STATIC_BROKER_CONFIG };
+  if (staticallySetKeys(ctx.staticConfig).has(name)) return { name, value: formatValue(configValue(ctx.staticConfig, name)), source: ConfigSource.STATIC_BROKER_CONFIG };
   const key = BROKER_BY_NAME.get(name);
   if (key && key.default !== null) return { name, value: formatValue(key.default), source: ConfigSource.DEFAULT_CONFIG };
   return undefined;
@@ -82,7 +77,7 @@ export function describeTopicConfigs(ctx: BrokerContext, topic: string, keys: re
       if (s) synonyms.push(s);
     }
     const source = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG;
-    return entry(k, formatValue(effective[k.name] as ConfigValue), source, false, synonyms, withSynonyms, withDocs);
+    return entry(k, formatValue(configValue(effective, k.name)), source, false, synonyms, withSynonyms, withDocs);
   });
 }
 
@@ -90,6 +85,6 @@ export function describeBrokerConfigs(ctx: BrokerContext, keys: readonly string[
   return BROKER_CONFIG.filter((k) => keys === null || keys.includes(k.name)).map((k) => {
     const s = brokerSource(ctx, k.name);
     const source = s?.source ?? ConfigSource.DEFAULT_CONFIG;
-    return entry(k, formatValue(ctx.config[k.name]), source, !DYNAMIC_BROKER_KEYS.has(k.name), s ? [s] : [], withSynonyms, withDocs);
+    return entry(k, formatValue(configValue(ctx.config, k.name)), source, !DYNAMIC_BROKER_KEYS.has(k.name), s ? [s] : [], withSynonyms, withDocs);
   });
 }

@@ -1,5 +1,5 @@
 // What every request handler sees: config, metadata, logs, and the topic operations that span them.
-import type { BrokerConfig } from '../config/index.js';
+import type { BrokerConfig, TopicConfig } from '../config/index.js';
 import { ConfigError, validateTopicConfigs, effectiveTopicConfig, validateDynamicBrokerConfigs, withDynamicBrokerConfigs } from '../config/index.js';
 import type { LogManager, Partition } from '../log/index.js';
 import { GroupCoordinator, OFFSETS_TOPIC } from '../group/index.js';
@@ -34,7 +34,7 @@ export class BrokerContext {
   /** The one append/read service every ingress (Kafka handlers, gateway) goes through. */
   readonly replicaManager: ReplicaManager;
   /** Effective topic configs, cached per topic. */
-  readonly #topicConfigs = new Map<string, Readonly<Record<string, unknown>>>();
+  readonly #topicConfigs = new Map<string, TopicConfig>();
   /** Static configuration (defaults, file, environment, flags). */
   readonly staticConfig: BrokerConfig;
   #config: BrokerConfig;
@@ -66,7 +66,7 @@ export class BrokerContext {
     return this.logs.getPartition(topic, partition);
   }
 
-  topicConfig(topic: string): Readonly<Record<string, unknown>> {
+  topicConfig(topic: string): TopicConfig {
     let cfg = this.#topicConfigs.get(topic);
     if (!cfg) {
       cfg = effectiveTopicConfig(this.config, this.metadata.getTopic(topic)?.configs ?? {});

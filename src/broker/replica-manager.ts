@@ -193,8 +193,8 @@ export class ReplicaManager {
    */
   async fetchRecords(requester: Requester, opts: FetchOptions, entries: readonly PartitionFetch[]): Promise<PartitionFetchResult[]> {
     const cfg = this.#ctx.config;
-    const zeroCopy = cfg['fetch.zero.copy'] !== false;
-    const zeroCopyMinBytes = Number(cfg['fetch.zero.copy.min.bytes'] ?? 0);
+    const zeroCopy = cfg['fetch.zero.copy'];
+    const zeroCopyMinBytes = cfg['fetch.zero.copy.min.bytes'];
     const logs = entries.map((e) => this.#ctx.metadata.getTopic(e.topic) ? this.#ctx.partition(e.topic, e.partition) : undefined);
 
     const read = (): { results: PartitionFetchResult[]; bytes: number; errors: boolean } => {

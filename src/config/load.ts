@@ -1,7 +1,7 @@
 // Loads the broker configuration in layers — defaults < properties file < environment < overrides —
 // validates every key once and returns a frozen object. No other module reads process.env.
 import { readFileSync } from 'node:fs';
-import { BROKER_CONFIG, DYNAMIC_BROKER_KEYS, TOPIC_CONFIG, type BrokerConfig, type ConfigKey, type ConfigValue } from './schema.js';
+import { BROKER_CONFIG, DYNAMIC_BROKER_KEYS, TOPIC_CONFIG, type BrokerConfig, type ConfigDefault, type ConfigKey, type ConfigValue, type TopicConfig } from './schema.js';
 
 export class ConfigError extends Error {
   readonly code = 'INVALID_CONFIG';
@@ -73,8 +73,64 @@ function invalid(name: string, raw: string, allowed: string): ConfigError {
 }
 
 export function validateValue(key: ConfigKey, value: ConfigValue, raw: string): void {
+  if (key.allowed !== undefined && !(typeof value === 'string' && key.allowed.includes(value))) throw invalid(key.name, raw, `one of ${key.allowed.join(', ')}`);
   const why = key.validate?.(value);
   if (why !== undefined) throw invalid(key.name, raw, why);
+}
+
+/** A schema default as a value (lists copied out of the schema's read-only tuples). */
+export function defaultValue(d: ConfigDefault): ConfigValue {
+  return typeof d === 'object' && d !== null ? [...d] : d;
+}
+
+/** Kafka's textual form of a value: lists comma-joined, Long.MAX_VALUE spelled out, unset as null. */
+export function formatConfigValue(v: ConfigDefault | undefined): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object') return v.join(',');
+  if (v === Number.MAX_SAFE_INTEGER) return '9223372036854775807';
+  return String(v);
+}
+
+/** A value looked up by a name that arrived at run time (DescribeConfigs, AlterConfigs); undefined for unknown names. */
+export function configValue(config: BrokerConfig | TopicConfig, name: string): ConfigValue | undefined {
+  const byName: Readonly<Record<string, ConfigValue>> = config;
+  return Object.hasOwn(byName, name) ? byName[name] : undefined;
+}
+
+/** Whether `value` has the type the schema gives `key` (what BrokerConfig and TopicConfig promise). */
+function hasSchemaType(key: ConfigKey, value: ConfigValue | undefined): boolean {
+  if (value === undefined) return false;
+  if (value === null) return key.default === null;
+  switch (key.type) {
+    case 'int':
+    case 'long':
+    case 'double':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'list':
+      return Array.isArray(value);
+    default:
+      return typeof value === 'string' && (key.allowed === undefined || key.allowed.includes(value));
+  }
+}
+
+/** Checks a built configuration against the schema once, before it is frozen and typed. */
+function isBrokerConfig(values: Readonly<Record<string, ConfigValue>>): values is BrokerConfig {
+  return BROKER_CONFIG.every((k) => hasSchemaType(k, values[k.name]));
+}
+
+function isTopicConfig(values: Readonly<Record<string, ConfigValue>>): values is TopicConfig {
+  return TOPIC_CONFIG.every((k) => hasSchemaType(k, values[k.name]));
+}
+
+function typed<C>(values: Record<string, ConfigValue>, check: (v: Record<string, ConfigValue>) => v is Record<string, ConfigValue> & C, what: string): C {
+  Object.freeze(values);
+  if (!check(values)) {
+    const bad = Object.entries(values).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+    throw new ConfigError(`${what} does not match its schema: ${bad}`);
+  }
+  return values;
 }
 
 const BY_NAME = new Map<string, ConfigKey>();
@@ -99,7 +155,7 @@ export const ENV_PREFIX = 'GREGOR_';
 /** Builds the broker configuration from its layers, validated and frozen. */
 export function loadBrokerConfig(opts: LoadOptions = {}): BrokerConfig {
   const values: Record<string, ConfigValue> = {};
-  for (const k of BROKER_CONFIG) values[k.name] = k.default;
+  for (const k of BROKER_CONFIG) values[k.name] = defaultValue(k.default);
 
   // Later layers replace earlier ones; values are converted and validated once, on the final result.
   const raw = new Map<ConfigKey, { value: string; source: string }>();
@@ -138,7 +194,7 @@ export function loadBrokerConfig(opts: LoadOptions = {}): BrokerConfig {
     }
   }
 
-  const frozen = Object.freeze(values) as BrokerConfig;
+  const frozen = typed(values, isBrokerConfig, 'broker configuration');
   EXPLICIT.set(frozen, new Set([...raw.keys()].map((k) => k.name)));
   return frozen;
 }
@@ -177,7 +233,7 @@ export function withDynamicBrokerConfigs(base: BrokerConfig, dynamic: Readonly<R
     if (!key) continue;
     values[key.name] = coerce(key, raw);
   }
-  const frozen = Object.freeze(values) as BrokerConfig;
+  const frozen = typed(values, isBrokerConfig, 'broker configuration');
   EXPLICIT.set(frozen, staticallySetKeys(base));
   return frozen;
 }
@@ -198,11 +254,11 @@ export function validateTopicConfigs(configs: Record<string, string | null>): Re
 }
 
 /** The effective topic configuration: topic overrides on top of the broker's defaults. */
-export function effectiveTopicConfig(broker: BrokerConfig, overrides: Record<string, string>): Readonly<Record<string, ConfigValue>> {
+export function effectiveTopicConfig(broker: BrokerConfig, overrides: Readonly<Record<string, string>>): TopicConfig {
   const out: Record<string, ConfigValue> = {};
   for (const k of TOPIC_CONFIG) {
     const raw = overrides[k.name];
-    out[k.name] = raw !== undefined ? coerce(k, raw) : k.brokerDefault ? k.brokerDefault(broker) : k.default;
+    out[k.name] = raw !== undefined ? coerce(k, raw) : k.brokerDefault ? k.brokerDefault(broker) : defaultValue(k.default);
   }
-  return Object.freeze(out);
+  return typed(out, isTopicConfig, 'topic configuration');
 }

@@ -1,18 +1,28 @@
 // The broker's configuration schema: every key once, with Kafka's name, type, default and validator.
+// The TypeScript types of a loaded configuration (BrokerConfig, TopicConfig) are derived from it.
 // Loading (defaults < properties file < environment < command line) lives in load.ts.
 
 export type ConfigType = 'int' | 'long' | 'double' | 'boolean' | 'string' | 'list' | 'password';
 export type ConfigValue = number | boolean | string | string[] | null;
+/** A default as the schema spells it (lists as read-only tuples). */
+export type ConfigDefault = number | boolean | string | readonly string[] | null;
 
 export interface ConfigKey {
   readonly name: string;
   readonly type: ConfigType;
-  readonly default: ConfigValue;
+  /** null: unset by default (the key's type then admits null). */
+  readonly default: ConfigDefault;
   readonly doc: string;
   /** Returns a description of what is allowed when `value` is not acceptable. */
   readonly validate?: (value: ConfigValue) => string | undefined;
+  /** The only values a string key takes; its TypeScript type is their union. */
+  readonly allowed?: readonly string[];
   /** Older or alternative Kafka names that set the same key. */
   readonly aliases?: readonly string[];
+  /** 'gregor': Gregor's own key, not one of Apache Kafka's. Absent: Kafka's key, with Kafka's meaning. */
+  readonly origin?: 'gregor';
+  /** For the README: what an unset default means, or the default in words (`168` -> "7 days"). */
+  readonly defaultText?: string;
 }
 
 const LONG_MAX = Number.MAX_SAFE_INTEGER; // Kafka's Long.MAX_VALUE, as far as JS numbers reach
@@ -21,14 +31,14 @@ export const atLeast = (min: number) => (v: ConfigValue) =>
   typeof v === 'number' && v >= min ? undefined : `a number >= ${min}`;
 export const between = (min: number, max: number) => (v: ConfigValue) =>
   typeof v === 'number' && v >= min && v <= max ? undefined : `a number in [${min}, ${max}]`;
-export const oneOf = (...allowed: string[]) => (v: ConfigValue) =>
-  typeof v === 'string' && allowed.includes(v) ? undefined : `one of ${allowed.join(', ')}`;
 const nullOr = (inner: (v: ConfigValue) => string | undefined) => (v: ConfigValue) =>
   v === null ? undefined : inner(v);
 
 export const COMPRESSION_TYPES = ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+export type CompressionType = (typeof COMPRESSION_TYPES)[number];
 const gzipLevel = (v: ConfigValue) => v === -1 || (typeof v === 'number' && v >= 1 && v <= 9) ? undefined : '-1 or a number in [1, 9]';
 export const TIMESTAMP_TYPES = ['CreateTime', 'LogAppendTime'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const cleanupPolicy = (v: ConfigValue) =>
   Array.isArray(v) && v.length > 0 && v.every((p) => p === 'delete' || p === 'compact') ? undefined : 'delete, compact or compact,delete';
@@ -40,78 +50,92 @@ const listenerList = (v: ConfigValue) => {
 };
 
 /** Broker-level keys (server.properties). */
-export const BROKER_CONFIG: readonly ConfigKey[] = [
+const BROKER_KEYS = [
   { name: 'listeners', type: 'list', default: ['PLAINTEXT://127.0.0.1:9092'], validate: listenerList,
     doc: 'Where the broker listens for Kafka clients, as NAME://host:port (port 0 picks a free port).' },
-  { name: 'advertised.listeners', type: 'list', default: null, validate: nullOr(listenerList),
-    doc: 'What the broker tells clients to connect to; defaults to listeners.' },
+  { name: 'advertised.listeners', type: 'list', default: null, validate: nullOr(listenerList), defaultText: 'listeners',
+    doc: 'What the broker tells clients to connect to (Metadata); defaults to listeners.' },
   { name: 'broker.id', type: 'int', default: 0, validate: atLeast(0), aliases: ['node.id'], doc: 'This broker\'s id.' },
   { name: 'log.dirs', type: 'string', default: './data', aliases: ['log.dir'], doc: 'Directory holding the partition logs.' },
   { name: 'num.partitions', type: 'int', default: 1, validate: atLeast(1), doc: 'Partitions of auto-created topics.' },
   { name: 'default.replication.factor', type: 'int', default: 1, validate: atLeast(1), doc: 'Replication factor of auto-created topics.' },
   { name: 'auto.create.topics.enable', type: 'boolean', default: true, doc: 'Create unknown topics on Metadata and Produce requests.' },
   { name: 'delete.topic.enable', type: 'boolean', default: true, doc: 'Whether DeleteTopics is allowed.' },
-  { name: 'log.retention.hours', type: 'int', default: 168, validate: atLeast(-1), doc: 'Retention by time (168 h); overridden by .minutes and .ms.' },
-  { name: 'log.retention.minutes', type: 'int', default: null, validate: nullOr(atLeast(-1)), doc: 'Retention by time in minutes.' },
-  { name: 'log.retention.ms', type: 'long', default: null, validate: nullOr(atLeast(-1)), doc: 'Retention by time in ms; -1 keeps forever.' },
-  { name: 'log.retention.bytes', type: 'long', default: -1, validate: atLeast(-1), doc: 'Retention by size per partition; -1 unbounded.' },
-  { name: 'log.retention.check.interval.ms', type: 'long', default: 300000, validate: atLeast(1), doc: 'How often logs are checked for segments to delete (5 min).' },
-  { name: 'log.cleanup.policy', type: 'list', default: ['delete'], validate: cleanupPolicy, doc: 'Default cleanup policy of topics: delete, compact or both.' },
+  { name: 'log.retention.hours', type: 'int', default: 168, validate: atLeast(-1), defaultText: '7 days',
+    doc: 'Retention by time: closed segments whose newest record is older are deleted; overridden by log.retention.minutes and log.retention.ms.' },
+  { name: 'log.retention.minutes', type: 'int', default: null, validate: nullOr(atLeast(-1)), defaultText: 'unset (log.retention.hours applies)', doc: 'Retention by time in minutes.' },
+  { name: 'log.retention.ms', type: 'long', default: null, validate: nullOr(atLeast(-1)), defaultText: 'unset (log.retention.minutes, then .hours apply)', doc: 'Retention by time in ms; -1 keeps forever.' },
+  { name: 'log.retention.bytes', type: 'long', default: -1, validate: atLeast(-1), defaultText: 'unbounded', doc: 'Retention by size per partition (whole closed segments are deleted); -1 unbounded.' },
+  { name: 'log.retention.check.interval.ms', type: 'long', default: 300000, validate: atLeast(1), doc: 'How often logs are checked for segments to delete.' },
+  { name: 'log.cleanup.policy', type: 'list', default: ['delete'], validate: cleanupPolicy, doc: 'Default cleanup.policy of topics: delete, compact or compact,delete.' },
   { name: 'log.cleaner.enable', type: 'boolean', default: true, doc: 'Run the log cleaner for compacted topics.' },
-  { name: 'log.cleaner.dedupe.buffer.size', type: 'long', default: 134217728, validate: atLeast(1 << 20), doc: 'Memory for the cleaner\'s key map per pass (128 MiB); a fuller log is cleaned over several passes.' },
-  { name: 'log.cleaner.backoff.ms', type: 'long', default: 15000, validate: atLeast(0), doc: 'Pause of the cleaner when no log needs cleaning (15 s).' },
-  { name: 'log.cleaner.delete.retention.ms', type: 'long', default: 86400000, validate: atLeast(0), doc: 'How long tombstones stay in compacted topics (1 day).' },
+  { name: 'log.cleaner.dedupe.buffer.size', type: 'long', default: 134217728, validate: atLeast(1 << 20), doc: 'Memory for the cleaner\'s key map per pass; a fuller log is cleaned over several passes.' },
+  { name: 'log.cleaner.backoff.ms', type: 'long', default: 15000, validate: atLeast(0), doc: 'Pause of the cleaner when no log needs cleaning.' },
+  { name: 'log.cleaner.delete.retention.ms', type: 'long', default: 86400000, validate: atLeast(0), doc: 'How long tombstones stay in compacted topics.' },
   { name: 'log.cleaner.min.compaction.lag.ms', type: 'long', default: 0, validate: atLeast(0), doc: 'Minimum age before a record may be compacted.' },
-  { name: 'log.cleaner.max.compaction.lag.ms', type: 'long', default: LONG_MAX, validate: atLeast(1), doc: 'Maximum age before a record must be compacted.' },
+  { name: 'log.cleaner.max.compaction.lag.ms', type: 'long', default: LONG_MAX, validate: atLeast(1), defaultText: 'no limit', doc: 'Maximum age before a record must be compacted.' },
   { name: 'log.cleaner.min.cleanable.ratio', type: 'double', default: 0.5, validate: between(0, 1), doc: 'Dirty share of the log that triggers cleaning.' },
-  { name: 'log.segment.bytes', type: 'int', default: 1073741824, validate: atLeast(14), doc: 'Segment file size before a roll (1 GiB).' },
-  { name: 'log.roll.hours', type: 'int', default: 168, validate: atLeast(1), doc: 'Segment age before a roll (168 h).' },
-  { name: 'log.roll.ms', type: 'long', default: null, validate: nullOr(atLeast(1)), doc: 'Segment age before a roll, in ms.' },
+  { name: 'log.segment.bytes', type: 'int', default: 1073741824, validate: atLeast(14), doc: 'Segment file size before a roll.' },
+  { name: 'log.roll.hours', type: 'int', default: 168, validate: atLeast(1), defaultText: '7 days', doc: 'Segment age before a roll; overridden by log.roll.ms.' },
+  { name: 'log.roll.ms', type: 'long', default: null, validate: nullOr(atLeast(1)), defaultText: 'unset (log.roll.hours applies)', doc: 'Segment age before a roll, in ms.' },
   { name: 'log.index.interval.bytes', type: 'int', default: 4096, validate: atLeast(0), doc: 'Bytes between offset index entries.' },
-  { name: 'log.flush.interval.messages', type: 'long', default: LONG_MAX, validate: atLeast(1), doc: 'fsync after this many records (default: never, the OS decides).' },
-  { name: 'log.flush.interval.ms', type: 'long', default: null, validate: nullOr(atLeast(0)), doc: 'fsync logs at least this often (default: never, the OS decides).' },
-  { name: 'log.flush.scheduler.interval.ms', type: 'long', default: LONG_MAX, validate: atLeast(0), doc: 'How often the flusher checks log.flush.interval.ms.' },
-  { name: 'log.flush.offset.checkpoint.interval.ms', type: 'int', default: 60000, validate: atLeast(0), doc: 'How often recovery points are checkpointed (60 s).' },
-  { name: 'log.message.timestamp.type', type: 'string', default: 'CreateTime', validate: oneOf(...TIMESTAMP_TYPES), doc: 'Record timestamps: producer time or broker append time.' },
-  { name: 'message.max.bytes', type: 'int', default: 1048588, validate: atLeast(0), doc: 'Largest record batch the broker accepts (1 MiB + 12 B).' },
-  { name: 'compression.type', type: 'string', default: 'producer', validate: oneOf(...COMPRESSION_TYPES), doc: 'Codec of stored batches; producer keeps what was sent.' },
-  { name: 'compression.gzip.level', type: 'int', default: -1, validate: gzipLevel, doc: 'gzip level when the broker compresses (1-9; -1: zlib default 6).' },
-  { name: 'compression.lz4.level', type: 'int', default: 9, validate: between(1, 17), doc: 'lz4 level when the broker compresses (9: fast mode; others: LZ4 HC).' },
+  { name: 'log.flush.interval.messages', type: 'long', default: LONG_MAX, validate: atLeast(1), defaultText: 'never', doc: 'fsync after this many records (default: never, the OS decides).' },
+  { name: 'log.flush.interval.ms', type: 'long', default: null, validate: nullOr(atLeast(0)), defaultText: 'unset (never)', doc: 'fsync logs at least this often (default: never, the OS decides).' },
+  { name: 'log.flush.scheduler.interval.ms', type: 'long', default: LONG_MAX, validate: atLeast(0), defaultText: 'never', doc: 'How often the flusher checks log.flush.interval.ms.' },
+  { name: 'log.flush.offset.checkpoint.interval.ms', type: 'int', default: 60000, validate: atLeast(0), doc: 'How often recovery points are checkpointed.' },
+  { name: 'log.message.timestamp.type', type: 'string', default: 'CreateTime', allowed: TIMESTAMP_TYPES, doc: 'Record timestamps: producer time (CreateTime) or broker append time (LogAppendTime).' },
+  { name: 'message.max.bytes', type: 'int', default: 1048588, validate: atLeast(0), defaultText: '1 MiB + 12 B', doc: 'Largest record batch the broker accepts.' },
+  { name: 'compression.type', type: 'string', default: 'producer', allowed: COMPRESSION_TYPES,
+    doc: 'Codec of stored batches: producer keeps what was sent; uncompressed, gzip, snappy, lz4 and zstd re-compress (in the addon) batches sent in another codec.' },
+  { name: 'compression.gzip.level', type: 'int', default: -1, validate: gzipLevel, defaultText: 'zlib\'s default, 6', doc: 'gzip level when the broker compresses (1-9).' },
+  { name: 'compression.lz4.level', type: 'int', default: 9, validate: between(1, 17), defaultText: 'LZ4\'s fast mode', doc: 'lz4 level when the broker compresses (9: LZ4\'s fast mode; other levels: LZ4 HC).' },
   { name: 'compression.zstd.level', type: 'int', default: 3, validate: between(-131072, 22), doc: 'zstd level when the broker compresses.' },
-  { name: 'worker.pool.threads', type: 'int', default: null, validate: nullOr(atLeast(1)), doc: 'Threads of the compute worker pool (piscina) that runs large appends, re-compression and compaction in the addon (default: one per core).' },
-  { name: 'worker.io.threads', type: 'int', default: 4, validate: atLeast(1), doc: 'Threads of the I/O worker pool that moves fetched records to sockets with sendfile(2); a reader that stops taking bytes holds one for at most 20 ms at a time.' },
-  { name: 'append.pool', type: 'boolean', default: true, doc: 'Run large appends on the compute worker pool, coalescing the appends queued behind them per partition (group commit); false: every append inline on the main thread.' },
-  { name: 'append.pool.min.bytes', type: 'int', default: 1048576, validate: atLeast(0), doc: 'Smallest queued append (bytes, summed over the coalesced requests) sent to a worker; smaller ones run inline (see README Performance for the measurement behind the default).' },
-  { name: 'append.pool.recompress.min.bytes', type: 'int', default: 65536, validate: atLeast(0), doc: 'Smallest queued append sent to a worker when the topic\'s compression.type re-compresses it (compressing costs far more than a hop; see README Performance).' },
-  { name: 'fetch.zero.copy', type: 'boolean', default: true, doc: 'Send fetched records from segment files to sockets with sendfile(2) from the addon on the I/O worker pool; false: read them into memory and write with Node.' },
-  { name: 'fetch.zero.copy.inline', type: 'boolean', default: true, doc: 'Start each sendfile response on the event loop without waiting (what the socket takes at once), and use the I/O pool only to wait for a full socket; false: every sendfile response on the I/O pool (see README Performance).' },
-  { name: 'fetch.cold.reads.pool', type: 'boolean', default: false, doc: 'When a fetch would start reading data that is not in the page cache (a consumer catching up), an I/O worker reads it in first, so the event loop never waits for the disk. Off by default: on a fast disk the extra hop and read cost more than the wait (see README Performance); turn it on for slow or network disks.' },
-  { name: 'fetch.zero.copy.min.bytes', type: 'int', default: 262144, validate: atLeast(0), doc: 'Smallest per-partition record set sent with sendfile; smaller ones are copied (256 KiB: below it the hop to a worker costs more than the copy, see README Performance).' },
+  { name: 'worker.pool.threads', type: 'int', default: null, validate: nullOr(atLeast(1)), origin: 'gregor', defaultText: 'one per core',
+    doc: 'Threads of the compute worker pool (piscina workers loading the addon) that runs large appends with group commit, re-compression and compaction.' },
+  { name: 'worker.io.threads', type: 'int', default: 4, validate: atLeast(1), origin: 'gregor',
+    doc: 'Threads of the I/O worker pool that writes fetch responses with sendfile(2); a reader that stops taking bytes holds one for at most 20 ms, then gets the rest in 256 KiB chunks written by Node between sendfile rounds (closed after 60 s without progress).' },
+  { name: 'append.pool', type: 'boolean', default: true, origin: 'gregor',
+    doc: 'Run appends of at least append.pool.min.bytes on the compute worker pool, coalescing the appends queued behind them per partition into one native call (group commit); false: every append inline on the main thread.' },
+  { name: 'append.pool.min.bytes', type: 'int', default: 1048576, validate: atLeast(0), origin: 'gregor',
+    doc: 'Smallest queued append (bytes, summed over the coalesced requests) sent to a worker; smaller ones run inline (faster end to end on 2 cores, see README Performance).' },
+  { name: 'append.pool.recompress.min.bytes', type: 'int', default: 65536, validate: atLeast(0), origin: 'gregor',
+    doc: 'Smallest queued append sent to a worker when the topic\'s compression.type re-compresses it (compressing costs far more than a hop; see README Performance).' },
+  { name: 'fetch.zero.copy', type: 'boolean', default: true, origin: 'gregor',
+    doc: 'Send fetched records from segment files to sockets with sendfile(2) from the addon on the I/O worker pool; false: read them into memory and write with Node.' },
+  { name: 'fetch.zero.copy.inline', type: 'boolean', default: true, origin: 'gregor',
+    doc: 'Start each sendfile response on the event loop without waiting (what the socket takes at once), and use the I/O pool only to wait for a full socket; false: every sendfile response on the I/O pool (see README Performance).' },
+  { name: 'fetch.cold.reads.pool', type: 'boolean', default: false, origin: 'gregor',
+    doc: 'When a fetch would start reading data that is not in the page cache (a consumer catching up), an I/O worker reads it in first, so the event loop never waits for the disk. Off by default: on a fast disk the extra hop and read cost more than the wait (see README Performance); turn it on for slow or network disks.' },
+  { name: 'fetch.zero.copy.min.bytes', type: 'int', default: 262144, validate: atLeast(0), origin: 'gregor',
+    doc: 'Smallest per-partition record set sent with sendfile; smaller ones are copied (below it the hop to a worker costs more than the copy, see README Performance).' },
   { name: 'max.incremental.fetch.session.cache.slots', type: 'int', default: 1000, validate: atLeast(0), doc: 'Fetch sessions (KIP-227) the broker keeps; the least recently used is evicted; 0 disables sessions.' },
-  { name: 'socket.request.max.bytes', type: 'int', default: 104857600, validate: atLeast(1), doc: 'Largest request frame (100 MiB).' },
-  { name: 'queued.max.request.bytes', type: 'long', default: 536870912, validate: atLeast(1), doc: 'Broker-wide cap on bytes of requests in flight (512 MiB); reading pauses above it.' },
-  { name: 'connection.max.inflight.requests', type: 'int', default: 100, validate: atLeast(1), doc: 'Requests in flight per connection before reading pauses.' },
-  { name: 'connections.max.idle.ms', type: 'long', default: 600000, validate: atLeast(-1), doc: 'Close connections idle this long (10 min); -1 never.' },
-  { name: 'producer.id.expiration.ms', type: 'int', default: 86400000, validate: atLeast(1), doc: 'Idempotent producer state expiry (1 day).' },
+  { name: 'socket.request.max.bytes', type: 'int', default: 104857600, validate: atLeast(1), doc: 'Largest request frame; larger ones close the connection.' },
+  { name: 'queued.max.request.bytes', type: 'long', default: 536870912, validate: atLeast(1), doc: 'Broker-wide cap on bytes of requests in flight; reading pauses above it (Kafka\'s default is -1, unbounded).' },
+  { name: 'connection.max.inflight.requests', type: 'int', default: 100, validate: atLeast(1), origin: 'gregor', doc: 'Requests in flight per connection before reading pauses.' },
+  { name: 'connections.max.idle.ms', type: 'long', default: 600000, validate: atLeast(-1), doc: 'Close connections idle this long; -1 never.' },
+  { name: 'producer.id.expiration.ms', type: 'int', default: 86400000, validate: atLeast(1), doc: 'Idempotent producer state expiry.' },
   { name: 'offsets.topic.num.partitions', type: 'int', default: 50, validate: atLeast(1), doc: 'Partitions of the internal __consumer_offsets topic, fixed when it is first created.' },
-  { name: 'offsets.topic.segment.bytes', type: 'int', default: 104857600, validate: atLeast(14), doc: 'Segment size of __consumer_offsets (100 MiB).' },
-  { name: 'offsets.retention.minutes', type: 'int', default: 10080, validate: atLeast(1), doc: 'Committed offsets of a group that has been empty this long are deleted (7 days).' },
-  { name: 'offsets.retention.check.interval.ms', type: 'long', default: 600000, validate: atLeast(1), doc: 'How often expired offsets are looked for (10 min).' },
+  { name: 'offsets.topic.segment.bytes', type: 'int', default: 104857600, validate: atLeast(14), doc: 'Segment size of __consumer_offsets.' },
+  { name: 'offsets.retention.minutes', type: 'int', default: 10080, validate: atLeast(1), defaultText: '7 days', doc: 'Committed offsets of a group that has been empty this long are deleted.' },
+  { name: 'offsets.retention.check.interval.ms', type: 'long', default: 600000, validate: atLeast(1), doc: 'How often expired offsets are looked for.' },
   { name: 'offset.metadata.max.bytes', type: 'int', default: 4096, validate: atLeast(0), doc: 'Largest metadata string a commit may carry.' },
-  { name: 'group.min.session.timeout.ms', type: 'int', default: 6000, validate: atLeast(0), doc: 'Smallest session.timeout.ms a member may ask for (6 s).' },
-  { name: 'group.max.session.timeout.ms', type: 'int', default: 1800000, validate: atLeast(0), doc: 'Largest session.timeout.ms a member may ask for (30 min).' },
-  { name: 'group.initial.rebalance.delay.ms', type: 'int', default: 3000, validate: atLeast(0), doc: 'How long the first rebalance of an empty group waits for more members (3 s).' },
-  { name: 'group.max.size', type: 'int', default: 2147483647, validate: atLeast(1), doc: 'Most members one group may have.' },
-  { name: 'log.level', type: 'string', default: 'info', validate: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), doc: 'Log level of the broker\'s structured logs.' },
-  { name: 'cluster.id', type: 'string', default: null, doc: 'Cluster id; generated and kept in meta.properties when unset.' },
-  { name: 'gateway.listeners', type: 'list', default: null, validate: nullOr(listenerList),
+  { name: 'group.min.session.timeout.ms', type: 'int', default: 6000, validate: atLeast(0), doc: 'Smallest session.timeout.ms a member may ask for.' },
+  { name: 'group.max.session.timeout.ms', type: 'int', default: 1800000, validate: atLeast(0), doc: 'Largest session.timeout.ms a member may ask for.' },
+  { name: 'group.initial.rebalance.delay.ms', type: 'int', default: 3000, validate: atLeast(0), doc: 'How long the first rebalance of an empty group waits for more members (tests use 0-300 ms).' },
+  { name: 'group.max.size', type: 'int', default: 2147483647, validate: atLeast(1), defaultText: 'unlimited', doc: 'Most members one group may have.' },
+  { name: 'log.level', type: 'string', default: 'info', allowed: LOG_LEVELS, origin: 'gregor', doc: 'Level of the broker\'s structured logs (Kafka configures log4j instead).' },
+  { name: 'cluster.id', type: 'string', default: null, origin: 'gregor', defaultText: 'generated', doc: 'Cluster id; generated and kept in meta.properties when unset (Kafka takes it from meta.properties only).' },
+  { name: 'gateway.listeners', type: 'list', default: null, validate: nullOr(listenerList), origin: 'gregor', defaultText: 'unset (no gateway)',
     doc: 'Where the HTTP/WebSocket gateway listens, as NAME://host:port (e.g. HTTP://127.0.0.1:8080; port 0 picks a free port). Unset: no gateway.' },
-  { name: 'gateway.max.request.bytes', type: 'int', default: 16777216, validate: atLeast(1), doc: 'Largest HTTP request body the gateway accepts (16 MiB); larger ones get 413 MESSAGE_TOO_LARGE.' },
-  { name: 'gateway.max.inflight.request.bytes', type: 'long', default: 268435456, validate: atLeast(1), doc: 'Gateway-wide cap on request-body bytes held in memory (256 MiB); reading pauses above it.' },
-  { name: 'gateway.ws.max.buffered.bytes', type: 'int', default: 1048576, validate: atLeast(1024), doc: 'Per WebSocket: stop sending while this many bytes (1 MiB) wait for the client to read them.' },
-  { name: 'gateway.ws.max.payload.bytes', type: 'int', default: 65536, validate: atLeast(1024), doc: 'Largest message a WebSocket client may send (control messages; 64 KiB).' },
-  { name: 'gateway.ws.idle.timeout.ms', type: 'long', default: 120000, validate: between(8000, 960000), doc: 'Close WebSockets silent this long (120 s); the gateway pings to keep live ones open.' },
-];
+  { name: 'gateway.max.request.bytes', type: 'int', default: 16777216, validate: atLeast(1), origin: 'gregor', doc: 'Largest HTTP request body the gateway accepts; larger ones get 413 MESSAGE_TOO_LARGE.' },
+  { name: 'gateway.max.inflight.request.bytes', type: 'long', default: 268435456, validate: atLeast(1), origin: 'gregor', doc: 'Gateway-wide cap on request-body bytes held in memory; reading pauses above it.' },
+  { name: 'gateway.ws.max.buffered.bytes', type: 'int', default: 1048576, validate: atLeast(1024), origin: 'gregor', doc: 'Per WebSocket: stop sending while this many bytes wait for the client to read them.' },
+  { name: 'gateway.ws.max.payload.bytes', type: 'int', default: 65536, validate: atLeast(1024), origin: 'gregor', doc: 'Largest message a WebSocket client may send (control messages).' },
+  { name: 'gateway.ws.idle.timeout.ms', type: 'long', default: 120000, validate: between(8000, 960000), origin: 'gregor', doc: 'Close WebSockets silent this long; the gateway pings to keep live ones open.' },
+] as const satisfies readonly ConfigKey[];
+
+/** Broker-level keys (server.properties), in the order README lists them. */
+export const BROKER_CONFIG: readonly ConfigKey[] = BROKER_KEYS;
 
 /** Topic-level keys: Kafka's topic config names; each default comes from a broker key. */
 export interface TopicKey extends ConfigKey {
@@ -121,9 +145,9 @@ export interface TopicKey extends ConfigKey {
   readonly synonym?: string;
 }
 
-export const TOPIC_CONFIG: readonly TopicKey[] = [
+const TOPIC_KEYS = [
   { name: 'cleanup.policy', type: 'list', default: ['delete'], validate: cleanupPolicy, brokerDefault: (b) => b['log.cleanup.policy'], synonym: 'log.cleanup.policy', doc: 'Delete old segments, compact by key, or both.' },
-  { name: 'compression.type', type: 'string', default: 'producer', validate: oneOf(...COMPRESSION_TYPES), brokerDefault: (b) => b['compression.type'], synonym: 'compression.type', doc: 'Codec of stored batches.' },
+  { name: 'compression.type', type: 'string', default: 'producer', allowed: COMPRESSION_TYPES, brokerDefault: (b) => b['compression.type'], synonym: 'compression.type', doc: 'Codec of stored batches.' },
   { name: 'compression.gzip.level', type: 'int', default: -1, validate: gzipLevel, brokerDefault: (b) => b['compression.gzip.level'], synonym: 'compression.gzip.level', doc: 'gzip level when the broker compresses.' },
   { name: 'compression.lz4.level', type: 'int', default: 9, validate: between(1, 17), brokerDefault: (b) => b['compression.lz4.level'], synonym: 'compression.lz4.level', doc: 'lz4 level when the broker compresses.' },
   { name: 'compression.zstd.level', type: 'int', default: 3, validate: between(-131072, 22), brokerDefault: (b) => b['compression.zstd.level'], synonym: 'compression.zstd.level', doc: 'zstd level when the broker compresses.' },
@@ -134,7 +158,7 @@ export const TOPIC_CONFIG: readonly TopicKey[] = [
   { name: 'segment.index.bytes', type: 'int', default: 10485760, validate: atLeast(4), doc: 'Index size limit (accepted for compatibility).' },
   { name: 'index.interval.bytes', type: 'int', default: 4096, validate: atLeast(0), brokerDefault: (b) => b['log.index.interval.bytes'], synonym: 'log.index.interval.bytes', doc: 'Bytes between index entries.' },
   { name: 'max.message.bytes', type: 'int', default: 1048588, validate: atLeast(0), brokerDefault: (b) => b['message.max.bytes'], synonym: 'message.max.bytes', doc: 'Largest record batch.' },
-  { name: 'message.timestamp.type', type: 'string', default: 'CreateTime', validate: oneOf(...TIMESTAMP_TYPES), brokerDefault: (b) => b['log.message.timestamp.type'], synonym: 'log.message.timestamp.type', doc: 'Producer time or broker append time.' },
+  { name: 'message.timestamp.type', type: 'string', default: 'CreateTime', allowed: TIMESTAMP_TYPES, brokerDefault: (b) => b['log.message.timestamp.type'], synonym: 'log.message.timestamp.type', doc: 'Producer time or broker append time.' },
   { name: 'flush.messages', type: 'long', default: LONG_MAX, validate: atLeast(1), brokerDefault: (b) => b['log.flush.interval.messages'], synonym: 'log.flush.interval.messages', doc: 'fsync after this many records.' },
   { name: 'flush.ms', type: 'long', default: LONG_MAX, validate: atLeast(0), brokerDefault: (b) => b['log.flush.interval.ms'] ?? LONG_MAX, synonym: 'log.flush.interval.ms', doc: 'fsync at least this often.' },
   { name: 'min.insync.replicas', type: 'int', default: 1, validate: atLeast(1), doc: 'Replicas that must have a write for acks=all.' },
@@ -143,54 +167,30 @@ export const TOPIC_CONFIG: readonly TopicKey[] = [
   { name: 'max.compaction.lag.ms', type: 'long', default: LONG_MAX, validate: atLeast(1), brokerDefault: (b) => b['log.cleaner.max.compaction.lag.ms'], synonym: 'log.cleaner.max.compaction.lag.ms', doc: 'Maximum age before a record must be compacted.' },
   { name: 'min.cleanable.dirty.ratio', type: 'double', default: 0.5, validate: between(0, 1), brokerDefault: (b) => b['log.cleaner.min.cleanable.ratio'], synonym: 'log.cleaner.min.cleanable.ratio', doc: 'Dirty share of the log that triggers cleaning.' },
   { name: 'unclean.leader.election.enable', type: 'boolean', default: false, doc: 'Accepted for compatibility (single node).' },
-];
+] as const satisfies readonly TopicKey[];
 
-/** A validated, frozen broker configuration keyed by Kafka names. */
-export type BrokerConfig = Readonly<Record<string, ConfigValue>> & {
-  readonly 'listeners': string[];
-  readonly 'advertised.listeners': string[] | null;
-  readonly 'broker.id': number;
-  readonly 'log.dirs': string;
-  readonly 'num.partitions': number;
-  readonly 'default.replication.factor': number;
-  readonly 'auto.create.topics.enable': boolean;
-  readonly 'delete.topic.enable': boolean;
-  readonly 'log.retention.bytes': number;
-  readonly 'log.retention.check.interval.ms': number;
-  readonly 'log.cleanup.policy': string[];
-  readonly 'log.cleaner.enable': boolean;
-  readonly 'log.cleaner.backoff.ms': number;
-  readonly 'log.segment.bytes': number;
-  readonly 'log.index.interval.bytes': number;
-  readonly 'log.flush.interval.messages': number;
-  readonly 'log.flush.interval.ms': number | null;
-  readonly 'log.flush.scheduler.interval.ms': number;
-  readonly 'log.flush.offset.checkpoint.interval.ms': number;
-  readonly 'log.message.timestamp.type': string;
-  readonly 'message.max.bytes': number;
-  readonly 'compression.type': string;
-  readonly 'socket.request.max.bytes': number;
-  readonly 'queued.max.request.bytes': number;
-  readonly 'connection.max.inflight.requests': number;
-  readonly 'connections.max.idle.ms': number;
-  readonly 'log.level': string;
-  readonly 'offsets.topic.num.partitions': number;
-  readonly 'offsets.topic.segment.bytes': number;
-  readonly 'offsets.retention.minutes': number;
-  readonly 'offsets.retention.check.interval.ms': number;
-  readonly 'offset.metadata.max.bytes': number;
-  readonly 'group.min.session.timeout.ms': number;
-  readonly 'group.max.session.timeout.ms': number;
-  readonly 'group.initial.rebalance.delay.ms': number;
-  readonly 'group.max.size': number;
-  readonly 'cluster.id': string | null;
-  readonly 'gateway.listeners': string[] | null;
-  readonly 'gateway.max.request.bytes': number;
-  readonly 'gateway.max.inflight.request.bytes': number;
-  readonly 'gateway.ws.max.buffered.bytes': number;
-  readonly 'gateway.ws.max.payload.bytes': number;
-  readonly 'gateway.ws.idle.timeout.ms': number;
-};
+export const TOPIC_CONFIG: readonly TopicKey[] = TOPIC_KEYS;
+
+/** The TypeScript type of a key's value: its schema type, narrowed to `allowed`, with null when unset by default. */
+type TypeOf<K extends ConfigKey> =
+  K['type'] extends 'int' | 'long' | 'double' ? number
+  : K['type'] extends 'boolean' ? boolean
+  : K['type'] extends 'list' ? string[]
+  : K extends { readonly allowed: readonly (infer A)[] } ? A
+  : string;
+export type ValueOf<K extends ConfigKey> = K['default'] extends null ? TypeOf<K> | null : TypeOf<K>;
+type ConfigOf<Keys extends readonly ConfigKey[]> = { readonly [K in Keys[number] as K['name']]: ValueOf<K> };
+
+/** A validated, frozen broker configuration keyed by Kafka names, typed from BROKER_CONFIG. */
+export type BrokerConfig = ConfigOf<typeof BROKER_KEYS>;
+/** A topic's effective configuration (its overrides on top of the broker's defaults), typed from TOPIC_CONFIG. */
+export type TopicConfig = ConfigOf<typeof TOPIC_KEYS>;
+export type BrokerConfigName = keyof BrokerConfig;
+
+// Compile-time check: every topic key's broker default has the topic key's own type.
+type BrokerDefaultFits<K extends TopicKey> = K extends { readonly brokerDefault: (b: BrokerConfig) => infer R } ? ([R] extends [ValueOf<K>] ? true : false) : true;
+const _brokerDefaultsFit: { [K in (typeof TOPIC_KEYS)[number] as K['name']]: BrokerDefaultFits<K> } extends Readonly<Record<string, true>> ? true : never = true;
+export type TopicConfigName = keyof TopicConfig;
 
 /** log.retention.ms, else .minutes, else .hours — Kafka's precedence. */
 export function retentionMs(b: BrokerConfig): number {
@@ -198,13 +198,13 @@ export function retentionMs(b: BrokerConfig): number {
   if (typeof ms === 'number') return ms;
   const min = b['log.retention.minutes'];
   if (typeof min === 'number') return min < 0 ? -1 : min * 60_000;
-  const h = b['log.retention.hours'] as number;
+  const h = b['log.retention.hours'];
   return h < 0 ? -1 : h * 3_600_000;
 }
 
 export function rollMs(b: BrokerConfig): number {
   const ms = b['log.roll.ms'];
-  return typeof ms === 'number' ? ms : (b['log.roll.hours'] as number) * 3_600_000;
+  return typeof ms === 'number' ? ms : b['log.roll.hours'] * 3_600_000;
 }
 
 /**

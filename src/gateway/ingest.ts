@@ -171,7 +171,7 @@ export async function ingest(broker: Broker, sticky: StickyPartitioner, requeste
     if (!list) byPartition.set(p, (list = []));
     list.push(i);
   });
-  const maxBatch = Math.max(BATCH_OVERHEAD + 64, (broker.context.topicConfig(topic)['max.message.bytes'] as number) - 12);
+  const maxBatch = Math.max(BATCH_OVERHEAD + 64, broker.context.topicConfig(topic)['max.message.bytes'] - 12);
   await Promise.all([...byPartition].map(async ([p, indexes]) => {
     const fail = (code: number, message: string, which: number[]) => {
       for (const i of which) results[i] = { partition: p, offset: -1, timestamp: -1, error_code: code, error: errorName(code) ?? 'UNKNOWN_SERVER_ERROR', message };

@@ -9,7 +9,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { effectiveTopicConfig, type BrokerConfig, type ConfigValue } from '../config/index.js';
+import { effectiveTopicConfig, type BrokerConfig, type TopicConfig } from '../config/index.js';
 import type { LogConfig, WorkerPool } from '../hotpath/index.js';
 import { BrokerError } from '../protocol/index.js';
 import { Partition, storedCompression, type AppendPolicy } from './partition.js';
@@ -18,16 +18,14 @@ export const RECOVERY_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_CHECKPOINT = 'log-start-offset-checkpoint';
 export const CLEANER_CHECKPOINT = 'cleaner-offset-checkpoint';
 
-type TopicConfig = Readonly<Record<string, ConfigValue>>;
-
 /** Native log settings from an effective topic config. */
 function logConfig(cfg: TopicConfig, recoveryPoint: number, logStartOffset?: number): LogConfig {
   return {
-    segmentBytes: cfg['segment.bytes'] as number,
-    segmentMs: cfg['segment.ms'] as number,
-    indexIntervalBytes: cfg['index.interval.bytes'] as number,
-    flushIntervalMessages: cfg['flush.messages'] as number,
-    maxMessageBytes: cfg['max.message.bytes'] as number,
+    segmentBytes: cfg['segment.bytes'],
+    segmentMs: cfg['segment.ms'],
+    indexIntervalBytes: cfg['index.interval.bytes'],
+    flushIntervalMessages: cfg['flush.messages'],
+    maxMessageBytes: cfg['max.message.bytes'],
     recoveryPoint,
     logStartOffset,
   };
@@ -66,8 +64,8 @@ export class LogManager {
     this.#config = config;
     this.#log = logger;
     this.dir = config['log.dirs'];
-    this.#appendPolicy = Object.freeze({ pool: config['append.pool'] === false ? undefined : pool, compactPool: pool, readPool: config['fetch.cold.reads.pool'] === true ? readPool : undefined,
-      poolMinBytes: Number(config['append.pool.min.bytes'] ?? 0), poolRecompressMinBytes: Number(config['append.pool.recompress.min.bytes'] ?? 0) });
+    this.#appendPolicy = Object.freeze({ pool: config['append.pool'] ? pool : undefined, compactPool: pool, readPool: config['fetch.cold.reads.pool'] ? readPool : undefined,
+      poolMinBytes: config['append.pool.min.bytes'], poolRecompressMinBytes: config['append.pool.recompress.min.bytes'] });
     mkdirSync(this.dir, { recursive: true });
     this.#readCheckpoint(RECOVERY_CHECKPOINT, this.#recoveryPoints);
     this.#readCheckpoint(LOG_START_CHECKPOINT, this.#logStartOffsets);
@@ -137,9 +135,9 @@ export class LogManager {
     for (const p of this.allPartitions()) {
       const cfg = topicConfig(p.topic);
       const r = p.enforceRetention(nowMs, {
-        retentionMs: cfg['retention.ms'] as number,
-        retentionBytes: cfg['retention.bytes'] as number,
-        deleteEnabled: (cfg['cleanup.policy'] as string[]).includes('delete'),
+        retentionMs: cfg['retention.ms'],
+        retentionBytes: cfg['retention.bytes'],
+        deleteEnabled: cfg['cleanup.policy'].includes('delete'),
       });
       if (r.deletedSegments > 0) {
         deletedSegments += r.deletedSegments;
@@ -168,7 +166,7 @@ export class LogManager {
       for (const p of [...this.allPartitions()]) {
         if (this.#closed) break;
         const cfg = topicConfig(p.topic);
-        if (!(cfg['cleanup.policy'] as string[]).includes('compact')) continue;
+        if (!cfg['cleanup.policy'].includes('compact')) continue;
         const key = `${p.topic} ${p.partition}`;
         const first = this.#cleanerOffsets.get(key) ?? 0;
         const now = opts.nowMs ?? Date.now();
@@ -176,13 +174,13 @@ export class LogManager {
         try {
           r = await p.compact({
             firstDirtyOffset: first,
-            minCleanableRatio: cfg['min.cleanable.dirty.ratio'] as number,
-            minCompactionLagMs: cfg['min.compaction.lag.ms'] as number,
-            maxCompactionLagMs: cfg['max.compaction.lag.ms'] as number,
-            deleteRetentionMs: cfg['delete.retention.ms'] as number,
+            minCleanableRatio: cfg['min.cleanable.dirty.ratio'],
+            minCompactionLagMs: cfg['min.compaction.lag.ms'],
+            maxCompactionLagMs: cfg['max.compaction.lag.ms'],
+            deleteRetentionMs: cfg['delete.retention.ms'],
             force: (opts.force ?? false) || now >= (this.#tombstonesDue.get(key) ?? Infinity),
             nowMs: now,
-            dedupeBufferBytes: this.#config['log.cleaner.dedupe.buffer.size'] as number,
+            dedupeBufferBytes: this.#config['log.cleaner.dedupe.buffer.size'],
           });
         } catch (e) {
           // A log closed or deleted meanwhile is skipped; other failures are logged and the pass goes on.

@@ -1,6 +1,7 @@
 // One partition's log as the control plane sees it: the native PartitionLog plus the leader epoch
 // and the wake-ups that long-polling fetches wait on. All calls run on the main thread.
 import { BrokerError } from '../protocol/index.js';
+import type { CompressionType, TopicConfig } from '../config/index.js';
 import { native, type WorkerPool, type AppendOptions, type AppendOutcome, type AppendResult, type CompactOptions, type CompactResult, type EpochEndOffset, type FetchSlice, type LogConfig, type PartitionLog, type ReadResult, type RetentionPolicy, type RetentionResult, type TimestampOffset } from '../hotpath/index.js';
 
 export type Offset = number;
@@ -36,15 +37,15 @@ interface QueuedAppend {
   readonly reject: (e: Error) => void;
 }
 
-const CODEC_IDS: Readonly<Record<string, number>> = { producer: -1, uncompressed: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
+const CODEC_IDS: Readonly<Record<CompressionType, number>> = { producer: -1, uncompressed: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
 
 /** Maps topic configs (`compression.type`, `compression.<codec>.level`) to what `append` applies. */
-export function storedCompression(cfg: Readonly<Record<string, unknown>>): StoredCompression {
-  const name = String(cfg['compression.type'] ?? 'producer');
-  const type = CODEC_IDS[name] ?? -1;
-  const level = cfg[`compression.${name}.level`];
+export function storedCompression(cfg: TopicConfig): StoredCompression {
+  const name = cfg['compression.type'];
+  const type = CODEC_IDS[name];
+  const level = name === 'gzip' ? cfg['compression.gzip.level'] : name === 'lz4' ? cfg['compression.lz4.level'] : name === 'zstd' ? cfg['compression.zstd.level'] : undefined;
   // gzip's -1 means "zlib's default", which is also the addon's.
-  return typeof level === 'number' && level !== -1 ? { type, level } : { type };
+  return level !== undefined && level !== -1 ? { type, level } : { type };
 }
 
 export class Partition {

@@ -1,6 +1,6 @@
 // CreateTopics (key 19): validate name, partitions, replication factor and configs; create or just validate.
 import { BrokerError, ErrorCode, ZERO_UUID, type CreateTopics } from '../../protocol/index.js';
-import { effectiveTopicConfig, TOPIC_CONFIG } from '../../config/index.js';
+import { configValue, effectiveTopicConfig, formatConfigValue, TOPIC_CONFIG } from '../../config/index.js';
 import type { RequestContext } from '../request-context.js';
 
 type Result = CreateTopics.CreateTopicsResponse['topics'][number];
@@ -36,7 +36,7 @@ export function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, rc: Re
         name, topicId: meta?.topicId ?? ZERO_UUID, errorCode: ErrorCode.NONE, errorMessage: null, topicConfigErrorCode: 0,
         numPartitions: meta?.partitions ?? valid!.partitions, replicationFactor: meta?.replicationFactor ?? valid!.replicationFactor,
         configs: TOPIC_CONFIG.map((k) => ({
-          name: k.name, value: formatValue(effective[k.name]), readOnly: false,
+          name: k.name, value: formatConfigValue(configValue(effective, k.name)), readOnly: false,
           configSource: k.name in overrides ? 1 /* DYNAMIC_TOPIC_CONFIG */ : 5 /* DEFAULT_CONFIG */, isSensitive: false,
         })),
       };
@@ -46,11 +46,4 @@ export function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, rc: Re
     }
   });
   return { throttleTimeMs: 0, topics };
-}
-
-function formatValue(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  if (Array.isArray(v)) return v.join(',');
-  if (v === Number.MAX_SAFE_INTEGER) return '9223372036854775807';
-  return String(v);
 }

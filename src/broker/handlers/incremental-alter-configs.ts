@@ -1,7 +1,7 @@
 // IncrementalAlterConfigs (key 44): SET, DELETE, APPEND and SUBTRACT on single keys of a topic's
 // overrides or of the dynamic broker configs; validated, persisted and applied live.
 import { BrokerError, ErrorCode, type IncrementalAlterConfigs } from '../../protocol/index.js';
-import { TOPIC_CONFIG, brokerKey } from '../../config/index.js';
+import { TOPIC_CONFIG, brokerKey, configValue } from '../../config/index.js';
 import { ResourceType } from '../config-entries.js';
 import type { BrokerContext } from '../context.js';
 import type { RequestContext } from '../request-context.js';
@@ -83,6 +83,6 @@ export function handleIncrementalAlterConfigs(req: IncrementalAlterConfigs.Incre
 }
 
 function effectiveText(ctx: BrokerContext, resourceType: number, resourceName: string, name: string): string {
-  const v = resourceType === ResourceType.TOPIC ? ctx.topicConfig(resourceName)[name] : ctx.config[name];
+  const v = configValue(resourceType === ResourceType.TOPIC ? ctx.topicConfig(resourceName) : ctx.config, name);
   return Array.isArray(v) ? v.join(',') : v === null || v === undefined ? '' : String(v);
 }
