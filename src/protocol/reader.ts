@@ -220,6 +220,14 @@ export class Reader {
     return this.#view(n - 1, 'compact nullable bytes');
   }
 
+  /** Zigzag varint length + bytes (record keys, values, headers), as a view; length -1 is null. */
+  varintNullableBytes(): Buffer | null {
+    const len = this.varint();
+    if (len === -1) return null;
+    if (len < 0) throw nullOrNegative(len, 'varint bytes');
+    return this.#view(len, 'varint bytes');
+  }
+
   /** Raw fixed-length view. */
   raw(len: number): Buffer {
     if (len < 0) throw new ProtocolDecodeError('ERR_PROTOCOL_INVALID_LENGTH', `negative raw length ${len}`);

@@ -6,6 +6,7 @@
 // exact number of bytes the chunks add up to.
 
 import { ProtocolEncodeError } from './protocol-error.js';
+import { writeUnsignedVarintAt, writeVarlongAt } from './varint.js';
 
 const TWO_32 = 4294967296;
 const MAX_STRING_LENGTH = 0x7fff;
@@ -161,12 +162,7 @@ export class Writer {
   unsignedVarint(v: number): this {
     if (!Number.isInteger(v) || v < 0 || v >= TWO_32) throw outOfRange('unsigned varint', v);
     this.#ensure(5);
-    const buf = this.#buf;
-    while (v >= 0x80) {
-      buf[this.#pos++] = (v & 0x7f) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    buf[this.#pos++] = v;
+    this.#pos = writeUnsignedVarintAt(this.#buf, this.#pos, v);
     return this;
   }
 
@@ -180,24 +176,7 @@ export class Writer {
   varlong(v: number): this {
     if (!Number.isSafeInteger(v)) throw outOfRange('varlong', v);
     this.#ensure(10);
-    const buf = this.#buf;
-    if (v < 2 ** 52 && v > -(2 ** 52)) {
-      // The zigzag value stays below 2^53, so plain arithmetic is exact.
-      let u = v >= 0 ? v * 2 : -v * 2 - 1;
-      while (u >= 0x80) {
-        buf[this.#pos++] = (u % 128) | 0x80;
-        u = Math.floor(u / 128);
-      }
-      buf[this.#pos++] = u;
-      return this;
-    }
-    const b = BigInt(v);
-    let u = (b << 1n) ^ (b >> 63n);
-    while (u >= 0x80n) {
-      buf[this.#pos++] = Number(u & 0x7fn) | 0x80;
-      u >>= 7n;
-    }
-    buf[this.#pos++] = Number(u);
+    this.#pos = writeVarlongAt(this.#buf, this.#pos, v);
     return this;
   }
 
