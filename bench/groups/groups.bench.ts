@@ -9,7 +9,7 @@
 //   npm run bench:groups -- [--groups 20] [--members 10] [--seconds 5] [--inflight 8] [--partitions 6]
 import { parseArgs } from 'node:util';
 import { Connection } from '../../src/client/connection.js';
-import { buildRecordBatch } from '../../src/client/record-batch.js';
+import { buildRecordBatch } from '../../src/protocol/index.js';
 import { ErrorCode, JoinGroup, OffsetCommit, OffsetFetch, Produce, SyncGroup, CreateTopics } from '../../src/protocol/index.js';
 import { AssignerProtocol } from 'kafkajs';
 import { BrokerProcess } from '../../test/helpers/broker-process.js';

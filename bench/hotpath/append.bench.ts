@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench, type Task, type TaskResultCompleted } from 'tinybench';
 import { native, WorkerPool } from '../../src/hotpath/index.js';
-import { buildRecordBatch } from '../../src/client/record-batch.js';
+import { buildRecordBatch } from '../../src/protocol/index.js';
 import { printTable, writeResults } from '../report.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gregor-append-bench-'));

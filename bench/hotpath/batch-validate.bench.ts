@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Bench, type Task, type TaskResultCompleted } from 'tinybench';
 import { native } from '../../src/hotpath/index.js';
-import { buildRecordBatch } from '../../src/client/record-batch.js';
+import { buildRecordBatch } from '../../src/protocol/index.js';
 import { printTable, writeResults } from '../report.js';
 import { validateBatchesTs } from './batch-validate.js';
 

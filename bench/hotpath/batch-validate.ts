@@ -1,6 +1,6 @@
 // A plain-TypeScript RecordBatch v2 validator: the baseline the native validator is measured against.
 // Same checks as the addon's append path: header sanity, CRC32C, record framing of uncompressed batches.
-import { crc32c } from '../../src/client/crc32c.js';
+import { crc32c } from '../../src/protocol/index.js';
 
 const HEADER = 61;
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Bench, type Task, type TaskResultCompleted } from 'tinybench';
 import { native } from '../../src/hotpath/index.js';
-import { crc32c as tsCrc32c } from '../../src/client/crc32c.js';
+import { crc32c as tsCrc32c } from '../../src/protocol/index.js';
 import { printTable, writeResults } from '../report.js';
 
 const sizes = [100, 1024, 16 * 1024, 1024 * 1024];

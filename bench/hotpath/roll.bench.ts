@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { native } from '../../src/hotpath/index.js';
-import { buildRecordBatch } from '../../src/client/record-batch.js';
+import { buildRecordBatch } from '../../src/protocol/index.js';
 import { printTable, writeResults } from '../report.js';
 
 const { values: args } = parseArgs({ options: { 'segment-mb': { type: 'string', default: '256' }, rolls: { type: 'string', default: '3' } } });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { native, WorkerPool, type CompactOptions, type PartitionLog } from '../../src/hotpath/index.js';
-import { buildRecordBatch } from '../../src/client/record-batch.js';
+import { buildRecordBatch } from '../../src/protocol/index.js';
 import { printTable, writeResults } from '../report.js';
 
 const mbArg = process.argv.indexOf('--mb');

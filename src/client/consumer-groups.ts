@@ -1,9 +1,8 @@
 // Consumer group administration (what kafka-consumer-groups.sh does): list, describe with committed offsets,
 // commit offsets from outside the group (reset), and delete groups. Requests for a group go to its coordinator.
-import { DeleteGroups, DescribeGroups, ErrorCode, FindCoordinator, ListGroups, OffsetCommit, OffsetFetch } from '../protocol/index.js';
+import { decodeAssignment, DeleteGroups, DescribeGroups, ErrorCode, FindCoordinator, ListGroups, OffsetCommit, OffsetFetch, type TopicPartitions } from '../protocol/index.js';
 import type { Cluster } from './cluster.js';
 import type { Connection } from './connection.js';
-import { decodeAssignment, type TopicPartitions } from './consumer-protocol.js';
 import { KafkaProtocolError } from './errors.js';
 
 export interface GroupListing {
@@ -136,7 +135,7 @@ export class ConsumerGroups {
 
 function safeDecodeAssignment(bytes: Buffer): TopicPartitions[] {
   try {
-    return decodeAssignment(bytes);
+    return decodeAssignment(bytes).assignedPartitions;
   } catch {
     return [];
   }

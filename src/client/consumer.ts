@@ -4,10 +4,9 @@
 // minBytes, maxBytes) and hands back records in offset order per partition. A
 // position the log no longer has (OFFSET_OUT_OF_RANGE) is reset by policy.
 
-import { ErrorCode, Fetch, ListOffsets } from '../protocol/index.js';
+import { ErrorCode, Fetch, ListOffsets, parseRecordBatches, type RecordHeader } from '../protocol/index.js';
 import { Cluster, sleep, type ClusterOptions } from './cluster.js';
-import { isRetriable, KafkaClientError, KafkaProtocolError } from './errors.js';
-import { parseRecordBatches, type RecordHeader } from './record-batch.js';
+import { clientErrorFrom, isRetriable, KafkaClientError, KafkaProtocolError } from './errors.js';
 
 export const EARLIEST_TIMESTAMP = -2;
 export const LATEST_TIMESTAMP = -1;
@@ -233,7 +232,9 @@ export class Consumer {
         }
         pos.highWatermark = pd.highWatermark;
         if (pd.records === null || pd.records.length === 0) continue;
-        const batches = await parseRecordBatches(pd.records, { verifyCrc: this.#checkCrcs });
+        const batches = await parseRecordBatches(pd.records, { verifyCrc: this.#checkCrcs }).catch((e: unknown) => {
+          throw clientErrorFrom(e);
+        });
         const aborted = this.#isolationLevel === 1 ? abortedProducers(pd.abortedTransactions) : null;
         for (const b of batches) {
           if (b.lastOffset < pos.offset) continue;

@@ -4,7 +4,7 @@
 // that code and its name (e.g. 3 / UNKNOWN_TOPIC_OR_PARTITION). Match on `code`
 // or `errorName`, never on messages.
 
-import { errorMessage, errorName } from '../protocol/index.js';
+import { errorMessage, errorName, RecordBatchError } from '../protocol/index.js';
 
 export type KafkaClientErrorCode =
   | 'ERR_CLIENT_CONNECTION'
@@ -47,6 +47,20 @@ export class KafkaProtocolError extends Error {
     this.errorName = name;
     this.retriable = RETRIABLE.has(errorCode);
   }
+}
+
+const RECORD_BATCH_CODES: Record<RecordBatchError['code'], KafkaClientErrorCode> = {
+  ERR_RECORD_BATCH_CORRUPT: 'ERR_CLIENT_CORRUPT_BATCH',
+  ERR_RECORD_BATCH_COMPRESSED: 'ERR_CLIENT_CORRUPT_BATCH',
+  ERR_RECORD_BATCH_DECOMPRESSION: 'ERR_CLIENT_DECOMPRESSION',
+  ERR_RECORD_BATCH_UNSUPPORTED_COMPRESSION: 'ERR_CLIENT_UNSUPPORTED_COMPRESSION',
+  ERR_RECORD_BATCH_INVALID_ARGUMENT: 'ERR_CLIENT_INVALID_ARGUMENT',
+};
+
+/** The client's error for a failure of the protocol's RecordBatch codec (other errors pass through). */
+export function clientErrorFrom(err: unknown): unknown {
+  if (!(err instanceof RecordBatchError)) return err;
+  return new KafkaClientError(RECORD_BATCH_CODES[err.code], err.message, { cause: err });
 }
 
 export function isRetriable(err: unknown): boolean {

@@ -4,12 +4,14 @@
 // rebalances, and commits its positions (commit(), and on close before LeaveGroup).
 //
 // Delivery is at least once: records returned by poll() count as processed at the next commit.
-import { ErrorCode, Heartbeat, JoinGroup, LeaveGroup, OffsetCommit, OffsetFetch, SyncGroup } from '../protocol/index.js';
+import {
+  decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, ErrorCode, Heartbeat, JoinGroup, LeaveGroup, OffsetCommit, OffsetFetch,
+  rangeAssign, SyncGroup, type TopicPartitions,
+} from '../protocol/index.js';
 import { Cluster, sleep } from './cluster.js';
 import type { Connection } from './connection.js';
 import { Consumer, type ConsumerOptions, type ConsumerRecord } from './consumer.js';
 import { coordinatorFor } from './consumer-groups.js';
-import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, rangeAssign, type TopicPartitions } from './consumer-protocol.js';
 import { KafkaClientError, KafkaProtocolError } from './errors.js';
 
 export interface GroupConsumerOptions extends ConsumerOptions {
@@ -177,7 +179,7 @@ export class GroupConsumer {
       const joined = await conn.send(JoinGroup, {
         groupId: this.groupId, sessionTimeoutMs: this.#sessionTimeoutMs, rebalanceTimeoutMs: this.#rebalanceTimeoutMs, memberId: this.#memberId,
         groupInstanceId: this.#options.groupInstanceId ?? null, protocolType: 'consumer',
-        protocols: [{ name: 'range', metadata: encodeSubscription(this.#options.topics) }], reason: null,
+        protocols: [{ name: 'range', metadata: encodeSubscription({ topics: this.#options.topics }) }], reason: null,
       }, { timeoutMs: this.#rebalanceTimeoutMs + 5000 });
       if (joined.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {
         this.#memberId = joined.memberId;
@@ -208,7 +210,7 @@ export class GroupConsumer {
         }
         throw new KafkaProtocolError(synced.errorCode, `sync group ${this.groupId}`);
       }
-      this.#assignment = decodeAssignment(synced.assignment);
+      this.#assignment = decodeAssignment(synced.assignment).assignedPartitions;
       this.#needsRejoin = false;
       break;
     }
@@ -218,14 +220,14 @@ export class GroupConsumer {
   }
 
   async #assign(members: Array<{ memberId: string; metadata: Buffer }>): Promise<Array<{ memberId: string; assignment: Buffer }>> {
-    const subscriptions = members.map((m) => ({ memberId: m.memberId, topics: decodeSubscription(m.metadata) }));
+    const subscriptions = members.map((m) => ({ memberId: m.memberId, topics: decodeSubscription(m.metadata).topics }));
     const counts = new Map<string, number>();
     for (const topic of new Set(subscriptions.flatMap((s) => s.topics))) {
       const info = await this.cluster.topic(topic, { refresh: true }).catch(() => null);
       if (info && info.errorCode === ErrorCode.NONE) counts.set(topic, info.partitions.length);
     }
     const plan = rangeAssign(subscriptions, counts);
-    return [...plan].map(([memberId, tps]) => ({ memberId, assignment: encodeAssignment(tps) }));
+    return [...plan].map(([memberId, tps]) => ({ memberId, assignment: encodeAssignment({ assignedPartitions: tps }) }));
   }
 
   async #startReading(): Promise<void> {

@@ -6,12 +6,13 @@
 // sequence numbers; a retried batch is resent byte-for-byte, so it keeps its
 // sequence and the broker can drop duplicates.
 
-import { ErrorCode, InitProducerId, Produce } from '../protocol/index.js';
+import {
+  buildRecordBatch, compressionByName, ErrorCode, InitProducerId, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, Produce,
+  type BatchRecord, type CompressionCodecId, type CompressionName, type RecordHeader,
+} from '../protocol/index.js';
 import { Cluster, type ClusterOptions, type TopicInfo } from './cluster.js';
-import { compressionByName, type CompressionCodecId, type CompressionName } from './compression.js';
-import { isRetriable, KafkaClientError, KafkaProtocolError } from './errors.js';
+import { clientErrorFrom, isRetriable, KafkaClientError, KafkaProtocolError } from './errors.js';
 import { DefaultPartitioner } from './partitioner.js';
-import { buildRecordBatch, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, type BatchRecord, type RecordHeader } from './record-batch.js';
 
 export type MessageHeaders = Record<string, string | Buffer | null> | RecordHeader[];
 
@@ -147,7 +148,11 @@ export class Producer {
     this.#acks = options.acks ?? -1;
     if (![-1, 0, 1].includes(this.#acks)) throw new KafkaClientError('ERR_CLIENT_INVALID_ARGUMENT', `acks must be -1, 0 or 1, got ${String(options.acks)}`);
     const c = options.compression ?? 0;
-    this.#codec = typeof c === 'string' ? compressionByName(c) : c;
+    try {
+      this.#codec = typeof c === 'string' ? compressionByName(c) : c;
+    } catch (e) {
+      throw clientErrorFrom(e);
+    }
     this.#lingerMs = nonNegative('lingerMs', options.lingerMs ?? 0);
     this.#batchSize = nonNegative('batchSize', options.batchSize ?? 16384);
     this.#idempotent = options.idempotent ?? false;
@@ -373,7 +378,7 @@ export class Producer {
       },
       (err: Error) => {
         state.queue.splice(state.queue.indexOf(ready), 1);
-        this.#fail(ready, err);
+        this.#fail(ready, clientErrorFrom(err) as Error);
         this.#scheduleDrain();
       },
     );

@@ -1,5 +1,6 @@
-// Public face of src/protocol: Kafka wire-protocol codecs. No I/O, no knowledge
-// of logs or sockets; other modules import only this file.
+// Public face of src/protocol: Kafka wire-protocol codecs and every wire format (RecordBatch v2 with
+// its compression, murmur2, the consumer embedded protocol). No I/O, no knowledge of logs or
+// sockets; other modules import only this file.
 
 export { Reader } from './reader.js';
 export type { TaggedField, TagHandler } from './reader.js';
@@ -11,6 +12,28 @@ export { ErrorCode, errorName, errorCodeByName, errorMessage } from './errors.js
 export { BrokerError, kafkaErrorOf, errorCodeOf, type KafkaErrorInfo } from './broker-error.js';
 export type { ErrorName, ErrorCodeValue } from './errors.js';
 export { ZERO_UUID } from './codec-helpers.js';
+export { unsignedVarintSize, varintSize, varlongSize, writeUnsignedVarintAt, writeVarintAt, writeVarlongAt, readInt64At, writeInt64At } from './varint.js';
+export {
+  RECORD_BATCH_OVERHEAD, COMPRESSION_CODEC_MASK, TIMESTAMP_TYPE_FLAG, TRANSACTIONAL_FLAG, CONTROL_FLAG,
+  NO_PRODUCER_ID, NO_PRODUCER_EPOCH, NO_SEQUENCE, NO_PARTITION_LEADER_EPOCH, ControlRecordType,
+  encodeRecords, buildRecordBatch, buildRecordBatchSync, buildControlBatch, encodeEndTransactionMarker, decodeEndTransactionMarker,
+  splitRecordBatches, readRecordBatchHeader, parseRecordBatch, parseRecordBatchSync, parseRecordBatches, parseRecordBatchesSync,
+} from './records/record-batch.js';
+export type {
+  BatchRecord, BuildBatchOptions, ControlBatchOptions, ControlRecordTypeId, Crc32cFunction, DecodedBatch, DecodedRecord,
+  EndTransactionMarker, ParseOptions, RecordBatchHeader, RecordHeader,
+} from './records/record-batch.js';
+export { RecordBatchError } from './records/record-batch-error.js';
+export type { RecordBatchErrorCode } from './records/record-batch-error.js';
+export { CompressionType, COMPRESSION_NAMES, compressionByName, codecName, compress, decompress } from './records/compression.js';
+export type { CompressionName, CompressionCodecId } from './records/compression.js';
+export { crc32c } from './records/crc32c.js';
+export { murmur2, toPositive, partitionForKey } from './murmur2.js';
+export {
+  CONSUMER_PROTOCOL_TYPE, CONSUMER_PROTOCOL_HIGHEST_VERSION, encodeSubscription, decodeSubscription, encodeAssignment, decodeAssignment,
+  rangeAssign, roundRobinAssign, ASSIGNORS,
+} from './consumer-protocol.js';
+export type { TopicPartitions, ConsumerSubscription, ConsumerAssignment, AssignorMember, AssignmentPlan, Assignor } from './consumer-protocol.js';
 export {
   decodeRequestHeader,
   encodeRequestHeader,

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { ApiVersions, CreateTopics, ErrorCode, ListOffsets, Metadata, Produce } from '../../src/protocol/index.js';
-import { buildRecordBatch } from '../../src/client/record-batch.js';
+import { buildRecordBatch } from '../../src/protocol/index.js';
 import { BrokerProcess, GREGOR_BIN } from '../helpers/broker-process.js';
 import { RawConnection } from '../helpers/raw-client.js';
 

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiVersions, encodeRequestHeader, ListOffsets, Produce, Writer } from '../../src/protocol/index.js';
-import { buildRecordBatch } from '../../src/client/record-batch.js';
+import { buildRecordBatch } from '../../src/protocol/index.js';
 import { cases } from '../unit/protocol/samples.js';
 import { expectedAt } from '../unit/protocol/helpers.js';
 import { BrokerProcess } from '../helpers/broker-process.js';

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateTopics, ErrorCode, Produce, Reader, decodeResponseHeader } from '../../src/protocol/index.js';
-import { buildRecordBatch } from '../../src/client/record-batch.js';
+import { buildRecordBatch } from '../../src/protocol/index.js';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { RawConnection } from '../helpers/raw-client.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';

@@ -1,32 +1,7 @@
+// The client's default partitioner (murmur2 itself is tested with src/protocol).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DefaultPartitioner, murmur2, partitionForKey, toPositive } from '../../../src/client/partitioner.js';
-
-// org.apache.kafka.common.utils.UtilsTest.testMurmur2
-const JAVA_VECTORS: Array<[string, number]> = [
-  ['21', -973932308],
-  ['foobar', -790332482],
-  ['a-little-bit-long-string', -985981536],
-  ['a-little-bit-longer-string', -1486304829],
-  ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
-  ['abc', 479470107],
-];
-
-test('murmur2 matches the Java client (UtilsTest.testMurmur2)', () => {
-  for (const [key, expected] of JAVA_VECTORS) assert.equal(murmur2(Buffer.from(key, 'utf8')), expected, key);
-});
-
-test('toPositive clears the sign bit like Utils.toPositive', () => {
-  assert.equal(toPositive(-1), 0x7fffffff);
-  assert.equal(toPositive(-2147483648), 0);
-  assert.equal(toPositive(5), 5);
-});
-
-test('keyed partitioning is murmur2-positive modulo partitions', () => {
-  for (const [key, h] of JAVA_VECTORS) {
-    for (const n of [1, 3, 7, 12]) assert.equal(partitionForKey(Buffer.from(key), n), (h & 0x7fffffff) % n);
-  }
-});
+import { DefaultPartitioner } from '../../../src/client/partitioner.js';
 
 test('partitioner matches kafkajs default partitioner (Java-compatible) for many keys', async () => {
   const { Partitioners } = (await import('kafkajs')).default;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBrokerConfig } from '../../../src/config/index.js';
 import { LogManager, LOG_START_CHECKPOINT, RECOVERY_CHECKPOINT } from '../../../src/log/index.js';
-import { buildRecordBatch } from '../../../src/client/record-batch.js';
+import { buildRecordBatch } from '../../../src/protocol/index.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const root = mkdtempSync(join(tmpdir(), 'gregor-logmanager-test-'));

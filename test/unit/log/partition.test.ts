@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Partition } from '../../../src/log/index.js';
 import { native, WorkerPool } from '../../../src/hotpath/index.js';
-import { buildRecordBatch } from '../../../src/client/record-batch.js';
+import { buildRecordBatch } from '../../../src/protocol/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gregor-partition-test-'));
 const pool = new WorkerPool('test', 2);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crc32c } from '../../../src/client/crc32c.js';
+import { crc32c } from '../../../src/protocol/index.js';
 
 function bitwise(data: Uint8Array): number {
   let c = 0xffffffff;

@@ -14,7 +14,7 @@ import * as zlib from 'node:zlib';
 import * as snappy from 'snappy';
 import * as lz4 from 'lz4-napi';
 import * as zstd from 'zstd-napi';
-import { KafkaClientError } from './errors.js';
+import { RecordBatchError } from './record-batch-error.js';
 
 export const CompressionType = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
 export type CompressionName = keyof typeof CompressionType;
@@ -25,7 +25,7 @@ export const COMPRESSION_NAMES = Object.keys(CompressionType) as CompressionName
 export function compressionByName(name: string): CompressionCodecId {
   const id = (CompressionType as Record<string, CompressionCodecId>)[name];
   if (id === undefined) {
-    throw new KafkaClientError('ERR_CLIENT_INVALID_ARGUMENT', `unknown compression type "${name}" (use one of ${COMPRESSION_NAMES.join(', ')})`);
+    throw new RecordBatchError('ERR_RECORD_BATCH_INVALID_ARGUMENT', `unknown compression type "${name}" (use one of ${COMPRESSION_NAMES.join(', ')})`);
   }
   return id;
 }
@@ -73,8 +73,8 @@ export async function decompress(codec: number, data: Buffer): Promise<Buffer> {
         throw unknownCodec(codec);
     }
   } catch (e) {
-    if (e instanceof KafkaClientError) throw e;
-    throw new KafkaClientError('ERR_CLIENT_DECOMPRESSION', `cannot decompress ${codecName(codec)} data: ${(e as Error).message}`, { cause: e });
+    if (e instanceof RecordBatchError) throw e;
+    throw new RecordBatchError('ERR_RECORD_BATCH_DECOMPRESSION', `cannot decompress ${codecName(codec)} data: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -82,8 +82,8 @@ export function codecName(codec: number): string {
   return COMPRESSION_NAMES[codec] ?? `codec ${codec}`;
 }
 
-function unknownCodec(codec: number): KafkaClientError {
-  return new KafkaClientError('ERR_CLIENT_UNSUPPORTED_COMPRESSION', `unsupported compression codec ${codec}`);
+function unknownCodec(codec: number): RecordBatchError {
+  return new RecordBatchError('ERR_RECORD_BATCH_UNSUPPORTED_COMPRESSION', `unsupported compression codec ${codec}`);
 }
 
 /**
