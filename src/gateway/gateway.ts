@@ -9,7 +9,7 @@
 // All handlers run on the main thread and never block: bodies stream in with caps, appends are awaited.
 import { GATEWAY_LISTENER, parseListener, type Broker, type Requester } from '../broker/index.js';
 import type { BrokerConfig } from '../config/index.js';
-import { ErrorCode } from '../protocol/index.js';
+import { decodeAssignment, ErrorCode } from '../protocol/index.js';
 import { CONSOLE_HTML } from './console-page.js';
 import { badRequest, GatewayError } from './errors.js';
 import { BodyBudget, readBody, Reply, requestInfo, type RequestInfo } from './http.js';
@@ -18,7 +18,6 @@ import { GatewayMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
 import { StickyPartitioner } from './partitioner.js';
 import { decodeBatches } from './record-batch.js';
-import { decodeAssignment } from './group-member.js';
 import { ChunkCache, groupCoordinator, StreamSession, wsRequester, type WsUserData } from './stream.js';
 import { uws, type HttpResponse, type ListenSocket, type TemplatedApp, type WebSocket } from './uws.js';
 
@@ -388,7 +387,7 @@ export class Gateway {
 
 function safeAssignment(b: Buffer): Array<{ topic: string; partition: number }> {
   try {
-    return decodeAssignment(b);
+    return decodeAssignment(b).assignedPartitions.flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition })));
   } catch {
     return [];
   }

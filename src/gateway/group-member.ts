@@ -1,14 +1,12 @@
 // A WebSocket client as a member of a Kafka consumer group: the gateway runs the classic group
 // protocol on its behalf against the broker's group coordinator (in-process), so a browser shares
 // a group's partitions with kafkajs, librdkafka or Java members. It speaks the "consumer" embedded
-// protocol those clients use (ConsumerProtocolSubscription/Assignment v0):
-//   Subscription => version int16 | topics [string] | userData nullable bytes
-//   Assignment   => version int16 | [topic string | partitions [int32]] | userData nullable bytes
+// protocol those clients use (ConsumerProtocolSubscription/Assignment v0, src/protocol's codec)
 // and offers the assignors kafkajs (RoundRobinAssigner) and the Java client (range, roundrobin) name,
 // so the group finds a common protocol; when this member leads, it assigns round-robin (or range).
 // Eager rebalancing: on a rebalance the member commits what the client acknowledged, drops its
 // partitions and rejoins; it resumes each assigned partition at the group's committed offset.
-import { ErrorCode, Reader, Writer } from '../protocol/index.js';
+import { ASSIGNORS, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, ErrorCode, roundRobinAssign } from '../protocol/index.js';
 
 /** The part of the broker's GroupCoordinator (src/group) this member uses. */
 export interface GroupCoordinatorApi {
@@ -27,92 +25,8 @@ export interface GroupCoordinatorApi {
   describeGroup(groupId: string): { errorCode: number; state: string; members: Array<{ memberId: string; clientId: string; assignment: Buffer }> };
 }
 
-export const ASSIGNORS = ['RoundRobinAssigner', 'roundrobin', 'range'] as const;
-
-export function encodeSubscription(topics: string[]): Buffer {
-  const w = new Writer();
-  w.int16(0);
-  w.int32(topics.length);
-  for (const t of topics) w.string(t);
-  w.nullableBytes(null);
-  return w.toBuffer();
-}
-
-export function decodeSubscription(b: Buffer): string[] {
-  const r = new Reader(b);
-  r.int16();
-  const n = r.int32();
-  const topics: string[] = [];
-  for (let i = 0; i < n; i++) topics.push(r.string());
-  return topics;
-}
-
-export function encodeAssignment(parts: Map<string, number[]>): Buffer {
-  const w = new Writer();
-  w.int16(0);
-  w.int32(parts.size);
-  for (const [t, ps] of parts) {
-    w.string(t);
-    w.int32(ps.length);
-    for (const p of ps) w.int32(p);
-  }
-  w.nullableBytes(null);
-  return w.toBuffer();
-}
-
-export function decodeAssignment(b: Buffer): Array<{ topic: string; partition: number }> {
-  if (b.length < 2) return [];
-  const r = new Reader(b);
-  r.int16();
-  const n = r.int32();
-  const out: Array<{ topic: string; partition: number }> = [];
-  for (let i = 0; i < n; i++) {
-    const topic = r.string();
-    const k = r.int32();
-    for (let j = 0; j < k; j++) out.push({ topic, partition: r.int32() });
-  }
-  return out;
-}
-
-/** The leader's assignment: round-robin over members sorted by id (range per topic for "range"). */
-export function assign(protocol: string, members: Array<{ memberId: string; topics: string[] }>, partitionsOf: (topic: string) => number): Map<string, Map<string, number[]>> {
-  const out = new Map(members.map((m) => [m.memberId, new Map<string, number[]>()]));
-  const sorted = [...members].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
-  const topics = [...new Set(members.flatMap((m) => m.topics))].sort();
-  const give = (member: string, topic: string, p: number) => {
-    const m = out.get(member)!;
-    const list = m.get(topic) ?? [];
-    list.push(p);
-    m.set(topic, list);
-  };
-  if (protocol === 'range') {
-    for (const t of topics) {
-      const subs = sorted.filter((m) => m.topics.includes(t));
-      const n = partitionsOf(t);
-      const per = Math.floor(n / subs.length);
-      const extra = n % subs.length;
-      let p = 0;
-      subs.forEach((m, i) => {
-        for (let k = 0; k < per + (i < extra ? 1 : 0); k++) give(m.memberId, t, p++);
-      });
-    }
-    return out;
-  }
-  let i = 0;
-  for (const t of topics) {
-    for (let p = 0; p < partitionsOf(t); p++) {
-      // Next member (in order) subscribed to t.
-      for (let tries = 0; tries < sorted.length; tries++) {
-        const m = sorted[i++ % sorted.length]!;
-        if (m.topics.includes(t)) {
-          give(m.memberId, t, p);
-          break;
-        }
-      }
-    }
-  }
-  return out;
-}
+/** The assignors announced, in preference order: kafkajs's RoundRobinAssigner, then the Java client's names. */
+export const ASSIGNOR_NAMES = ['RoundRobinAssigner', 'roundrobin', 'range'] as const;
 
 export interface MemberHost {
   /** Replaces the partitions this member reads; offsets are where to start (the group's committed ones). */
@@ -152,11 +66,11 @@ export class GroupMember {
     this.#stopHeartbeat();
     try {
       for (let attempt = 0; attempt < 20 && !this.#closed; attempt++) {
-        const metadata = encodeSubscription(this.topics);
+        const metadata = encodeSubscription({ topics: this.topics });
         const j = await this.coordinator.joinGroup(this.groupId, {
           memberId: this.#memberId, groupInstanceId: null, clientId: 'gregor-websocket', clientHost: this.clientHost,
           sessionTimeoutMs: this.sessionTimeoutMs, rebalanceTimeoutMs: 60_000, protocolType: 'consumer',
-          protocols: ASSIGNORS.map((name) => ({ name, metadata })), requireKnownMemberId: false,
+          protocols: ASSIGNOR_NAMES.map((name) => ({ name, metadata })), requireKnownMemberId: false,
         });
         if (this.#closed) return;
         if (j.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {
@@ -176,9 +90,11 @@ export class GroupMember {
         this.#generation = j.generationId;
         let assignments: Array<{ memberId: string; assignment: Buffer }> = [];
         if (j.leaderId === j.memberId && !j.skipAssignment) {
-          const members = j.members.map((m) => ({ memberId: m.memberId, topics: decodeSubscription(m.metadata) }));
-          const plan = assign(j.protocolName ?? 'roundrobin', members, (t) => this.host.partitionsOf(t));
-          assignments = [...plan].map(([memberId, parts]) => ({ memberId, assignment: encodeAssignment(parts) }));
+          const members = j.members.map((m) => ({ memberId: m.memberId, topics: decodeSubscription(m.metadata).topics }));
+          const topics = new Set(members.flatMap((m) => m.topics));
+          const assign = ASSIGNORS.get(j.protocolName ?? 'roundrobin') ?? roundRobinAssign;
+          const plan = assign(members, new Map([...topics].map((t) => [t, this.host.partitionsOf(t)])));
+          assignments = [...plan].map(([memberId, assignedPartitions]) => ({ memberId, assignment: encodeAssignment({ assignedPartitions }) }));
         }
         const s = await this.coordinator.syncGroup(this.groupId, { generationId: j.generationId, memberId: j.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: j.protocolName, assignments });
         if (this.#closed) return;
@@ -191,10 +107,9 @@ export class GroupMember {
           this.host.notify({ type: 'error', error_code: s.errorCode, message: `syncing group ${this.groupId} failed` });
           return;
         }
-        const parts = decodeAssignment(s.assignment);
-        const byTopic = new Map<string, number[]>();
-        for (const p of parts) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
-        const committed = this.coordinator.fetchOffsets(this.groupId, [...byTopic].map(([name, partitions]) => ({ name, partitions })));
+        const assigned = decodeAssignment(s.assignment).assignedPartitions;
+        const parts = assigned.flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition })));
+        const committed = this.coordinator.fetchOffsets(this.groupId, assigned.map((a) => ({ name: a.topic, partitions: a.partitions })));
         const at = new Map(committed.offsets.filter((o) => o.errorCode === ErrorCode.NONE && o.offset >= 0).map((o) => [`${o.topic}/${o.partition}`, o.offset]));
         this.host.assigned(this.#generation, parts.map((p) => ({ ...p, offset: at.get(`${p.topic}/${p.partition}`) ?? null })));
         this.#startHeartbeat();

@@ -12,8 +12,7 @@
 import { buildRecordBatch, readRecordBatches, type InternalRecord, type LogManager, type Partition } from '../log/index.js';
 import type { MetadataStore } from '../metadata/index.js';
 import type { BrokerConfig } from '../config/index.js';
-import { ErrorCode } from '../protocol/index.js';
-import { subscribedTopics, CONSUMER_PROTOCOL_TYPE } from './consumer-protocol.js';
+import { CONSUMER_PROTOCOL_TYPE, decodeSubscription, ErrorCode } from '../protocol/index.js';
 import { Group, Member, joinError, type CommittedOffset, type GroupHost, type GroupState, type JoinGroupParams, type JoinGroupResult, type SyncGroupParams, type SyncGroupResult } from './group.js';
 import { invalidGroupIdReason } from './group-id.js';
 import {
@@ -535,5 +534,14 @@ export class GroupCoordinator {
       m.assignment = s.assignment;
       group.restoreMember(m);
     }
+  }
+}
+
+/** Topics named in a consumer subscription; undefined when the bytes are not one. */
+function subscribedTopics(metadata: Buffer): string[] | undefined {
+  try {
+    return decodeSubscription(metadata).topics;
+  } catch {
+    return undefined;
   }
 }

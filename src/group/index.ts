@@ -3,7 +3,6 @@
 export { GroupCoordinator, type CoordinatorLogger, type OffsetCommitEntry, type OffsetCommitParams, type PartitionError, type FetchedOffset, type GroupDescription } from './group-coordinator.js';
 export { Group, Member, type GroupState, type JoinGroupParams, type JoinGroupResult, type SyncGroupParams, type SyncGroupResult, type ProtocolMetadata } from './group.js';
 export { invalidGroupIdReason, MAX_GROUP_ID_BYTES } from './group-id.js';
-export { CONSUMER_PROTOCOL_TYPE, subscribedTopics } from './consumer-protocol.js';
 export {
   OFFSETS_TOPIC, offsetsPartitionFor, javaStringHash, decodeKey, encodeOffsetCommitKey, encodeGroupMetadataKey,
   encodeOffsetCommitValue, decodeOffsetCommitValue, encodeGroupMetadataValue, decodeGroupMetadataValue,
