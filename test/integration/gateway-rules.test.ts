@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode, Produce } from '../../src/protocol/index.js';
-import { buildRecordBatch } from '../../src/client/record-batch.js';
+import { buildRecordBatch } from '../../src/protocol/index.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { RawConnection } from '../helpers/raw-client.js';
 import { postJson, startGatewayBroker, WsClient, type GatewayBroker, gatewaySkip } from './gateway-helpers.js';
