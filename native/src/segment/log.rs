@@ -19,10 +19,10 @@ use crate::batch::{
 use crate::compression::{Codec, Compression};
 use crate::error::{Error, Result};
 use crate::leader_epoch::LeaderEpochCache;
+use crate::page_cache;
 use crate::producer_state::{check_batch, ProducerEntry, ProducerStateManager, SeqCheck};
 use crate::recovery;
 use std::fs::File;
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -145,28 +145,6 @@ impl ColdRange {
         }
         Ok(())
     }
-}
-
-/// Whether the byte at `at` is in the page cache: `preadv2(RWF_NOWAIT)`
-/// fails with EAGAIN instead of waiting for the disk. Where the kernel or
-/// filesystem cannot tell, it counts as cached.
-fn byte_is_cached(file: &File, at: u64) -> bool {
-    let mut byte = 0u8;
-    let iov = libc::iovec {
-        iov_base: (&mut byte as *mut u8).cast(),
-        iov_len: 1,
-    };
-    // SAFETY: one iovec over a live local byte; the descriptor is open while `file` lives.
-    let n = unsafe {
-        libc::preadv2(
-            file.as_raw_fd(),
-            &iov,
-            1,
-            at as libc::off_t,
-            libc::RWF_NOWAIT,
-        )
-    };
-    n >= 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::EAGAIN)
 }
 
 /// Result of a fetch lookup: what to send and the offsets to report with it.
@@ -600,7 +578,7 @@ impl Log {
             .saturating_sub(1);
         let seg = &self.segments[i];
         let position = seg.offset_index.lookup(fetch_offset);
-        if position >= seg.size || byte_is_cached(&seg.log, position) {
+        if position >= seg.size || page_cache::is_cached(&seg.log, position) {
             return None;
         }
         // From the index entry to the fetch's end, plus the index interval it may have to scan first.
