@@ -3,7 +3,6 @@
 //! over the plain Rust modules below, which `cargo test` checks without Node.
 
 pub mod batch;
-pub mod cleaner;
 pub mod compression;
 pub mod crc32c;
 pub mod error;
@@ -12,7 +11,6 @@ pub mod leader_epoch;
 pub mod napi;
 pub mod page_cache;
 pub mod producer_state;
-pub mod recovery;
 pub mod segment;
 pub mod sendfile;
 #[cfg(test)]

@@ -21,7 +21,6 @@ use crate::error::{Error, Result};
 use crate::leader_epoch::LeaderEpochCache;
 use crate::page_cache;
 use crate::producer_state::{check_batch, ProducerEntry, ProducerStateManager, SeqCheck};
-use crate::recovery;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -757,6 +756,7 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 
 pub mod compaction;
 mod live_config;
+mod recovery;
 mod retention;
 pub use retention::{RetentionOutcome, RetentionPolicy};
 
