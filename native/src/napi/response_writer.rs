@@ -1,8 +1,6 @@
-//! `ResponseWriter`: a response assembled from in-memory bytes and segment
-//! file ranges, written to a socket by native code (see `sendfile.rs` for the
-//! rules of sharing a socket with Node). `sendNow` writes what the socket
-//! takes on the calling thread without waiting; `prepare` hands the rest to a
-//! pool worker, which writes it with `sendPrepared`.
+//! Writing fetch responses to a socket from native code. `sendNow` writes
+//! what the socket takes on the calling thread without waiting; `prepare`
+//! hands the rest to a pool worker, which writes it with `sendPrepared`.
 
 use super::fetch::FetchSlice;
 use super::handles::Handles;
