@@ -27,7 +27,7 @@ export declare class FetchSlice {
 /**
  * One partition's durable log. Thread-safe: the state sits behind a mutex
  * and is registered under `handle`, through which pool worker threads reach
- * the same log (see worker_api.rs).
+ * the same log (see `handles.rs`).
  */
 export declare class PartitionLog {
   /**
@@ -143,6 +143,10 @@ export declare class ResponseWriter {
  * Group commit on a worker thread: `PartitionLog.appendManySync` for the
  * log registered under `handle`. The arrays are used in place (offsets are
  * rewritten in them); the caller must not touch them until this returns.
+ *
+ * Buffers: a worker receives views of `SharedArrayBuffer`s (no copy on the
+ * way), which napi gives us as typed arrays; the append rewrites them in
+ * place exactly as the main-thread call does.
  */
 export declare function appendByHandle(handle: number, records: Array<Uint8Array>, opts: AppendOptions): Array<AppendOutcome>
 

@@ -1,6 +1,7 @@
 //! The crate's one error type. Every failure that reaches JavaScript carries a
 //! Kafka error *name* (e.g. `CORRUPT_MESSAGE`) as the JS `Error.code`, so the
 //! TypeScript side maps it to a protocol error code without parsing messages.
+//! The conversion to a thrown JS error lives with the glue (`napi/error.rs`).
 
 use std::fmt;
 use std::io;
@@ -105,13 +106,6 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-impl From<Error> for napi::Error<&'static str> {
-    fn from(err: Error) -> Self {
-        // The status string becomes the JS error's `code` property.
-        napi::Error::new(err.name(), err.message())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,9 +116,5 @@ mod tests {
         assert_eq!(e.name(), "CORRUPT_MESSAGE");
         assert_eq!(e.code(), 2);
         assert_eq!(e.to_string(), "CORRUPT_MESSAGE: bad crc");
-        let n: napi::Error<&'static str> = Error::InvalidProducerEpoch("x".into()).into();
-        assert_eq!(n.status, "INVALID_PRODUCER_EPOCH");
-        assert_eq!(n.reason, "x");
-        std::mem::forget(n); // dropping a napi::Error links napi_delete_reference, absent without Node
     }
 }

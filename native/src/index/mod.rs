@@ -1,16 +1,19 @@
-//! Sparse per-segment indexes, Kafka-compatible on disk.
+//! Sparse per-segment indexes, Kafka-compatible on disk: one generic
+//! [`SparseIndex`] over an entry kind ([`IndexEntry`]), instantiated twice.
 //!
-//! `.index`: 8-byte entries `relativeOffset u32 BE | position u32 BE`, where
-//! the entry names a batch by its *last* offset and the file position where
-//! the batch starts (as Kafka writes them since 3.x).
-//! `.timeindex`: 12-byte entries `timestamp i64 BE | relativeOffset u32 BE`:
-//! the largest timestamp seen so far in the segment and the last offset of the
-//! batch holding it. Both files are exactly `entries * size` long (no
-//! preallocation) and are mirrored in memory for lookups.
+//! `.index` ([`OffsetIndex`]): 8-byte entries `relativeOffset u32 BE |
+//! position u32 BE`, where the entry names a batch by its *last* offset and
+//! the file position where the batch starts (as Kafka writes them since 3.x).
+//! `.timeindex` ([`TimeIndex`]): 12-byte entries `timestamp i64 BE |
+//! relativeOffset u32 BE`: the largest timestamp seen so far in the segment
+//! and the last offset of the batch holding it. Both files are exactly
+//! `entries * SIZE` long (no preallocation) and are mirrored in memory for
+//! lookups. Offsets are relative to the segment's base offset.
 
 pub mod offset_index;
 pub mod time_index;
 
+use std::fmt::Debug;
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::os::unix::fs::FileExt;
@@ -19,18 +22,31 @@ use std::path::{Path, PathBuf};
 pub use offset_index::{OffsetEntry, OffsetIndex};
 pub use time_index::{TimeEntry, TimeIndex};
 
-/// A fixed-size index entry.
-pub trait Entry: Copy {
+/// One kind of sparse index entry: its fixed-size big-endian encoding, the
+/// key lookups search by, and the order a sane index keeps.
+pub trait IndexEntry: Copy + PartialEq + Debug {
+    /// Bytes per entry on disk.
     const SIZE: usize;
+    /// What the index is sorted by: a relative offset, or a timestamp.
+    type Key: Ord + Copy;
+    /// Appends exactly `SIZE` bytes to `out`.
     fn encode(&self, out: &mut Vec<u8>);
+    /// Reads an entry from the first `SIZE` bytes of `b`.
     fn decode(b: &[u8]) -> Self;
+    fn key(&self) -> Self::Key;
+    /// The offset this entry names, relative to the segment's base offset.
+    fn relative_offset(&self) -> u32;
+    /// Whether this entry may come right after `prev` in a sane index.
+    fn may_follow(&self, prev: &Self) -> bool;
 }
 
-/// An append-only file of fixed-size entries mirrored in memory. The file
-/// handle of a sealed segment's index is released (lookups use the memory
-/// copy), so a partition holds one descriptor per closed segment, not three;
-/// it is reopened if the index is ever written again.
-pub struct IndexFile<E: Entry> {
+/// The index of one segment: an append-only file of fixed-size entries,
+/// mirrored in memory. The file handle of a sealed segment's index is
+/// released (lookups use the memory copy), so a partition holds one
+/// descriptor per closed segment, not three; it is reopened if the index is
+/// ever written again.
+pub struct SparseIndex<E: IndexEntry> {
+    base_offset: i64,
     path: PathBuf,
     file: Option<File>,
     entries: Vec<E>,
@@ -38,20 +54,34 @@ pub struct IndexFile<E: Entry> {
     torn: bool,
 }
 
-impl<E: Entry> IndexFile<E> {
-    /// Opens (creating if missing) and loads all entries.
-    pub fn open(path: &Path) -> io::Result<Self> {
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)?;
+fn open_rw(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+}
+
+fn encode_all<E: IndexEntry>(entries: &[E]) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(entries.len() * E::SIZE);
+    for e in entries {
+        e.encode(&mut buf);
+    }
+    buf
+}
+
+impl<E: IndexEntry> SparseIndex<E> {
+    /// Opens (creating if missing) the index of the segment at `base_offset`
+    /// and loads all its entries; a trailing partial entry marks it torn.
+    pub fn open(path: &Path, base_offset: i64) -> io::Result<Self> {
+        let file = open_rw(path)?;
         let len = file.metadata()?.len() as usize;
         let mut bytes = vec![0u8; len];
         file.read_exact_at(&mut bytes, 0)?;
         let entries = bytes.chunks_exact(E::SIZE).map(E::decode).collect();
-        Ok(IndexFile {
+        Ok(SparseIndex {
+            base_offset,
             path: path.to_path_buf(),
             file: Some(file),
             entries,
@@ -59,33 +89,66 @@ impl<E: Entry> IndexFile<E> {
         })
     }
 
-    pub fn entries(&self) -> &[E] {
-        &self.entries
-    }
-
-    pub fn is_torn(&self) -> bool {
-        self.torn
+    pub fn base_offset(&self) -> i64 {
+        self.base_offset
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
+    pub fn entries(&self) -> &[E] {
+        &self.entries
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn last(&self) -> Option<E> {
+        self.entries.last().copied()
+    }
+
+    pub fn is_torn(&self) -> bool {
+        self.torn
+    }
+
+    /// The absolute offset an entry names.
+    pub fn offset_of(&self, entry: &E) -> i64 {
+        self.base_offset + entry.relative_offset() as i64
+    }
+
+    /// Whole entries, each allowed to follow the one before (the part of
+    /// Kafka's sanity check that does not depend on the log).
+    pub fn is_ordered(&self) -> bool {
+        !self.torn && self.entries.windows(2).all(|w| w[1].may_follow(&w[0]))
+    }
+
+    /// The last entry whose key is <= `key`.
+    pub fn floor(&self, key: E::Key) -> Option<&E> {
+        let n = self.entries.partition_point(|e| e.key() <= key);
+        n.checked_sub(1).map(|i| &self.entries[i])
+    }
+
+    /// The last entry whose key is < `key`.
+    pub fn last_below(&self, key: E::Key) -> Option<&E> {
+        let n = self.entries.partition_point(|e| e.key() < key);
+        n.checked_sub(1).map(|i| &self.entries[i])
+    }
+
     /// The open handle, reopening a released one.
     fn handle(&mut self) -> io::Result<&File> {
         if self.file.is_none() {
-            let f = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&self.path)?;
-            self.file = Some(f);
+            self.file = Some(open_rw(&self.path)?);
         }
         Ok(self.file.as_ref().expect("opened above"))
     }
 
-    /// Closes the file handle (after a sync); entries stay in memory.
+    /// Closes the file handle (after a sync); lookups keep working from memory.
     pub fn release(&mut self) {
         self.file = None;
     }
@@ -96,10 +159,7 @@ impl<E: Entry> IndexFile<E> {
         if new.is_empty() {
             return Ok(());
         }
-        let mut buf = Vec::with_capacity(new.len() * E::SIZE);
-        for e in new {
-            e.encode(&mut buf);
-        }
+        let buf = encode_all(new);
         let at = (self.entries.len() * E::SIZE) as u64;
         let file = self.handle()?;
         if let Err(e) = file.write_all_at(&buf, at) {
@@ -121,10 +181,7 @@ impl<E: Entry> IndexFile<E> {
 
     /// Replaces the whole index (after a rebuild).
     pub fn reset(&mut self, entries: Vec<E>) -> io::Result<()> {
-        let mut buf = Vec::with_capacity(entries.len() * E::SIZE);
-        for e in &entries {
-            e.encode(&mut buf);
-        }
+        let buf = encode_all(&entries);
         let file = self.handle()?;
         file.set_len(0)?;
         file.write_all_at(&buf, 0)?;
@@ -148,43 +205,4 @@ impl<E: Entry> IndexFile<E> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn torn_file_detected_and_reset() {
-        let dir = crate::test_util::TempDir::new("index");
-        let path = dir.path().join("x.index");
-        std::fs::write(&path, [0u8; 13]).unwrap();
-        let mut idx: IndexFile<OffsetEntry> = IndexFile::open(&path).unwrap();
-        assert!(idx.is_torn());
-        assert_eq!(idx.entries().len(), 1);
-        idx.reset(vec![]).unwrap();
-        assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
-        idx.append(&[OffsetEntry {
-            relative_offset: 1,
-            position: 2,
-        }])
-        .unwrap();
-        idx.append(&[OffsetEntry {
-            relative_offset: 3,
-            position: 4,
-        }])
-        .unwrap();
-        assert_eq!(
-            std::fs::read(&path).unwrap(),
-            [0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4]
-        );
-        idx.truncate_entries(1).unwrap();
-        assert_eq!(std::fs::metadata(&path).unwrap().len(), 8);
-        // A released handle is reopened on the next write.
-        idx.release();
-        assert_eq!(idx.entries().len(), 1);
-        idx.append(&[OffsetEntry {
-            relative_offset: 5,
-            position: 6,
-        }])
-        .unwrap();
-        assert_eq!(std::fs::metadata(&path).unwrap().len(), 16);
-    }
-}
+mod tests;

@@ -19,10 +19,9 @@ use crate::batch::{
 use crate::compression::{Codec, Compression};
 use crate::error::{Error, Result};
 use crate::leader_epoch::LeaderEpochCache;
+use crate::page_cache;
 use crate::producer_state::{check_batch, ProducerEntry, ProducerStateManager, SeqCheck};
-use crate::recovery;
 use std::fs::File;
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -147,28 +146,6 @@ impl ColdRange {
     }
 }
 
-/// Whether the byte at `at` is in the page cache: `preadv2(RWF_NOWAIT)`
-/// fails with EAGAIN instead of waiting for the disk. Where the kernel or
-/// filesystem cannot tell, it counts as cached.
-fn byte_is_cached(file: &File, at: u64) -> bool {
-    let mut byte = 0u8;
-    let iov = libc::iovec {
-        iov_base: (&mut byte as *mut u8).cast(),
-        iov_len: 1,
-    };
-    // SAFETY: one iovec over a live local byte; the descriptor is open while `file` lives.
-    let n = unsafe {
-        libc::preadv2(
-            file.as_raw_fd(),
-            &iov,
-            1,
-            at as libc::off_t,
-            libc::RWF_NOWAIT,
-        )
-    };
-    n >= 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::EAGAIN)
-}
-
 /// Result of a fetch lookup: what to send and the offsets to report with it.
 #[derive(Debug, Clone)]
 pub struct Located {
@@ -225,6 +202,52 @@ fn recompress(
         }
     }
     Ok(Some(out))
+}
+
+/// What the producer checks of an append decided.
+enum ProducerCheck {
+    /// Write it; the log end offset afterwards.
+    Append { next: i64 },
+    /// An idempotent retry of the last batch: nothing to write.
+    Duplicate(AppendInfo),
+}
+
+/// Phase 3, offsets: rewrites each batch's base offset and leader epoch in
+/// place (fields the CRC does not cover), and under log-append time its
+/// timestamp type and max timestamp (then the CRC is recomputed); notes
+/// what the segment needs to know of each batch in `appended`.
+fn assign_offsets(
+    records: &mut [u8],
+    valid: &[ValidBatch],
+    base_offset: i64,
+    opts: &AppendOptions,
+    appended: &mut Vec<AppendedBatch>,
+) {
+    let mut offset = base_offset;
+    for b in valid {
+        let h = &b.header;
+        let batch = &mut records[b.position..b.position + b.size()];
+        set_base_offset(batch, offset);
+        set_partition_leader_epoch(batch, opts.leader_epoch);
+        let (attributes, max_timestamp) = if opts.log_append_time {
+            (h.attributes | TIMESTAMP_TYPE_MASK, opts.now_ms)
+        } else {
+            (h.attributes & !TIMESTAMP_TYPE_MASK, b.max_timestamp)
+        };
+        if attributes != h.attributes || max_timestamp != h.max_timestamp {
+            set_attributes(batch, attributes);
+            set_max_timestamp(batch, max_timestamp);
+            update_crc(batch);
+        }
+        let last = offset + h.last_offset_delta as i64;
+        appended.push(AppendedBatch {
+            position: b.position,
+            size: b.size(),
+            last_offset: last,
+            max_timestamp,
+        });
+        offset = last + 1;
+    }
 }
 
 fn storage(what: &str, dir: &Path, e: std::io::Error) -> Error {
@@ -321,6 +344,9 @@ impl Log {
         r
     }
 
+    /// The phases of an append, in order; nothing is written before the
+    /// checks of every batch passed, and a failed write leaves the log as it
+    /// was (the scratch vectors are the caller's, reused across appends).
     fn append_inner(
         &mut self,
         records: &mut [u8],
@@ -329,22 +355,56 @@ impl Log {
         appended: &mut Vec<AppendedBatch>,
         pending: &mut Vec<(i64, ProducerEntry)>,
     ) -> Result<AppendInfo> {
-        validate_batches(records, self.config.max_message_bytes, valid)?;
-        let mut converted;
-        let records: &mut [u8] = match recompress(records, valid, opts.compression)? {
-            None => records,
-            Some(v) => {
-                converted = v;
-                valid.clear();
-                validate_batches(&converted, self.config.max_message_bytes, valid)?;
-                &mut converted
-            }
+        let mut converted = Vec::new();
+        let records =
+            self.validate_and_convert(records, opts.compression, valid, &mut converted)?;
+        let next = match self.check_producers(valid, opts, pending)? {
+            ProducerCheck::Append { next } => next,
+            ProducerCheck::Duplicate(info) => return Ok(info),
         };
-
-        // Offsets and producer sequences, checked for every batch before any write.
         let base_offset = self.log_end_offset;
-        let mut next = base_offset;
-        for b in valid.iter() {
+        let rolled = self.maybe_roll(records.len() as u64, next - 1, opts.now_ms)?;
+        assign_offsets(records, valid, base_offset, opts, appended);
+        let new_epoch = self.write(records, appended, base_offset, opts, rolled)?;
+        self.commit(pending, new_epoch, next, opts)
+    }
+
+    /// Phase 1, validate and convert: every batch's header, CRC and framing;
+    /// then, when the topic's `compression.type` differs from a batch's
+    /// codec, the batches re-encoded (into `converted`) and checked again.
+    /// Returns the bytes to store: `records` itself, or `converted`.
+    fn validate_and_convert<'a>(
+        &self,
+        records: &'a mut [u8],
+        compression: Option<Compression>,
+        valid: &mut Vec<ValidBatch>,
+        converted: &'a mut Vec<u8>,
+    ) -> Result<&'a mut [u8]> {
+        validate_batches(records, self.config.max_message_bytes, valid)?;
+        match recompress(records, valid, compression)? {
+            None => Ok(records),
+            Some(v) => {
+                *converted = v;
+                valid.clear();
+                validate_batches(converted, self.config.max_message_bytes, valid)?;
+                Ok(converted)
+            }
+        }
+    }
+
+    /// Phase 2, producer checks: the offsets each batch will take and, for
+    /// idempotent producers, its epoch and sequence against what the log
+    /// (and earlier batches of this append, in `pending`) has seen. A single
+    /// batch that repeats the last one is a duplicate, answered with the
+    /// original offsets; inside a multi-batch append it is refused.
+    fn check_producers(
+        &self,
+        valid: &[ValidBatch],
+        opts: &AppendOptions,
+        pending: &mut Vec<(i64, ProducerEntry)>,
+    ) -> Result<ProducerCheck> {
+        let mut next = self.log_end_offset;
+        for b in valid {
             let h = &b.header;
             let first = next;
             let last = first + h.last_offset_delta as i64;
@@ -363,7 +423,7 @@ impl Log {
                 match check_batch(current, h, first, last, ts)? {
                     SeqCheck::Append(e) => pending.push((h.producer_id, e)),
                     SeqCheck::Duplicate(d) if valid.len() == 1 => {
-                        return Ok(AppendInfo {
+                        return Ok(ProducerCheck::Duplicate(AppendInfo {
                             base_offset: d.first_offset,
                             last_offset: d.last_offset,
                             log_append_time: if opts.log_append_time {
@@ -374,7 +434,7 @@ impl Log {
                             log_start_offset: self.log_start_offset,
                             record_count: d.last_offset - d.first_offset + 1,
                             duplicate: true,
-                        });
+                        }));
                     }
                     SeqCheck::Duplicate(_) => {
                         return Err(Error::OutOfOrderSequenceNumber(format!(
@@ -389,37 +449,21 @@ impl Log {
         if next >= JS_MAX_SAFE {
             return Err(Error::KafkaStorageError("offsets exhausted (2^53)".into()));
         }
-        let last_offset = next - 1;
+        Ok(ProducerCheck::Append { next })
+    }
 
-        let rolled = self.maybe_roll(records.len() as u64, last_offset, opts.now_ms)?;
-
-        // Assign offsets in place; only timestamp changes need a new CRC.
-        let mut offset = base_offset;
-        for b in valid.iter() {
-            let h = &b.header;
-            let batch = &mut records[b.position..b.position + b.size()];
-            set_base_offset(batch, offset);
-            set_partition_leader_epoch(batch, opts.leader_epoch);
-            let (attributes, max_timestamp) = if opts.log_append_time {
-                (h.attributes | TIMESTAMP_TYPE_MASK, opts.now_ms)
-            } else {
-                (h.attributes & !TIMESTAMP_TYPE_MASK, b.max_timestamp)
-            };
-            if attributes != h.attributes || max_timestamp != h.max_timestamp {
-                set_attributes(batch, attributes);
-                set_max_timestamp(batch, max_timestamp);
-                update_crc(batch);
-            }
-            let last = offset + h.last_offset_delta as i64;
-            appended.push(AppendedBatch {
-                position: b.position,
-                size: b.size(),
-                last_offset: last,
-                max_timestamp,
-            });
-            offset = last + 1;
-        }
-
+    /// Phase 4, write: a new leader epoch into the checkpoint, then the
+    /// bytes and their index entries into the active segment. On failure the
+    /// checkpoint is written back, the segment this append rolled to is
+    /// dropped, and the log is as before. Returns whether the epoch is new.
+    fn write(
+        &mut self,
+        records: &[u8],
+        appended: &[AppendedBatch],
+        base_offset: i64,
+        opts: &AppendOptions,
+        rolled: bool,
+    ) -> Result<bool> {
         let new_epoch = self.epochs.is_new_epoch(opts.leader_epoch);
         if new_epoch {
             let mut entries = self.epochs.entries().to_vec();
@@ -441,9 +485,20 @@ impl Log {
             self.undo_roll(rolled);
             return Err(Error::storage(format!("appending to {path}"), e));
         }
+        Ok(new_epoch)
+    }
 
-        // Committed.
-        for (pid, entry) in pending.iter() {
+    /// Phase 5, commit: producer state, leader epochs and the log end offset
+    /// move only now that the bytes are written; then the flush policy.
+    fn commit(
+        &mut self,
+        pending: &[(i64, ProducerEntry)],
+        new_epoch: bool,
+        next: i64,
+        opts: &AppendOptions,
+    ) -> Result<AppendInfo> {
+        let base_offset = self.log_end_offset;
+        for (pid, entry) in pending {
             self.producers.update(*pid, *entry);
         }
         if new_epoch {
@@ -464,7 +519,7 @@ impl Log {
         }
         Ok(AppendInfo {
             base_offset,
-            last_offset,
+            last_offset: next - 1,
             log_append_time: if opts.log_append_time {
                 opts.now_ms
             } else {
@@ -600,7 +655,7 @@ impl Log {
             .saturating_sub(1);
         let seg = &self.segments[i];
         let position = seg.offset_index.lookup(fetch_offset);
-        if position >= seg.size || byte_is_cached(&seg.log, position) {
+        if position >= seg.size || page_cache::is_cached(&seg.log, position) {
             return None;
         }
         // From the index entry to the fetch's end, plus the index interval it may have to scan first.
@@ -779,6 +834,7 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 
 pub mod compaction;
 mod live_config;
+mod recovery;
 mod retention;
 pub use retention::{RetentionOutcome, RetentionPolicy};
 

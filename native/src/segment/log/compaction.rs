@@ -20,12 +20,10 @@
 //! `delete.retention.ms`, which go once they are the latest for their key.
 
 use super::{storage, sync_dir, Log};
-use crate::cleaner::{
-    filter_batch, for_each_batch, for_each_record, is_cleanable, Filtered, OffsetMap,
-};
 use crate::error::{Error, Result};
 use crate::index::{OffsetEntry, TimeEntry};
 use crate::segment::{file_name, Segment, LOG_SUFFIX};
+use cleaner::{filter_batch, for_each_batch, for_each_record, is_cleanable, Filtered, OffsetMap};
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -547,5 +545,6 @@ fn clean_segment(
     }))
 }
 
+pub mod cleaner;
 #[cfg(test)]
 mod tests;

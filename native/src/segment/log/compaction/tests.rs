@@ -41,7 +41,7 @@ fn records(log: &Log) -> Vec<(i64, String, Option<String>)> {
         while p < bytes.len() {
             let h = BatchHeader::parse(&bytes[p..]).unwrap();
             let b = &bytes[p..p + h.size() as usize];
-            crate::cleaner::for_each_record(b, &h, |r| {
+            super::cleaner::for_each_record(b, &h, |r| {
                 if r.offset >= off {
                     let value = r.value.map(|v| {
                         String::from_utf8_lossy(v)

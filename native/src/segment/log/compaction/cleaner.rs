@@ -1,6 +1,7 @@
 //! Log compaction primitives (Kafka's `Cleaner`, learned from, not copied):
 //! reading a segment's batches in chunks, the key -> latest offset map, and
-//! filtering one batch down to the records that survive.
+//! filtering one batch down to the records that survive. Batch-level only:
+//! the pass over the log that uses them is `compaction.rs`.
 //!
 //! A filtered batch keeps its base offset, last offset delta, base timestamp
 //! and producer fields, so the offsets of survivors never change; it holds

@@ -1,10 +1,11 @@
-//! napi glue for compaction: a pass runs on a pool worker thread
-//! (`compactByHandle` in worker_api.rs, never on the JS thread);
-//! `compactSync` is its twin for tools and benchmarks. The log lock is held only to plan and to
+//! Compaction from JS: a pass runs on a pool worker thread
+//! (`compactByHandle`, never on the JS thread); `compactSync` is its twin
+//! for tools and benchmarks. The log lock is held only to plan and to
 //! swap the cleaned segments in (see `segment::log::compaction`).
 
+use super::log::{log_of, PartitionLog, SharedLog};
+use super::Result;
 use crate::segment::log::compaction::{self, CompactionConfig, CompactionStats};
-use crate::{PartitionLog, Result, SharedLog};
 use napi_derive::napi;
 
 #[napi(object)]
@@ -97,11 +98,18 @@ fn to_result(r: crate::error::Result<CompactionStats>, first_dirty: i64) -> Comp
 }
 
 /// One pass over `log` on the calling thread (a pool worker, or tools).
-pub fn run(log: &SharedLog, options: &CompactOptions) -> CompactResult {
+fn run(log: &SharedLog, options: &CompactOptions) -> CompactResult {
     to_result(
         compaction::compact(log, &to_config(options)),
         options.first_dirty_offset,
     )
+}
+
+/// One compaction pass of the log registered under `handle`, on the calling
+/// (worker) thread. Log errors come back as `errorCode`/`errorMessage`.
+#[napi(js_name = "compactByHandle")]
+pub fn compact_by_handle(handle: u32, options: CompactOptions) -> Result<CompactResult> {
+    Ok(run(&log_of(handle)?, &options))
 }
 
 #[napi]

@@ -1,4 +1,5 @@
-//! Opening a partition directory after a clean or unclean shutdown.
+//! Opening a partition directory after a clean or unclean shutdown (the
+//! first step of `Log::open`).
 //!
 //! Lists the segments, deletes stray files a crash may leave (`*.tmp`,
 //! `*.cleaned`, `*.swap`, `*.deleted`, indexes without a log), then scans every

@@ -1,9 +1,10 @@
-//! napi glue for the log lifecycle: retention, DeleteRecords, live config
-//! changes and leader-epoch lookups. A second `#[napi] impl` of
-//! `PartitionLog`, kept apart from lib.rs so the append path stays small.
+//! The log lifecycle from JS: retention, DeleteRecords, live config changes
+//! and leader-epoch lookups. A second `#[napi] impl` of `PartitionLog`, kept
+//! apart from `log.rs` so the append and fetch glue stays small.
 
+use super::log::{core_config, LogConfig, PartitionLog};
+use super::Result;
 use crate::segment::log as core;
-use crate::{LogConfig, PartitionLog, Result};
 use napi_derive::napi;
 
 #[napi(object)]
@@ -78,7 +79,7 @@ impl PartitionLog {
     /// New settings from the next append on (`recoveryPoint` is ignored).
     #[napi]
     pub fn update_config(&self, config: LogConfig) -> Result<()> {
-        let cfg = crate::core_config(&config);
+        let cfg = core_config(&config);
         self.with(|l| l.update_config(cfg))
     }
 

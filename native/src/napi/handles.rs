@@ -4,7 +4,10 @@
 //! process, so its statics are shared by every worker thread that loads it.
 //! The main thread registers an object here and passes the plain number to a
 //! worker (piscina), which looks it up and works on the same native memory.
+//! The tables themselves sit beside the objects they hold: `LOGS` in
+//! `log.rs`, `SENDS` in `response_writer.rs`, `COLD` in `page_cache.rs`.
 
+use napi_derive::napi;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -69,6 +72,16 @@ impl<T> Default for Handles<T> {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Open logs, prepared sends and cold ranges in the handle tables (leak checks in tests).
+#[napi(js_name = "handleCounts")]
+pub fn handle_counts() -> Vec<u32> {
+    vec![
+        super::log::LOGS.len() as u32,
+        super::response_writer::SENDS.len() as u32,
+        super::page_cache::COLD.len() as u32,
+    ]
 }
 
 #[cfg(test)]
