@@ -121,7 +121,7 @@ export class Broker {
       this.context.groups.close();
       this.context.logs.close();
       await closeWorkerPools(this.#pools);
-      this.#metadata.close();
+      await this.#metadata.close();
       this.log.info({}, 'broker stopped');
       this.log.flush();
     })();

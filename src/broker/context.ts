@@ -8,6 +8,7 @@ import { BrokerError } from '../protocol/index.js';
 import type { Logger } from './logger.js';
 import { ProducerIdManager } from './producer-ids.js';
 import { ReplicaManager } from './replica-manager.js';
+import { assignReplicas, type AssignableBroker } from './replica-assignment.js';
 
 export interface Listener {
   readonly name: string;
@@ -20,6 +21,8 @@ export interface CreateTopicSpec {
   partitions: number; // -1: broker default
   replicationFactor: number; // -1: broker default
   configs: Record<string, string | null>;
+  /** Replica broker ids per partition (CreateTopics with assignments); assigned by the broker when absent. */
+  replicas?: number[][];
 }
 
 /** Static config, then the dynamic cluster defaults, then this broker's own dynamic configs (Kafka's order). */
@@ -35,6 +38,8 @@ export class BrokerContext {
   readonly replicaManager: ReplicaManager;
   /** Effective topic configs, cached per topic. */
   readonly #topicConfigs = new Map<string, TopicConfig>();
+  /** Auto-creations in flight, by topic name. */
+  readonly #creating = new Map<string, Promise<TopicMetadata | undefined>>();
   /** Static configuration (defaults, file, environment, flags). */
   readonly staticConfig: BrokerConfig;
   #config: BrokerConfig;
@@ -75,8 +80,13 @@ export class BrokerContext {
     return cfg;
   }
 
-  /** Validates a topic creation; throws BrokerError with the Kafka code. Returns the normalised spec. */
-  validateNewTopic(spec: CreateTopicSpec): { name: string; partitions: number; replicationFactor: number; configs: Record<string, string> } {
+  /** Brokers that can take replicas now (this broker alone on a single node). */
+  liveBrokers(): AssignableBroker[] {
+    return [{ id: this.brokerId, rack: null }];
+  }
+
+  /** Validates a topic creation; throws BrokerError with the Kafka code. Returns the normalised spec with its replica assignment. */
+  validateNewTopic(spec: CreateTopicSpec): { name: string; partitions: number; replicationFactor: number; replicas: number[][]; configs: Record<string, string> } {
     const why = validateTopicName(spec.name);
     if (why) throw new BrokerError('INVALID_TOPIC_EXCEPTION', why);
     if (spec.name === OFFSETS_TOPIC) throw new BrokerError('INVALID_REQUEST', `Creation of internal topic ${OFFSETS_TOPIC} is prohibited: the group coordinator creates it.`);
@@ -87,33 +97,40 @@ export class BrokerContext {
     if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100_000) throw new BrokerError('INVALID_PARTITIONS', `Number of partitions must be between 1 and 100000, got ${spec.partitions}.`);
     const rf = spec.replicationFactor === -1 ? this.config['default.replication.factor'] : spec.replicationFactor;
     if (rf < 1) throw new BrokerError('INVALID_REPLICATION_FACTOR', `Replication factor must be larger than 0, got ${spec.replicationFactor}.`);
-    if (rf > 1) throw new BrokerError('INVALID_REPLICATION_FACTOR', `Replication factor: ${rf} larger than available brokers: 1.`);
+    const brokers = this.liveBrokers();
+    if (rf > brokers.length) throw new BrokerError('INVALID_REPLICATION_FACTOR', `Replication factor: ${rf} larger than available brokers: ${brokers.length}.`);
     const configs = this.validateTopicConfigs(spec.configs);
-    return { name: spec.name, partitions, replicationFactor: rf, configs };
+    return { name: spec.name, partitions, replicationFactor: rf, replicas: spec.replicas ?? assignReplicas(brokers, partitions, rf), configs };
   }
 
   /** Creates a topic: metadata first (durable), then its partition logs. */
-  createTopic(spec: CreateTopicSpec): TopicMetadata {
+  async createTopic(spec: CreateTopicSpec): Promise<TopicMetadata> {
     const valid = this.validateNewTopic(spec);
-    const meta = this.metadata.createTopic(valid);
+    const meta = await this.metadata.createTopic(valid);
     this.logs.openTopic(meta.name, meta.partitions, meta.configs);
     this.log.info({ topic: meta.name, partitions: meta.partitions, configs: meta.configs }, 'created topic');
     return meta;
   }
 
-  /** Creates a topic with broker defaults when auto.create.topics.enable allows; returns it, or undefined. */
-  autoCreateTopic(name: string): TopicMetadata | undefined {
+  /**
+   * Creates a topic with broker defaults when auto.create.topics.enable allows; resolves with it, or
+   * undefined. Concurrent requests for the same new topic share one creation.
+   */
+  autoCreateTopic(name: string): Promise<TopicMetadata | undefined> {
     const existing = this.metadata.getTopic(name);
-    if (existing) return existing;
+    if (existing) return Promise.resolve(existing);
     // The offsets topic is the coordinator's, created with its own settings (internal, compacted), as Kafka does.
-    if (name === OFFSETS_TOPIC) return this.groups.ensureOffsetsTopic() ? this.metadata.getTopic(name) : undefined;
-    if (!this.config['auto.create.topics.enable'] || validateTopicName(name) !== undefined) return undefined;
-    try {
-      return this.createTopic({ name, partitions: -1, replicationFactor: -1, configs: {} });
-    } catch (e) {
-      if (e instanceof BrokerError) return undefined;
-      throw e;
+    if (name === OFFSETS_TOPIC) return this.groups.ensureOffsetsTopic().then((ok) => (ok ? this.metadata.getTopic(name) : undefined));
+    if (!this.config['auto.create.topics.enable'] || validateTopicName(name) !== undefined) return Promise.resolve(undefined);
+    let creating = this.#creating.get(name);
+    if (!creating) {
+      creating = this.createTopic({ name, partitions: -1, replicationFactor: -1, configs: {} }).catch((e: unknown) => {
+        if (e instanceof BrokerError) return this.metadata.getTopic(name);
+        throw e;
+      }).finally(() => this.#creating.delete(name));
+      this.#creating.set(name, creating);
     }
+    return creating;
   }
 
   /** Validates topic overrides; throws BrokerError(INVALID_CONFIG) naming the key. */
@@ -127,10 +144,10 @@ export class BrokerContext {
   }
 
   /** Replaces a topic's config overrides: validated, persisted, then applied to its open logs. */
-  setTopicConfigs(name: string, configs: Record<string, string | null>): TopicMetadata {
+  async setTopicConfigs(name: string, configs: Record<string, string | null>): Promise<TopicMetadata> {
     if (!this.metadata.getTopic(name)) throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${name}' does not exist.`);
     const valid = this.validateTopicConfigs(configs);
-    const meta = this.metadata.alterTopic(name, { configs: valid });
+    const meta = await this.metadata.alterTopic(name, { configs: valid });
     this.#topicConfigs.delete(name);
     this.logs.updateTopicConfig(name, meta.configs);
     this.log.info({ topic: name, configs: meta.configs }, 'altered topic configs');
@@ -148,9 +165,9 @@ export class BrokerContext {
   }
 
   /** Replaces the dynamic broker configs of `entity` ('' cluster default, or this broker's id): persisted, then applied to every topic without its own override. */
-  setBrokerConfigs(entity: string, configs: Record<string, string | null>): void {
+  async setBrokerConfigs(entity: string, configs: Record<string, string | null>): Promise<void> {
     const valid = this.validateBrokerConfigs(configs);
-    this.metadata.setBrokerConfigs(entity, valid);
+    await this.metadata.setBrokerConfigs(entity, valid);
     const next = effectiveBrokerConfig(this.staticConfig, this.metadata);
     this.#config = next;
     this.#topicConfigs.clear();
@@ -160,25 +177,28 @@ export class BrokerContext {
   }
 
   /** Grows a topic to `count` partitions (CreatePartitions); validateOnly checks without changing anything. */
-  createPartitions(name: string, count: number, validateOnly: boolean): void {
+  async createPartitions(name: string, count: number, validateOnly: boolean, assignment?: number[][]): Promise<void> {
     const meta = this.metadata.getTopic(name);
     if (!meta) throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${name}' does not exist.`);
     if (!Number.isInteger(count) || count <= meta.partitions) {
       throw new BrokerError('INVALID_PARTITIONS', count === meta.partitions ? `Topic already has ${meta.partitions} partitions.` : `Topic currently has ${meta.partitions} partitions, which is higher than the requested ${count}.`);
     }
     if (count > 100_000) throw new BrokerError('INVALID_PARTITIONS', `Number of partitions must be at most 100000, got ${count}.`);
+    const brokers = this.liveBrokers();
+    if (meta.replicationFactor > brokers.length) throw new BrokerError('INVALID_REPLICATION_FACTOR', `Replication factor: ${meta.replicationFactor} larger than available brokers: ${brokers.length}.`);
+    const added = assignment ?? assignReplicas(brokers, count - meta.partitions, meta.replicationFactor, { firstPartition: meta.partitions });
     if (validateOnly) return;
-    const updated = this.metadata.alterTopic(name, { partitions: count });
+    const updated = await this.metadata.alterTopic(name, { replicas: [...meta.replicas.map((r) => [...r]), ...added] });
     this.logs.openTopic(name, updated.partitions, updated.configs);
     this.log.info({ topic: name, from: meta.partitions, to: count }, 'added partitions');
   }
 
-  deleteTopic(name: string): void {
+  async deleteTopic(name: string): Promise<void> {
     const meta = this.metadata.getTopic(name);
     if (!meta) throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${name}' does not exist.`);
     if (!this.config['delete.topic.enable']) throw new BrokerError('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled (delete.topic.enable=false).');
     if (meta.internal) throw new BrokerError('INVALID_TOPIC_EXCEPTION', `Cannot delete internal topic ${name}: it holds every group's committed offsets.`);
-    this.metadata.deleteTopic(name);
+    await this.metadata.deleteTopic(name);
     this.#topicConfigs.delete(name);
     this.logs.deleteTopic(name);
     this.log.info({ topic: name }, 'deleted topic');

@@ -10,10 +10,17 @@ export class ProducerIdManager {
 
   constructor(readonly store: MetadataStore) {}
 
-  nextProducerId(): number {
-    if (!this.#block || this.#next >= this.#block.firstProducerId + this.#block.size) {
-      this.#block = this.store.allocateProducerIds(BLOCK_SIZE);
-      this.#next = this.#block.firstProducerId;
+  #allocating: Promise<ProducerIdBlock> | undefined;
+
+  async nextProducerId(): Promise<number> {
+    while (!this.#block || this.#next >= this.#block.firstProducerId + this.#block.size) {
+      // One allocation at a time; callers that find the block used up meanwhile wait for the same one.
+      this.#allocating ??= this.store.allocateProducerIds(BLOCK_SIZE).finally(() => (this.#allocating = undefined));
+      const block = await this.#allocating;
+      if (!this.#block || this.#block.firstProducerId < block.firstProducerId) {
+        this.#block = block;
+        this.#next = block.firstProducerId;
+      }
     }
     return this.#next++;
   }

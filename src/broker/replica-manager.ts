@@ -111,8 +111,8 @@ export class ReplicaManager {
    * BrokerError: UNKNOWN_TOPIC_OR_PARTITION, or INVALID_TOPIC_EXCEPTION for an internal topic (only the
    * broker writes those; Kafka: "Cannot append to internal topic").
    */
-  topicForAppend(_requester: Requester, topic: string): TopicMetadata {
-    const meta = this.#ctx.autoCreateTopic(topic);
+  async topicForAppend(_requester: Requester, topic: string): Promise<TopicMetadata> {
+    const meta = this.#ctx.metadata.getTopic(topic) ?? await this.#ctx.autoCreateTopic(topic);
     if (!meta) {
       const why = this.#ctx.config['auto.create.topics.enable'] ? '' : ' (auto.create.topics.enable=false)';
       throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${topic}' does not exist${why}`);
@@ -136,24 +136,21 @@ export class ReplicaManager {
   async appendRecords(requester: Requester, opts: AppendOptions, entries: readonly PartitionAppend[]): Promise<PartitionAppendResult[]> {
     const results: PartitionAppendResult[] = new Array(entries.length);
     const pending: Array<Promise<void>> = [];
-    // One topic lookup (and auto-creation) per topic, even when it has many entries.
-    const topics = new Map<string, TopicMetadata | BrokerError>();
-    const topicOf = (name: string): TopicMetadata | BrokerError => {
-      let t = topics.get(name);
-      if (t === undefined) {
-        try {
-          t = this.topicForAppend(requester, name);
-        } catch (e) {
-          t = e instanceof BrokerError ? e : new BrokerError('UNKNOWN_SERVER_ERROR', (e as Error).message);
-        }
-        topics.set(name, t);
-      }
-      return t;
-    };
     const acks = opts.acks;
     const refusal = acks !== -1 && acks !== 0 && acks !== 1 ? new BrokerError('INVALID_REQUIRED_ACKS', `acks must be -1, 0 or 1, got ${acks}`)
       : opts.transactionalId != null ? new BrokerError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'Transactions are not supported by this broker yet')
         : undefined;
+    // One topic lookup (and auto-creation, awaited only for topics that do not exist yet) per topic.
+    const topics = new Map<string, TopicMetadata | BrokerError>();
+    if (!refusal) {
+      for (const e of entries) {
+        if (topics.has(e.topic)) continue;
+        const known = this.#ctx.metadata.getTopic(e.topic);
+        topics.set(e.topic, known && !known.internal ? known : await this.topicForAppend(requester, e.topic).catch((err: unknown) => (
+          err instanceof BrokerError ? err : new BrokerError('UNKNOWN_SERVER_ERROR', (err as Error).message))));
+      }
+    }
+    const topicOf = (name: string): TopicMetadata | BrokerError => topics.get(name)!;
     entries.forEach((e, i) => {
       const fail = (err: BrokerError) => {
         results[i] = failed(e, err.errorCode, err.message);

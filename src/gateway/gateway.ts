@@ -9,7 +9,7 @@
 // All handlers run on the main thread and never block: bodies stream in with caps, appends are awaited.
 import { GATEWAY_LISTENER, parseListener, type Broker, type Requester } from '../broker/index.js';
 import type { BrokerConfig } from '../config/index.js';
-import { decodeAssignment, ErrorCode } from '../protocol/index.js';
+import { BrokerError, decodeAssignment, ErrorCode } from '../protocol/index.js';
 import { CONSOLE_HTML } from './console-page.js';
 import { badRequest, GatewayError } from './errors.js';
 import { BodyBudget, readBody, Reply, requestInfo, type RequestInfo } from './http.js';
@@ -335,10 +335,9 @@ export class Gateway {
       for (const [k, v] of Object.entries(spec.configs as Record<string, unknown>)) configs[k] = v === null ? null : String(v);
     }
     try {
-      this.broker.context.createTopic({ name: spec.name, partitions: int(spec.partitions, 'partitions'), replicationFactor: int(spec.replication_factor, 'replication_factor'), configs });
+      await this.broker.context.createTopic({ name: spec.name, partitions: int(spec.partitions, 'partitions'), replicationFactor: int(spec.replication_factor, 'replication_factor'), configs });
     } catch (e) {
-      const code = (e as { errorCode?: number }).errorCode;
-      if (typeof code === 'number') throw new GatewayError(code === ErrorCode.TOPIC_ALREADY_EXISTS ? 409 : 400, code, (e as Error).message);
+      if (e instanceof BrokerError) throw new GatewayError(e.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS ? 409 : 400, e.errorCode, e.message);
       throw e;
     }
     reply.json(201, this.#describeTopic(spec.name));

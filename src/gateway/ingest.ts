@@ -156,7 +156,7 @@ export async function ingest(broker: Broker, sticky: StickyPartitioner, requeste
   const rm = broker.context.replicaManager;
   let meta;
   try {
-    meta = rm.topicForAppend(requester, topic);
+    meta = await rm.topicForAppend(requester, topic);
   } catch (e) {
     const k = kafkaErrorOf(e);
     throw new GatewayError(statusForKafkaError(k.errorCode), k.errorCode, k.message);

@@ -78,6 +78,7 @@ export class GroupCoordinator {
   readonly #host: GroupHost;
   #expiryTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  #creatingOffsetsTopic: Promise<boolean> | undefined;
 
   constructor(config: BrokerConfig, metadata: MetadataStore, logs: LogManager, log: CoordinatorLogger) {
     this.#config = config;
@@ -114,34 +115,49 @@ export class GroupCoordinator {
     for (const g of this.#groups.values()) g.shutdown();
   }
 
-  /** Creates __consumer_offsets when it does not exist yet (Kafka does this on the first FindCoordinator). */
-  ensureOffsetsTopic(): boolean {
-    if (this.#metadata.getTopic(OFFSETS_TOPIC)) return true;
-    try {
-      const configs = {
-        'cleanup.policy': 'compact',
-        'compression.type': 'uncompressed',
-        'segment.bytes': String(this.#config['offsets.topic.segment.bytes']),
-      };
-      const partitions = this.#config['offsets.topic.num.partitions'];
-      this.#metadata.createTopic({ name: OFFSETS_TOPIC, partitions, replicationFactor: 1, configs, internal: true });
-      this.#logs.openTopic(OFFSETS_TOPIC, partitions, configs);
-      this.#log.info({ topic: OFFSETS_TOPIC, partitions }, 'created the internal offsets topic');
-      return true;
-    } catch (e) {
-      this.#log.error({ err: e }, 'cannot create __consumer_offsets');
-      return false;
-    }
+  /**
+   * Creates __consumer_offsets when it does not exist yet (Kafka does this on the first FindCoordinator);
+   * resolves false when it cannot. Concurrent callers share one creation.
+   */
+  ensureOffsetsTopic(): Promise<boolean> {
+    if (this.#metadata.getTopic(OFFSETS_TOPIC)) return Promise.resolve(true);
+    this.#creatingOffsetsTopic ??= (async () => {
+      try {
+        const configs = {
+          'cleanup.policy': 'compact',
+          'compression.type': 'uncompressed',
+          'segment.bytes': String(this.#config['offsets.topic.segment.bytes']),
+        };
+        const partitions = this.#config['offsets.topic.num.partitions'];
+        const replicas = Array.from({ length: partitions }, () => [this.#config['broker.id']]);
+        if (!this.#metadata.getTopic(OFFSETS_TOPIC)) await this.#metadata.createTopic({ name: OFFSETS_TOPIC, partitions, replicationFactor: 1, replicas, configs, internal: true });
+        this.#logs.openTopic(OFFSETS_TOPIC, partitions, configs);
+        this.#log.info({ topic: OFFSETS_TOPIC, partitions }, 'created the internal offsets topic');
+        return true;
+      } catch (e) {
+        this.#log.error({ err: e }, 'cannot create __consumer_offsets');
+        return false;
+      } finally {
+        this.#creatingOffsetsTopic = undefined;
+      }
+    })();
+    return this.#creatingOffsetsTopic;
+  }
+
+  /** True at once when the offsets topic exists; otherwise creates it first. */
+  #offsetsTopicReady(): boolean | Promise<boolean> {
+    return this.#metadata.getTopic(OFFSETS_TOPIC) ? true : this.ensureOffsetsTopic();
   }
 
   // ---- membership ----------------------------------------------------------
 
-  joinGroup(groupId: string, p: JoinGroupParams, limits: { minSessionTimeoutMs: number; maxSessionTimeoutMs: number } = this.#sessionLimits()): Promise<JoinGroupResult> {
+  async joinGroup(groupId: string, p: JoinGroupParams, limits: { minSessionTimeoutMs: number; maxSessionTimeoutMs: number } = this.#sessionLimits()): Promise<JoinGroupResult> {
     if (this.#closed) return Promise.resolve(joinError(ErrorCode.NOT_COORDINATOR, p.memberId));
     if (invalidGroupIdReason(groupId)) return Promise.resolve(joinError(ErrorCode.INVALID_GROUP_ID, p.memberId));
     if (p.sessionTimeoutMs < limits.minSessionTimeoutMs || p.sessionTimeoutMs > limits.maxSessionTimeoutMs) return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, p.memberId));
     if (p.protocolType === '' || p.protocols.length === 0) return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, p.memberId));
-    if (!this.ensureOffsetsTopic()) return Promise.resolve(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, p.memberId));
+    if (!(await this.#offsetsTopicReady())) return joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, p.memberId);
+    if (this.#closed) return joinError(ErrorCode.NOT_COORDINATOR, p.memberId);
     let group = this.#groups.get(groupId);
     if (!group) {
       if (p.memberId !== '') return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, p.memberId));
@@ -184,7 +200,7 @@ export class GroupCoordinator {
     const all = (errorCode: number): PartitionError[] => p.offsets.map((o) => ({ topic: o.topic, partition: o.partition, errorCode }));
     if (this.#closed) return all(ErrorCode.NOT_COORDINATOR);
     if (invalidGroupIdReason(groupId)) return all(ErrorCode.INVALID_GROUP_ID);
-    if (!this.ensureOffsetsTopic()) return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (!(await this.#offsetsTopicReady())) return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     let group = this.#groups.get(groupId);
     if (!group) {
       if (p.generationId >= 0) return all(ErrorCode.ILLEGAL_GENERATION);
@@ -440,7 +456,7 @@ export class GroupCoordinator {
   /** Appends one batch to the group's partition after the group's earlier writes; `apply` runs once it is in the log. */
   #write(group: Group, records: InternalRecord[], apply: () => void): Promise<void> {
     const run = async (): Promise<void> => {
-      if (!this.ensureOffsetsTopic()) throw new Error('__consumer_offsets is not available');
+      if (!(await this.#offsetsTopicReady())) throw new Error('__consumer_offsets is not available');
       const partition = this.#partitionFor(group.groupId);
       await partition.append(buildRecordBatch(records, Date.now()));
       apply();

@@ -1,5 +1,7 @@
 // MetadataStore kept in one JSON file under log.dirs, replaced atomically (write temp, fsync, rename, fsync dir)
-// on every change. Changes are rare (topic create/delete, producer id blocks), so a synchronous write is fine.
+// on every change. Changes are rare (topic create/delete, producer id blocks), so the write is synchronous
+// and a change's promise is settled when it returns. Files written before replica assignments were kept
+// get one replica per partition, `brokerId`.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -9,7 +11,7 @@ interface FileFormat {
   version: 1;
   clusterId: string;
   nextProducerId: number;
-  topics: TopicMetadata[];
+  topics: Array<Omit<TopicMetadata, 'replicas'> & { replicas?: ReadonlyArray<readonly number[]> }>;
   /** Dynamic broker configs by entity ('' cluster default, or a broker id); absent in older files. */
   brokerConfigs?: Record<string, Record<string, string>>;
 }
@@ -22,7 +24,7 @@ export class LocalMetadataStore implements MetadataStore {
   #state: FileFormat;
   readonly #topics = new Map<string, TopicMetadata>();
 
-  constructor(dir: string, clusterId?: string | null) {
+  constructor(dir: string, clusterId?: string | null, brokerId = 0) {
     this.#dir = dir;
     this.#path = join(dir, METADATA_FILE);
     mkdirSync(dir, { recursive: true });
@@ -33,7 +35,10 @@ export class LocalMetadataStore implements MetadataStore {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read ${this.#path}: ${(e as Error).message}`);
     }
     this.#state = state ?? { version: 1, clusterId: clusterId ?? newClusterId(), nextProducerId: 0, topics: [] };
-    for (const t of this.#state.topics) this.#topics.set(t.name, Object.freeze({ ...t, configs: Object.freeze({ ...t.configs }) }));
+    for (const t of this.#state.topics) {
+      const replicas = t.replicas ?? Array.from({ length: t.partitions }, () => [brokerId]);
+      this.#topics.set(t.name, freezeTopic({ ...t, replicas }));
+    }
     if (!state) this.#persist();
   }
 
@@ -54,14 +59,16 @@ export class LocalMetadataStore implements MetadataStore {
     return undefined;
   }
 
-  createTopic(topic: NewTopic): TopicMetadata {
+  async createTopic(topic: NewTopic): Promise<TopicMetadata> {
     if (this.#topics.has(topic.name)) throw new Error(`Topic ${topic.name} already exists`);
-    const meta: TopicMetadata = Object.freeze({
+    if (topic.replicas.length !== topic.partitions) throw new Error(`Topic ${topic.name}: ${topic.replicas.length} replica lists for ${topic.partitions} partitions`);
+    const meta = freezeTopic({
       name: topic.name,
       topicId: newTopicId(),
       partitions: topic.partitions,
       replicationFactor: topic.replicationFactor,
-      configs: Object.freeze({ ...topic.configs }),
+      replicas: topic.replicas,
+      configs: topic.configs,
       internal: topic.internal ?? false,
     });
     this.#topics.set(meta.name, meta);
@@ -69,19 +76,16 @@ export class LocalMetadataStore implements MetadataStore {
     return meta;
   }
 
-  deleteTopic(name: string): void {
+  async deleteTopic(name: string): Promise<void> {
     if (this.#topics.delete(name)) this.#persist();
   }
 
-  alterTopic(name: string, change: TopicChange): TopicMetadata {
+  async alterTopic(name: string, change: TopicChange): Promise<TopicMetadata> {
     const t = this.#topics.get(name);
     if (!t) throw new Error(`Topic ${name} does not exist`);
-    if (change.partitions !== undefined && change.partitions < t.partitions) throw new Error(`Topic ${name} cannot shrink from ${t.partitions} to ${change.partitions} partitions`);
-    const meta: TopicMetadata = Object.freeze({
-      ...t,
-      partitions: change.partitions ?? t.partitions,
-      configs: Object.freeze({ ...(change.configs ?? t.configs) }),
-    });
+    if (change.replicas !== undefined && change.replicas.length < t.partitions) throw new Error(`Topic ${name} cannot shrink from ${t.partitions} to ${change.replicas.length} partitions`);
+    const replicas = change.replicas ?? t.replicas;
+    const meta = freezeTopic({ ...t, partitions: replicas.length, replicas, configs: change.configs ?? t.configs });
     this.#topics.set(name, meta);
     this.#persist();
     return meta;
@@ -91,19 +95,19 @@ export class LocalMetadataStore implements MetadataStore {
     return Object.freeze({ ...(this.#state.brokerConfigs?.[entity] ?? {}) });
   }
 
-  setBrokerConfigs(entity: string, configs: Record<string, string>): void {
+  async setBrokerConfigs(entity: string, configs: Record<string, string>): Promise<void> {
     this.#state.brokerConfigs = { ...this.#state.brokerConfigs, [entity]: { ...configs } };
     this.#persist();
   }
 
-  allocateProducerIds(size: number): ProducerIdBlock {
+  async allocateProducerIds(size: number): Promise<ProducerIdBlock> {
     const block = { firstProducerId: this.#state.nextProducerId, size };
     this.#state.nextProducerId += size;
     this.#persist(); // persisted before any id of the block is handed out
     return block;
   }
 
-  close(): void {}
+  async close(): Promise<void> {}
 
   #persist(): void {
     this.#state.topics = [...this.#topics.values()];
@@ -123,6 +127,10 @@ export class LocalMetadataStore implements MetadataStore {
       closeSync(dfd);
     }
   }
+}
+
+function freezeTopic(t: TopicMetadata): TopicMetadata {
+  return Object.freeze({ ...t, replicas: Object.freeze(t.replicas.map((r) => Object.freeze([...r]))), configs: Object.freeze({ ...t.configs }) });
 }
 
 /** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding (22 characters). */

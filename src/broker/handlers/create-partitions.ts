@@ -1,15 +1,19 @@
-// CreatePartitions (key 37): grows topics to a new partition count; never shrinks. New partitions are
-// led by this broker; explicit assignments may name only it.
+// CreatePartitions (key 37): grows topics to a new partition count; never shrinks. New partitions get
+// replicas assigned like a new topic's, or the explicit assignment, which may name live brokers only.
 import { BrokerError, ErrorCode, type CreatePartitions } from '../../protocol/index.js';
 import type { RequestContext } from '../request-context.js';
 
 type Result = CreatePartitions.CreatePartitionsResponse['results'][number];
 
-export function handleCreatePartitions(req: CreatePartitions.CreatePartitionsRequest, rc: RequestContext): CreatePartitions.CreatePartitionsResponse {
+export async function handleCreatePartitions(req: CreatePartitions.CreatePartitionsRequest, rc: RequestContext): Promise<CreatePartitions.CreatePartitionsResponse> {
   const { ctx } = rc;
   const count = new Map<string, number>();
   for (const t of req.topics) count.set(t.name, (count.get(t.name) ?? 0) + 1);
-  const results = req.topics.map((t): Result => {
+  const results: Result[] = [];
+  for (const t of req.topics) results.push(await createOne(t));
+  return { throttleTimeMs: 0, results };
+
+  async function createOne(t: CreatePartitions.CreatePartitionsRequest['topics'][number]): Promise<Result> {
     const fail = (errorCode: number, errorMessage: string): Result => ({ name: t.name, errorCode, errorMessage });
     if ((count.get(t.name) ?? 0) > 1) return fail(ErrorCode.INVALID_REQUEST, `Duplicate topic ${t.name} in the request.`);
     const meta = ctx.metadata.getTopic(t.name);
@@ -17,17 +21,17 @@ export function handleCreatePartitions(req: CreatePartitions.CreatePartitionsReq
       if (t.assignments.length !== t.count - meta.partitions) {
         return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Increasing the number of partitions by ${t.count - meta.partitions} but ${t.assignments.length} assignments provided.`);
       }
-      if (t.assignments.some((a) => a.brokerIds.length !== meta.replicationFactor || a.brokerIds.some((b) => b !== ctx.brokerId))) {
-        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Replica assignment must name exactly broker ${ctx.brokerId} for each new partition.`);
+      const live = new Set(ctx.liveBrokers().map((b) => b.id));
+      if (t.assignments.some((a) => a.brokerIds.length !== meta.replicationFactor || a.brokerIds.some((b) => !live.has(b)) || new Set(a.brokerIds).size !== a.brokerIds.length)) {
+        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Each new partition needs ${meta.replicationFactor} distinct live brokers (${[...live].join(', ')}).`);
       }
     }
     try {
-      ctx.createPartitions(t.name, t.count, req.validateOnly);
+      await ctx.createPartitions(t.name, t.count, req.validateOnly, t.assignments?.map((a) => [...a.brokerIds]));
       return { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null };
     } catch (e) {
       if (e instanceof BrokerError) return fail(e.errorCode, e.message);
       throw e;
     }
-  });
-  return { throttleTimeMs: 0, results };
+  }
 }

@@ -5,11 +5,16 @@ import type { RequestContext } from '../request-context.js';
 
 type Result = CreateTopics.CreateTopicsResponse['topics'][number];
 
-export function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, rc: RequestContext): CreateTopics.CreateTopicsResponse {
+export async function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, rc: RequestContext): Promise<CreateTopics.CreateTopicsResponse> {
   const { ctx } = rc;
   const seen = new Map<string, number>();
   for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
-  const topics = req.topics.map((t): Result => {
+  // One topic at a time, in request order.
+  const topics: Result[] = [];
+  for (const t of req.topics) topics.push(await createOne(t));
+  return { throttleTimeMs: 0, topics };
+
+  async function createOne(t: CreateTopics.CreateTopicsRequest['topics'][number]): Promise<Result> {
     const fail = (errorCode: number, errorMessage: string): Result => ({
       name: t.name, topicId: ZERO_UUID, errorCode, errorMessage, topicConfigErrorCode: 0, numPartitions: -1, replicationFactor: -1, configs: [],
     });
@@ -18,17 +23,20 @@ export function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, rc: Re
     let rf = t.replicationFactor;
     if (t.assignments.length > 0) {
       if (partitions !== -1 || rf !== -1) return fail(ErrorCode.INVALID_REQUEST, 'Both numPartitions or replicationFactor and replicasAssignments were set.');
-      const bad = t.assignments.find((a) => a.brokerIds.some((b) => b !== ctx.brokerId));
-      if (bad) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Replica assignment names brokers other than ${ctx.brokerId}`);
+      const live = new Set(ctx.liveBrokers().map((b) => b.id));
+      const bad = t.assignments.find((a) => a.brokerIds.some((b) => !live.has(b)) || new Set(a.brokerIds).size !== a.brokerIds.length);
+      if (bad) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Replica assignment of partition ${bad.partitionIndex} names brokers that are not live (${[...live].join(', ')}) or one twice`);
       partitions = t.assignments.length;
-      rf = t.assignments[0].brokerIds.length;
+      rf = t.assignments[0]!.brokerIds.length;
+      if (t.assignments.some((a) => a.brokerIds.length !== rf)) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'All partitions must have the same number of replicas');
     }
     const configs: Record<string, string | null> = {};
     for (const c of t.configs) configs[c.name] = c.value;
-    const spec = { name: t.name, partitions, replicationFactor: rf, configs };
+    const replicas = t.assignments.length > 0 ? [...t.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex).map((a) => [...a.brokerIds]) : undefined;
+    const spec = { name: t.name, partitions, replicationFactor: rf, configs, replicas };
     try {
       const valid = req.validateOnly ? ctx.validateNewTopic(spec) : undefined;
-      const meta = valid ? undefined : ctx.createTopic(spec);
+      const meta = valid ? undefined : await ctx.createTopic(spec);
       const name = meta?.name ?? valid!.name;
       const overrides = meta?.configs ?? valid!.configs;
       const effective = effectiveTopicConfig(ctx.config, overrides);
@@ -44,6 +52,5 @@ export function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, rc: Re
       if (e instanceof BrokerError) return fail(e.errorCode, e.message);
       throw e;
     }
-  });
-  return { throttleTimeMs: 0, topics };
+  }
 }

@@ -3,22 +3,25 @@ import { BrokerError, ErrorCode, ZERO_UUID, type DeleteTopics } from '../../prot
 import type { RequestContext } from '../request-context.js';
 
 
-export function handleDeleteTopics(req: DeleteTopics.DeleteTopicsRequest, rc: RequestContext): DeleteTopics.DeleteTopicsResponse {
+export async function handleDeleteTopics(req: DeleteTopics.DeleteTopicsRequest, rc: RequestContext): Promise<DeleteTopics.DeleteTopicsResponse> {
   const { ctx } = rc;
   const wanted = rc.version >= 6
     ? req.topics.map((t) => ({ name: t.name ?? ctx.metadata.getTopicById(t.topicId)?.name ?? null, topicId: t.topicId }))
     : req.topicNames.map((name) => ({ name, topicId: ZERO_UUID }));
-  const responses = wanted.map(({ name, topicId }) => {
+  const responses: DeleteTopics.DeleteTopicsResponse['responses'] = [];
+  for (const w of wanted) responses.push(await deleteOne(w));
+  return { throttleTimeMs: 0, responses };
+
+  async function deleteOne({ name, topicId }: { name: string | null; topicId: string }): Promise<DeleteTopics.DeleteTopicsResponse['responses'][number]> {
     const meta = name !== null ? ctx.metadata.getTopic(name) : undefined;
     const id = meta?.topicId ?? topicId;
     if (name === null) return { name, topicId: id, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, errorMessage: 'Topic id unknown' };
     try {
-      ctx.deleteTopic(name);
+      await ctx.deleteTopic(name);
       return { name, topicId: id, errorCode: ErrorCode.NONE, errorMessage: null };
     } catch (e) {
       if (e instanceof BrokerError) return { name, topicId: id, errorCode: e.errorCode, errorMessage: e.message };
       throw e;
     }
-  });
-  return { throttleTimeMs: 0, responses };
+  }
 }

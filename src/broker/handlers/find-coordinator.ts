@@ -9,9 +9,9 @@ const TRANSACTION_KEY = 1;
 
 type Coordinator = FindCoordinator.Coordinator;
 
-export function handleFindCoordinator(req: FindCoordinator.FindCoordinatorRequest, rc: RequestContext): FindCoordinator.FindCoordinatorResponse {
+export async function handleFindCoordinator(req: FindCoordinator.FindCoordinatorRequest, rc: RequestContext): Promise<FindCoordinator.FindCoordinatorResponse> {
   const { ctx, version } = rc;
-  const lookup = (key: string): Coordinator => {
+  const lookup = async (key: string): Promise<Coordinator> => {
     const answer = (errorCode: number, errorMessage: string | null): Coordinator => ({
       key, nodeId: errorCode === ErrorCode.NONE ? ctx.brokerId : -1, host: errorCode === ErrorCode.NONE ? ctx.advertised.host : '',
       port: errorCode === ErrorCode.NONE ? ctx.advertised.port : -1, errorCode, errorMessage,
@@ -20,10 +20,10 @@ export function handleFindCoordinator(req: FindCoordinator.FindCoordinatorReques
     if (req.keyType !== GROUP_KEY) return answer(ErrorCode.INVALID_REQUEST, `Unknown coordinator key type ${req.keyType}`);
     const why = invalidGroupIdReason(key);
     if (why) return answer(ErrorCode.INVALID_REQUEST, why);
-    if (!ctx.groups.ensureOffsetsTopic()) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The offsets topic could not be created');
+    if (!(await ctx.groups.ensureOffsetsTopic())) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The offsets topic could not be created');
     return answer(ErrorCode.NONE, null);
   };
-  if (version >= 4) return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: -1, host: '', port: -1, coordinators: req.coordinatorKeys.map(lookup) };
-  const c = lookup(req.key);
+  if (version >= 4) return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: -1, host: '', port: -1, coordinators: await Promise.all(req.coordinatorKeys.map(lookup)) };
+  const c = await lookup(req.key);
   return { throttleTimeMs: 0, errorCode: c.errorCode, errorMessage: c.errorMessage, nodeId: c.nodeId, host: c.host, port: c.port, coordinators: [] };
 }

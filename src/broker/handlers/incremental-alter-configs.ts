@@ -12,22 +12,22 @@ const OP_APPEND = 2;
 const OP_SUBTRACT = 3;
 
 /** Computes the new full set of overrides from the current one, then validates and (unless validateOnly) applies it. */
-export function applyConfigChange(
+export async function applyConfigChange(
   ctx: BrokerContext, resourceType: number, resourceName: string, validateOnly: boolean,
   change: (current: Readonly<Record<string, string>>) => Record<string, string | null>,
-): { errorCode: number; errorMessage: string | null } {
+): Promise<{ errorCode: number; errorMessage: string | null }> {
   try {
     if (resourceType === ResourceType.TOPIC) {
       const meta = ctx.metadata.getTopic(resourceName);
       if (!meta) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic '${resourceName}' does not exist.` };
       const next = change(meta.configs);
       if (validateOnly) ctx.validateTopicConfigs(next);
-      else ctx.setTopicConfigs(resourceName, next);
+      else await ctx.setTopicConfigs(resourceName, next);
     } else if (resourceType === ResourceType.BROKER) {
       if (resourceName !== '' && resourceName !== String(ctx.brokerId)) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Broker ${resourceName} is not this broker (${ctx.brokerId}).` };
       const next = change(ctx.metadata.brokerConfigs(resourceName));
       if (validateOnly) ctx.validateBrokerConfigs(next);
-      else ctx.setBrokerConfigs(resourceName, next);
+      else await ctx.setBrokerConfigs(resourceName, next);
     } else {
       return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${resourceType}.` };
     }
@@ -43,16 +43,18 @@ function isList(resourceType: number, name: string): boolean {
   return key?.type === 'list';
 }
 
-export function handleIncrementalAlterConfigs(req: IncrementalAlterConfigs.IncrementalAlterConfigsRequest, rc: RequestContext): IncrementalAlterConfigs.IncrementalAlterConfigsResponse {
+export async function handleIncrementalAlterConfigs(req: IncrementalAlterConfigs.IncrementalAlterConfigsRequest, rc: RequestContext): Promise<IncrementalAlterConfigs.IncrementalAlterConfigsResponse> {
   const count = new Map<string, number>();
   for (const r of req.resources) count.set(`${r.resourceType}:${r.resourceName}`, (count.get(`${r.resourceType}:${r.resourceName}`) ?? 0) + 1);
-  const responses = req.resources.map((r) => {
+  // One resource at a time, in request order.
+  const responses = [];
+  for (const r of req.resources) responses.push(await (async () => {
     const base = { resourceType: r.resourceType, resourceName: r.resourceName };
     if ((count.get(`${r.resourceType}:${r.resourceName}`) ?? 0) > 1) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Duplicate resource ${r.resourceName} in the request.` };
     const names = r.configs.map((c) => c.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Duplicate config key ${dup} in the request.` };
-    const result = applyConfigChange(rc.ctx, r.resourceType, r.resourceName, req.validateOnly, (current) => {
+    const result = await applyConfigChange(rc.ctx, r.resourceType, r.resourceName, req.validateOnly, (current) => {
       const next: Record<string, string | null> = { ...current };
       for (const c of r.configs) {
         switch (c.configOperation) {
@@ -78,7 +80,7 @@ export function handleIncrementalAlterConfigs(req: IncrementalAlterConfigs.Incre
       return next;
     });
     return { ...base, ...result };
-  });
+  })());
   return { throttleTimeMs: 0, responses };
 }
 

@@ -5,7 +5,7 @@ import type { RequestContext } from '../request-context.js';
 
 const MAX_EPOCH = 32767;
 
-export function handleInitProducerId(req: InitProducerId.InitProducerIdRequest, rc: RequestContext): InitProducerId.InitProducerIdResponse {
+export async function handleInitProducerId(req: InitProducerId.InitProducerIdRequest, rc: RequestContext): Promise<InitProducerId.InitProducerIdResponse> {
   const answer = (errorCode: number, producerId = -1, producerEpoch = -1) => ({ throttleTimeMs: 0, errorCode, producerId, producerEpoch });
   if (req.transactionalId !== null && req.transactionalId !== '') {
     return answer(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
@@ -13,5 +13,5 @@ export function handleInitProducerId(req: InitProducerId.InitProducerIdRequest, 
   if (req.producerId >= 0 && req.producerEpoch >= 0 && req.producerEpoch < MAX_EPOCH - 1) {
     return answer(ErrorCode.NONE, req.producerId, req.producerEpoch + 1);
   }
-  return answer(ErrorCode.NONE, rc.ctx.producerIds.nextProducerId(), 0);
+  return answer(ErrorCode.NONE, await rc.ctx.producerIds.nextProducerId(), 0);
 }

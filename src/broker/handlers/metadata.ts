@@ -6,7 +6,7 @@ import type { RequestContext } from '../request-context.js';
 
 type TopicResult = Metadata.MetadataResponse['topics'][number];
 
-export function handleMetadata(req: Metadata.MetadataRequest, rc: RequestContext): Metadata.MetadataResponse {
+export async function handleMetadata(req: Metadata.MetadataRequest, rc: RequestContext): Promise<Metadata.MetadataResponse> {
   const { ctx, version } = rc;
   const id = ctx.brokerId;
   const describe = (t: TopicMetadata): TopicResult => ({
@@ -28,14 +28,15 @@ export function handleMetadata(req: Metadata.MetadataRequest, rc: RequestContext
     topics = ctx.metadata.listTopics().map(describe);
   } else {
     const allowAuto = version < 4 || req.allowAutoTopicCreation;
-    topics = req.topics!.map((t) => {
+    topics = [];
+    for (const t of req.topics!) topics.push(await (async () => {
       const name = t.name ?? (t.topicId && t.topicId !== ZERO_UUID ? ctx.metadata.getTopicById(t.topicId)?.name ?? null : null);
       if (name === null) return missing(null, ErrorCode.UNKNOWN_TOPIC_ID, t.topicId ?? ZERO_UUID);
       if (validateTopicName(name) !== undefined) return missing(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
-      const meta = ctx.metadata.getTopic(name) ?? (allowAuto ? ctx.autoCreateTopic(name) : undefined);
+      const meta = ctx.metadata.getTopic(name) ?? (allowAuto ? await ctx.autoCreateTopic(name) : undefined);
       if (!meta) return missing(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
       return describe(meta);
-    });
+    })());
   }
   return {
     throttleTimeMs: 0,

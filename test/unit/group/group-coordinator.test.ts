@@ -21,7 +21,7 @@ function open() {
   const logs = new LogManager(config, quiet);
   for (const t of metadata.listTopics()) logs.openTopic(t.name, t.partitions, t.configs);
   if (!metadata.getTopic('t')) {
-    metadata.createTopic({ name: 't', partitions: 2, replicationFactor: 1, configs: {} });
+    void metadata.createTopic({ name: 't', partitions: 2, replicationFactor: 1, replicas: [[0], [0]], configs: {} });
     logs.openTopic('t', 2, {});
   }
   const coordinator = new GroupCoordinator(config, metadata, logs, quiet);
@@ -116,7 +116,7 @@ describe('group coordinator over real logs', () => {
       const cfg = loadBrokerConfig({ overrides: { 'log.dirs': small, 'offsets.topic.num.partitions': '1', 'message.max.bytes': '2000' } });
       const metadata = new LocalMetadataStore(small);
       const logs = new LogManager(cfg, quiet);
-      metadata.createTopic({ name: 't', partitions: 2, replicationFactor: 1, configs: {} });
+      void metadata.createTopic({ name: 't', partitions: 2, replicationFactor: 1, replicas: [[0], [0]], configs: {} });
       logs.openTopic('t', 2, {});
       const c = new GroupCoordinator(cfg, metadata, logs, quiet);
       c.start();
