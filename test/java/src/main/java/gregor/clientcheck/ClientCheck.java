@@ -50,15 +50,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <pre>
  *   create-topic &lt;bootstrap&gt; &lt;topic&gt; &lt;partitions&gt;
  *   produce &lt;bootstrap&gt; &lt;topic&gt; &lt;count&gt; [--compression none|gzip|snappy|lz4|zstd] [--prefix P] [--pad N]
- *   consume &lt;bootstrap&gt; &lt;topic&gt; &lt;expectedCount&gt; [--timeout-ms T] [--from-time MS]
+ *   consume &lt;bootstrap&gt; &lt;topic&gt; &lt;expectedCount&gt; [--timeout-ms T] [--from-time MS] [--tail-ms T]
  *   group-consume &lt;bootstrap&gt; &lt;topic&gt; &lt;group&gt; --duration-ms D
  *   admin-lifecycle &lt;bootstrap&gt; &lt;topic&gt;   (an existing 1-partition topic holding at least 10 records)
+ *   alter-configs &lt;bootstrap&gt; &lt;topic&gt; &lt;OP:key[=value]&gt;...   (OP: SET, DELETE, APPEND, SUBTRACT)
  * </pre>
  *
  * produce sends record i with key P+"key-"+i, value P+"value-"+i (followed by "abc" repeated i % N times
  * when --pad N is given) and headers seq=i, origin=java, through an idempotent producer (acks=all).
  * consume assigns every partition of the topic (no group) and starts from the beginning, or with --from-time
- * at the offsets offsetsForTimes finds (the end where it finds none).
+ * at the offsets offsetsForTimes finds (the end where it finds none); after the expected count it keeps polling
+ * for --tail-ms (default 300) and reports any record past the count as extra.
  * group-consume subscribes as a member of the group (classic protocol, range assignor), prints each record and
  * each assignment ({"assigned":[partitions]}), commits synchronously after every poll, and after D ms closes
  * (commit, LeaveGroup).
@@ -78,6 +80,7 @@ public final class ClientCheck {
       case "consume" -> code = consume(args);
       case "group-consume" -> code = groupConsume(args);
       case "admin-lifecycle" -> code = adminLifecycle(args);
+      case "alter-configs" -> code = alterConfigs(args);
       default -> {
         usage();
         code = 64;
@@ -90,9 +93,10 @@ public final class ClientCheck {
   private static void usage() {
     System.err.println("usage: create-topic <bootstrap> <topic> <partitions>\n"
         + "       produce <bootstrap> <topic> <count> [--compression C] [--prefix P] [--pad N]\n"
-        + "       consume <bootstrap> <topic> <expectedCount> [--timeout-ms T] [--from-time MS]\n"
+        + "       consume <bootstrap> <topic> <expectedCount> [--timeout-ms T] [--from-time MS] [--tail-ms T]\n"
         + "       group-consume <bootstrap> <topic> <group> --duration-ms D\n"
-        + "       admin-lifecycle <bootstrap> <topic>");
+        + "       admin-lifecycle <bootstrap> <topic>\n"
+        + "       alter-configs <bootstrap> <topic> <OP:key[=value]>...");
     System.exit(64);
   }
 
@@ -192,6 +196,53 @@ public final class ClientCheck {
     }
   }
 
+  // ---- alter-configs --------------------------------------------------------------------------------------
+
+  /**
+   * One incrementalAlterConfigs request on a topic with the given operations (SET, DELETE, APPEND, SUBTRACT,
+   * written OP:key=value), then describeConfigs: prints the value and source of each key named, or the error.
+   */
+  private static int alterConfigs(String[] args) throws Exception {
+    String bootstrap = arg(args, 1), topic = arg(args, 2);
+    List<AlterConfigOp> ops = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (int i = 3; i < args.length; i++) {
+      String spec = args[i];
+      int colon = spec.indexOf(':');
+      int eq = spec.indexOf('=', colon);
+      String key = eq < 0 ? spec.substring(colon + 1) : spec.substring(colon + 1, eq);
+      String value = eq < 0 ? null : spec.substring(eq + 1);
+      ops.add(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.valueOf(spec.substring(0, colon))));
+      keys.add(key);
+    }
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "gregor-java-admin");
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    try (Admin admin = Admin.create(props)) {
+      ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      String error = null;
+      try {
+        admin.incrementalAlterConfigs(Map.of(res, ops)).all().get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        error = e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage();
+      }
+      Config config = admin.describeConfigs(List.of(res)).all().get(30, TimeUnit.SECONDS).get(res);
+      StringBuilder sb = new StringBuilder("{\"summary\":\"alter-configs\",\"error\":").append(json(error)).append(",\"configs\":{");
+      boolean first = true;
+      for (String key : new java.util.LinkedHashSet<>(keys)) {
+        ConfigEntry entry = config.get(key);
+        if (!first) sb.append(',');
+        first = false;
+        sb.append(json(key)).append(":{\"value\":").append(json(entry == null ? null : entry.value()))
+            .append(",\"source\":").append(json(entry == null ? null : entry.source().name())).append('}');
+      }
+      OUT.println(sb.append("}}"));
+      return 0;
+    }
+  }
+
   // ---- produce --------------------------------------------------------------------------------------------
 
   private record Ack(int partition, long offset, long timestamp) {}
@@ -266,6 +317,7 @@ public final class ClientCheck {
     long expected = Long.parseLong(arg(args, 3));
     long timeoutMs = Long.parseLong(option(args, "--timeout-ms", "60000"));
     String fromTime = option(args, "--from-time", null);
+    long tailMs = Long.parseLong(option(args, "--tail-ms", "300"));
 
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -320,7 +372,7 @@ public final class ClientCheck {
       }
       // Anything past the expected count is reported, not hidden.
       if (!timedOut) {
-        long extraUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        long extraUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(tailMs);
         while (System.nanoTime() < extraUntil) {
           ConsumerRecords<byte[], byte[]> recs = consumer.poll(Duration.ofMillis(100));
           long n = print(recs, stats);
