@@ -6,20 +6,19 @@
 // duplicate keys or resources are INVALID_REQUEST; an error leaves every key of that resource as it was.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorCode } from '../../../../src/protocol/index.js';
+import { BrokerError, ErrorCode } from '../../../../src/protocol/index.js';
 import { ConfigError, effectiveTopicConfig, loadBrokerConfig, validateDynamicBrokerConfigs, validateTopicConfigs } from '../../../../src/config/index.js';
-import { TopicError } from '../../../../src/broker/context.js';
 import { handleIncrementalAlterConfigs } from '../../../../src/broker/handlers/incremental-alter-configs.js';
 import type { RequestContext } from '../../../../src/broker/request-context.js';
 
 const SET = 0, DELETE = 1, APPEND = 2, SUBTRACT = 3;
 const TOPIC = 2, BROKER = 4, BROKER_LOGGER = 8;
 
-function asTopicError<T>(f: () => T): T {
+function asBrokerError<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof ConfigError) throw new TopicError(ErrorCode.INVALID_CONFIG, e.message);
+    if (e instanceof ConfigError) throw new BrokerError('INVALID_CONFIG', e.message);
     throw e;
   }
 }
@@ -36,13 +35,13 @@ function fakeContext(topics: Record<string, Record<string, string>>) {
       brokerConfigs: (entity: string) => brokerConfigs.get(entity) ?? {},
     },
     topicConfig: (name: string) => effectiveTopicConfig(config, topics[name] ?? {}),
-    validateTopicConfigs: (c: Record<string, string | null>) => asTopicError(() => validateTopicConfigs(c)),
+    validateTopicConfigs: (c: Record<string, string | null>) => asBrokerError(() => validateTopicConfigs(c)),
     setTopicConfigs: (name: string, c: Record<string, string | null>) => {
-      topics[name] = asTopicError(() => validateTopicConfigs(c));
+      topics[name] = asBrokerError(() => validateTopicConfigs(c));
     },
-    validateBrokerConfigs: (c: Record<string, string | null>) => asTopicError(() => validateDynamicBrokerConfigs(c)),
+    validateBrokerConfigs: (c: Record<string, string | null>) => asBrokerError(() => validateDynamicBrokerConfigs(c)),
     setBrokerConfigs: (entity: string, c: Record<string, string | null>) => {
-      brokerConfigs.set(entity, asTopicError(() => validateDynamicBrokerConfigs(c)));
+      brokerConfigs.set(entity, asBrokerError(() => validateDynamicBrokerConfigs(c)));
     },
   };
   return { rc: { ctx } as unknown as RequestContext, topics, brokerConfigs };
