@@ -22,8 +22,7 @@ import { kafkaClient } from '../helpers/kafkajs.js';
 import { kcat } from '../helpers/kcat.js';
 import { waitFor } from '../helpers/wait.js';
 import { WsClient } from './gateway-helpers.js';
-import { buildRecordBatch } from '../../src/client/record-batch.js';
-import { crc32c } from '../../src/client/crc32c.js';
+import { buildControlBatch, ControlRecordType, crc32c } from '../../src/protocol/index.js';
 import { Broker, createLogger, fetchChannel, type FetchEvent } from '../../src/broker/index.js';
 import { loadBrokerConfig } from '../../src/config/index.js';
 import { Gateway, gatewayOptions } from '../../src/gateway/index.js';
@@ -62,13 +61,8 @@ function storedBatches(dir: string): StoredBatch[] {
 }
 
 /** A transaction COMMIT marker batch (control + transactional), as a transaction coordinator writes it. */
-async function commitMarker(baseOffset: number, producerId: number, producerEpoch: number): Promise<Buffer> {
-  const key = Buffer.from([0, 0, 0, 1]); // version 0, type 1 = COMMIT
-  const value = Buffer.from([0, 0, 0, 0, 0, 7]); // version 0, coordinator epoch 7
-  const batch = await buildRecordBatch([{ key, value, timestamp: Date.now() }], { baseOffset, producerId, producerEpoch, transactional: true, partitionLeaderEpoch: 0 });
-  batch.writeInt16BE(batch.readInt16BE(21) | 0x20, 21); // the control flag
-  batch.writeUInt32BE(crc32c(batch, 0, 21), 17);
-  return batch;
+function commitMarker(baseOffset: number, producerId: number, producerEpoch: number): Buffer {
+  return buildControlBatch({ type: ControlRecordType.COMMIT, coordinatorEpoch: 7 }, { baseOffset, producerId, producerEpoch, timestamp: Date.now(), partitionLeaderEpoch: 0 });
 }
 
 describe('compaction keeps producer fields and control batches', () => {
@@ -111,7 +105,7 @@ describe('compaction keeps producer fields and control batches', () => {
     // The COMMIT marker goes at the end of the active segment (recovery scans it on start), then more
     // records roll it into a closed segment.
     const active = readdirSync(dir).filter((n) => n.endsWith('.log')).sort().at(-1)!;
-    const marker = await commitMarker(BATCHES * 10, 4242, 3);
+    const marker = commitMarker(BATCHES * 10, 4242, 3);
     appendFileSync(join(dir, active), marker);
     await broker.restart();
     const producer2 = kafka.producer();

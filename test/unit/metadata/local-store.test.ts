@@ -1,13 +1,20 @@
 // The single-node MetadataStore (src/metadata/local-store.ts): one JSON file under log.dirs, replaced
-// atomically on every change. Each case reopens the directory with a new store, as a restart would.
+// atomically on every change; a change is durable when its promise resolves. Each case reopens the
+// directory with a new store, as a restart would.
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalMetadataStore, METADATA_FILE } from '../../../src/metadata/index.js';
+import { LocalMetadataStore, METADATA_FILE, type NewTopic } from '../../../src/metadata/index.js';
 
 const TOPIC_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/** A topic with one replica (broker 0) per partition. */
+function topic(name: string, partitions = 1, configs: Record<string, string> = {}, internal?: boolean): NewTopic {
+  return { name, partitions, replicationFactor: 1, replicas: Array.from({ length: partitions }, () => [0]), configs, ...(internal === undefined ? {} : { internal }) };
+}
+const replicas = (n: number) => Array.from({ length: n }, () => [0]);
 
 describe('LocalMetadataStore', () => {
   let dir: string;
@@ -32,123 +39,130 @@ describe('LocalMetadataStore', () => {
     assert.equal(new LocalMetadataStore(dir, 'BBBBBBBBBBBBBBBBBBBBBB').clusterId, 'AAAAAAAAAAAAAAAAAAAAAA');
   });
 
-  it('createTopic: stored frozen with a topic id, found by name and id, durable across reopen', () => {
+  it('createTopic: stored frozen with a topic id and replicas, found by name and id, durable across reopen', async () => {
     const s = reopen();
-    const t = s.createTopic({ name: 'orders', partitions: 3, replicationFactor: 1, configs: { 'cleanup.policy': 'compact' } });
-    assert.deepEqual({ ...t, configs: { ...t.configs } }, { name: 'orders', topicId: t.topicId, partitions: 3, replicationFactor: 1, configs: { 'cleanup.policy': 'compact' }, internal: false });
+    const t = await s.createTopic({ ...topic('orders', 3, { 'cleanup.policy': 'compact' }), replicas: [[0], [0], [0]] });
+    assert.deepEqual({ ...t, configs: { ...t.configs } }, { name: 'orders', topicId: t.topicId, partitions: 3, replicationFactor: 1, replicas: [[0], [0], [0]], configs: { 'cleanup.policy': 'compact' }, internal: false });
     assert.match(t.topicId, TOPIC_ID);
     assert.notEqual(Buffer.from(t.topicId, 'base64url').toString('hex'), '0'.repeat(32));
-    assert.ok(Object.isFrozen(t) && Object.isFrozen(t.configs));
-    assert.throws(() => s.createTopic({ name: 'orders', partitions: 1, replicationFactor: 1, configs: {} }), /already exists/);
-    s.createTopic({ name: '__consumer_offsets', partitions: 50, replicationFactor: 1, configs: {}, internal: true });
+    assert.ok(Object.isFrozen(t) && Object.isFrozen(t.configs) && Object.isFrozen(t.replicas) && Object.isFrozen(t.replicas[0]));
+    await assert.rejects(s.createTopic(topic('orders')), /already exists/);
+    await assert.rejects(s.createTopic({ ...topic('bad', 2), replicas: [[0]] }), /1 replica lists for 2 partitions/);
+    await s.createTopic(topic('__consumer_offsets', 50, {}, true));
 
     const r = reopen();
     assert.deepEqual(r.listTopics().map((x) => [x.name, x.partitions, x.internal]), [['orders', 3, false], ['__consumer_offsets', 50, true]]);
     assert.deepEqual(r.getTopic('orders'), t);
     assert.deepEqual(r.getTopicById(t.topicId), t);
     assert.equal(r.getTopic('nope'), undefined);
+    assert.equal(r.getTopic('bad'), undefined, 'a refused topic was not stored');
     assert.equal(r.getTopicById('AAAAAAAAAAAAAAAAAAAAAA'), undefined);
     assert.ok(Object.isFrozen(r.getTopic('orders')!.configs), 'frozen after reopen too');
   });
 
-  it('the caller\'s config object is copied, not kept', () => {
+  it('the caller\'s config object is copied, not kept', async () => {
     const s = reopen();
     const configs: Record<string, string> = { 'retention.ms': '1000' };
-    s.createTopic({ name: 't', partitions: 1, replicationFactor: 1, configs });
+    await s.createTopic(topic('t', 1, configs));
     configs['retention.ms'] = '2000';
     assert.equal(s.getTopic('t')!.configs['retention.ms'], '1000');
   });
 
-  it('topic ids are distinct', () => {
+  it('topic ids are distinct', async () => {
     const s = reopen();
-    const ids = new Set(Array.from({ length: 50 }, (_, i) => s.createTopic({ name: `t${i}`, partitions: 1, replicationFactor: 1, configs: {} }).topicId));
+    const ids = new Set<string>();
+    for (let i = 0; i < 50; i++) ids.add((await s.createTopic(topic(`t${i}`))).topicId);
     assert.equal(ids.size, 50);
   });
 
-  it('alterTopic: grows partitions, replaces configs (whole), keeps the topic id; refuses to shrink or an unknown topic', () => {
+  it('alterTopic: grows partitions with their replicas, replaces configs (whole), keeps the topic id; refuses to shrink or an unknown topic', async () => {
     const s = reopen();
-    const t = s.createTopic({ name: 't', partitions: 2, replicationFactor: 1, configs: { 'retention.ms': '1000', 'segment.bytes': '4096' } });
-    const grown = s.alterTopic('t', { partitions: 5 });
+    const t = await s.createTopic(topic('t', 2, { 'retention.ms': '1000', 'segment.bytes': '4096' }));
+    const grown = await s.alterTopic('t', { replicas: replicas(5) });
     assert.equal(grown.partitions, 5);
+    assert.equal(grown.replicas.length, 5);
     assert.deepEqual({ ...grown.configs }, { 'retention.ms': '1000', 'segment.bytes': '4096' }, 'configs untouched when not given');
-    const altered = s.alterTopic('t', { configs: { 'cleanup.policy': 'compact' } });
+    const altered = await s.alterTopic('t', { configs: { 'cleanup.policy': 'compact' } });
     assert.deepEqual({ ...altered.configs }, { 'cleanup.policy': 'compact' }, 'the new set replaces the old one');
     assert.equal(altered.partitions, 5);
     assert.equal(altered.topicId, t.topicId);
-    assert.throws(() => s.alterTopic('t', { partitions: 4 }), /cannot shrink from 5 to 4/);
-    assert.throws(() => s.alterTopic('missing', { partitions: 4 }), /does not exist/);
-    assert.equal(s.alterTopic('t', { partitions: 5 }).partitions, 5, 'the same count is allowed');
+    await assert.rejects(s.alterTopic('t', { replicas: replicas(4) }), /cannot shrink from 5 to 4/);
+    await assert.rejects(s.alterTopic('missing', { replicas: replicas(4) }), /does not exist/);
+    assert.equal((await s.alterTopic('t', { replicas: replicas(5) })).partitions, 5, 'the same count is allowed');
     const r = reopen().getTopic('t')!;
-    assert.deepEqual([r.partitions, { ...r.configs }, r.topicId], [5, { 'cleanup.policy': 'compact' }, t.topicId]);
+    assert.deepEqual([r.partitions, r.replicas.length, { ...r.configs }, r.topicId], [5, 5, { 'cleanup.policy': 'compact' }, t.topicId]);
   });
 
-  it('deleteTopic: gone after reopen; deleting an unknown topic is a no-op; a re-created topic gets a new id', () => {
+  it('deleteTopic: gone after reopen; deleting an unknown topic is a no-op; a re-created topic gets a new id', async () => {
     const s = reopen();
-    const t = s.createTopic({ name: 't', partitions: 1, replicationFactor: 1, configs: {} });
-    s.createTopic({ name: 'u', partitions: 1, replicationFactor: 1, configs: {} });
-    s.deleteTopic('t');
-    s.deleteTopic('never-existed');
+    const t = await s.createTopic(topic('t'));
+    await s.createTopic(topic('u'));
+    await s.deleteTopic('t');
+    await s.deleteTopic('never-existed');
     assert.deepEqual(reopen().listTopics().map((x) => x.name), ['u']);
-    const again = s.createTopic({ name: 't', partitions: 1, replicationFactor: 1, configs: {} });
+    const again = await s.createTopic(topic('t'));
     assert.notEqual(again.topicId, t.topicId);
     assert.equal(reopen().getTopicById(t.topicId), undefined);
   });
 
-  it('broker configs: per entity ("" cluster default, a broker id), replaced whole, durable, copies out', () => {
+  it('broker configs: per entity ("" cluster default, a broker id), replaced whole, durable, copies out', async () => {
     const s = reopen();
     assert.deepEqual(s.brokerConfigs(''), {});
-    s.setBrokerConfigs('', { 'log.retention.ms': '1000' });
-    s.setBrokerConfigs('0', { 'message.max.bytes': '2048', 'compression.type': 'lz4' });
-    s.setBrokerConfigs('0', { 'compression.type': 'zstd' });
+    await s.setBrokerConfigs('', { 'log.retention.ms': '1000' });
+    await s.setBrokerConfigs('0', { 'message.max.bytes': '2048', 'compression.type': 'lz4' });
+    await s.setBrokerConfigs('0', { 'compression.type': 'zstd' });
     const r = reopen();
     assert.deepEqual(r.brokerConfigs(''), { 'log.retention.ms': '1000' });
     assert.deepEqual(r.brokerConfigs('0'), { 'compression.type': 'zstd' });
     assert.deepEqual(r.brokerConfigs('1'), {});
     assert.ok(Object.isFrozen(r.brokerConfigs('0')));
     const mine: Record<string, string> = { a: '1' };
-    s.setBrokerConfigs('2', mine);
+    await s.setBrokerConfigs('2', mine);
     mine.a = '2';
     assert.deepEqual(s.brokerConfigs('2'), { a: '1' });
   });
 
-  it('a file written before broker configs existed (no brokerConfigs field) opens with none', () => {
-    writeFileSync(join(dir, METADATA_FILE), JSON.stringify({ version: 1, clusterId: 'CCCCCCCCCCCCCCCCCCCCCC', nextProducerId: 7, topics: [] }));
-    const s = reopen();
+  it('a file from before broker configs and replica assignments opens with none, and one replica per partition on this broker', async () => {
+    writeFileSync(join(dir, METADATA_FILE), JSON.stringify({ version: 1, clusterId: 'CCCCCCCCCCCCCCCCCCCCCC', nextProducerId: 7, topics: [
+      { name: 'old', topicId: 'DDDDDDDDDDDDDDDDDDDDDD', partitions: 2, replicationFactor: 1, configs: {}, internal: false },
+    ] }));
+    const s = new LocalMetadataStore(dir, null, 3);
     assert.deepEqual(s.brokerConfigs(''), {});
-    assert.deepEqual(s.allocateProducerIds(1), { firstProducerId: 7, size: 1 });
+    assert.deepEqual(s.getTopic('old')!.replicas, [[3], [3]]);
+    assert.deepEqual(await s.allocateProducerIds(1), { firstProducerId: 7, size: 1 });
   });
 
-  it('producer id blocks: consecutive, never overlapping, and never handed out again after reopen', () => {
+  it('producer id blocks: consecutive, never overlapping, and never handed out again after reopen', async () => {
     const s = reopen();
-    assert.deepEqual(s.allocateProducerIds(1000), { firstProducerId: 0, size: 1000 });
-    assert.deepEqual(s.allocateProducerIds(10), { firstProducerId: 1000, size: 10 });
-    assert.deepEqual(reopen().allocateProducerIds(5), { firstProducerId: 1010, size: 5 });
-    assert.deepEqual(reopen().allocateProducerIds(5), { firstProducerId: 1015, size: 5 });
+    assert.deepEqual(await s.allocateProducerIds(1000), { firstProducerId: 0, size: 1000 });
+    assert.deepEqual(await s.allocateProducerIds(10), { firstProducerId: 1000, size: 10 });
+    assert.deepEqual(await reopen().allocateProducerIds(5), { firstProducerId: 1010, size: 5 });
+    assert.deepEqual(await reopen().allocateProducerIds(5), { firstProducerId: 1015, size: 5 });
   });
 
-  it('every change is written through: a second store opened after it sees it without the first closing', () => {
+  it('every change is written through: a second store opened after it sees it without the first closing', async () => {
     const s = reopen();
-    s.createTopic({ name: 'a', partitions: 1, replicationFactor: 1, configs: {} });
+    await s.createTopic(topic('a'));
     assert.deepEqual(reopen().listTopics().map((t) => t.name), ['a']);
-    s.alterTopic('a', { partitions: 2 });
+    await s.alterTopic('a', { replicas: replicas(2) });
     assert.equal(reopen().getTopic('a')!.partitions, 2);
-    s.allocateProducerIds(3);
+    await s.allocateProducerIds(3);
     assert.equal(JSON.parse(readFileSync(join(dir, METADATA_FILE), 'utf8')).nextProducerId, 3);
   });
 
-  it('replacement is atomic: no temporary file is left behind, and a stale one from a crash is ignored', () => {
+  it('replacement is atomic: no temporary file is left behind, and a stale one from a crash is ignored', async () => {
     const s = reopen();
-    s.createTopic({ name: 'a', partitions: 1, replicationFactor: 1, configs: {} });
+    await s.createTopic(topic('a'));
     assert.ok(!existsSync(join(dir, `${METADATA_FILE}.tmp`)));
     // A crash between writing the temporary file and the rename leaves a (maybe torn) .tmp: the old file wins.
     writeFileSync(join(dir, `${METADATA_FILE}.tmp`), '{"version":1,"clusterId":"torn');
     assert.deepEqual(reopen().listTopics().map((t) => t.name), ['a']);
-    reopen().createTopic({ name: 'b', partitions: 1, replicationFactor: 1, configs: {} });
+    await reopen().createTopic(topic('b'));
     assert.deepEqual(reopen().listTopics().map((t) => t.name), ['a', 'b']);
   });
 
-  it('a torn or corrupt file is refused with its path (not silently replaced by an empty cluster)', () => {
-    reopen().createTopic({ name: 'a', partitions: 1, replicationFactor: 1, configs: {} });
+  it('a torn or corrupt file is refused with its path (not silently replaced by an empty cluster)', async () => {
+    await reopen().createTopic(topic('a'));
     const path = join(dir, METADATA_FILE);
     const good = readFileSync(path, 'utf8');
     for (const bad of [good.slice(0, good.length >> 1), '', '\u0000\u0000\u0000', '{"version":1,']) {

@@ -49,8 +49,8 @@ function fakeContext(topics: Record<string, Record<string, string>>) {
 
 type Op = [name: string, op: number, value: string | null];
 
-function alter(rc: RequestContext, resourceName: string, ops: Op[], opts: { resourceType?: number; validateOnly?: boolean } = {}) {
-  const res = handleIncrementalAlterConfigs({
+async function alter(rc: RequestContext, resourceName: string, ops: Op[], opts: { resourceType?: number; validateOnly?: boolean } = {}) {
+  const res = await handleIncrementalAlterConfigs({
     validateOnly: opts.validateOnly ?? false,
     resources: [{ resourceType: opts.resourceType ?? TOPIC, resourceName, configs: ops.map(([name, configOperation, value]) => ({ name, configOperation, value })) }],
   }, rc);
@@ -78,44 +78,44 @@ describe('IncrementalAlterConfigs on a topic', () => {
     ['an unknown operation', [['retention.ms', 7, '1']], ErrorCode.INVALID_REQUEST, start],
   ];
   for (const [name, ops, code, want] of cases) {
-    it(`${name} -> ${code}`, () => {
+    it(`${name} -> ${code}`, async () => {
       const { rc, topics } = fakeContext({ t: { ...start } });
-      const r = alter(rc, 't', ops);
+      const r = await alter(rc, 't', ops);
       assert.equal(r.errorCode, code, r.errorMessage ?? '');
       if (code !== ErrorCode.NONE) assert.ok(r.errorMessage, 'errors carry a message');
       assert.deepEqual(topics.t, want);
     });
   }
 
-  it('SUBTRACT without an override starts from the default (cleanup.policy=delete)', () => {
+  it('SUBTRACT without an override starts from the default (cleanup.policy=delete)', async () => {
     const { rc, topics } = fakeContext({ t: {} });
-    assert.equal(alter(rc, 't', [['cleanup.policy', APPEND, 'compact']]).errorCode, ErrorCode.NONE);
+    assert.equal((await alter(rc, 't', [['cleanup.policy', APPEND, 'compact']])).errorCode, ErrorCode.NONE);
     assert.deepEqual(topics.t, { 'cleanup.policy': 'delete,compact' });
-    assert.equal(alter(rc, 't', [['cleanup.policy', SUBTRACT, 'delete']]).errorCode, ErrorCode.NONE);
+    assert.equal((await alter(rc, 't', [['cleanup.policy', SUBTRACT, 'delete']])).errorCode, ErrorCode.NONE);
     assert.deepEqual(topics.t, { 'cleanup.policy': 'compact' });
   });
 
-  it('SUBTRACT several items at once; spaces around items are ignored', () => {
+  it('SUBTRACT several items at once; spaces around items are ignored', async () => {
     const { rc, topics } = fakeContext({ t: { 'cleanup.policy': 'compact,delete' } });
-    assert.equal(alter(rc, 't', [['cleanup.policy', SUBTRACT, ' delete , nothing ']]).errorCode, ErrorCode.NONE);
+    assert.equal((await alter(rc, 't', [['cleanup.policy', SUBTRACT, ' delete , nothing ']])).errorCode, ErrorCode.NONE);
     assert.deepEqual(topics.t, { 'cleanup.policy': 'compact' });
   });
 
-  it('validateOnly checks but changes nothing', () => {
+  it('validateOnly checks but changes nothing', async () => {
     const { rc, topics } = fakeContext({ t: { ...start } });
-    assert.equal(alter(rc, 't', [['retention.ms', SET, '5']], { validateOnly: true }).errorCode, ErrorCode.NONE);
-    assert.equal(alter(rc, 't', [['retention.ms', SET, 'x']], { validateOnly: true }).errorCode, ErrorCode.INVALID_CONFIG);
+    assert.equal((await alter(rc, 't', [['retention.ms', SET, '5']], { validateOnly: true })).errorCode, ErrorCode.NONE);
+    assert.equal((await alter(rc, 't', [['retention.ms', SET, 'x']], { validateOnly: true })).errorCode, ErrorCode.INVALID_CONFIG);
     assert.deepEqual(topics.t, start);
   });
 
-  it('an unknown topic is UNKNOWN_TOPIC_OR_PARTITION', () => {
+  it('an unknown topic is UNKNOWN_TOPIC_OR_PARTITION', async () => {
     const { rc } = fakeContext({});
-    assert.equal(alter(rc, 'nope', [['retention.ms', SET, '5']]).errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    assert.equal((await alter(rc, 'nope', [['retention.ms', SET, '5']])).errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   });
 
-  it('the same resource twice in one request: both refused (INVALID_REQUEST), nothing applied; other resources go on', () => {
+  it('the same resource twice in one request: both refused (INVALID_REQUEST), nothing applied; other resources go on', async () => {
     const { rc, topics } = fakeContext({ t: { ...start }, u: {} });
-    const res = handleIncrementalAlterConfigs({ validateOnly: false, resources: [
+    const res = await handleIncrementalAlterConfigs({ validateOnly: false, resources: [
       { resourceType: TOPIC, resourceName: 't', configs: [{ name: 'retention.ms', configOperation: SET, value: '1' }] },
       { resourceType: TOPIC, resourceName: 'u', configs: [{ name: 'retention.ms', configOperation: SET, value: '2' }] },
       { resourceType: TOPIC, resourceName: 't', configs: [{ name: 'retention.ms', configOperation: SET, value: '3' }] },
@@ -126,15 +126,15 @@ describe('IncrementalAlterConfigs on a topic', () => {
 });
 
 describe('IncrementalAlterConfigs on the broker', () => {
-  it('"" (cluster default) and this broker\'s id are accepted; another broker id and BROKER_LOGGER are refused', () => {
+  it('"" (cluster default) and this broker\'s id are accepted; another broker id and BROKER_LOGGER are refused', async () => {
     const { rc, brokerConfigs } = fakeContext({});
     const id = String((rc.ctx as unknown as { brokerId: number }).brokerId);
-    assert.equal(alter(rc, '', [['log.retention.ms', SET, '1000']], { resourceType: BROKER }).errorCode, ErrorCode.NONE);
-    assert.equal(alter(rc, id, [['compression.type', SET, 'lz4']], { resourceType: BROKER }).errorCode, ErrorCode.NONE);
+    assert.equal((await alter(rc, '', [['log.retention.ms', SET, '1000']], { resourceType: BROKER })).errorCode, ErrorCode.NONE);
+    assert.equal((await alter(rc, id, [['compression.type', SET, 'lz4']], { resourceType: BROKER })).errorCode, ErrorCode.NONE);
     assert.deepEqual(Object.fromEntries(brokerConfigs), { '': { 'log.retention.ms': '1000' }, [id]: { 'compression.type': 'lz4' } });
-    assert.equal(alter(rc, String(Number(id) + 1), [['compression.type', SET, 'lz4']], { resourceType: BROKER }).errorCode, ErrorCode.INVALID_REQUEST);
-    assert.equal(alter(rc, id, [['root', SET, 'DEBUG']], { resourceType: BROKER_LOGGER }).errorCode, ErrorCode.INVALID_REQUEST);
-    assert.equal(alter(rc, id, [['compression.type', SET, 'brotli']], { resourceType: BROKER }).errorCode, ErrorCode.INVALID_CONFIG);
-    assert.equal(alter(rc, id, [['compression.type', APPEND, 'lz4']], { resourceType: BROKER }).errorCode, ErrorCode.INVALID_CONFIG, 'not a list');
+    assert.equal((await alter(rc, String(Number(id) + 1), [['compression.type', SET, 'lz4']], { resourceType: BROKER })).errorCode, ErrorCode.INVALID_REQUEST);
+    assert.equal((await alter(rc, id, [['root', SET, 'DEBUG']], { resourceType: BROKER_LOGGER })).errorCode, ErrorCode.INVALID_REQUEST);
+    assert.equal((await alter(rc, id, [['compression.type', SET, 'brotli']], { resourceType: BROKER })).errorCode, ErrorCode.INVALID_CONFIG);
+    assert.equal((await alter(rc, id, [['compression.type', APPEND, 'lz4']], { resourceType: BROKER })).errorCode, ErrorCode.INVALID_CONFIG, 'not a list');
   });
 });
