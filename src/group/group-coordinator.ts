@@ -7,6 +7,11 @@
 // replayed (offsets, group metadata, tombstones); groups that had members come back Stable with their
 // generation, and members that do not heartbeat within their session are removed as usual.
 //
+// Upgrade: versions before Kafka's partition formula was used stored some groups in another partition
+// (hash & 0x7fffffff). Records found outside their group's partition replay first, the group's own partition
+// after them, so nothing written at home since is undone; such groups are then rewritten at home and their
+// old records get tombstones, so compaction removes them.
+//
 // Threading: main thread only. Writes of one group are chained so its cache follows the log's order; groups
 // never wait on each other. The replay at start reads the log synchronously before the broker listens.
 import { buildRecordBatch, readRecordBatches, type InternalRecord, type LogManager, type Partition } from '../log/index.js';
@@ -17,8 +22,11 @@ import { Group, Member, joinError, type CommittedOffset, type GroupHost, type Gr
 import { invalidGroupIdReason } from './group-id.js';
 import {
   OFFSETS_TOPIC, decodeGroupMetadataValue, decodeKey, decodeOffsetCommitValue, encodeGroupMetadataKey, encodeGroupMetadataValue,
-  encodeOffsetCommitKey, encodeOffsetCommitValue, offsetsPartitionFor, type GroupMetadataValue,
+  encodeOffsetCommitKey, encodeOffsetCommitValue, offsetsPartitionFor, type GroupMetadataKey, type GroupMetadataValue, type OffsetCommitKey,
 } from './offsets-records.js';
+
+/** Keys of records found outside their group's partition: group id -> partition -> key (hex) -> key. */
+type Strays = Map<string, Map<number, Map<string, Buffer>>>;
 
 export interface CoordinatorLogger {
   info(obj: object, msg: string): void;
@@ -98,8 +106,21 @@ export class GroupCoordinator {
   start(): void {
     const started = Date.now();
     const parts = this.#metadata.getTopic(OFFSETS_TOPIC) ? this.#logs.getPartitions(OFFSETS_TOPIC) ?? [] : [];
+    const metadataByGroup = new Map<string, GroupMetadataValue | null>();
+    const strays: Strays = new Map();
     let records = 0;
-    for (const part of parts) records += this.#replay(part);
+    for (const part of parts) this.#replay(part, false, metadataByGroup, strays);
+    for (const part of parts) records += this.#replay(part, true, metadataByGroup, strays);
+    for (const [groupId, value] of metadataByGroup) {
+      let group = this.#groups.get(groupId);
+      if (value === null) {
+        if (group && group.offsets.size === 0) this.#groups.delete(groupId);
+        continue;
+      }
+      group ??= this.#newGroup(groupId);
+      this.#restoreGroup(group, value);
+    }
+    if (strays.size > 0) this.#moveStrays(strays, metadataByGroup);
     if (parts.length > 0) {
       let offsets = 0;
       for (const g of this.#groups.values()) offsets += g.offsets.size;
@@ -453,12 +474,14 @@ export class GroupCoordinator {
     });
   }
 
-  /** Appends one batch to the group's partition after the group's earlier writes; `apply` runs once it is in the log. */
-  #write(group: Group, records: InternalRecord[], apply: () => void): Promise<void> {
+  /**
+   * Appends one batch to the group's partition (or `partition`, for tombstones of records left elsewhere) after the
+   * group's earlier writes; `apply` runs once it is in the log.
+   */
+  #write(group: Group, records: InternalRecord[], apply: () => void, partition?: Partition): Promise<void> {
     const run = async (): Promise<void> => {
       if (!(await this.#offsetsTopicReady())) throw new Error('__consumer_offsets is not available');
-      const partition = this.#partitionFor(group.groupId);
-      await partition.append(buildRecordBatch(records, Date.now()));
+      await (partition ?? this.#partitionFor(group.groupId)).append(buildRecordBatch(records, Date.now()));
       apply();
     };
     const done = group.writeChain.then(run, run);
@@ -473,9 +496,12 @@ export class GroupCoordinator {
     return p;
   }
 
-  /** Replays one __consumer_offsets partition into the caches; returns how many records it read. */
-  #replay(part: Partition): number {
-    const metadataByGroup = new Map<string, GroupMetadataValue | null>();
+  /**
+   * Replays one __consumer_offsets partition into the caches: the records of groups that live in it (`home`), or
+   * else the records of groups that live elsewhere, whose keys are noted in `strays`. Returns how many records it read.
+   */
+  #replay(part: Partition, home: boolean, metadataByGroup: Map<string, GroupMetadataValue | null>, strays: Strays): number {
+    const count = this.#metadata.getTopic(OFFSETS_TOPIC)!.partitions;
     let offset = part.logStartOffset;
     let records = 0;
     while (offset < part.logEndOffset) {
@@ -485,36 +511,34 @@ export class GroupCoordinator {
         if (r.records.length === 0) break;
         next = readRecordBatches(r.records, (rec) => {
           records++;
-          this.#replayRecord(rec.key, rec.value, metadataByGroup);
+          let key;
+          try {
+            key = decodeKey(rec.key);
+          } catch (e) {
+            if (home) this.#log.warn({ err: e }, 'skipped an unreadable __consumer_offsets key');
+            return;
+          }
+          if (!key || (offsetsPartitionFor(key.groupId, count) === part.partition) !== home) return;
+          if (!home) {
+            let byPartition = strays.get(key.groupId);
+            if (!byPartition) strays.set(key.groupId, (byPartition = new Map()));
+            let keys = byPartition.get(part.partition);
+            if (!keys) byPartition.set(part.partition, (keys = new Map()));
+            keys.set(rec.key.toString('hex'), Buffer.from(rec.key));
+          }
+          this.#replayRecord(key, rec.value, metadataByGroup);
         });
       } catch (e) {
-        this.#log.error({ partition: part.partition, offset, err: e }, 'cannot replay __consumer_offsets from here on; the rest of this partition is ignored');
+        if (home) this.#log.error({ partition: part.partition, offset, err: e }, 'cannot replay __consumer_offsets from here on; the rest of this partition is ignored');
         break;
       }
       if (next <= offset) break;
       offset = next;
     }
-    for (const [groupId, value] of metadataByGroup) {
-      let group = this.#groups.get(groupId);
-      if (value === null) {
-        if (group && group.offsets.size === 0) this.#groups.delete(groupId);
-        continue;
-      }
-      group ??= this.#newGroup(groupId);
-      this.#restoreGroup(group, value);
-    }
     return records;
   }
 
-  #replayRecord(keyBytes: Buffer, value: Buffer | null, metadataByGroup: Map<string, GroupMetadataValue | null>): void {
-    let key;
-    try {
-      key = decodeKey(keyBytes);
-    } catch (e) {
-      this.#log.warn({ err: e }, 'skipped an unreadable __consumer_offsets key');
-      return;
-    }
-    if (!key) return;
+  #replayRecord(key: OffsetCommitKey | GroupMetadataKey, value: Buffer | null, metadataByGroup: Map<string, GroupMetadataValue | null>): void {
     try {
       if (key.kind === 'offset') {
         const k = Group.offsetKey(key.topic, key.partition);
@@ -532,6 +556,34 @@ export class GroupCoordinator {
       }
     } catch (e) {
       this.#log.warn({ group: key.groupId, err: e }, 'skipped an unreadable __consumer_offsets value');
+    }
+  }
+
+  /**
+   * Rewrites groups found outside their partition at home (their offsets and stored metadata as replayed), then
+   * tombstones the records left behind. Home first: a crash in between leaves both, and home replays last.
+   */
+  #moveStrays(strays: Strays, metadataByGroup: Map<string, GroupMetadataValue | null>): void {
+    const BATCH = 500;
+    for (const [groupId, byPartition] of strays) {
+      const group = this.#groups.get(groupId) ?? new Group(groupId, this.#host); // a deleted group only needs tombstones
+      const records: InternalRecord[] = [...group.offsets.values()].map((c) => ({ key: encodeOffsetCommitKey(groupId, c.topic, c.partition), value: encodeOffsetCommitValue(c) }));
+      const stored = metadataByGroup.get(groupId);
+      if (stored && this.#groups.has(groupId)) records.push({ key: encodeGroupMetadataKey(groupId), value: encodeGroupMetadataValue(stored) });
+      const home: Promise<void>[] = [];
+      for (let i = 0; i < records.length; i += BATCH) home.push(this.#write(group, records.slice(i, i + BATCH), () => undefined));
+      const tombstones = async (): Promise<void> => {
+        for (const [partition, keys] of byPartition) {
+          const part = this.#logs.getPartition(OFFSETS_TOPIC, partition);
+          if (!part) throw new Error(`partition ${partition} of __consumer_offsets is not open`);
+          const all = [...keys.values()].map((key) => ({ key, value: null }));
+          for (let i = 0; i < all.length; i += BATCH) await this.#write(group, all.slice(i, i + BATCH), () => undefined, part);
+        }
+      };
+      Promise.all(home).then(tombstones).then(
+        () => this.#log.info({ group: groupId, from: [...byPartition.keys()], to: this.#partitionFor(groupId).partition }, 'moved a group to its __consumer_offsets partition'),
+        (e: unknown) => this.#log.error({ group: groupId, err: e }, 'moving a group to its __consumer_offsets partition failed; it is replayed from both until it succeeds'),
+      );
     }
   }
 

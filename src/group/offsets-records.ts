@@ -143,7 +143,12 @@ export function javaStringHash(s: string): number {
   return h;
 }
 
-/** The __consumer_offsets partition that holds a group's records (Kafka: abs(hashCode) % partitions). */
+/**
+ * The __consumer_offsets partition that holds a group's records: Kafka's `Utils.abs(groupId.hashCode()) % partitions`,
+ * where `Utils.abs(Integer.MIN_VALUE)` is 0. (Versions before this one used `hashCode & 0x7fffffff`, which differs for
+ * negative hashes; the coordinator moves groups it finds elsewhere when it loads.)
+ */
 export function offsetsPartitionFor(groupId: string, partitions: number): number {
-  return (javaStringHash(groupId) & 0x7fffffff) % partitions;
+  const h = javaStringHash(groupId);
+  return (h === -0x80000000 ? 0 : Math.abs(h)) % partitions;
 }

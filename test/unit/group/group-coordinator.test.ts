@@ -6,10 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBrokerConfig } from '../../../src/config/index.js';
-import { LogManager } from '../../../src/log/index.js';
+import { buildRecordBatch, LogManager, readRecordBatches, type InternalRecord } from '../../../src/log/index.js';
 import { LocalMetadataStore } from '../../../src/metadata/index.js';
 import { ErrorCode } from '../../../src/protocol/index.js';
-import { GroupCoordinator, OFFSETS_TOPIC } from '../../../src/group/index.js';
+import {
+  decodeKey, encodeGroupMetadataKey, encodeGroupMetadataValue, encodeOffsetCommitKey, encodeOffsetCommitValue, GroupCoordinator, javaStringHash, OFFSETS_TOPIC,
+  offsetsPartitionFor,
+} from '../../../src/group/index.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const dir = mkdtempSync(join(tmpdir(), 'gregor-coordinator-'));
@@ -28,6 +31,7 @@ function open() {
   coordinator.start();
   return {
     coordinator,
+    logs,
     close: () => {
       coordinator.close();
       logs.close();
@@ -131,5 +135,93 @@ describe('group coordinator over real logs', () => {
     } finally {
       rmSync(small, { recursive: true, force: true });
     }
+  });
+
+  // Versions before Kafka's formula put a group in partition (hashCode & 0x7fffffff) % n. 'my-group' hashes to
+  // -1906497762: the old formula said partition 2 of 3, Kafka's Utils.abs(hashCode) % 3 says 0.
+  it('a group stored by an older version in the old formula\'s partition is found, moved to Kafka\'s, and its old records never come back', async () => {
+    const groupId = 'my-group';
+    const oldPartition = (javaStringHash(groupId) & 0x7fffffff) % 3;
+    assert.deepEqual([oldPartition, offsetsPartitionFor(groupId, 3)], [2, 0], 'the id of this test is one where the formulas differ');
+    const offsetRecord = (partition: number, offset: number): InternalRecord => ({
+      key: encodeOffsetCommitKey(groupId, 't', partition),
+      value: encodeOffsetCommitValue({ offset, leaderEpoch: -1, metadata: 'old', commitTimestamp: Date.now(), expireTimestamp: -1 }),
+    });
+    const recordsIn = (logs: LogManager, partition: number) => {
+      const part = logs.getPartition(OFFSETS_TOPIC, partition)!;
+      const out: Array<[unknown, string | null]> = [];
+      readRecordBatches(part.read(part.logStartOffset, 1 << 20, true).records, (r) => {
+        const k = decodeKey(r.key);
+        if (k?.groupId === groupId) out.push([k.kind === 'offset' ? k.partition : 'group', r.value === null ? null : 'value']);
+      });
+      return out;
+    };
+    const waitFor = async (what: string, done: () => boolean) => {
+      for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(done(), what);
+    };
+
+    // A data dir as the older version left it: offsets and an empty consumer group's metadata in partition 2.
+    let b = open();
+    assert.equal(b.coordinator.ensureOffsetsTopic(), true);
+    await b.logs.getPartition(OFFSETS_TOPIC, oldPartition)!.append(buildRecordBatch([
+      offsetRecord(0, 7), offsetRecord(1, 8),
+      { key: encodeGroupMetadataKey(groupId), value: encodeGroupMetadataValue({ protocolType: 'consumer', generationId: 4, protocolName: 'range', leaderId: null, currentStateTimestamp: Date.now(), members: [] }) },
+    ], Date.now()));
+    b.close();
+
+    b = open();
+    assert.deepEqual(b.coordinator.fetchOffsets(groupId, null).offsets.map((o) => [o.partition, o.offset]), [[0, 7], [1, 8]], 'the old records are found');
+    assert.equal(b.coordinator.describeGroup(groupId).state, 'Empty');
+    assert.equal(b.coordinator.describeGroup(groupId).protocolType, 'consumer');
+    // Moved: rewritten in partition 0, then tombstoned in partition 2.
+    await waitFor('the old records get tombstones', () => recordsIn(b.logs, oldPartition).filter(([, v]) => v === null).length === 3);
+    assert.deepEqual(recordsIn(b.logs, 0), [[0, 'value'], [1, 'value'], ['group', 'value']]);
+    // Later writes go to partition 0: a new offset for t-0, t-1's offset deleted.
+    const errors = await b.coordinator.commitOffsets(groupId, { generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, offsets: [{ topic: 't', partition: 0, offset: 20, leaderEpoch: -1, metadata: null }] });
+    assert.deepEqual(errors.map((e) => e.errorCode), [ErrorCode.NONE]);
+    assert.equal((await b.coordinator.deleteOffsets(groupId, [{ name: 't', partitions: [1] }])).errorCode, ErrorCode.NONE);
+    assert.deepEqual(recordsIn(b.logs, oldPartition).length, 6, 'nothing new in the old partition');
+    b.close();
+
+    b = open();
+    assert.deepEqual(b.coordinator.fetchOffsets(groupId, null).offsets.map((o) => [o.partition, o.offset]), [[0, 20]], 'the newer state wins after a restart');
+    b.close();
+  });
+
+  it('records left in the old partition (a crash before the move finished) replay before the group\'s own partition', async () => {
+    // Both orders of partitions: 'upgraded-2' (-1999151763) was in 2, Kafka says 0; 'upgraded-3' (-1999151762) was in 0, Kafka says 2.
+    const groups: Array<[string, number, number]> = [['upgraded-2', 2, 0], ['upgraded-3', 0, 2]];
+    let b = open();
+    b.coordinator.ensureOffsetsTopic();
+    const value = (offset: number) => encodeOffsetCommitValue({ offset, leaderEpoch: -1, metadata: '', commitTimestamp: Date.now(), expireTimestamp: -1 });
+    for (const [groupId, was, is] of groups) {
+      assert.deepEqual([(javaStringHash(groupId) & 0x7fffffff) % 3, offsetsPartitionFor(groupId, 3)], [was, is]);
+      // Old partition: t-0 at 3, t-1 at 4. Kafka's partition, written later: t-0 at 30, t-1 deleted.
+      await b.logs.getPartition(OFFSETS_TOPIC, was)!.append(buildRecordBatch([
+        { key: encodeOffsetCommitKey(groupId, 't', 0), value: value(3) }, { key: encodeOffsetCommitKey(groupId, 't', 1), value: value(4) },
+      ], Date.now()));
+      await b.logs.getPartition(OFFSETS_TOPIC, is)!.append(buildRecordBatch([
+        { key: encodeOffsetCommitKey(groupId, 't', 0), value: value(30) }, { key: encodeOffsetCommitKey(groupId, 't', 1), value: null },
+      ], Date.now()));
+    }
+    b.close();
+    b = open();
+    for (const [groupId] of groups) assert.deepEqual(b.coordinator.fetchOffsets(groupId, null).offsets.map((o) => [o.partition, o.offset]), [[0, 30]], groupId);
+    // Let the move finish before closing the logs.
+    const tombstoned = () => groups.every(([groupId, was]) => {
+      let n = 0;
+      const part = b.logs.getPartition(OFFSETS_TOPIC, was)!;
+      readRecordBatches(part.read(part.logStartOffset, 1 << 20, true).records, (r) => {
+        if (decodeKey(r.key)?.groupId === groupId && r.value === null) n++;
+      });
+      return n === 2;
+    });
+    for (let i = 0; i < 200 && !tombstoned(); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(tombstoned(), 'the old records get tombstones');
+    b.close();
+    b = open();
+    for (const [groupId] of groups) assert.deepEqual(b.coordinator.fetchOffsets(groupId, null).offsets.map((o) => [o.partition, o.offset]), [[0, 30]], groupId);
+    b.close();
   });
 });

@@ -41,13 +41,42 @@ describe('__consumer_offsets records', () => {
     assert.deepEqual(decodeGroupMetadataValue(encodeGroupMetadataValue(empty)), empty);
   });
 
-  it('a group lands on Kafka\'s partition: abs(String.hashCode) % partitions', () => {
+  // Java's definition, written out independently of the code under test: s[0]*31^(n-1) + ... + s[n-1] over UTF-16
+  // code units, in 32-bit two's complement (BigInt, so no Math.imul trick is shared with the implementation).
+  const javaHashCode = (s: string): number => {
+    let h = 0n;
+    for (let i = 0; i < s.length; i++) h += BigInt(s.charCodeAt(i)) * 31n ** BigInt(s.length - 1 - i);
+    return Number(BigInt.asIntN(32, h));
+  };
+  // Kafka's Utils.abs: Math.abs, except Integer.MIN_VALUE (which Math.abs leaves negative) gives 0.
+  const kafkaAbs = (n: number): number => (n === -(2 ** 31) ? 0 : Math.abs(n));
+
+  it('a group lands on Kafka\'s partition: Utils.abs(String.hashCode) % partitions', () => {
+    // Printed once by OpenJDK 17 with `Utils.abs(id.hashCode()) % n` (Utils.abs as in kafka-clients):
+    //   my-group -1906497762: 50 -> 12, 3 -> 0     Ünïcode-gröup -805546685: 50 -> 35, 3 -> 2
+    //   console-consumer-12345 158455506: 50 -> 6   a 97: 50 -> 47    hello 99162322: 50 -> 22
+    //   polygenelubricants -2147483648 (Integer.MIN_VALUE): 50 -> 0, 3 -> 0
+    const java: Array<[string, number, number, number]> = [
+      ['my-group', -1906497762, 50, 12], ['my-group', -1906497762, 3, 0],
+      ['Ünïcode-gröup', -805546685, 50, 35], ['Ünïcode-gröup', -805546685, 3, 2],
+      ['console-consumer-12345', 158455506, 50, 6], ['a', 97, 50, 47], ['hello', 99162322, 50, 22],
+      ['polygenelubricants', -2147483648, 50, 0], ['polygenelubricants', -2147483648, 3, 0],
+    ];
     assert.equal(javaStringHash(''), 0);
-    assert.equal(javaStringHash('hello'), 99162322);
-    assert.equal(javaStringHash('my-group'), -1906497762);
-    assert.equal(javaStringHash('Ünïcode-gröup'), -805546685);
-    assert.equal(offsetsPartitionFor('my-group', 50), 36);
-    assert.equal(offsetsPartitionFor('console-consumer-12345', 50), 6);
-    assert.equal(offsetsPartitionFor('a', 50), 47);
+    for (const [id, hash, n, partition] of java) {
+      assert.equal(javaHashCode(id), hash, `the test's String.hashCode of ${id}`);
+      assert.equal(javaStringHash(id), hash, `String.hashCode of ${id}`);
+      assert.equal(kafkaAbs(hash) % n, partition, `the test's formula for ${id} over ${n}`);
+      assert.equal(offsetsPartitionFor(id, n), partition, `partition of ${id} over ${n}`);
+    }
+    // Many more ids against the definition, including negative hashes where `hash & 0x7fffffff` differs.
+    let differs = 0;
+    for (let i = 0; i < 2000; i++) {
+      const id = `group-${i}-${'x'.repeat(i % 7)}`;
+      const h = javaHashCode(id);
+      if ((h & 0x7fffffff) % 50 !== kafkaAbs(h) % 50) differs++;
+      for (const n of [1, 3, 50]) assert.equal(offsetsPartitionFor(id, n), kafkaAbs(h) % n, `partition of ${id} over ${n}`);
+    }
+    assert.ok(differs > 100, 'the sample reaches ids where the old formula was wrong');
   });
 });
