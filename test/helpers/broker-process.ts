@@ -1,13 +1,54 @@
 // Starts a real broker process (bin/gregor.js broker) on a free loopback port with its own data dir,
-// for integration tests that talk to it over TCP. Bounded waits everywhere.
+// for integration tests that talk to it over TCP. Bounded waits everywhere. No broker outlives its test
+// process: every live one is SIGKILLed when the process exits, however a test failed, and each broker
+// kills itself when the test process's end of its stdin closes (parent-watch.ts), even after a SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 export const GREGOR_BIN = join(ROOT, 'bin', 'gregor.js');
+const PARENT_WATCH = pathToFileURL(join(import.meta.dirname, 'parent-watch.js')).href;
+
+/** Broker processes started here that have not exited yet. */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function killLiveBrokers(): void {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/**
+ * Node's arguments for a broker process with `args` that dies with this process; stdin must be a pipe
+ * (spawn stdio[0] = 'pipe').
+ */
+function brokerArgs(args: string[]): string[] {
+  return ['--import', PARENT_WATCH, GREGOR_BIN, ...args];
+}
+
+/** Kills `child` when this process exits (normally, by an uncaught error or process.exit) if it still runs. */
+function track(child: ChildProcess): ChildProcess {
+  if (!exitHookInstalled) {
+    process.on('exit', killLiveBrokers);
+    exitHookInstalled = true;
+  }
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  // A running broker alone does not keep the test process alive: after a failed test left one running, the
+  // process ends (and the exit hook kills the broker) instead of waiting for the test timeout.
+  child.unref();
+  for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
+  return child;
+}
 
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -66,9 +107,9 @@ export class BrokerProcess {
   }
 
   async #spawn(): Promise<void> {
-    const args = [GREGOR_BIN, 'broker', ...(this.propertiesFile ? [this.propertiesFile] : []), '--override', `listeners=PLAINTEXT://127.0.0.1:${this.port}`, '--override', `log.dirs=${this.logDir}`];
+    const args = ['broker', ...(this.propertiesFile ? [this.propertiesFile] : []), '--override', `listeners=PLAINTEXT://127.0.0.1:${this.port}`, '--override', `log.dirs=${this.logDir}`];
     for (const [k, v] of Object.entries(this.overrides)) args.push('--override', `${k}=${v}`);
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn(process.execPath, brokerArgs(args), { stdio: ['pipe', 'pipe', 'pipe'] }));
     this.#child = child;
     await new Promise<void>((res, rej) => {
       const timer = setTimeout(() => {

@@ -25,8 +25,9 @@ async function newProducerId(port: number): Promise<number> {
 
 test('logs where it listens and keeps its data; SIGTERM stops it cleanly; a restart finds everything', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gregor-cli-'));
+  let broker: BrokerProcess | undefined;
   try {
-    const broker = await BrokerProcess.start({ logDir: dir, overrides: { 'num.partitions': 2 } });
+    broker = await BrokerProcess.start({ logDir: dir, overrides: { 'num.partitions': 2 } });
     const started = broker.output.split('\n').map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((l) => l.msg === 'broker started');
     assert.equal(started.listener, `PLAINTEXT://127.0.0.1:${broker.port}`);
     assert.equal(started.logDirs, dir);
@@ -50,8 +51,8 @@ test('logs where it listens and keeps its data; SIGTERM stops it cleanly; a rest
     await broker.restart();
     const idAfterCrash = await newProducerId(broker.port);
     assert.ok(idAfterCrash > idAfter, `nor after a crash (${idAfter} then ${idAfterCrash})`);
-    await broker.close();
   } finally {
+    await broker?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

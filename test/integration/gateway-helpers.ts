@@ -26,13 +26,15 @@ export interface GatewayBroker {
 export async function startGatewayBroker(overrides: Record<string, string | number | boolean> = {}): Promise<GatewayBroker> {
   const port = await freePort();
   const broker = await BrokerProcess.start({ overrides: { 'gateway.listeners': `HTTP://127.0.0.1:${port}`, ...overrides } });
-  if (!broker.output.includes('"gateway started"')) {
-    // The gateway logs after the broker's start line; give it a moment, bounded.
-    const deadline = Date.now() + 10_000;
-    while (!broker.output.includes('"gateway started"')) {
-      if (Date.now() > deadline) throw new Error(`gateway did not start:\n${broker.output}`);
-      await new Promise((r) => setTimeout(r, 20));
+  // The gateway logs after the broker's start line; give it a moment, bounded. A broker whose gateway did not
+  // start is stopped here: the caller never gets it to close.
+  const deadline = Date.now() + 10_000;
+  while (!broker.output.includes('"gateway started"')) {
+    if (Date.now() > deadline) {
+      await broker.close();
+      throw new Error(`gateway did not start:\n${broker.output}`);
     }
+    await new Promise((r) => setTimeout(r, 20));
   }
   return { broker, http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}/ws` };
 }
