@@ -31,6 +31,8 @@ describe('durability', () => {
     const acked: Array<{ partition: number; offset: number; values: string[] }> = [];
     let killed = false;
     let sent = 0;
+    const errorsBeforeKill: unknown[] = [];
+    const errorsAfterKill: unknown[] = [];
     const clients = await Promise.all(Array.from({ length: producers }, async () => {
       const p = kafka.producer({ retry: { retries: 0 } });
       await p.connect();
@@ -45,8 +47,10 @@ describe('durability', () => {
         try {
           const [ack] = await producer.send({ topic: 'crash', acks: -1, messages: values.map((value) => ({ value, partition })) });
           acked.push({ partition: ack.partition, offset: Number(ack.baseOffset), values });
-        } catch {
-          break; // the broker is gone: everything after is unacknowledged
+        } catch (e) {
+          // After the kill, the broker is gone: everything after is unacknowledged. Before it, any error is a failure.
+          (killed ? errorsAfterKill : errorsBeforeKill).push(e);
+          break;
         }
       }
     });
@@ -57,6 +61,8 @@ describe('durability', () => {
     await broker.kill9();
     await Promise.all(sending);
     for (const p of clients) await p.disconnect().catch(() => {});
+    assert.deepEqual(errorsBeforeKill.map(describeError), [], 'no produce failed while the broker was up');
+    for (const e of errorsAfterKill) assert.ok(brokerGone(e), `after the kill, only connection errors: ${describeError(e)}`);
     assert.ok(acked.length >= 300, `only ${acked.length} batches were acknowledged before the crash`);
 
     await broker.restart();
@@ -146,6 +152,22 @@ describe('durability', () => {
     }
   });
 });
+
+/** An error and its causes, as `Name: message` lines. */
+function describeError(e: unknown): string {
+  const out: string[] = [];
+  for (let c: any = e; c && out.length < 5; c = c.originalError ?? c.cause) out.push(`${c.name}: ${c.message}`);
+  return out.join(' <- ');
+}
+
+/** A kafkajs error that says the connection to the broker failed (or timed out), directly or as its cause. */
+function brokerGone(e: unknown): boolean {
+  for (let c: any = e, depth = 0; c && depth < 5; c = c.originalError ?? c.cause, depth++) {
+    if (['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError'].includes(c.name)) return true;
+    if (/ECONNREFUSED|ECONNRESET|EPIPE|Connection (closed|error)|Closed connection/i.test(String(c.message))) return true;
+  }
+  return false;
+}
 
 /** A TCP proxy that, when armed, forwards one Produce request, swallows its response and cuts the connection. */
 class CuttingProxy {
