@@ -132,23 +132,31 @@ describe('gateway WebSocket streaming', { skip: gatewaySkip }, () => {
   });
 
   test('a stalled client is bounded in memory and does not slow a fast one', async () => {
+    const value = 'x'.repeat(1000);
+    const batches = 40;
+    /** ms from the first produce until `fast` has every record of `topic` (40 POSTs of 500 records, 20 MB). */
+    const firehose = async (topic: string, fast: WsClient): Promise<number> => {
+      fast.send({ type: 'subscribe', topic, from: 'earliest', credit: null });
+      await fast.until('subscribed', () => fast.texts.some((t) => t.type === 'subscribed'));
+      const started = Date.now();
+      for (let b = 0; b < batches; b++) {
+        const r = await postJson(`${gw.http}/topics/${topic}`, { records: Array.from({ length: 500 }, (_, i) => ({ value: `${b * 500 + i}:${value}` })) });
+        assert.equal(r.status, 200);
+      }
+      await fast.until(`fast client has all 20,000 records of ${topic}`, () => fast.records.length >= batches * 500, 60_000);
+      return Date.now() - started;
+    };
+    // Baseline: the same stream to a healthy client alone.
+    await postJson(`${gw.http}/topics`, { name: 'firehose-alone', partitions: 1 });
+    const aloneMs = await firehose('firehose-alone', await open());
+
     await postJson(`${gw.http}/topics`, { name: 'firehose', partitions: 1 });
     const stalled = await open();
     stalled.send({ type: 'subscribe', topic: 'firehose', from: 'earliest', credit: null });
     await stalled.until('subscribed', () => stalled.texts.some((t) => t.type === 'subscribed'));
     // Stop reading: the TCP receive window fills, then uWS buffers for this socket.
     (stalled.socket as any)._socket.pause();
-    const fast = await open();
-    fast.send({ type: 'subscribe', topic: 'firehose', from: 'earliest', credit: null });
-    const value = 'x'.repeat(1000);
-    const batches = 40;
-    const started = Date.now();
-    for (let b = 0; b < batches; b++) {
-      const r = await postJson(`${gw.http}/topics/firehose`, { records: Array.from({ length: 500 }, (_, i) => ({ value: `${b * 500 + i}:${value}` })) });
-      assert.equal(r.status, 200);
-    }
-    await fast.until('fast client has all 20,000 records', () => fast.records.length >= batches * 500, 60_000);
-    const fastMs = Date.now() - started;
+    const fastMs = await firehose('firehose', await open());
     const metrics = (await http('GET', `${gw.http}/metrics`)).text;
     const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
     const maxBuffered = gauge('gregor_gateway_ws_buffered_bytes_max');
@@ -157,7 +165,8 @@ describe('gateway WebSocket streaming', { skip: gatewaySkip }, () => {
     assert.ok(maxBuffered <= MAX_BUFFERED + 512 * 1024, `backlog ${maxBuffered} bytes is bounded`);
     const lag = Number(/^gregor_gateway_ws_subscriber_lag_records\{topic="firehose"\} (\S+)$/m.exec(metrics)?.[1]);
     assert.ok(lag > 10_000, `the stalled subscriber is far behind (${lag}) while the fast one is done`);
-    assert.ok(fastMs < 30_000, `fast client done in ${fastMs} ms`);
+    // Generous (shared 2-core machines are noisy), relative to the baseline, with a floor for a very fast baseline.
+    assert.ok(fastMs <= 3 * Math.max(aloneMs, 1000), `beside a stalled client the fast one took ${fastMs} ms, alone ${aloneMs} ms`);
     // The stalled client, once it reads again, gets everything in order.
     (stalled.socket as any)._socket.resume();
     await stalled.until('stalled client catches up', () => stalled.records.length >= batches * 500, 60_000);
