@@ -3,7 +3,7 @@
 // process: every live one is SIGKILLed when the process exits, however a test failed, and each broker
 // kills itself when the test process's end of its stdin closes (parent-watch.ts), even after a SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -50,6 +50,27 @@ function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
+const TMPFS_MAGIC = 0x01021994;
+const RAMFS_MAGIC = 0x858458f6;
+
+/**
+ * A new temporary directory on a file system whose pages can leave memory (not tmpfs or ramfs), for tests that
+ * need cold reads: os.tmpdir(), else /var/tmp, else the repository's ignored data/ dir; undefined if all are
+ * memory-backed. The caller removes it.
+ */
+export function diskTempDir(prefix: string): string | undefined {
+  for (const base of [tmpdir(), '/var/tmp', join(ROOT, 'data')]) {
+    try {
+      mkdirSync(base, { recursive: true });
+      const type = statfsSync(base).type;
+      if (type !== TMPFS_MAGIC && type !== RAMFS_MAGIC) return mkdtempSync(join(base, prefix));
+    } catch {
+      /* not usable: try the next */
+    }
+  }
+  return undefined;
+}
+
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
@@ -67,6 +88,8 @@ export interface BrokerProcessOptions {
   port?: number;
   /** A server.properties file passed before the overrides. */
   propertiesFile?: string;
+  /** Create the data dir (when no logDir is given) with diskTempDir: for tests that read cold data. */
+  onDisk?: boolean;
 }
 
 export class BrokerProcess {
@@ -86,7 +109,7 @@ export class BrokerProcess {
   }
 
   static async start(opts: BrokerProcessOptions = {}): Promise<BrokerProcess> {
-    const logDir = opts.logDir ?? mkdtempSync(join(tmpdir(), 'gregor-it-'));
+    const logDir = opts.logDir ?? (opts.onDisk ? diskTempDir('gregor-it-') : undefined) ?? mkdtempSync(join(tmpdir(), 'gregor-it-'));
     const b = new BrokerProcess(logDir, opts.port ?? (await freePort()), opts.overrides ?? {}, opts.logDir === undefined);
     b.propertiesFile = opts.propertiesFile;
     await b.#spawn();

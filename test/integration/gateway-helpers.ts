@@ -23,9 +23,9 @@ export interface GatewayBroker {
   ws: string;
 }
 
-export async function startGatewayBroker(overrides: Record<string, string | number | boolean> = {}): Promise<GatewayBroker> {
+export async function startGatewayBroker(overrides: Record<string, string | number | boolean> = {}, opts: { onDisk?: boolean } = {}): Promise<GatewayBroker> {
   const port = await freePort();
-  const broker = await BrokerProcess.start({ overrides: { 'gateway.listeners': `HTTP://127.0.0.1:${port}`, ...overrides } });
+  const broker = await BrokerProcess.start({ overrides: { 'gateway.listeners': `HTTP://127.0.0.1:${port}`, ...overrides }, onDisk: opts.onDisk });
   // The gateway logs after the broker's start line; give it a moment, bounded. A broker whose gateway did not
   // start is stopped here: the caller never gets it to close.
   const deadline = Date.now() + 10_000;
