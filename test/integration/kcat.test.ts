@@ -55,6 +55,7 @@ describe('kcat', () => {
       byKey.set(r.key, (byKey.get(r.key) ?? 0) + 1);
     }
     assert.equal(byKey.size, n, 'every key exactly once');
+    for (let i = 0; i < n; i++) if (byKey.get(`key-${i}`) !== 1) assert.fail(`key-${i} read ${byKey.get(`key-${i}`) ?? 0} times`);
     // Records within a partition keep the producer's order.
     for (let part = 0; part < 4; part++) {
       const ids = records.filter((r) => r.partition === part).map((r) => Number(r.key.slice(4)));
