@@ -41,7 +41,7 @@ describe('groups stored by an older version', () => {
       { key: encodeGroupMetadataKey(GROUP), value: encodeGroupMetadataValue({ protocolType: 'consumer', generationId: 3, protocolName: 'RoundRobinAssigner', leaderId: null, currentStateTimestamp: now, members: [] }) },
     ], now));
     logs.close();
-    metadata.close();
+    await metadata.close();
 
     await broker.restart();
     kafka = kafkaClient(broker.bootstrap);

@@ -163,7 +163,7 @@ describe('group coordinator over real logs', () => {
 
     // A data dir as the older version left it: offsets and an empty consumer group's metadata in partition 2.
     let b = open();
-    assert.equal(b.coordinator.ensureOffsetsTopic(), true);
+    assert.equal(await b.coordinator.ensureOffsetsTopic(), true);
     await b.logs.getPartition(OFFSETS_TOPIC, oldPartition)!.append(buildRecordBatch([
       offsetRecord(0, 7), offsetRecord(1, 8),
       { key: encodeGroupMetadataKey(groupId), value: encodeGroupMetadataValue({ protocolType: 'consumer', generationId: 4, protocolName: 'range', leaderId: null, currentStateTimestamp: Date.now(), members: [] }) },
@@ -193,7 +193,7 @@ describe('group coordinator over real logs', () => {
     // Both orders of partitions: 'upgraded-2' (-1999151763) was in 2, Kafka says 0; 'upgraded-3' (-1999151762) was in 0, Kafka says 2.
     const groups: Array<[string, number, number]> = [['upgraded-2', 2, 0], ['upgraded-3', 0, 2]];
     let b = open();
-    b.coordinator.ensureOffsetsTopic();
+    await b.coordinator.ensureOffsetsTopic();
     const value = (offset: number) => encodeOffsetCommitValue({ offset, leaderEpoch: -1, metadata: '', commitTimestamp: Date.now(), expireTimestamp: -1 });
     for (const [groupId, was, is] of groups) {
       assert.deepEqual([(javaStringHash(groupId) & 0x7fffffff) % 3, offsetsPartitionFor(groupId, 3)], [was, is]);
