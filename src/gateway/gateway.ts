@@ -19,7 +19,7 @@ import { OPENAPI } from './openapi.js';
 import { StickyPartitioner } from './partitioner.js';
 import { decodeBatches } from './record-batch.js';
 import { ChunkCache, groupCoordinator, StreamSession, wsRequester, type WsUserData } from './stream.js';
-import { uws, type HttpResponse, type ListenSocket, type TemplatedApp, type WebSocket } from './uws.js';
+import { uws, uwsBuild, type HttpResponse, type ListenSocket, type TemplatedApp, type WebSocket } from './uws.js';
 
 /** The gateway's own reads for listings, lag and gauges (not a client's request). */
 const OBSERVER: Requester = { ingress: 'http', listener: GATEWAY_LISTENER, clientId: 'gateway', remote: 'local' };
@@ -111,6 +111,7 @@ export class Gateway {
         resolve();
       });
     });
+    broker.log.info({ ...uwsBuild() }, 'uWebSockets.js loaded');
     broker.log.info({ gateway: `http://${options.host}:${g.#port}`, console: `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${g.#port}/` }, 'gateway started');
     return g;
   }
