@@ -1,24 +1,19 @@
-// The one place that imports uWebSockets.js. Its authors do not publish it to the npm registry; two
-// registry builds are used, tried in order, and the first whose binary loads serves the gateway:
-//  - @btc-vision/uwebsockets.js (uWS.js v20.57): Node 20, 22, 24 and 25 (ABI 115, 127, 137, 141) on
-//    Linux, macOS and Windows. Its Linux binaries need glibc 2.38; on older glibc (e.g. Debian 12's
-//    2.36) they load through the glibc compatibility path (glibc-compat.ts);
-//  - @trufflesuite/uws-js-unofficial (uWS.js v20.30): Node 20 on older glibc.
-// Their own loaders silently fall back to a slow pure-JS server when the binary does not load; we load
-// the binaries ourselves and refuse that instead, so a missing build is noticed at start.
-import { readFileSync } from 'node:fs';
+// The one place that imports uWebSockets.js. Its authors do not publish it to the npm registry; the
+// registry build @btc-vision/uwebsockets.js (uWS.js v20.57) serves Node 20, 22, 24 and 25 (ABI 115,
+// 127, 137, 141) on Linux, macOS and Windows. Its Linux binaries need glibc 2.38; on older glibc
+// (e.g. Debian 12's 2.36) they load through the glibc compatibility path (glibc-compat.ts).
+// The package's own loader silently falls back to a slow pure-JS server when the binary does not
+// load; we load the binary ourselves and refuse that instead, so a missing build is noticed at start.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import type * as UWS from '@btc-vision/uwebsockets.js';
 import { isMissingGlibcCompatVersion, loadWithGlibcCompat } from './glibc-compat.js';
 
 const require = createRequire(import.meta.url);
 
-/** Registry builds, preferred first: where each keeps its binaries and its package.json, relative to its main module. */
-const BUILDS: ReadonlyArray<{ name: string; binaries: string; root: string }> = [
-  { name: '@btc-vision/uwebsockets.js', binaries: '.', root: '.' },
-  { name: '@trufflesuite/uws-js-unofficial', binaries: '../binaries', root: '..' },
-];
+/** The registry build; its binaries and package.json sit beside its main module. */
+const PACKAGE = '@btc-vision/uwebsockets.js';
 
 export type TemplatedApp = UWS.TemplatedApp;
 export type HttpRequest = UWS.HttpRequest;
@@ -49,24 +44,28 @@ export function uwsBuild(): UwsBuild {
   return load().build;
 }
 
+/** The binary the registry build has for this Node ABI, platform and architecture, if it ships one. */
+export function uwsBinary(): { path: string; shipped: boolean } {
+  // The package's exports map allows only its loader; the binary is required by path.
+  const path = join(dirname(require.resolve(PACKAGE)), `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`);
+  return { path, shipped: existsSync(path) };
+}
+
 function load(): { uws: typeof UWS; build: UwsBuild } {
   if (loaded) return loaded;
   if (failure) throw failure;
-  const binary = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
-  const reasons: string[] = [];
-  for (const b of BUILDS) {
-    let path: string | undefined;
-    let build = b.name;
+  let binary = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
+  let reason: string;
+  try {
+    const { path } = uwsBinary();
+    binary = basename(path);
+    const build = `${PACKAGE}@${(JSON.parse(readFileSync(join(dirname(path), 'package.json'), 'utf8')) as { version: string }).version}`;
     try {
-      // The packages' exports maps allow only their loaders; binaries are required by path.
-      const main = dirname(require.resolve(b.name));
-      build = `${b.name}@${(JSON.parse(readFileSync(join(main, b.root, 'package.json'), 'utf8')) as { version: string }).version}`;
-      path = join(main, b.binaries, binary);
       loaded = { uws: require(path) as typeof UWS, build: { build, binary, glibcCompat: false } };
       return loaded;
     } catch (e) {
-      let reason = (e as Error).message.split('\n')[0];
-      if (path && isMissingGlibcCompatVersion(e as Error)) {
+      reason = (e as Error).message.split('\n')[0]!;
+      if (isMissingGlibcCompatVersion(e as Error)) {
         try {
           const { exports, copy } = loadWithGlibcCompat(path, cacheDirs(path));
           loaded = { uws: exports as typeof UWS, build: { build, binary, glibcCompat: true, copy } };
@@ -75,10 +74,11 @@ function load(): { uws: typeof UWS; build: UwsBuild } {
           reason += `; glibc compatibility path: ${(compat as Error).message.split('\n')[0]}`;
         }
       }
-      reasons.push(`${b.name}: ${reason}`);
     }
+  } catch (e) {
+    reason = (e as Error).message.split('\n')[0]!;
   }
-  failure = new Error(`uWebSockets.js has no working build for Node ${process.version} on ${process.platform}-${process.arch} (${binary}); tried ${reasons.join('; ')}`);
+  failure = new Error(`uWebSockets.js (${PACKAGE}) has no working binary for Node ${process.version} on ${process.platform}-${process.arch} (${binary}): ${reason}`);
   throw failure;
 }
 

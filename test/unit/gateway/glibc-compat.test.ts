@@ -3,8 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { loadGlibcCompatProvider } from '../../../src/gateway/glibc-compat.js';
-import { uwsBuild } from '../../../src/gateway/uws.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { loadGlibcCompatProvider, loadWithGlibcCompat } from '../../../src/gateway/glibc-compat.js';
+import { uwsBinary, uwsBuild } from '../../../src/gateway/uws.js';
 
 const glibc = (process.report.getReport() as { header: { glibcVersionRuntime?: string } }).header.glibcVersionRuntime;
 const skip = process.platform === 'linux' && glibc ? false : 'the provider is built for Linux with glibc only';
@@ -76,4 +79,20 @@ test('the gateway loads @btc-vision/uwebsockets.js, through the compatibility pa
   const [major, minor] = glibc!.split('.').map(Number) as [number, number];
   assert.equal(b.glibcCompat, major === 2 && minor < 38, `glibc ${glibc}`);
   if (b.glibcCompat) assert.match(b.copy!, new RegExp(`uws_linux_${process.arch}_${process.versions.modules}-[0-9a-f]{16}\\.node$`));
+});
+
+test('the compatibility path refuses, before loading or writing anything, a binary needing an unknown GLIBC_2.38 symbol', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gregor-glibc-compat-'));
+  try {
+    const elf = readFileSync(join(dirname(uwsBinary().path), 'uws_linux_x64_137.node'));
+    const from = Buffer.from('\0__isoc23_strtoul\0');
+    for (let at = elf.indexOf(from); at >= 0; at = elf.indexOf(from, at + 1)) elf.write('\0__isoc23_strtoll\0', at, 'latin1');
+    const binary = join(dir, 'uws_edited.node');
+    writeFileSync(binary, elf);
+    const cache = join(dir, 'cache');
+    assert.throws(() => loadWithGlibcCompat(binary, [cache]), /no compatible definition: __isoc23_strtoll$/);
+    assert.deepEqual(readdirSync(dir), ['uws_edited.node']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
