@@ -44,8 +44,23 @@ fn build_glibc_compat() {
         .expect("running the C compiler for glibc-compat");
     assert!(status.success(), "compiling {source} failed");
     // Replace atomically: a running broker may have the previous copy loaded.
+    let placed = manifest_dir.join("glibc-compat.node");
     let staged = manifest_dir.join(format!(".glibc-compat.{}.node", std::process::id()));
     std::fs::copy(&built, &staged).expect("copying glibc-compat.node");
-    std::fs::rename(&staged, manifest_dir.join("glibc-compat.node"))
-        .expect("placing glibc-compat.node");
+    // Dated like its inputs, so that listing it below reruns this script when it is deleted but not
+    // after every build (Cargo compares listed files with the time this script started).
+    let inputs = [manifest_dir.join(source), manifest_dir.join("build.rs")];
+    let dated = inputs
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .max();
+    if let Some(time) = dated {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(&staged)
+            .expect("opening glibc-compat.node");
+        file.set_modified(time).expect("dating glibc-compat.node");
+    }
+    std::fs::rename(&staged, &placed).expect("placing glibc-compat.node");
+    println!("cargo:rerun-if-changed=glibc-compat.node");
 }
