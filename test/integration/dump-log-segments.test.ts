@@ -6,9 +6,10 @@
 // records' offsets, keys, values, header keys and timestamps are the ones produced; Kafka's index sanity
 // checks pass and its index verification finds no offset or timestamp mismatch; and the __consumer_offsets
 // records a group commit wrote decode with Kafka's own offsets decoder.
+import { runIn as run, type RunResult } from '../helpers/run.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,29 +23,7 @@ const TOOLS_DIR = join(ROOT, 'test', 'java', 'kafka-tools');
 const RESOLVE_TIMEOUT_MS = 5 * 60_000;
 const TOPIC = 'dump';
 
-interface RunResult { code: number | null; stdout: string; stderr: string }
 
-function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs: number }): Promise<RunResult> {
-  return new Promise((res, rej) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      rej(new Error(`${cmd} ${args.slice(0, 4).join(' ')} ... timed out after ${opts.timeoutMs} ms`));
-    }, opts.timeoutMs);
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      rej(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      res({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
-    });
-  });
-}
 
 interface DumpedBatch {
   file: string;

@@ -10,9 +10,10 @@
 //    current value (the default when there is no override), leave absent items alone, refuse non-list keys.
 // test/java is built into its own directory here (test/java/target/java-protocol) so that this file and
 // java-client.test.ts can run at the same time.
+import { runIn as run } from '../helpers/run.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -25,29 +26,7 @@ const BUILD_DIR = join(JAVA_DIR, 'target', 'java-protocol');
 const JAR = join(BUILD_DIR, 'client-check-all.jar');
 const BUILD_TIMEOUT_MS = 5 * 60_000;
 
-interface RunResult { code: number | null; stdout: string; stderr: string }
 
-function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs: number }): Promise<RunResult> {
-  return new Promise((res, rej) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      rej(new Error(`${cmd} ${args.join(' ')} timed out after ${opts.timeoutMs} ms; stderr:\n${Buffer.concat(err).toString().slice(-4000)}`));
-    }, opts.timeoutMs);
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      rej(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      res({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
-    });
-  });
-}
 
 async function java(args: string[], timeoutMs = 120_000): Promise<{ code: number | null; lines: any[]; summary: any; stderr: string }> {
   const r = await run('java', ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-jar', JAR, ...args], { timeoutMs });

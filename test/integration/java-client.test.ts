@@ -4,9 +4,10 @@
 // Java, kafkajs and kcat, every compression.type, and group consumers (subscribe) sharing partitions and
 // resuming from committed offsets. The Java side is test/java (a small Maven project, built here once); it
 // prints JSON lines that this file checks record by record.
+import { runIn as run } from '../helpers/run.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BrokerProcess } from '../helpers/broker-process.js';
@@ -20,33 +21,7 @@ const JAVA_DIR = join(ROOT, 'test', 'java');
 const JAR = join(JAVA_DIR, 'target', 'client-check-all.jar');
 const BUILD_TIMEOUT_MS = 5 * 60_000;
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs: number }): Promise<RunResult> {
-  return new Promise((res, rej) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      rej(new Error(`${cmd} ${args.join(' ')} timed out after ${opts.timeoutMs} ms; stderr:\n${tail(Buffer.concat(err).toString())}`));
-    }, opts.timeoutMs);
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      rej(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      res({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
-    });
-  });
-}
 
 function tail(s: string, lines = 40): string {
   return s.split('\n').slice(-lines).join('\n');
