@@ -1,5 +1,7 @@
-//! Validation of RecordBatch v2 from a Produce request, before anything is
-//! written (rules learned from Kafka's `LogValidator` and `DefaultRecordBatch`).
+//! Validation of RecordBatch v2 before anything is written (rules learned
+//! from Kafka's `LogValidator` and `DefaultRecordBatch`): the full checks for
+//! batches from a Produce request, and the framing-and-CRC checks for batches
+//! a follower copies from its leader ([`validate_leader_batches`]).
 
 use super::records::walk_records;
 use super::*;
@@ -61,6 +63,20 @@ impl ValidBatch {
     }
 }
 
+/// Where the batches being validated come from, which decides the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A Produce request: every rule, records walked (decompressed) one by one.
+    Client,
+    /// A follower's fetch from its leader, stored as they are: framing, CRC,
+    /// header sanity. Control batches are accepted, records are not walked
+    /// (the leader validated them; the CRC covers them), the records count may
+    /// be below `lastOffsetDelta + 1` (compaction removed records) and
+    /// `max.message.bytes` is not applied (Kafka ignores the record size for
+    /// replication: what the leader accepted, the follower must store).
+    Leader,
+}
+
 /// Validates every batch in `buf` (one or more complete batches) and appends
 /// one [`ValidBatch`] per batch to `out`. Nothing is modified.
 pub fn validate_batches(
@@ -68,12 +84,26 @@ pub fn validate_batches(
     max_message_bytes: i64,
     out: &mut Vec<ValidBatch>,
 ) -> Result<()> {
+    validate_all(buf, max_message_bytes, Source::Client, out)
+}
+
+/// [`validate_batches`] under the follower's rules ([`Source::Leader`]).
+pub fn validate_leader_batches(buf: &[u8], out: &mut Vec<ValidBatch>) -> Result<()> {
+    validate_all(buf, i64::MAX, Source::Leader, out)
+}
+
+fn validate_all(
+    buf: &[u8],
+    max_message_bytes: i64,
+    source: Source,
+    out: &mut Vec<ValidBatch>,
+) -> Result<()> {
     if buf.is_empty() {
         return Err(Error::InvalidRecord("no record batches in request".into()));
     }
     let mut pos = 0usize;
     while pos < buf.len() {
-        let b = validate_batch(&buf[pos..], max_message_bytes, pos)?;
+        let b = validate_batch_from(&buf[pos..], max_message_bytes, pos, source)?;
         pos += b.size();
         out.push(b);
     }
@@ -82,6 +112,15 @@ pub fn validate_batches(
 
 /// Validates the batch at the start of `b`; `position` is only recorded.
 pub fn validate_batch(b: &[u8], max_message_bytes: i64, position: usize) -> Result<ValidBatch> {
+    validate_batch_from(b, max_message_bytes, position, Source::Client)
+}
+
+fn validate_batch_from(
+    b: &[u8],
+    max_message_bytes: i64,
+    position: usize,
+    source: Source,
+) -> Result<ValidBatch> {
     let at = |what: String| format!("batch at byte {position}: {what}");
     if b.len() < LOG_OVERHEAD {
         return Err(Error::CorruptMessage(at(format!(
@@ -138,7 +177,12 @@ pub fn validate_batch(b: &[u8], max_message_bytes: i64, position: usize) -> Resu
             header.records_count
         ))));
     }
-    if header.last_offset_delta as i64 + 1 != header.records_count as i64 {
+    // A compacted batch keeps its offset range with fewer records in it.
+    let count_ok = match source {
+        Source::Client => header.last_offset_delta as i64 + 1 == header.records_count as i64,
+        Source::Leader => header.records_count as i64 <= header.last_offset_delta as i64 + 1,
+    };
+    if !count_ok {
         return Err(Error::InvalidRecord(at(format!(
             "recordsCount {} does not match lastOffsetDelta {}",
             header.records_count, header.last_offset_delta
@@ -153,6 +197,18 @@ pub fn validate_batch(b: &[u8], max_message_bytes: i64, position: usize) -> Resu
             ))))
         }
     };
+    if source == Source::Leader {
+        if header.is_transactional() && !header.has_producer_id() {
+            return Err(Error::InvalidRecord(at(
+                "transactional batch without producer id".into(),
+            )));
+        }
+        return Ok(ValidBatch {
+            position,
+            header,
+            max_timestamp: header.max_timestamp,
+        });
+    }
     if header.is_control() {
         // Control batches (transaction markers) are written by the broker, never by clients.
         return Err(Error::InvalidRecord(at(
@@ -329,6 +385,42 @@ mod tests {
         assert!(matches!(validate(&b), Err(Error::InvalidRecord(_))));
         let b = BatchBuilder::new().records(1).producer(5, 0, -1).build();
         assert!(matches!(validate(&b), Err(Error::InvalidRecord(_))));
+    }
+
+    #[test]
+    fn leader_batches_keep_control_markers_and_compacted_counts() {
+        let leader = |b: &[u8]| {
+            let mut v = Vec::new();
+            validate_leader_batches(b, &mut v).map(|()| v)
+        };
+        // A transaction marker: control, transactional, no sequence.
+        let marker = BatchBuilder::new()
+            .records(1)
+            .attributes(CONTROL_MASK | TRANSACTIONAL_MASK)
+            .producer(7, 0, -1)
+            .build();
+        assert!(matches!(validate(&marker), Err(Error::InvalidRecord(_))));
+        assert_eq!(leader(&marker).unwrap().len(), 1);
+        // A compacted batch: three offsets, one record left.
+        let mut b = BatchBuilder::new().records(3).build();
+        b[RECORDS_COUNT_OFFSET..RECORDS_COUNT_OFFSET + 4].copy_from_slice(&1i32.to_be_bytes());
+        update_crc(&mut b);
+        assert!(matches!(validate(&b), Err(Error::InvalidRecord(_))));
+        assert_eq!(leader(&b).unwrap()[0].max_timestamp, 1002);
+        // Size limits are the leader's business; corruption is still refused.
+        let big = BatchBuilder::new().sized_records(2, 100).build();
+        let mut v = Vec::new();
+        assert!(validate_batches(&big, 10, &mut v).is_err());
+        assert!(leader(&big).is_ok());
+        let mut bad = big.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        assert!(matches!(leader(&bad), Err(Error::CorruptMessage(_))));
+        assert!(matches!(
+            leader(&big[..big.len() - 1]),
+            Err(Error::CorruptMessage(_))
+        ));
+        assert!(matches!(leader(&[]), Err(Error::InvalidRecord(_))));
     }
 
     #[test]
