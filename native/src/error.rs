@@ -34,6 +34,11 @@ pub enum Error {
     InvalidRecord(String),
     /// Code 13: the client's connection failed while native code wrote to it.
     NetworkException(String),
+    /// Code -1: batches a follower copies do not continue its log (they start
+    /// below its log end offset, or their offsets do not increase). Kafka's
+    /// `UnexpectedAppendOffsetException` / `OffsetsOutOfOrderException`: not
+    /// API errors, so a client would see UNKNOWN_SERVER_ERROR.
+    UnexpectedAppendOffset(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -54,6 +59,7 @@ impl Error {
             Error::UnsupportedCompressionType(_) => "UNSUPPORTED_COMPRESSION_TYPE",
             Error::InvalidRecord(_) => "INVALID_RECORD",
             Error::NetworkException(_) => "NETWORK_EXCEPTION",
+            Error::UnexpectedAppendOffset(_) => "UNKNOWN_SERVER_ERROR",
         }
     }
 
@@ -72,6 +78,7 @@ impl Error {
             Error::UnsupportedCompressionType(_) => 76,
             Error::InvalidRecord(_) => 87,
             Error::NetworkException(_) => 13,
+            Error::UnexpectedAppendOffset(_) => -1,
         }
     }
 
@@ -88,7 +95,8 @@ impl Error {
             | Error::KafkaStorageError(m)
             | Error::UnsupportedCompressionType(m)
             | Error::InvalidRecord(m)
-            | Error::NetworkException(m) => m,
+            | Error::NetworkException(m)
+            | Error::UnexpectedAppendOffset(m) => m,
         }
     }
 

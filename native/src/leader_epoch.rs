@@ -45,6 +45,30 @@ impl LeaderEpochCache {
         }
     }
 
+    /// Drops the epochs starting at or after `end_offset` (a log truncated
+    /// there) and rewrites the checkpoint if any went (Kafka's
+    /// `LeaderEpochFileCache.truncateFromEnd`).
+    pub fn truncate_from_end(&mut self, end_offset: i64) -> io::Result<()> {
+        let keep = self
+            .entries
+            .partition_point(|(_, start)| *start < end_offset);
+        if keep == self.entries.len() {
+            return Ok(());
+        }
+        let kept = &self.entries[..keep];
+        self.write_entries(kept)?;
+        self.entries.truncate(keep);
+        Ok(())
+    }
+
+    /// Forgets every epoch and writes the empty checkpoint (a log emptied to
+    /// start again at some offset: Kafka's `clearAndFlush`).
+    pub fn clear(&mut self) -> io::Result<()> {
+        self.write_entries(&[])?;
+        self.entries.clear();
+        Ok(())
+    }
+
     pub fn render(entries: &[(i32, i64)]) -> String {
         let mut s = format!("0\n{}\n", entries.len());
         for (e, o) in entries {
@@ -96,5 +120,20 @@ mod tests {
         );
         assert!(!c.is_new_epoch(3));
         assert!(c.is_new_epoch(4));
+        c.observe(5, 20);
+        c.truncate_from_end(21).unwrap();
+        assert_eq!(c.entries(), &[(0, 0), (3, 10), (5, 20)]);
+        c.truncate_from_end(10).unwrap();
+        assert_eq!(c.entries(), &[(0, 0)]);
+        assert_eq!(
+            fs::read_to_string(dir.path().join(FILE_NAME)).unwrap(),
+            "0\n1\n0 0\n"
+        );
+        c.clear().unwrap();
+        assert_eq!(c.latest_epoch(), None);
+        assert_eq!(
+            fs::read_to_string(dir.path().join(FILE_NAME)).unwrap(),
+            "0\n0\n"
+        );
     }
 }

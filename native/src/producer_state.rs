@@ -173,30 +173,65 @@ impl ProducerStateManager {
 
     /// Rebuild path: apply a batch already in the log, without validation.
     pub fn replay(&mut self, h: &BatchHeader) {
-        if !h.has_producer_id() {
-            return;
+        if let Some(e) = replayed(self.get(h.producer_id), h) {
+            self.producers.insert(h.producer_id, e);
         }
-        let entry = self
-            .producers
-            .entry(h.producer_id)
-            .or_insert_with(|| ProducerEntry::new(h.producer_epoch));
-        if h.is_control() {
-            if h.producer_epoch > entry.epoch {
-                *entry = ProducerEntry::new(h.producer_epoch);
-            }
-            return;
-        }
-        entry.add(
-            h.producer_epoch,
-            BatchMetadata {
-                first_seq: h.base_sequence,
-                last_seq: h.last_sequence(),
-                first_offset: h.base_offset,
-                last_offset: h.last_offset(),
-                timestamp: h.max_timestamp,
-            },
-        );
     }
+
+    /// Whether truncating the log at `offset` may change this state: some
+    /// producer's cached batches reach `offset`, or a producer's entry holds
+    /// no batch (a control batch reset it, at an offset not kept). Otherwise
+    /// every entry is exactly what it was when the log ended at `offset`.
+    pub fn needs_rebuild_below(&self, offset: i64) -> bool {
+        self.producers
+            .values()
+            .any(|e| e.batches().last().is_none_or(|b| b.last_offset >= offset))
+    }
+
+    /// After a truncation at `offset`: the state `rebuilt` from the remaining
+    /// log, except that producers whose entries lie wholly below `offset` keep
+    /// theirs (it may remember batches that retention has since removed).
+    pub fn truncate_with(&mut self, offset: i64, mut rebuilt: ProducerStateManager) {
+        for (pid, e) in self.producers.drain() {
+            if e.batches().last().is_some_and(|b| b.last_offset < offset) {
+                rebuilt.producers.insert(pid, e);
+            }
+        }
+        *self = rebuilt;
+    }
+
+    pub fn clear(&mut self) {
+        self.producers.clear();
+    }
+}
+
+/// The state of producer `h.producer_id` after a batch already in the log (or
+/// copied from the leader, which validated it): no checks, the batch is
+/// taken as the truth. `None` for a batch without a producer id.
+pub fn replayed(current: Option<&ProducerEntry>, h: &BatchHeader) -> Option<ProducerEntry> {
+    if !h.has_producer_id() {
+        return None;
+    }
+    let mut entry = current
+        .copied()
+        .unwrap_or_else(|| ProducerEntry::new(h.producer_epoch));
+    if h.is_control() {
+        if h.producer_epoch > entry.epoch {
+            entry = ProducerEntry::new(h.producer_epoch);
+        }
+        return Some(entry);
+    }
+    entry.add(
+        h.producer_epoch,
+        BatchMetadata {
+            first_seq: h.base_sequence,
+            last_seq: h.last_sequence(),
+            first_offset: h.base_offset,
+            last_offset: h.last_offset(),
+            timestamp: h.max_timestamp,
+        },
+    );
+    Some(entry)
 }
 
 #[cfg(test)]

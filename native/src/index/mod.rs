@@ -179,6 +179,17 @@ impl<E: IndexEntry> SparseIndex<E> {
         Ok(())
     }
 
+    /// Drops the entries naming `offset` or a later one (a segment truncated
+    /// at `offset`, Kafka's index `truncateTo`); entries only ever name
+    /// non-decreasing offsets, so these are the last ones.
+    pub fn truncate_to_offset(&mut self, offset: i64) -> io::Result<()> {
+        let base = self.base_offset;
+        let n = self
+            .entries
+            .partition_point(|e| base + (e.relative_offset() as i64) < offset);
+        self.truncate_entries(n)
+    }
+
     /// Replaces the whole index (after a rebuild).
     pub fn reset(&mut self, entries: Vec<E>) -> io::Result<()> {
         let buf = encode_all(&entries);

@@ -60,6 +60,17 @@ fn append_truncate_reset_reopen<E: IndexEntry>(tag: &str, entries: [E; 3]) {
     idx.append(&entries[1..]).unwrap();
     assert_eq!(size(&path), 3 * E::SIZE as u64);
 
+    // By offset: entries naming the offset or a later one go.
+    let third = idx.offset_of(&entries[2]);
+    idx.truncate_to_offset(third + 1).unwrap();
+    assert_eq!(idx.len(), 3);
+    idx.truncate_to_offset(third).unwrap();
+    assert_eq!(idx.entries(), &entries[..2]);
+    assert_eq!(size(&path), 2 * E::SIZE as u64);
+    idx.truncate_to_offset(0).unwrap();
+    assert!(idx.is_empty());
+    idx.append(&entries).unwrap();
+
     idx.reset(vec![entries[2]]).unwrap();
     assert_eq!(size(&path), E::SIZE as u64);
     let again: SparseIndex<E> = SparseIndex::open(&path, 100).unwrap();

@@ -13,6 +13,7 @@ pub mod scan;
 
 use crate::batch::NO_TIMESTAMP;
 use crate::index::{OffsetEntry, OffsetIndex, TimeEntry, TimeIndex};
+use scan::{BatchScanner, ScanStep, LOOKUP_CHUNK};
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::os::unix::fs::FileExt;
@@ -200,6 +201,58 @@ impl Segment {
         self.offset_of_max_timestamp = max_off;
         self.bytes_since_last_index = bytes_since;
         self.rolling_ms.get_or_insert(now_ms);
+        Ok(())
+    }
+
+    /// Cuts the segment at `position`, where the batch starting at `offset`
+    /// begins, so that it ends with the batch before: the `.log` file, and
+    /// both indexes' entries naming `offset` or later. The figures an append
+    /// needs (next offset, max timestamp, bytes since the last index entry)
+    /// are re-derived from the last remaining offset-index entry on, so the
+    /// scan is short. Errors leave the files possibly cut but never longer.
+    pub fn truncate_to(&mut self, position: u64, offset: i64) -> io::Result<()> {
+        if position >= self.size {
+            return Ok(());
+        }
+        self.offset_index.truncate_to_offset(offset)?;
+        self.time_index.truncate_to_offset(offset)?;
+        self.log.set_len(position)?;
+        self.size = position;
+        // The last time entry holds the largest timestamp up to the batch the
+        // last offset entry names (they are written together), so scanning
+        // from that batch on finds the rest.
+        let (mut max_ts, mut max_off) = match self.time_index.last() {
+            Some(t) => (t.timestamp, self.time_index.offset_of(&t)),
+            None => (NO_TIMESTAMP, -1),
+        };
+        let start = self.offset_index.last().map_or(0, |e| e.position as u64);
+        let mut next = self.base_offset;
+        let mut scanner = BatchScanner::new(&self.log, start, position, LOOKUP_CHUNK);
+        loop {
+            match scanner.next_batch()? {
+                ScanStep::Batch { header, .. } => {
+                    if header.max_timestamp > max_ts {
+                        max_ts = header.max_timestamp;
+                        max_off = header.last_offset();
+                    }
+                    next = header.last_offset() + 1;
+                }
+                ScanStep::End => break,
+                ScanStep::Stop { position, reason } => {
+                    return Err(io::Error::other(format!(
+                        "{} unreadable at byte {position}: {reason}",
+                        self.log_path.display()
+                    )))
+                }
+            }
+        }
+        self.next_offset = next;
+        self.max_timestamp = max_ts;
+        self.offset_of_max_timestamp = max_off;
+        self.bytes_since_last_index = position - start;
+        if self.is_empty() {
+            self.rolling_ms = None;
+        }
         Ok(())
     }
 
