@@ -21,14 +21,25 @@ impl Log {
         &self.config
     }
 
-    /// The leader epoch of each epoch start offset kept in `leader-epoch-checkpoint`.
+    /// OffsetForLeaderEpoch from `leader-epoch-checkpoint` (Kafka's
+    /// `LeaderEpochFileCache.endOffsetFor`): the largest epoch <= `epoch` and
+    /// where it ended, the start offset of the first epoch above it or, for
+    /// the latest epoch, the log end offset. Below every known epoch: `epoch`
+    /// itself and the first epoch's start offset (what came before is gone).
+    /// `None` (UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET) for a negative epoch
+    /// or an empty cache. Above the latest epoch the answer is the latest and
+    /// the log end, where Kafka answers UNDEFINED: a Kafka leader writes its
+    /// new epoch into the cache when elected, this log only on the epoch's
+    /// first append, so a newer epoch is the current one with nothing
+    /// appended yet, which ends at the log end.
     pub fn epoch_end_offset(&self, epoch: i32) -> Option<(i32, i64)> {
-        // Kafka's LeaderEpochFileCache.endOffsetFor: the largest epoch <= `epoch`
-        // and the start offset of the first epoch above it (or the log end).
         let entries = self.epochs.entries();
+        if epoch < 0 || entries.is_empty() {
+            return None;
+        }
         let idx = entries.partition_point(|(e, _)| *e <= epoch);
         if idx == 0 {
-            return None;
+            return Some((epoch, entries[0].1));
         }
         let found = entries[idx - 1].0;
         let end = entries
@@ -83,5 +94,14 @@ mod tests {
         assert_eq!(log.epoch_end_offset(3), Some((3, 4)));
         assert_eq!(log.epoch_end_offset(9), Some((3, 4)));
         assert_eq!(log.epoch_end_offset(-1), None);
+        // Below the first known epoch (its data deleted): that epoch, ending
+        // where the first known one starts.
+        let dir2 = TempDir::new("live-config-epochs");
+        let mut log2 = Log::open(dir2.path(), cfg).unwrap();
+        assert_eq!(log2.epoch_end_offset(0), None);
+        log2.append(&mut BatchBuilder::new().records(2).build(), &o(4))
+            .unwrap();
+        assert_eq!(log2.epoch_end_offset(1), Some((1, 0)));
+        assert_eq!(log2.epoch_end_offset(4), Some((4, 2)));
     }
 }
