@@ -48,6 +48,10 @@ impl BatchBuilder {
         self.base_offset = o;
         self
     }
+    pub fn leader_epoch(mut self, e: i32) -> Self {
+        self.leader_epoch = e;
+        self
+    }
     pub fn base_timestamp(mut self, t: i64) -> Self {
         self.base_timestamp = t;
         self

@@ -363,10 +363,16 @@ impl Log {
             ProducerCheck::Duplicate(info) => return Ok(info),
         };
         let base_offset = self.log_end_offset;
-        let rolled = self.maybe_roll(records.len() as u64, next - 1, opts.now_ms)?;
+        let rolled = self.maybe_roll(records.len() as u64, base_offset, next - 1, opts.now_ms)?;
         assign_offsets(records, valid, base_offset, opts, appended);
-        let new_epoch = self.write(records, appended, base_offset, opts, rolled)?;
-        self.commit(pending, new_epoch, next, opts)
+        let epoch = [(opts.leader_epoch, base_offset)];
+        let new_epochs: &[(i32, i64)] = if self.epochs.is_new_epoch(opts.leader_epoch) {
+            &epoch
+        } else {
+            &[]
+        };
+        self.write(records, appended, new_epochs, opts.now_ms, rolled)?;
+        self.commit(pending, new_epochs, next, opts)
     }
 
     /// Phase 1, validate and convert: every batch's header, CRC and framing;
@@ -452,22 +458,21 @@ impl Log {
         Ok(ProducerCheck::Append { next })
     }
 
-    /// Phase 4, write: a new leader epoch into the checkpoint, then the
-    /// bytes and their index entries into the active segment. On failure the
-    /// checkpoint is written back, the segment this append rolled to is
-    /// dropped, and the log is as before. Returns whether the epoch is new.
+    /// Phase 4, write: new leader epochs (epoch, start offset) into the
+    /// checkpoint, then the bytes and their index entries into the active
+    /// segment. On failure the checkpoint is written back, the segment this
+    /// append rolled to is dropped, and the log is as before.
     fn write(
         &mut self,
         records: &[u8],
         appended: &[AppendedBatch],
-        base_offset: i64,
-        opts: &AppendOptions,
+        new_epochs: &[(i32, i64)],
+        now_ms: i64,
         rolled: bool,
-    ) -> Result<bool> {
-        let new_epoch = self.epochs.is_new_epoch(opts.leader_epoch);
-        if new_epoch {
+    ) -> Result<()> {
+        if !new_epochs.is_empty() {
             let mut entries = self.epochs.entries().to_vec();
-            entries.push((opts.leader_epoch, base_offset));
+            entries.extend_from_slice(new_epochs);
             if let Err(e) = self.epochs.write_entries(&entries) {
                 self.undo_roll(rolled);
                 return Err(storage("writing leader-epoch-checkpoint", &self.dir, e));
@@ -476,16 +481,16 @@ impl Log {
         let interval = self.config.index_interval_bytes as u64;
         if let Err(e) = self
             .active_mut()
-            .append(records, appended, interval, opts.now_ms)
+            .append(records, appended, interval, now_ms)
         {
-            if new_epoch {
+            if !new_epochs.is_empty() {
                 let _ = self.epochs.write_entries(self.epochs.entries());
             }
             let path = self.active().log_path.display().to_string();
             self.undo_roll(rolled);
             return Err(Error::storage(format!("appending to {path}"), e));
         }
-        Ok(new_epoch)
+        Ok(())
     }
 
     /// Phase 5, commit: producer state, leader epochs and the log end offset
@@ -493,30 +498,13 @@ impl Log {
     fn commit(
         &mut self,
         pending: &[(i64, ProducerEntry)],
-        new_epoch: bool,
+        new_epochs: &[(i32, i64)],
         next: i64,
         opts: &AppendOptions,
     ) -> Result<AppendInfo> {
         let base_offset = self.log_end_offset;
-        for (pid, entry) in pending {
-            self.producers.update(*pid, *entry);
-        }
-        if new_epoch {
-            self.epochs.observe(opts.leader_epoch, base_offset);
-        }
-        self.log_end_offset = next;
-        self.high_watermark = next;
         let record_count = next - base_offset;
-        self.unflushed_messages += record_count;
-        // A failed fsync here is reported although the bytes were written: the
-        // disk can no longer be trusted (Kafka takes the log dir offline).
-        if self
-            .config
-            .flush_every()
-            .is_some_and(|n| self.unflushed_messages >= n)
-        {
-            self.flush()?;
-        }
+        self.commit_written(pending, new_epochs, next, record_count)?;
         Ok(AppendInfo {
             base_offset,
             last_offset: next - 1,
@@ -531,11 +519,44 @@ impl Log {
         })
     }
 
-    /// Rolls if the append of `bytes` ending at `last_offset` needs a new
-    /// segment; true if it rolled.
-    fn maybe_roll(&mut self, bytes: u64, last_offset: i64, now_ms: i64) -> Result<bool> {
+    /// What every append commits once its bytes are written (leader or
+    /// follower): producer state, new leader epochs, the log end offset (and,
+    /// on a single node, the high watermark), then the flush policy.
+    fn commit_written(
+        &mut self,
+        pending: &[(i64, ProducerEntry)],
+        new_epochs: &[(i32, i64)],
+        next: i64,
+        record_count: i64,
+    ) -> Result<()> {
+        for (pid, entry) in pending {
+            self.producers.update(*pid, *entry);
+        }
+        for &(epoch, start) in new_epochs {
+            self.epochs.observe(epoch, start);
+        }
+        self.log_end_offset = next;
+        self.high_watermark = next;
+        self.unflushed_messages += record_count;
+        // A failed fsync here is reported although the bytes were written: the
+        // disk can no longer be trusted (Kafka takes the log dir offline).
+        if self
+            .config
+            .flush_every()
+            .is_some_and(|n| self.unflushed_messages >= n)
+        {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Rolls to a new segment at `base` if the append of `bytes` whose first
+    /// offset is `base` and last `last_offset` needs one; true if it rolled.
+    /// An empty segment takes any append whose offsets fit its index.
+    fn maybe_roll(&mut self, bytes: u64, base: i64, last_offset: i64, now_ms: i64) -> Result<bool> {
         let seg = self.active();
-        if seg.is_empty() {
+        let overflow = last_offset - seg.base_offset > u32::MAX as i64;
+        if seg.is_empty() && !overflow {
             return Ok(false);
         }
         let full = seg.size + bytes > self.config.segment_bytes();
@@ -543,10 +564,8 @@ impl Log {
             && seg
                 .rolling_ms
                 .is_some_and(|t| now_ms.saturating_sub(t) >= self.config.segment_ms);
-        let overflow = last_offset - seg.base_offset > u32::MAX as i64;
         if full || old || overflow {
-            self.roll()?;
-            return Ok(true);
+            return self.roll_at(base);
         }
         Ok(false)
     }
@@ -569,9 +588,15 @@ impl Log {
     /// sealed segment (and the directory) are fsynced by the background
     /// thread, which then moves the recovery point to the new base.
     pub fn roll(&mut self) -> Result<()> {
-        let base = self.log_end_offset;
+        self.roll_at(self.log_end_offset).map(|_| ())
+    }
+
+    /// `roll` with the new segment based at `base` (>= the log end offset; a
+    /// follower copying a compacted log starts it at the batch it appends,
+    /// past a gap). False if the active segment already starts there.
+    fn roll_at(&mut self, base: i64) -> Result<bool> {
         if self.active().base_offset == base {
-            return Ok(());
+            return Ok(false);
         }
         let dir = self.dir.clone();
         let files = self
@@ -589,7 +614,7 @@ impl Log {
             })
             .map_err(|e| storage("syncing rolled segment", &dir, e))?;
         self.unflushed_messages = 0;
-        Ok(())
+        Ok(true)
     }
 
     /// fsyncs rolled segments still waiting for the background thread, then
@@ -833,12 +858,16 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 pub mod compaction;
+mod follower;
 mod live_config;
 mod recovery;
 mod retention;
+mod truncation;
 pub use retention::{RetentionOutcome, RetentionPolicy};
 
 #[cfg(test)]
 mod compression_tests;
+#[cfg(test)]
+mod replication_tests;
 #[cfg(test)]
 mod tests;
