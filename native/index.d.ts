@@ -51,6 +51,20 @@ export declare class PartitionLog {
   advanceLogStartOffset(offset: number): void
   /** New settings from the next append on (`recoveryPoint` is ignored). */
   updateConfig(config: LogConfig): void
+  /**
+   * Removes every record at and after `offset` (an offset inside a batch
+   * truncates at the batch's start); nothing when `offset >= logEndOffset`.
+   * High watermark and recovery point are capped at the new log end.
+   */
+  truncateTo(offset: number): void
+  /**
+   * Deletes everything and starts the log again, empty, at `offset` (log
+   * start = log end = high watermark = `offset`); epochs and producer
+   * state are forgotten.
+   */
+  truncateFullyAndStartAt(offset: number): void
+  /** The epoch of the latest leader-epoch cache entry; null when no batch carried one. */
+  latestEpoch(): number | null
   /** OffsetForLeaderEpoch: the largest epoch <= `epoch` and its end offset; null if none. */
   epochEndOffset(epoch: number): EpochEndOffset | null
   /** Creates or recovers the log in `dir`. */
@@ -70,6 +84,14 @@ export declare class PartitionLog {
    * place (offsets, leader epoch, log-append time).
    */
   append(records: Buffer, opts: AppendOptions): AppendResult
+  /**
+   * A follower's append of batches fetched from the leader, stored as they
+   * are (offsets, leader epochs, timestamps kept; nothing rewritten). The
+   * first batch must start at or after `logEndOffset` and each next one
+   * after the previous (else UNKNOWN_SERVER_ERROR); corrupt bytes are
+   * refused with CORRUPT_MESSAGE. `nowMs` drives `segment.ms` only.
+   */
+  appendAsFollower(records: Buffer, nowMs: number): AppendResult
   /**
    * Group commit on the calling thread: appends each buffer as its own
    * all-or-nothing append (one request's records each), in order, under

@@ -1,6 +1,7 @@
-//! The log lifecycle from JS: retention, DeleteRecords, live config changes
-//! and leader-epoch lookups. A second `#[napi] impl` of `PartitionLog`, kept
-//! apart from `log.rs` so the append and fetch glue stays small.
+//! The log lifecycle from JS: retention, DeleteRecords, live config changes,
+//! a follower's truncation and leader-epoch lookups. A second `#[napi] impl`
+//! of `PartitionLog`, kept apart from `log.rs` so the append and fetch glue
+//! stays small.
 
 use super::log::{core_config, LogConfig, PartitionLog};
 use super::Result;
@@ -83,7 +84,31 @@ impl PartitionLog {
         self.with(|l| l.update_config(cfg))
     }
 
-    /// OffsetForLeaderEpoch: the largest epoch <= `epoch` and its end offset; null if none.
+    /// Removes every record at and after `offset` (an offset inside a batch
+    /// truncates at the batch's start); nothing when `offset >= logEndOffset`.
+    /// High watermark and recovery point are capped at the new log end.
+    #[napi]
+    pub fn truncate_to(&self, offset: i64) -> Result<()> {
+        self.with(|l| l.truncate_to(offset))
+    }
+
+    /// Deletes everything and starts the log again, empty, at `offset` (log
+    /// start = log end = high watermark = `offset`); epochs and producer
+    /// state are forgotten.
+    #[napi]
+    pub fn truncate_fully_and_start_at(&self, offset: i64) -> Result<()> {
+        self.with(|l| l.truncate_fully_and_start_at(offset))
+    }
+
+    /// The epoch of the latest leader-epoch cache entry; null when no batch carried one.
+    #[napi]
+    pub fn latest_epoch(&self) -> Result<Option<i32>> {
+        self.with(|l| Ok(l.latest_epoch()))
+    }
+
+    /// OffsetForLeaderEpoch: the largest epoch <= `epoch` and its end offset
+    /// (below every known epoch: `epoch` and the first epoch's start offset);
+    /// null for a negative epoch or when no batch carried an epoch.
     #[napi]
     pub fn epoch_end_offset(&self, epoch: i32) -> Result<Option<EpochEndOffset>> {
         let r = self.with(|l| Ok(l.epoch_end_offset(epoch)))?;

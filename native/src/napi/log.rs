@@ -215,6 +215,17 @@ impl PartitionLog {
         Ok(append_result(r))
     }
 
+    /// A follower's append of batches fetched from the leader, stored as they
+    /// are (offsets, leader epochs, timestamps kept; nothing rewritten). The
+    /// first batch must start at or after `logEndOffset` and each next one
+    /// after the previous (else UNKNOWN_SERVER_ERROR); corrupt bytes are
+    /// refused with CORRUPT_MESSAGE. `nowMs` drives `segment.ms` only.
+    #[napi]
+    pub fn append_as_follower(&self, records: BufferSlice, now_ms: i64) -> Result<AppendResult> {
+        let r = self.with(|l| l.append_as_follower(&records, now_ms))?;
+        Ok(append_result(r))
+    }
+
     /// Group commit on the calling thread: appends each buffer as its own
     /// all-or-nothing append (one request's records each), in order, under
     /// one lock acquisition. One outcome per buffer. Pool workers do the same
