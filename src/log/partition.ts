@@ -35,6 +35,8 @@ interface QueuedAppend {
   readonly records: Buffer;
   readonly resolve: (r: AppendResult) => void;
   readonly reject: (e: Error) => void;
+  /** A follower's copy of its leader's batches (`appendAsFollower`), not a producer's. */
+  readonly asFollower?: true;
 }
 
 const CODEC_IDS: Readonly<Record<CompressionType, number>> = { producer: -1, uncompressed: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
@@ -51,7 +53,7 @@ export function storedCompression(cfg: TopicConfig): StoredCompression {
 export class Partition {
   readonly topic: string;
   readonly partition: number;
-  /** Leader epoch stamped on every appended batch; 0 on a single node that has always led. */
+  /** Leader epoch stamped on every batch `append` writes (the epoch this broker leads in); 0 on a single node that has always led. */
   leaderEpoch = 0;
   readonly #log: PartitionLog;
   readonly #waiters = new Set<() => void>();
@@ -106,6 +108,21 @@ export class Partition {
     });
   }
 
+  /**
+   * A follower's append of batches fetched from its leader (what the leader's `read` returned), stored as they
+   * are: offsets, leader epochs and timestamps kept. Queued with `append`s, so it never interleaves with another
+   * append to this log, and wakes long-polling fetches. Rejects with `code` CORRUPT_MESSAGE for corrupt bytes and
+   * UNKNOWN_SERVER_ERROR when the batches do not continue the log (the first must start at or after
+   * `logEndOffset`, each next after the previous one's last offset); nothing is written then.
+   */
+  appendAsFollower(records: Buffer): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ records, resolve, reject, asFollower: true });
+      this.#queuedBytes += records.length;
+      if (!this.#inflight) this.#drain();
+    });
+  }
+
   /** Native append calls made so far: fewer than appends when group commit coalesced them (diagnostics, tests). */
   get nativeAppendCalls(): number {
     return this.#nativeAppendCalls;
@@ -118,10 +135,16 @@ export class Partition {
 
   #drain(): void {
     while (!this.#inflight && this.#queue.length > 0) {
-      const jobs = this.#queue;
-      const bytes = this.#queuedBytes;
-      this.#queue = [];
-      this.#queuedBytes = 0;
+      if (this.#queue[0]!.asFollower) {
+        this.#appendAsFollower(this.#queue.shift()!);
+        continue;
+      }
+      // Producer appends up to the next follower append go together (group commit).
+      const cut = this.#queue.findIndex((j) => j.asFollower);
+      const jobs = cut < 0 ? this.#queue : this.#queue.slice(0, cut);
+      this.#queue = cut < 0 ? [] : this.#queue.slice(cut);
+      const bytes = jobs.reduce((n, j) => n + j.records.length, 0);
+      this.#queuedBytes -= bytes;
       this.#nativeAppendCalls++;
       const pool = this.#policy.pool;
       if (pool && bytes >= this.#poolThreshold(jobs)) {
@@ -152,6 +175,19 @@ export class Partition {
       } else {
         this.#settle(jobs, this.#log.appendManySync(jobs.map((j) => j.records), this.#options()));
       }
+    }
+  }
+
+  /** One follower append, inline: the bytes are stored as they are (no re-compression), so it is cheap. */
+  #appendAsFollower(job: QueuedAppend): void {
+    this.#queuedBytes -= job.records.length;
+    this.#nativeAppendCalls++;
+    try {
+      const r = this.#log.appendAsFollower(job.records, Date.now());
+      this.#wake();
+      job.resolve(r);
+    } catch (err) {
+      job.reject(err as Error);
     }
   }
 
@@ -240,9 +276,32 @@ export class Partition {
     return r;
   }
 
-  /** OffsetForLeaderEpoch: the largest epoch <= `epoch` and the offset where it ended; null when none. */
+  /**
+   * OffsetForLeaderEpoch: the largest epoch <= `epoch` and the offset where it ended (below every known epoch:
+   * `epoch` and the first known epoch's start offset); null for a negative epoch or when no batch carried one.
+   */
   epochEndOffset(epoch: number): EpochEndOffset | null {
     return this.#log.epochEndOffset(epoch);
+  }
+
+  /** The leader epoch of the latest data (the last leader-epoch cache entry); null when no batch carried one. */
+  get latestEpoch(): number | null {
+    return this.#log.latestEpoch();
+  }
+
+  /**
+   * A follower's truncation: removes every record at and after `offset` (an offset inside a batch truncates at that
+   * batch's start, the leader sends it again); nothing when `offset >= logEndOffset`. Leader epochs from the new log
+   * end on are dropped, producer state is rebuilt, high watermark and recovery point are capped at the new log end.
+   * Waits for no append: the caller (the replica fetcher) does not append to a log while it truncates it.
+   */
+  truncateTo(offset: Offset): void {
+    this.#log.truncateTo(offset);
+  }
+
+  /** Deletes everything and starts the log again, empty, at `offset` (a follower behind its leader's log start). */
+  truncateFullyAndStartAt(offset: Offset): void {
+    this.#log.truncateFullyAndStartAt(offset);
   }
 
   flush(): void {
