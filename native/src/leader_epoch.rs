@@ -55,18 +55,17 @@ impl LeaderEpochCache {
         if keep == self.entries.len() {
             return Ok(());
         }
-        let kept = &self.entries[..keep];
-        self.write_entries(kept)?;
+        // Memory follows the log even if the write fails (recovery rebuilds
+        // the file from the batches).
         self.entries.truncate(keep);
-        Ok(())
+        self.write_entries(&self.entries)
     }
 
     /// Forgets every epoch and writes the empty checkpoint (a log emptied to
     /// start again at some offset: Kafka's `clearAndFlush`).
     pub fn clear(&mut self) -> io::Result<()> {
-        self.write_entries(&[])?;
         self.entries.clear();
-        Ok(())
+        self.write_entries(&[])
     }
 
     pub fn render(entries: &[(i32, i64)]) -> String {

@@ -63,21 +63,24 @@ impl Log {
                 first_error.get_or_insert(storage("deleting truncated segment", &self.dir, e));
             }
         }
-        let dir = self.dir.clone();
-        let seg = self.active_mut();
         if let Some((position, base)) = cut {
-            seg.truncate_to(position, base)
-                .map_err(|e| storage("truncating segment", &dir, e))?;
+            let dir = self.dir.clone();
+            if let Err(e) = self.active_mut().truncate_to(position, base) {
+                first_error.get_or_insert(storage("truncating segment", &dir, e));
+            }
         }
-        let end = seg.next_offset;
+        // Even after an error the offsets follow what the segments now hold.
+        let end = self.active().next_offset;
         self.log_end_offset = end;
         self.high_watermark = self.high_watermark.min(end);
         self.log_start_offset = self.log_start_offset.min(end);
         self.recovery_point = recovery_point.min(end);
-        self.epochs
-            .truncate_from_end(end)
-            .map_err(|e| storage("writing leader-epoch-checkpoint", &self.dir, e))?;
-        self.rebuild_producers_below(end)?;
+        if let Err(e) = self.epochs.truncate_from_end(end) {
+            first_error.get_or_insert(storage("writing leader-epoch-checkpoint", &self.dir, e));
+        }
+        if let Err(e) = self.rebuild_producers_below(end) {
+            first_error.get_or_insert(e);
+        }
         match first_error {
             Some(e) => Err(e),
             None => Ok(()),
@@ -119,9 +122,9 @@ impl Log {
         self.recovery_point = offset;
         self.unflushed_messages = 0;
         self.producers.clear();
-        self.epochs
-            .clear()
-            .map_err(|e| storage("writing leader-epoch-checkpoint", &self.dir, e))?;
+        if let Err(e) = self.epochs.clear() {
+            first_error.get_or_insert(storage("writing leader-epoch-checkpoint", &self.dir, e));
+        }
         if let Err(e) = sync_dir(&self.dir) {
             first_error.get_or_insert(storage("syncing directory", &self.dir, e));
         }
