@@ -171,6 +171,8 @@ pub struct Log {
     unflushed_messages: i64,
     producers: ProducerStateManager,
     epochs: LeaderEpochCache,
+    /// Truncations so far (a compaction pass planned before one is not installed).
+    truncations: u64,
     // Scratch space reused by every append (no per-call allocation).
     valid: Vec<ValidBatch>,
     appended: Vec<AppendedBatch>,
@@ -279,6 +281,7 @@ impl Log {
             unflushed_messages: 0,
             producers: rec.producers,
             epochs: rec.epochs,
+            truncations: 0,
             valid: Vec::new(),
             appended: Vec::new(),
             pending: Vec::new(),

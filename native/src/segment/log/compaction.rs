@@ -107,6 +107,9 @@ struct Plan {
     first_dirty: usize,
     end_offset: i64,
     dirty_ratio: f64,
+    /// The log's truncation count when planned: a truncation meanwhile may
+    /// have cut a planned segment in place (same file), so nothing is swapped in.
+    truncations: u64,
 }
 
 /// One rewritten segment, ready to be swapped in.
@@ -179,6 +182,7 @@ impl Log {
             segments,
             first_dirty,
             dirty_ratio,
+            truncations: self.truncations,
         })
     }
 
@@ -292,6 +296,16 @@ fn swap_in(dir: &Path, base: i64, out: &CleanedFile) -> Result<Segment> {
 
 /// Runs one compaction pass over the log behind `shared` (see the module doc for the phases).
 pub fn compact(shared: &Mutex<Option<Log>>, cfg: &CompactionConfig) -> Result<CompactionStats> {
+    compact_with(shared, cfg, |_| {})
+}
+
+/// `compact`, calling `before_install` between phases 2 and 3 (without the
+/// lock), where other threads may change the log (tests do, through it).
+fn compact_with(
+    shared: &Mutex<Option<Log>>,
+    cfg: &CompactionConfig,
+    before_install: impl FnOnce(&Mutex<Option<Log>>),
+) -> Result<CompactionStats> {
     let lock = || shared.lock().unwrap_or_else(PoisonError::into_inner);
     let closed = || Error::NotLeaderOrFollower("partition log is closed".into());
     let plan = {
@@ -372,15 +386,29 @@ pub fn compact(shared: &Mutex<Option<Log>>, cfg: &CompactionConfig) -> Result<Co
     }
 
     // Phase 3: swap in under the lock.
+    before_install(shared);
     let mut guard = lock();
-    let Some(log) = guard.as_mut() else {
-        for c in &cleaned {
+    let discard = |cleaned: &[Cleaned]| {
+        for c in cleaned {
             if let Some(out) = &c.output {
                 let _ = std::fs::remove_file(&out.path);
             }
         }
+    };
+    let Some(log) = guard.as_mut() else {
+        discard(&cleaned);
         return Err(closed());
     };
+    if log.truncations != plan.truncations {
+        // A truncation may have cut a planned segment in place (same file) and
+        // the log grown again: nothing from this pass is installed, and the
+        // dirty part starts where it did (or at the new log end).
+        discard(&cleaned);
+        return Ok(CompactionStats {
+            first_dirty_offset: cfg.first_dirty_offset.min(log.log_end_offset),
+            ..Default::default()
+        });
+    }
     let (swapped, removed) = log.install_cleaned(cleaned)?;
     stats.segments_cleaned = swapped;
     stats.segments_removed = removed;

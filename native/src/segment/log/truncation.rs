@@ -52,6 +52,7 @@ impl Log {
             return self.truncate_fully_and_start_at(offset);
         }
         let recovery_point = self.settle_background_syncs()?;
+        self.truncations += 1;
         let keep = self.segments.partition_point(|s| s.base_offset <= offset);
         let cut = Self::find_batch(&self.segments[keep - 1], offset)?
             .map(|(position, h, _)| (position, h.base_offset));
@@ -100,6 +101,7 @@ impl Log {
             )));
         }
         self.settle_background_syncs()?;
+        self.truncations += 1;
         // Retention may still be deleting a segment of that name.
         retention::wait_for_deletions();
         let fresh = Segment::create(&self.dir, offset)

@@ -430,3 +430,58 @@ fn compressed_batches_are_compacted_with_their_codec() {
         );
     }
 }
+
+#[test]
+fn a_pass_overtaken_by_a_truncation_installs_nothing() {
+    // A follower truncates into a closed segment the pass is cleaning, then
+    // copies new data until that segment is closed again: the pass must not
+    // swap in its cleaned copy of the old bytes (same file, same base).
+    let dir = TempDir::new("compact-truncated");
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    for i in 0..200i64 {
+        append(
+            &mut log,
+            &format!("k{}", i % 5),
+            Some(&format!("old{i}")),
+            1_000 + i,
+        );
+    }
+    assert!(log.segment_count() > 3);
+    let cut = log.segments()[1].base_offset + 2;
+    let shared = Mutex::new(Some(log));
+    let stats = compact_with(&shared, &cfg(10_000), |m| {
+        let mut g = m.lock().unwrap();
+        let log = g.as_mut().unwrap();
+        log.truncate_to(cut).unwrap();
+        for i in 0..200i64 {
+            append(log, &format!("n{i}"), Some("new"), 5_000 + i);
+        }
+    })
+    .unwrap();
+    assert!(!stats.cleaned);
+    assert_eq!(stats.segments_cleaned, 0);
+    assert!(stats.first_dirty_offset <= cut);
+    let log = shared.into_inner().unwrap().unwrap();
+    let recs = records(&log);
+    assert_eq!(recs.len() as i64, cut + 200);
+    for (i, (off, key, value)) in recs.iter().enumerate() {
+        assert_eq!(*off, i as i64);
+        if *off < cut {
+            assert_eq!(
+                (key.as_str(), value.as_deref()),
+                (
+                    format!("k{}", off % 5).as_str(),
+                    Some(format!("old{off}").as_str())
+                )
+            );
+        } else {
+            assert_eq!(
+                (key.as_str(), value.as_deref()),
+                (format!("n{}", off - cut).as_str(), Some("new"))
+            );
+        }
+    }
+    // The next pass cleans as usual.
+    let shared = Mutex::new(Some(log));
+    assert!(compact(&shared, &cfg(10_000)).unwrap().cleaned);
+}
