@@ -293,15 +293,18 @@ export class Partition {
    * A follower's truncation: removes every record at and after `offset` (an offset inside a batch truncates at that
    * batch's start, the leader sends it again); nothing when `offset >= logEndOffset`. Leader epochs from the new log
    * end on are dropped, producer state is rebuilt, high watermark and recovery point are capped at the new log end.
-   * Waits for no append: the caller (the replica fetcher) does not append to a log while it truncates it.
+   * Runs at once, not behind queued appends: the caller (the replica fetcher) stops appending to a log before it
+   * truncates it. Waiting fetches are woken to look again (one past the new end gets OFFSET_OUT_OF_RANGE).
    */
   truncateTo(offset: Offset): void {
     this.#log.truncateTo(offset);
+    this.#wake();
   }
 
   /** Deletes everything and starts the log again, empty, at `offset` (a follower behind its leader's log start). */
   truncateFullyAndStartAt(offset: Offset): void {
     this.#log.truncateFullyAndStartAt(offset);
+    this.#wake();
   }
 
   flush(): void {
@@ -319,7 +322,7 @@ export class Partition {
     this.#log.deleteAll();
   }
 
-  /** Registers a one-shot wake-up called on the next append (or close); returns its canceller. */
+  /** Registers a one-shot wake-up called on the next append (or truncation, or close); returns its canceller. */
   onData(wake: () => void): () => void {
     this.#waiters.add(wake);
     return () => this.#waiters.delete(wake);

@@ -131,9 +131,12 @@ describe('Partition as a follower', () => {
     await replicate(leader, follower);
     follower.truncateTo(follower.logEndOffset + 5);
     assert.equal(follower.logEndOffset, leader.logEndOffset, 'past the end: nothing');
+    let woken = 0;
+    follower.onData(() => woken++);
     // Inside the first batch of epoch 3: that whole batch goes, and epoch 3 with it.
     follower.truncateTo(epoch3 + 1);
     assert.equal(follower.logEndOffset, epoch3);
+    assert.equal(woken, 1, 'waiting fetches look again');
     assert.equal(follower.highWatermark, epoch3);
     assert.ok(follower.recoveryPoint <= epoch3);
     assert.equal(follower.latestEpoch, 1);
