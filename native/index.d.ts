@@ -65,7 +65,11 @@ export declare class PartitionLog {
   truncateFullyAndStartAt(offset: number): void
   /** The epoch of the latest leader-epoch cache entry; null when no batch carried one. */
   latestEpoch(): number | null
-  /** OffsetForLeaderEpoch: the largest epoch <= `epoch` and its end offset; null if none. */
+  /**
+   * OffsetForLeaderEpoch: the largest epoch <= `epoch` and its end offset
+   * (below every known epoch: `epoch` and the first epoch's start offset);
+   * null for a negative epoch or when no batch carried an epoch.
+   */
   epochEndOffset(epoch: number): EpochEndOffset | null
   /** Creates or recovers the log in `dir`. */
   static open(dir: string, config: LogConfig): PartitionLog
