@@ -14,6 +14,7 @@ function run(label, cmd, args, opts = {}) {
 }
 
 function has(cmd) {
+  if (cmd.startsWith('/')) return existsSync(cmd); // a file a package installs, not a command
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
@@ -23,6 +24,7 @@ const TOOLS = [
   ['java', 'openjdk-17-jdk-headless', 'Java client test'],
   ['mvn', 'maven', 'Java client test'],
   ['chromium', 'chromium', 'gateway console test in a headless browser'],
+  ['/usr/share/java/zookeeper.jar', 'zookeeper', 'ZooKeeper for the cluster metadata tests'],
 ];
 const missing = TOOLS.filter(([tool]) => !has(tool));
 if (missing.length > 0) {
