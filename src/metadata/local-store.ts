@@ -134,12 +134,12 @@ function freezeTopic(t: TopicMetadata): TopicMetadata {
 }
 
 /** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding (22 characters). */
-function newClusterId(): string {
+export function newClusterId(): string {
   return randomBytes(16).toString('base64url');
 }
 
 /** Kafka topic ids: 16 random bytes printed as URL-safe base64 (Uuid.toString); never the zero or sentinel ids. */
-function newTopicId(): string {
+export function newTopicId(): string {
   for (;;) {
     const b = randomBytes(16);
     if (b.some((x) => x !== 0) && !(b.readBigUInt64BE(0) === 0n && b.readBigUInt64BE(8) === 1n)) return b.toString('base64url');

@@ -55,3 +55,80 @@ export interface MetadataStore {
   allocateProducerIds(size: number): Promise<ProducerIdBlock>;
   close(): Promise<void>;
 }
+
+/** One listener of a broker as registered: `PLAINTEXT://host:port` is { listener: 'PLAINTEXT', host, port }. */
+export interface BrokerEndpoint {
+  readonly listener: string;
+  readonly host: string;
+  readonly port: number;
+  /** Security protocol of the listener (listener.security.protocol.map); the listener name when absent. */
+  readonly securityProtocol?: string;
+}
+
+/** A live broker, as it registered itself. */
+export interface BrokerRegistration {
+  readonly id: number;
+  readonly endpoints: readonly BrokerEndpoint[];
+  readonly rack?: string | null;
+}
+
+export interface ControllerInfo {
+  readonly id: number;
+  /** Controller epoch: incremented at every election, so a deposed controller's requests are recognised. */
+  readonly epoch: number;
+}
+
+/** Leader, leader epoch and ISR of one partition, as the controller (and the leader, for the ISR) writes them. */
+export interface PartitionState {
+  readonly leader: number;
+  readonly leaderEpoch: number;
+  readonly isr: readonly number[];
+  /** Epoch of the controller that wrote this state. */
+  readonly controllerEpoch: number;
+  /** 0 recovered, 1 recovering (KIP-704); 0 when absent. */
+  readonly leaderRecoveryState?: number;
+}
+
+/** A partition state with the version of its record, for conditional writes. */
+export interface VersionedPartitionState extends PartitionState {
+  readonly version: number;
+}
+
+export interface ClusterMetadataEvents {
+  brokers: (brokers: readonly BrokerRegistration[]) => void;
+  controller: (controller: ControllerInfo | undefined) => void;
+  /** A topic was created, changed or deleted (undefined). */
+  topics: (name: string, topic: TopicMetadata | undefined) => void;
+  partitionState: (topic: string, partition: number, state: VersionedPartitionState | undefined) => void;
+  /** Configs of an entity changed: a topic name, or a broker config entity ('' cluster default, or a broker id). */
+  configs: (entityType: 'topics' | 'brokers', entity: string) => void;
+  /** The session expired: registrations and watches are gone until 'reconnected'. */
+  sessionExpired: () => void;
+  /** Connected again: `sessionRenewed` after an expiry (then re-registered and re-read), else the same session. */
+  reconnected: (sessionRenewed: boolean) => void;
+}
+
+/**
+ * Metadata shared by the brokers of a cluster: live brokers, the controller and its epoch, partition states,
+ * besides what every MetadataStore holds. Reads come from the store's view, which watches keep current;
+ * a change resolves once it is durable and the view shows it.
+ */
+export interface ClusterMetadataStore extends MetadataStore {
+  /** Connects and loads the view. */
+  start(): Promise<void>;
+  /** Registers this broker (ephemeral); rejects when another live broker holds its id. */
+  registerBroker(broker: BrokerRegistration): Promise<void>;
+  liveBrokers(): BrokerRegistration[];
+  /** Tries to become controller: resolves the new controller epoch, or undefined when another broker is controller. */
+  electController(brokerId: number): Promise<number | undefined>;
+  controller(): ControllerInfo | undefined;
+  /** Creates a topic, with the initial state of every partition when given (all or nothing). */
+  createTopic(topic: NewTopic, initialStates?: readonly PartitionState[]): Promise<TopicMetadata>;
+  partitionState(topic: string, partition: number): VersionedPartitionState | undefined;
+  /**
+   * Writes a partition's state if its record is still at `expectedVersion` (-1: create it); resolves the
+   * state with its new version, or undefined when the version was stale (re-read and retry).
+   */
+  writePartitionState(topic: string, partition: number, state: PartitionState, expectedVersion: number): Promise<VersionedPartitionState | undefined>;
+  on<E extends keyof ClusterMetadataEvents>(event: E, listener: ClusterMetadataEvents[E]): () => void;
+}

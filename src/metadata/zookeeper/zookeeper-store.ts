@@ -1,0 +1,505 @@
+// ClusterMetadataStore in ZooKeeper, in Kafka 3.x's znode layout (znodes.ts). Reads are synchronous, from a
+// view that watches keep current: children watches on /brokers/ids, /brokers/topics, /config/brokers; data
+// watches on each broker, topic, topic config, partition state, broker config, /controller and
+// /controller_epoch. A change resolves once ZooKeeper acknowledged it and the view was re-read from it.
+//
+// Topic deletion: deleteTopic marks the topic under /admin/delete_topics/<t> (as Kafka's admin did), then
+// removes its znodes (partition states, topic, config, marker) in one multi itself, so the promise resolves
+// with the topic gone everywhere, as LocalMetadataStore does. A marker left by a crash between the two steps
+// is completed by the next deleteTopic of that name; a controller that wants to stop replicas first can
+// watch /admin/delete_topics before it calls deleteTopic.
+//
+// Config changes are also announced under /config/changes/config_change_<seq> (in the same multi as the
+// change), as Kafka's brokers expect; this store's own view follows the config znodes' watches instead.
+// A session expiry drops every watch and ephemeral node: the store re-registers its broker, then re-reads
+// the whole view, then emits 'reconnected' (true).
+import type {
+  BrokerRegistration,
+  ClusterMetadataEvents,
+  ClusterMetadataStore,
+  ControllerInfo,
+  NewTopic,
+  PartitionState,
+  ProducerIdBlock,
+  TopicChange,
+  TopicMetadata,
+  VersionedPartitionState,
+} from '../store.js';
+import { newClusterId, newTopicId } from '../local-store.js';
+import { ZkSession, ZooKeeperError, type ZkOp, type ZkSessionOptions } from './zk-session.js';
+import * as Z from './znodes.js';
+
+export interface ZooKeeperMetadataStoreOptions extends ZkSessionOptions {
+  /** This broker's id, written as the owner of producer id blocks. */
+  readonly brokerId: number;
+}
+
+const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
+const isInternal = (name: string) => INTERNAL_TOPICS.has(name);
+
+interface TopicEntry {
+  topicId: string;
+  replicas: number[][];
+  version: number;
+  configs?: Record<string, string>;
+}
+
+type Listeners = { [E in keyof ClusterMetadataEvents]: Set<ClusterMetadataEvents[E]> };
+
+export class ZooKeeperMetadataStore implements ClusterMetadataStore {
+  readonly #opts: ZooKeeperMetadataStoreOptions;
+  #session: ZkSession | undefined;
+  #clusterId = '';
+  #registration: BrokerRegistration | undefined;
+  readonly #brokers = new Map<number, BrokerRegistration>();
+  #controllerId: number | undefined;
+  #controllerEpoch = 0;
+  readonly #topics = new Map<string, TopicEntry>();
+  readonly #states = new Map<string, VersionedPartitionState>();
+  readonly #brokerConfigs = new Map<string, Record<string, string>>();
+  #closed = false;
+  readonly #listeners: Listeners = { brokers: new Set(), controller: new Set(), topics: new Set(), partitionState: new Set(), configs: new Set(), sessionExpired: new Set(), reconnected: new Set() };
+
+  constructor(opts: ZooKeeperMetadataStoreOptions) {
+    this.#opts = opts;
+  }
+
+  get clusterId(): string {
+    return this.#clusterId;
+  }
+
+  /** The ZooKeeper session id (16 hex digits), as ephemeral nodes show it. */
+  get sessionId(): string {
+    return this.#zk.sessionId;
+  }
+
+  /** The session's id and password (tests force an expiry with them). */
+  get sessionCredentials(): { sessionId: Buffer; sessionPassword: Buffer } | undefined {
+    return this.#zk.credentials;
+  }
+
+  async start(): Promise<void> {
+    const zk = await ZkSession.open(this.#opts);
+    this.#session = zk;
+    zk.on('expired', () => this.#emit('sessionExpired'));
+    zk.on('connected', () => this.#emit('reconnected', false));
+    zk.on('renewed', () => void this.#afterRenewal());
+    for (const p of Z.PERSISTENT_PATHS) await zk.ensurePath(p);
+    this.#clusterId = await this.#ensureClusterId();
+    await this.#loadAll();
+  }
+
+  on<E extends keyof ClusterMetadataEvents>(event: E, listener: ClusterMetadataEvents[E]): () => void {
+    const set = this.#listeners[event] as Set<ClusterMetadataEvents[E]>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  // ---- brokers ----
+
+  async registerBroker(broker: BrokerRegistration): Promise<void> {
+    await this.#createRegistration(broker);
+    this.#registration = broker;
+    await this.#refreshBrokers();
+  }
+
+  liveBrokers(): BrokerRegistration[] {
+    return [...this.#brokers.values()].sort((a, b) => a.id - b.id);
+  }
+
+  async #createRegistration(broker: BrokerRegistration): Promise<void> {
+    const path = Z.brokerPath(broker.id);
+    try {
+      await this.#zk.create(path, Z.encodeBroker(broker), 'ephemeral');
+    } catch (e) {
+      if (!(e instanceof ZooKeeperError) || e.code !== 'NODE_EXISTS') throw e;
+      const held = await this.#zk.get(path);
+      if (held && held.ephemeralOwner === this.#zk.sessionId) return; // ours already (a retried create)
+      const other = held ? Z.decodeBroker(broker.id, held.data).endpoints.map((x) => `${x.host}:${x.port}`).join(', ') : 'unknown';
+      throw new Error(`broker.id ${broker.id} is already registered by another broker at ${other} (ZooKeeper ${path}, session 0x${held?.ephemeralOwner ?? '?'})`);
+    }
+  }
+
+  // ---- controller ----
+
+  controller(): ControllerInfo | undefined {
+    return this.#controllerId === undefined ? undefined : { id: this.#controllerId, epoch: this.#controllerEpoch };
+  }
+
+  async electController(brokerId: number): Promise<number | undefined> {
+    const zk = this.#zk;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      let epochNode = await zk.get(Z.CONTROLLER_EPOCH);
+      if (!epochNode) {
+        await zk.create(Z.CONTROLLER_EPOCH, Buffer.from('0')).catch((e) => {
+          if (!(e instanceof ZooKeeperError && e.code === 'NODE_EXISTS')) throw e;
+        });
+        epochNode = await zk.get(Z.CONTROLLER_EPOCH);
+        if (!epochNode) continue;
+      }
+      const epoch = Number(epochNode.data.toString()) + 1;
+      try {
+        // The controller znode and the epoch go together: the epoch only moves for the broker that won.
+        await zk.multi([
+          { op: 'create', path: Z.CONTROLLER, data: Z.encodeController(brokerId), mode: 'ephemeral' },
+          { op: 'set', path: Z.CONTROLLER_EPOCH, data: Buffer.from(String(epoch)), version: epochNode.version },
+        ]);
+        await this.#refreshController();
+        return epoch;
+      } catch (e) {
+        if (!(e instanceof ZooKeeperError)) throw e;
+        if (e.code === 'NODE_EXISTS') {
+          await this.#refreshController();
+          return undefined;
+        }
+        if (e.code !== 'BAD_VERSION') throw e;
+        // Another election moved the epoch between our read and our multi: read again.
+      }
+    }
+    throw new Error('controller election did not settle after 10 attempts');
+  }
+
+  // ---- topics ----
+
+  listTopics(): TopicMetadata[] {
+    return [...this.#topics.keys()].sort().map((n) => this.getTopic(n)!);
+  }
+
+  getTopic(name: string): TopicMetadata | undefined {
+    const t = this.#topics.get(name);
+    if (!t) return undefined;
+    return Object.freeze({
+      name,
+      topicId: t.topicId,
+      partitions: t.replicas.length,
+      replicationFactor: t.replicas[0]?.length ?? 0,
+      replicas: Object.freeze(t.replicas.map((r) => Object.freeze([...r]))),
+      configs: Object.freeze({ ...(t.configs ?? {}) }),
+      internal: isInternal(name),
+    });
+  }
+
+  getTopicById(topicId: string): TopicMetadata | undefined {
+    for (const [name, t] of this.#topics) if (t.topicId === topicId) return this.getTopic(name);
+    return undefined;
+  }
+
+  async createTopic(topic: NewTopic, initialStates?: readonly PartitionState[]): Promise<TopicMetadata> {
+    if (topic.replicas.length !== topic.partitions) throw new Error(`Topic ${topic.name}: ${topic.replicas.length} replica lists for ${topic.partitions} partitions`);
+    if (initialStates && initialStates.length !== topic.partitions) throw new Error(`Topic ${topic.name}: ${initialStates.length} partition states for ${topic.partitions} partitions`);
+    const t = topic.name;
+    const ops: ZkOp[] = [
+      { op: 'create', path: Z.topicConfigPath(t), data: Z.encodeConfig(topic.configs) },
+      { op: 'create', path: Z.topicPath(t), data: Z.encodeTopic(newTopicId(), topic.replicas) },
+    ];
+    if (initialStates) {
+      ops.push({ op: 'create', path: Z.partitionsPath(t), data: Buffer.alloc(0) });
+      initialStates.forEach((s, p) => {
+        ops.push({ op: 'create', path: Z.partitionPath(t, p), data: Buffer.alloc(0) });
+        ops.push({ op: 'create', path: Z.statePath(t, p), data: Z.encodeState(s) });
+      });
+    }
+    try {
+      await this.#zk.multi(ops);
+    } catch (e) {
+      if (e instanceof ZooKeeperError && e.code === 'NODE_EXISTS') throw new Error(`Topic ${t} already exists`);
+      throw e;
+    }
+    await this.#refreshTopic(t);
+    return this.getTopic(t)!;
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    const zk = this.#zk;
+    const marker = `${Z.DELETE_TOPICS}/${name}`;
+    await zk.create(marker, Buffer.alloc(0)).catch((e) => {
+      if (!(e instanceof ZooKeeperError && e.code === 'NODE_EXISTS')) throw e;
+    });
+    for (let attempt = 0; ; attempt++) {
+      const ops: ZkOp[] = [];
+      const parts = (await zk.children(Z.partitionsPath(name))) ?? [];
+      for (const p of parts) {
+        const pp = `${Z.partitionsPath(name)}/${p}`;
+        for (const c of (await zk.children(pp)) ?? []) ops.push({ op: 'remove', path: `${pp}/${c}` });
+        ops.push({ op: 'remove', path: pp });
+      }
+      if (await zk.get(Z.partitionsPath(name))) ops.push({ op: 'remove', path: Z.partitionsPath(name) });
+      if (await zk.get(Z.topicPath(name))) ops.push({ op: 'remove', path: Z.topicPath(name) });
+      if (await zk.get(Z.topicConfigPath(name))) ops.push({ op: 'remove', path: Z.topicConfigPath(name) });
+      ops.push({ op: 'remove', path: marker });
+      try {
+        await zk.multi(ops);
+        break;
+      } catch (e) {
+        // A partition state written or removed meanwhile: read the tree again.
+        if (!(e instanceof ZooKeeperError && (e.code === 'NOT_EMPTY' || e.code === 'NO_NODE')) || attempt >= 5) throw e;
+      }
+    }
+    await this.#refreshTopics();
+  }
+
+  async alterTopic(name: string, change: TopicChange): Promise<TopicMetadata> {
+    for (let attempt = 0; ; attempt++) {
+      await this.#refreshTopic(name);
+      const t = this.#topics.get(name);
+      if (!t) throw new Error(`Topic ${name} does not exist`);
+      if (change.replicas !== undefined && change.replicas.length < t.replicas.length) throw new Error(`Topic ${name} cannot shrink from ${t.replicas.length} to ${change.replicas.length} partitions`);
+      const ops: ZkOp[] = [];
+      if (change.replicas !== undefined) ops.push({ op: 'set', path: Z.topicPath(name), data: Z.encodeTopic(t.topicId, change.replicas), version: t.version });
+      if (change.configs !== undefined) ops.push(...(await this.#configOps(Z.topicConfigPath(name), `topics/${name}`, change.configs)));
+      try {
+        if (ops.length > 0) await this.#zk.multi(ops);
+        break;
+      } catch (e) {
+        if (!(e instanceof ZooKeeperError && (e.code === 'BAD_VERSION' || e.code === 'NODE_EXISTS' || e.code === 'NO_NODE')) || attempt >= 5) throw e;
+      }
+    }
+    await this.#refreshTopic(name);
+    return this.getTopic(name)!;
+  }
+
+  // ---- partition states ----
+
+  partitionState(topic: string, partition: number): VersionedPartitionState | undefined {
+    return this.#states.get(stateKey(topic, partition));
+  }
+
+  async writePartitionState(topic: string, partition: number, state: PartitionState, expectedVersion: number): Promise<VersionedPartitionState | undefined> {
+    const zk = this.#zk;
+    const path = Z.statePath(topic, partition);
+    let version: number;
+    try {
+      if (expectedVersion === -1) {
+        await zk.ensurePath(Z.partitionPath(topic, partition));
+        await zk.create(path, Z.encodeState(state));
+        version = 0;
+      } else {
+        version = await zk.set(path, Z.encodeState(state), expectedVersion);
+      }
+    } catch (e) {
+      if (e instanceof ZooKeeperError && (e.code === 'BAD_VERSION' || e.code === 'NODE_EXISTS' || e.code === 'NO_NODE')) {
+        await this.#refreshState(topic, partition);
+        return undefined;
+      }
+      throw e;
+    }
+    await this.#refreshState(topic, partition);
+    return { ...this.#normaliseState(state), version };
+  }
+
+  // ---- configs ----
+
+  brokerConfigs(entity: string): Readonly<Record<string, string>> {
+    return Object.freeze({ ...(this.#brokerConfigs.get(entity === '' ? Z.DEFAULT_BROKER_ENTITY : entity) ?? {}) });
+  }
+
+  async setBrokerConfigs(entity: string, configs: Record<string, string>): Promise<void> {
+    const name = entity === '' ? Z.DEFAULT_BROKER_ENTITY : entity;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#zk.multi(await this.#configOps(Z.brokerConfigPath(entity), `brokers/${name}`, configs));
+        break;
+      } catch (e) {
+        if (!(e instanceof ZooKeeperError && (e.code === 'NODE_EXISTS' || e.code === 'NO_NODE')) || attempt >= 5) throw e;
+      }
+    }
+    await this.#refreshBrokerConfig(name);
+  }
+
+  /** Writes (or creates) a config znode and its change notification, in one multi. */
+  async #configOps(path: string, entityPath: string, configs: Record<string, string>): Promise<ZkOp[]> {
+    const existing = await this.#zk.get(path);
+    const write: ZkOp = existing ? { op: 'set', path, data: Z.encodeConfig(configs), version: -1 } : { op: 'create', path, data: Z.encodeConfig(configs) };
+    return [write, { op: 'create', path: Z.CONFIG_CHANGE_PREFIX, data: Z.encodeConfigChange(entityPath), mode: 'persistent_sequential' }];
+  }
+
+  // ---- producer ids ----
+
+  async allocateProducerIds(size: number): Promise<ProducerIdBlock> {
+    const zk = this.#zk;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const node = await zk.get(Z.PRODUCER_ID_BLOCK);
+      const lastEnd = node ? Z.decodeProducerIdBlockEnd(node.data) : undefined;
+      const start = lastEnd === undefined ? 0 : lastEnd + 1;
+      const data = Z.encodeProducerIdBlock(this.#opts.brokerId, start, start + size - 1);
+      try {
+        if (node) await zk.set(Z.PRODUCER_ID_BLOCK, data, node.version);
+        else await zk.create(Z.PRODUCER_ID_BLOCK, data);
+        return { firstProducerId: start, size };
+      } catch (e) {
+        // Another broker took the block we read: read the newer one and try after it.
+        if (!(e instanceof ZooKeeperError && (e.code === 'BAD_VERSION' || e.code === 'NODE_EXISTS'))) throw e;
+      }
+    }
+    throw new Error('producer id block allocation did not settle after 100 attempts');
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#session?.close();
+  }
+
+  // ---- the view ----
+
+  get #zk(): ZkSession {
+    if (!this.#session) throw new Error('ZooKeeperMetadataStore is not started');
+    return this.#session;
+  }
+
+  #emit<E extends keyof ClusterMetadataEvents>(event: E, ...args: Parameters<ClusterMetadataEvents[E]>): void {
+    for (const l of [...this.#listeners[event]]) (l as (...a: unknown[]) => void)(...args);
+  }
+
+  /** A watch callback: re-reads what changed; failures (session gone, closed) wait for the next full load. */
+  #watch(read: () => Promise<void>): () => void {
+    return () => {
+      if (!this.#closed) read().catch(() => {});
+    };
+  }
+
+  async #ensureClusterId(): Promise<string> {
+    const node = await this.#zk.get(Z.CLUSTER_ID);
+    if (node) return Z.decodeClusterId(node.data);
+    try {
+      await this.#zk.create(Z.CLUSTER_ID, Z.encodeClusterId(newClusterId()));
+    } catch (e) {
+      if (!(e instanceof ZooKeeperError && e.code === 'NODE_EXISTS')) throw e; // another broker was first
+    }
+    return Z.decodeClusterId((await this.#zk.get(Z.CLUSTER_ID))!.data);
+  }
+
+  async #loadAll(): Promise<void> {
+    await Promise.all([this.#refreshBrokers(), this.#refreshController(), this.#refreshTopics(), this.#refreshBrokerConfigs()]);
+  }
+
+  async #afterRenewal(): Promise<void> {
+    for (let backoff = 100; !this.#closed; backoff = Math.min(backoff * 2, 5000)) {
+      try {
+        if (this.#registration) await this.#createRegistration(this.#registration);
+        await this.#loadAll();
+        this.#emit('reconnected', true);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, backoff));
+      }
+    }
+  }
+
+  readonly #onBrokers = this.#watch(() => this.#refreshBrokers());
+
+  async #refreshBrokers(): Promise<void> {
+    const ids = (await this.#zk.children(Z.BROKER_IDS, this.#onBrokers)) ?? [];
+    const next = new Map<number, BrokerRegistration>();
+    await Promise.all(ids.map(async (id) => {
+      const node = await this.#zk.get(Z.brokerPath(Number(id)));
+      if (node) next.set(Number(id), Z.decodeBroker(Number(id), node.data));
+    }));
+    this.#brokers.clear();
+    for (const id of [...next.keys()].sort((a, b) => a - b)) this.#brokers.set(id, next.get(id)!);
+    this.#emit('brokers', this.liveBrokers());
+  }
+
+  readonly #onController = this.#watch(() => this.#refreshController());
+
+  async #refreshController(): Promise<void> {
+    const [node, epoch] = await Promise.all([this.#zk.get(Z.CONTROLLER, this.#onController), this.#zk.get(Z.CONTROLLER_EPOCH, this.#onController)]);
+    const id = node ? Z.decodeController(node.data) : undefined;
+    const e = epoch ? Number(epoch.data.toString()) : 0;
+    if (id === this.#controllerId && e === this.#controllerEpoch) return;
+    this.#controllerId = id;
+    this.#controllerEpoch = e;
+    this.#emit('controller', this.controller());
+  }
+
+  readonly #onTopics = this.#watch(() => this.#refreshTopics());
+
+  async #refreshTopics(): Promise<void> {
+    const names = new Set((await this.#zk.children(Z.BROKER_TOPICS, this.#onTopics)) ?? []);
+    for (const name of [...this.#topics.keys()]) if (!names.has(name)) this.#dropTopic(name);
+    await Promise.all([...names].map((n) => this.#refreshTopic(n)));
+  }
+
+  #dropTopic(name: string): void {
+    const t = this.#topics.get(name);
+    if (!t) return;
+    this.#topics.delete(name);
+    for (let p = 0; p < t.replicas.length; p++) this.#states.delete(stateKey(name, p));
+    this.#emit('topics', name, undefined);
+  }
+
+  readonly #topicWatchers = new Map<string, () => void>();
+
+  async #refreshTopic(name: string): Promise<void> {
+    let onChange = this.#topicWatchers.get(name);
+    if (!onChange) this.#topicWatchers.set(name, (onChange = this.#watch(() => this.#refreshTopic(name))));
+    const [node, config] = await Promise.all([this.#zk.get(Z.topicPath(name), onChange), this.#zk.get(Z.topicConfigPath(name), onChange)]);
+    if (!node) {
+      this.#topicWatchers.delete(name);
+      this.#dropTopic(name);
+      return;
+    }
+    const { topicId, replicas } = Z.decodeTopic(node.data);
+    const prev = this.#topics.get(name);
+    const configs = config ? Z.decodeConfig(config.data) : {};
+    const changed = !prev || prev.version !== node.version || prev.topicId !== topicId || JSON.stringify(prev.configs) !== JSON.stringify(configs);
+    if (prev && prev.topicId === topicId && prev.version > node.version) return; // an older read answered late
+    this.#topics.set(name, { topicId, replicas, version: node.version, configs });
+    await Promise.all(replicas.map((_, p) => this.#refreshState(name, p)));
+    if (changed) {
+      this.#emit('topics', name, this.getTopic(name));
+      if (prev && JSON.stringify(prev.configs) !== JSON.stringify(configs)) this.#emit('configs', 'topics', name);
+    }
+  }
+
+  readonly #stateWatchers = new Map<string, () => void>();
+
+  async #refreshState(topic: string, partition: number): Promise<void> {
+    const key = stateKey(topic, partition);
+    let onChange = this.#stateWatchers.get(key);
+    if (!onChange) this.#stateWatchers.set(key, (onChange = this.#watch(() => this.#refreshState(topic, partition))));
+    const node = await this.#zk.get(Z.statePath(topic, partition), onChange);
+    const prev = this.#states.get(key);
+    if (!node) {
+      if (!this.#topics.has(topic)) this.#stateWatchers.delete(key);
+      if (prev) {
+        this.#states.delete(key);
+        this.#emit('partitionState', topic, partition, undefined);
+      }
+      return;
+    }
+    if (prev && prev.version >= node.version) return;
+    const state = { ...this.#normaliseState(Z.decodeState(node.data)), version: node.version };
+    this.#states.set(key, state);
+    this.#emit('partitionState', topic, partition, state);
+  }
+
+  #normaliseState(s: PartitionState): PartitionState {
+    return { leader: s.leader, leaderEpoch: s.leaderEpoch, isr: Object.freeze([...s.isr]), controllerEpoch: s.controllerEpoch, leaderRecoveryState: s.leaderRecoveryState ?? 0 };
+  }
+
+  readonly #onBrokerConfigs = this.#watch(() => this.#refreshBrokerConfigs());
+
+  async #refreshBrokerConfigs(): Promise<void> {
+    const names = new Set((await this.#zk.children(Z.CONFIG_BROKERS, this.#onBrokerConfigs)) ?? []);
+    for (const n of [...this.#brokerConfigs.keys()]) if (!names.has(n)) this.#brokerConfigs.delete(n);
+    await Promise.all([...names].map((n) => this.#refreshBrokerConfig(n)));
+  }
+
+  readonly #brokerConfigWatchers = new Map<string, () => void>();
+
+  async #refreshBrokerConfig(name: string): Promise<void> {
+    let onChange = this.#brokerConfigWatchers.get(name);
+    if (!onChange) this.#brokerConfigWatchers.set(name, (onChange = this.#watch(() => this.#refreshBrokerConfig(name))));
+    const node = await this.#zk.get(`${Z.CONFIG_BROKERS}/${name}`, onChange);
+    const next = node ? Z.decodeConfig(node.data) : undefined;
+    const prev = this.#brokerConfigs.get(name);
+    if (JSON.stringify(prev) === JSON.stringify(next)) return;
+    if (next) this.#brokerConfigs.set(name, next);
+    else this.#brokerConfigs.delete(name);
+    this.#emit('configs', 'brokers', name === Z.DEFAULT_BROKER_ENTITY ? '' : name);
+  }
+}
+
+function stateKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
