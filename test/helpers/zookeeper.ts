@@ -1,7 +1,7 @@
 // A real ZooKeeper 3.8 for tests, from Debian's `zookeeper` package: one standalone server on a free loopback
 // port with a temporary data dir, which a test can stop (SIGTERM), kill (SIGKILL), pause (SIGSTOP/SIGCONT)
 // and restart on the same port and data. Every server still running when the process exits is killed.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -96,14 +96,17 @@ export class ZooKeeperServer {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Runs ZooKeeper's own command-line client (ZooKeeperMain) once and returns what it printed. */
-  cli(...command: string[]): string {
-    const r = spawnSync('java', ['-cp', `${ZOOKEEPER_JAR}:${SLF4J_BINDING}`, 'org.apache.zookeeper.ZooKeeperMain', '-server', this.connectString(), ...command], {
-      encoding: 'utf8',
-      timeout: 60_000,
+  /**
+   * Runs ZooKeeper's own command-line client (ZooKeeperMain) once and resolves what it printed. Asynchronous,
+   * so that ZooKeeper clients in the test process keep their sessions alive meanwhile.
+   */
+  cli(...command: string[]): Promise<string> {
+    return new Promise((res, rej) => {
+      execFile('java', ['-cp', `${ZOOKEEPER_JAR}:${SLF4J_BINDING}`, 'org.apache.zookeeper.ZooKeeperMain', '-server', this.connectString(), ...command], { encoding: 'utf8', timeout: 60_000 }, (e, stdout, stderr) => {
+        if (e) rej(new Error(`zkCli ${command.join(' ')} failed (${e.code ?? e.signal}): ${stderr}`));
+        else res(stdout);
+      });
     });
-    if (r.status !== 0) throw new Error(`zkCli ${command.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr}`);
-    return r.stdout;
   }
 
   async #spawn(): Promise<void> {

@@ -74,8 +74,11 @@ export type ZkOp =
   | { readonly op: 'check'; readonly path: string; readonly version: number }
   | { readonly op: 'remove'; readonly path: string; readonly version?: number };
 
-/** A watch: called once with the path when that node (or its children) changed, or the watch was lost. */
-export type ZkWatcher = (path: string) => void;
+/**
+ * A watch: called once when that node (or its children) changed. The client keeps one registration per
+ * function and path, so passing the same function again for a path does not add a second one.
+ */
+export type ZkWatcher = () => void;
 
 export type ZkSessionEvent = 'connected' | 'disconnected' | 'expired' | 'renewed';
 
@@ -160,7 +163,7 @@ export class ZkSession {
   /** The node's data and version, or undefined when absent; `watch` fires on change or deletion (or creation, when absent). */
   async get(path: string, watch?: ZkWatcher): Promise<ZkNode | undefined> {
     const c = await this.#ready;
-    const watcher = watch && (() => watch(path));
+    const watcher = watch;
     try {
       const [data, stat] = await new Promise<[Buffer, Stat]>((res, rej) => {
         const cb = (e: unknown, d: Buffer, s: Stat) => (e ? rej(e) : res([d, s]));
@@ -183,7 +186,7 @@ export class ZkSession {
   /** Child names, or undefined when the node is absent; `watch` fires when children change. */
   async children(path: string, watch?: ZkWatcher): Promise<string[] | undefined> {
     const c = await this.#ready;
-    const watcher = watch && (() => watch(path));
+    const watcher = watch;
     try {
       return await new Promise<string[]>((res, rej) => {
         const cb = (e: unknown, ch: string[]) => (e ? rej(e) : res(ch));
@@ -249,13 +252,26 @@ export class ZkSession {
   #adopt(client: Client): void {
     this.#client = client;
     this.#ready = Promise.resolve(client);
+    let watchdog: NodeJS.Timeout | undefined;
     client.on('disconnected', () => {
-      if (this.#client === client && !this.#closed) this.#emit('disconnected');
+      if (this.#client !== client || this.#closed) return;
+      // A connect made while a restarted server is still loading its data can be accepted and then never
+      // answered, and the client waits on it for good; every third of the session timeout without a session,
+      // its socket is dropped so that it connects afresh (keeping the session id, so the session survives).
+      clearInterval(watchdog);
+      watchdog = setInterval(() => {
+        if (this.#client !== client || this.#closed || client.getState() === zookeeper.State.SYNC_CONNECTED) clearInterval(watchdog);
+        else (client as unknown as { connectionManager?: { socket?: { destroy(): void } } }).connectionManager?.socket?.destroy();
+      }, Math.max(500, Math.floor(this.#opts.sessionTimeoutMs / 3)));
+      watchdog.unref();
+      this.#emit('disconnected');
     });
     client.on('connected', () => {
+      clearInterval(watchdog);
       if (this.#client === client && !this.#closed) this.#emit('connected');
     });
     client.once('expired', () => {
+      clearInterval(watchdog);
       if (this.#client !== client || this.#closed) return;
       client.close();
       this.#client = undefined;
