@@ -82,7 +82,10 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     const zk = await ZkSession.open(this.#opts);
     this.#session = zk;
     zk.on('expired', () => this.#emit('sessionExpired'));
-    zk.on('connected', () => this.#emit('reconnected', false));
+    zk.on('connected', () => {
+      // Same session: watches were kept, but reads in flight when the connection dropped were lost.
+      this.#loadAll().then(() => this.#emit('reconnected', false), () => {});
+    });
     zk.on('renewed', () => void this.#afterRenewal());
     for (const p of Z.PERSISTENT_PATHS) await zk.ensurePath(p);
     this.#clusterId = await this.#ensureClusterId();
@@ -350,11 +353,20 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     for (const l of [...this.#listeners[event]]) (l as (...a: unknown[]) => void)(...args);
   }
 
-  /** A watch callback: re-reads what changed; failures (session gone, closed) wait for the next full load. */
+  /**
+   * A watch callback: re-reads what changed (which also sets the watch again). A read that fails (connection
+   * lost meanwhile) is retried with backoff, so the view never stays stale without a watch; a session expiry
+   * ends the retries, as the renewal reloads everything.
+   */
   #watch(read: () => Promise<void>): () => void {
-    return () => {
-      if (!this.#closed) read().catch(() => {});
+    const attempt = (backoff: number) => {
+      if (this.#closed) return;
+      read().catch((e) => {
+        if (e instanceof ZooKeeperError && e.code === 'SESSION_EXPIRED') return;
+        setTimeout(() => attempt(Math.min(backoff * 2, 5000)), backoff).unref();
+      });
     };
+    return () => attempt(100);
   }
 
   async #ensureClusterId(): Promise<string> {
