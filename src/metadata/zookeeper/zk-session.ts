@@ -17,6 +17,7 @@
 // and emits 'expired' then 'renewed': the owner re-creates its ephemeral nodes and re-reads what it watched.
 import zookeeper from 'node-zookeeper-client';
 import type { Client, Stat } from 'node-zookeeper-client';
+import { guardClient, shutClient } from './connection-guard.js';
 
 export type ZkErrorCode = 'NODE_EXISTS' | 'NO_NODE' | 'BAD_VERSION' | 'NOT_EMPTY' | 'CONNECTION_LOSS' | 'SESSION_EXPIRED' | 'ZOOKEEPER_ERROR';
 
@@ -55,6 +56,8 @@ export interface ZkSessionOptions {
   readonly sessionTimeoutMs: number;
   /** Longest wait for the first connection (Kafka's default: the session timeout). */
   readonly connectionTimeoutMs?: number;
+  /** Receives a line when the client's connection had to be dropped on a fault (default: a process warning). */
+  readonly report?: (message: string) => void;
 }
 
 export interface ZkNode {
@@ -109,7 +112,11 @@ export class ZkSession {
   readonly #listeners = new Map<ZkSessionEvent, Set<() => void>>();
 
   private constructor(opts: ZkSessionOptions) {
-    this.#opts = { ...opts, connectionTimeoutMs: opts.connectionTimeoutMs ?? opts.sessionTimeoutMs };
+    this.#opts = {
+      ...opts,
+      connectionTimeoutMs: opts.connectionTimeoutMs ?? opts.sessionTimeoutMs,
+      report: opts.report ?? ((message) => process.emitWarning(message, { code: 'GREGOR_ZOOKEEPER_CONNECTION' })),
+    };
     ({ servers: this.#servers, chroot: this.#chroot } = parseConnectString(opts.connect));
     this.#ready = Promise.reject(new Error('not connected'));
     this.#ready.catch(() => {});
@@ -124,7 +131,7 @@ export class ZkSession {
       try {
         await new Promise<void>((res, rej) => root.mkdirp(s.#chroot, (e) => (e ? rej(wrap(e, s.#chroot)) : res())));
       } finally {
-        root.close();
+        shutClient(root);
       }
     }
     const client = await s.#connectUntil(opts.connect, deadline);
@@ -235,13 +242,17 @@ export class ZkSession {
     const c = this.#client;
     this.#client = undefined;
     if (!c) return;
+    if (c.getState() !== zookeeper.State.SYNC_CONNECTED) {
+      shutClient(c); // between connections: the session ends with its timeout
+      return;
+    }
     await new Promise<void>((res) => {
       const timer = setTimeout(res, 2000);
       c.once('disconnected', () => {
         clearTimeout(timer);
         res();
       });
-      c.close();
+      shutClient(c);
     });
   }
 
@@ -273,7 +284,7 @@ export class ZkSession {
     client.once('expired', () => {
       clearInterval(watchdog);
       if (this.#client !== client || this.#closed) return;
-      client.close();
+      shutClient(client);
       this.#client = undefined;
       let resolve!: (c: Client) => void;
       this.#ready = new Promise<Client>((r) => (resolve = r));
@@ -288,7 +299,7 @@ export class ZkSession {
       try {
         const client = await this.#connectUntil(this.#opts.connect, Date.now() + this.#opts.connectionTimeoutMs);
         if (this.#closed) {
-          client.close();
+          shutClient(client);
           return;
         }
         this.#adopt(client);
@@ -309,6 +320,7 @@ export class ZkSession {
     for (let window = 250, attempt = 1; ; window = Math.min(window * 2, 8000), attempt++) {
       const left = deadline - Date.now();
       const client = zookeeper.createClient(connect, { sessionTimeout: this.#opts.sessionTimeoutMs, spinDelay: 100, retries: 0 });
+      guardClient(client, this.#opts.report);
       const ok = await new Promise<boolean>((res) => {
         const timer = setTimeout(() => res(false), Math.max(1, Math.min(window, left)));
         client.once('connected', () => {
@@ -318,7 +330,7 @@ export class ZkSession {
         client.connect();
       });
       if (ok) return client;
-      client.close();
+      shutClient(client); // not client.close(): see connection-guard.ts
       if (Date.now() >= deadline || this.#closed) {
         throw new ZooKeeperConnectError(
           `Cannot connect to ZooKeeper at ${connect} within ${this.#opts.connectionTimeoutMs} ms (zookeeper.connection.timeout.ms; ${attempt} attempts)`,
