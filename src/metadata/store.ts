@@ -118,9 +118,13 @@ export interface ClusterMetadataStore extends MetadataStore {
   start(): Promise<void>;
   /** Registers this broker (ephemeral); rejects when another live broker holds its id. */
   registerBroker(broker: BrokerRegistration): Promise<void>;
+  /** Removes this broker's own registration (clean shutdown); it is not registered again after a session expiry. */
+  deregisterBroker(id: number): Promise<void>;
   liveBrokers(): BrokerRegistration[];
   /** Tries to become controller: resolves the new controller epoch, or undefined when another broker is controller. */
   electController(brokerId: number): Promise<number | undefined>;
+  /** Gives up the controllership when `brokerId` holds it through this store; otherwise does nothing. */
+  resignController(brokerId: number): Promise<void>;
   controller(): ControllerInfo | undefined;
   /** Creates a topic, with the initial state of every partition when given (all or nothing). */
   createTopic(topic: NewTopic, initialStates?: readonly PartitionState[]): Promise<TopicMetadata>;

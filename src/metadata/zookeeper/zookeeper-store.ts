@@ -106,6 +106,17 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     await this.#refreshBrokers();
   }
 
+  /**
+   * Removes this broker's registration (a clean shutdown: the others see it gone at once rather than after
+   * the session timeout) and stops re-registering it after a session expiry. A registration of that id held
+   * by another session is left alone.
+   */
+  async deregisterBroker(id: number): Promise<void> {
+    if (this.#registration?.id === id) this.#registration = undefined;
+    await this.#removeOwn(Z.brokerPath(id));
+    await this.#refreshBrokers();
+  }
+
   liveBrokers(): BrokerRegistration[] {
     return [...this.#brokers.values()].sort((a, b) => a.id - b.id);
   }
@@ -160,6 +171,23 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
       }
     }
     throw new Error('controller election did not settle after 10 attempts');
+  }
+
+  /** Gives up the controllership: removes /controller when this broker, in this session, holds it. */
+  async resignController(brokerId: number): Promise<void> {
+    await this.#removeOwn(Z.CONTROLLER, (data) => Z.decodeController(data) === brokerId);
+    await this.#refreshController();
+  }
+
+  /** Removes an ephemeral node of this session (and, when given, whose data `mine` accepts), at the version read. */
+  async #removeOwn(path: string, mine: (data: Buffer) => boolean = () => true): Promise<void> {
+    const zk = this.#zk;
+    const node = await zk.get(path);
+    if (!node || node.ephemeralOwner !== zk.sessionId || !mine(node.data)) return;
+    await zk.remove(path, node.version).catch((e) => {
+      // Gone or replaced meanwhile: not ours to remove any more.
+      if (!(e instanceof ZooKeeperError && (e.code === 'NO_NODE' || e.code === 'BAD_VERSION'))) throw e;
+    });
   }
 
   // ---- topics ----
