@@ -4,9 +4,9 @@
 // killed and restarted, a forced session expiry, and the znodes as ZooKeeper's own CLI prints them.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import zookeeper from 'node-zookeeper-client';
 import { ZooKeeperMetadataStore, type BrokerRegistration } from '../../src/metadata/index.js';
 import { ZooKeeperServer } from '../helpers/zookeeper.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { freePort } from '../helpers/broker-process.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -20,8 +20,9 @@ describe('ZooKeeperMetadataStore', () => {
   let zk: ZooKeeperServer;
   const stores: ZooKeeperMetadataStore[] = [];
 
-  async function store(brokerId: number, chroot = '/gregor', opts: { connectionTimeoutMs?: number } = {}): Promise<ZooKeeperMetadataStore> {
-    const s = new ZooKeeperMetadataStore({ connect: zk.connectString(chroot), sessionTimeoutMs: SESSION_MS, brokerId, ...opts });
+  async function store(brokerId: number, chroot = '/gregor', opts: { connectionTimeoutMs?: number; port?: number } = {}): Promise<ZooKeeperMetadataStore> {
+    const connect = opts.port === undefined ? zk.connectString(chroot) : `127.0.0.1:${opts.port}${chroot}`;
+    const s = new ZooKeeperMetadataStore({ connect, sessionTimeoutMs: SESSION_MS, brokerId, connectionTimeoutMs: opts.connectionTimeoutMs });
     stores.push(s);
     await s.start();
     return s;
@@ -35,10 +36,7 @@ describe('ZooKeeperMetadataStore', () => {
     await zk.close();
   });
 
-  // todo: about one run in three, node-zookeeper-client 1.1.3 throws "Unknown code: <garbage>" from
-  // ConnectionManager.onSocketData (a reply header read out of frame) while two sessions exchange many
-  // requests; the client's framing is being investigated before the store is wired into the broker.
-  test('two brokers see each other: registrations, topics, configs, partition states, one cluster id', { todo: 'intermittent client framing error, see above' }, async () => {
+  test('two brokers see each other: registrations, topics, configs, partition states, one cluster id', async () => {
     const a = await store(1, '/share');
     const b = await store(2, '/share');
     assert.match(a.clusterId, /^[A-Za-z0-9_-]{22}$/);
@@ -178,29 +176,66 @@ describe('ZooKeeperMetadataStore', () => {
     assert.match(await zk.cli('ls', '/cli/config/changes'), /config_change_\d{10}/);
   });
 
-  // todo: about one run in three the forced expiry is not reported within 20 s (under investigation).
-  test('session expiry: sessionExpired, then the broker is registered again and the view re-read', { todo: 'intermittent, see above' }, async () => {
-    const a = await store(1, '/exp');
-    const b = await store(2, '/exp');
+  test('session expiry: sessionExpired, then the broker is registered again and the view re-read', async () => {
+    // a reaches ZooKeeper through a proxy, b directly: cutting the proxy partitions a alone, and ZooKeeper
+    // expires a's session once it has not heard from it for the session timeout.
+    const proxy = await TcpProxy.start(zk.port);
+    try {
+      const a = await store(1, '/exp', { port: proxy.port });
+      const b = await store(2, '/exp');
+      await a.registerBroker(broker(1));
+      await waitFor('b sees broker 1', () => b.liveBrokers().some((x) => x.id === 1), 10_000);
+      const events: string[] = [];
+      a.on('sessionExpired', () => events.push('expired'));
+      a.on('reconnected', (renewed) => events.push(renewed ? 'renewed' : 'reconnected'));
+      const oldSession = a.sessionId;
+      proxy.cut();
+      // The registration going away is ZooKeeper's own word that the session expired.
+      await waitFor('a\'s session expired at ZooKeeper', () => !b.liveBrokers().some((x) => x.id === 1), 4 * SESSION_MS);
+      await b.createTopic({ name: 'while-expired', partitions: 1, replicationFactor: 1, replicas: [[2]], configs: {} });
+      proxy.restore();
+      await waitFor('expired then renewed', () => events.includes('renewed'), 4 * SESSION_MS);
+      assert.deepEqual(events.filter((e) => e !== 'reconnected'), ['expired', 'renewed']);
+      assert.notEqual(a.sessionId, oldSession);
+      await waitFor('a registered again and up to date', () => b.liveBrokers().some((x) => x.id === 1) && a.getTopic('while-expired'), 10_000);
+      const held = await zk.cli('stat', '/exp/brokers/ids/1');
+      assert.match(held, new RegExp(`ephemeralOwner = 0x0*${a.sessionId.replace(/^0+/, '')}`));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('deregisterBroker removes this session\'s own registration at once, and only that', async () => {
+    const a = await store(1, '/dereg');
+    const b = await store(2, '/dereg');
     await a.registerBroker(broker(1));
-    const events: string[] = [];
-    a.on('sessionExpired', () => events.push('expired'));
-    a.on('reconnected', (renewed) => events.push(renewed ? 'renewed' : 'reconnected'));
-    const oldSession = a.sessionId;
-    // Close a's session from a second client that presents its id and password: ZooKeeper expires it.
-    const creds = a.sessionCredentials!;
-    const thief = zookeeper.createClient(zk.connectString('/exp'), { sessionTimeout: SESSION_MS, ...creds } as any);
-    await new Promise<void>((r) => {
-      thief.once('connected', () => r());
-      thief.connect();
-    });
-    thief.close();
-    await b.createTopic({ name: 'while-expired', partitions: 1, replicationFactor: 1, replicas: [[2]], configs: {} });
-    await waitFor('expired then renewed', () => events.includes('expired') && events.includes('renewed'), 20_000);
-    assert.notEqual(a.sessionId, oldSession);
-    await waitFor('a registered again and up to date', () => b.liveBrokers().some((x) => x.id === 1) && a.getTopic('while-expired'), 10_000);
-    const held = await zk.cli('stat', '/exp/brokers/ids/1');
-    assert.match(held, new RegExp(`ephemeralOwner = 0x0*${a.sessionId.replace(/^0+/, '')}`));
+    await b.registerBroker(broker(2));
+    await waitFor('both registered', () => a.liveBrokers().length === 2 && b.liveBrokers().length === 2, 10_000);
+    await b.deregisterBroker(1); // held by a's session: left alone
+    assert.deepEqual(b.liveBrokers().map((x) => x.id), [1, 2]);
+    await a.deregisterBroker(1);
+    assert.deepEqual(a.liveBrokers().map((x) => x.id), [2]);
+    await waitFor('b sees 1 gone', () => b.liveBrokers().length === 1, 10_000);
+    await a.deregisterBroker(1); // already gone: nothing to do
+    await b.registerBroker(broker(1, 9301)); // the id is free again
+    await waitFor('a sees the new holder of 1', () => a.liveBrokers().find((x) => x.id === 1)?.endpoints[0].port === 9301, 10_000);
+  });
+
+  test('resignController removes /controller when this broker holds it; another broker can then win with the next epoch', async () => {
+    const a = await store(1, '/resign');
+    const b = await store(2, '/resign');
+    assert.equal(await a.electController(1), 1);
+    await waitFor('b sees controller 1', () => b.controller()?.id === 1, 10_000);
+    await b.resignController(2); // not the controller: nothing happens
+    await b.resignController(1); // 1 is the controller, but not through b's session
+    assert.deepEqual(a.controller(), { id: 1, epoch: 1 });
+    await a.resignController(2); // a holds it for broker 1, not 2
+    assert.deepEqual(a.controller(), { id: 1, epoch: 1 });
+    await a.resignController(1);
+    assert.equal(a.controller(), undefined);
+    await waitFor('b sees no controller', () => b.controller() === undefined, 10_000);
+    assert.equal(await b.electController(2), 2);
+    await waitFor('a sees controller 2', () => a.controller()?.id === 2 && a.controller()?.epoch === 2, 10_000);
   });
 
   test('ZooKeeper killed and restarted: the store reconnects, its registration is back and its view current', async () => {
