@@ -26,7 +26,7 @@ import type {
   VersionedPartitionState,
 } from '../store.js';
 import { newClusterId, newTopicId } from '../local-store.js';
-import { ZkSession, ZooKeeperError, type ZkOp, type ZkSessionOptions } from './zk-session.js';
+import { ZkSession, ZooKeeperError, type ZkNode, type ZkOp, type ZkSessionOptions } from './zk-session.js';
 import * as Z from './znodes.js';
 
 export interface ZooKeeperMetadataStoreOptions extends ZkSessionOptions {
@@ -397,6 +397,30 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     return () => attempt(100);
   }
 
+  readonly #reads = new Map<string, { done: Promise<void> }>();
+
+  /**
+   * Runs a read of the view's entry `key`, whose result applies only while no later read of the same key has
+   * started (`current()`): reads of one session answer in order, but a read of an absent node takes one
+   * more round trip (to leave an existence watch), so an earlier read can finish after a later one, with
+   * older data. A superseded read resolves once the latest one has, so a change still resolves with the
+   * view showing it.
+   */
+  #latest(key: string, read: (current: () => boolean) => Promise<void>): Promise<void> {
+    const entry = { done: Promise.resolve() };
+    this.#reads.set(key, entry);
+    entry.done = (async () => {
+      try {
+        await read(() => this.#reads.get(key) === entry);
+      } finally {
+        if (this.#reads.get(key) === entry) this.#reads.delete(key);
+      }
+      const last = this.#reads.get(key);
+      if (last) await last.done.catch(() => {}); // its failure is retried by its own watch
+    })();
+    return entry.done;
+  }
+
   async #ensureClusterId(): Promise<string> {
     const node = await this.#zk.get(Z.CLUSTER_ID);
     if (node) return Z.decodeClusterId(node.data);
@@ -427,13 +451,19 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
 
   readonly #onBrokers = this.#watch(() => this.#refreshBrokers());
 
-  async #refreshBrokers(): Promise<void> {
-    const ids = (await this.#zk.children(Z.BROKER_IDS, this.#onBrokers)) ?? [];
-    const next = new Map<number, BrokerRegistration>();
-    await Promise.all(ids.map(async (id) => {
-      const node = await this.#zk.get(Z.brokerPath(Number(id)));
-      if (node) next.set(Number(id), Z.decodeBroker(Number(id), node.data));
-    }));
+  #refreshBrokers(): Promise<void> {
+    return this.#latest('brokers', async (current) => {
+      const ids = (await this.#zk.children(Z.BROKER_IDS, this.#onBrokers)) ?? [];
+      const next = new Map<number, BrokerRegistration>();
+      await Promise.all(ids.map(async (id) => {
+        const node = await this.#zk.get(Z.brokerPath(Number(id)));
+        if (node) next.set(Number(id), Z.decodeBroker(Number(id), node.data));
+      }));
+      if (current()) this.#setBrokers(next);
+    });
+  }
+
+  #setBrokers(next: Map<number, BrokerRegistration>): void {
     this.#brokers.clear();
     for (const id of [...next.keys()].sort((a, b) => a - b)) this.#brokers.set(id, next.get(id)!);
     this.#emit('brokers', this.liveBrokers());
@@ -441,8 +471,14 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
 
   readonly #onController = this.#watch(() => this.#refreshController());
 
-  async #refreshController(): Promise<void> {
-    const [node, epoch] = await Promise.all([this.#zk.get(Z.CONTROLLER, this.#onController), this.#zk.get(Z.CONTROLLER_EPOCH, this.#onController)]);
+  #refreshController(): Promise<void> {
+    return this.#latest('controller', async (current) => {
+      const [node, epoch] = await Promise.all([this.#zk.get(Z.CONTROLLER, this.#onController), this.#zk.get(Z.CONTROLLER_EPOCH, this.#onController)]);
+      if (current()) this.#setController(node, epoch);
+    });
+  }
+
+  #setController(node: ZkNode | undefined, epoch: ZkNode | undefined): void {
     const id = node ? Z.decodeController(node.data) : undefined;
     const e = epoch ? Number(epoch.data.toString()) : 0;
     if (id === this.#controllerId && e === this.#controllerEpoch) return;
@@ -453,8 +489,14 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
 
   readonly #onTopics = this.#watch(() => this.#refreshTopics());
 
-  async #refreshTopics(): Promise<void> {
-    const names = new Set((await this.#zk.children(Z.BROKER_TOPICS, this.#onTopics)) ?? []);
+  #refreshTopics(): Promise<void> {
+    return this.#latest('topics', async (current) => {
+      const names = new Set((await this.#zk.children(Z.BROKER_TOPICS, this.#onTopics)) ?? []);
+      if (current()) await this.#setTopics(names);
+    });
+  }
+
+  async #setTopics(names: Set<string>): Promise<void> {
     for (const name of [...this.#topics.keys()]) if (!names.has(name)) this.#dropTopic(name);
     await Promise.all([...names].map((n) => this.#refreshTopic(n)));
   }
@@ -469,10 +511,17 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
 
   readonly #topicWatchers = new Map<string, () => void>();
 
-  async #refreshTopic(name: string): Promise<void> {
+  #refreshTopic(name: string): Promise<void> {
     let onChange = this.#topicWatchers.get(name);
     if (!onChange) this.#topicWatchers.set(name, (onChange = this.#watch(() => this.#refreshTopic(name))));
-    const [node, config] = await Promise.all([this.#zk.get(Z.topicPath(name), onChange), this.#zk.get(Z.topicConfigPath(name), onChange)]);
+    const watch = onChange;
+    return this.#latest(`topic\u0000${name}`, async (current) => {
+      const [node, config] = await Promise.all([this.#zk.get(Z.topicPath(name), watch), this.#zk.get(Z.topicConfigPath(name), watch)]);
+      if (current()) await this.#setTopic(name, node, config);
+    });
+  }
+
+  async #setTopic(name: string, node: ZkNode | undefined, config: ZkNode | undefined): Promise<void> {
     if (!node) {
       this.#topicWatchers.delete(name);
       this.#dropTopic(name);
@@ -493,11 +542,19 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
 
   readonly #stateWatchers = new Map<string, () => void>();
 
-  async #refreshState(topic: string, partition: number): Promise<void> {
+  #refreshState(topic: string, partition: number): Promise<void> {
     const key = stateKey(topic, partition);
     let onChange = this.#stateWatchers.get(key);
     if (!onChange) this.#stateWatchers.set(key, (onChange = this.#watch(() => this.#refreshState(topic, partition))));
-    const node = await this.#zk.get(Z.statePath(topic, partition), onChange);
+    const watch = onChange;
+    return this.#latest(`state\u0000${key}`, async (current) => {
+      const node = await this.#zk.get(Z.statePath(topic, partition), watch);
+      if (current()) this.#setState(topic, partition, node);
+    });
+  }
+
+  #setState(topic: string, partition: number, node: ZkNode | undefined): void {
+    const key = stateKey(topic, partition);
     const prev = this.#states.get(key);
     if (!node) {
       if (!this.#topics.has(topic)) this.#stateWatchers.delete(key);
@@ -519,18 +576,31 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
 
   readonly #onBrokerConfigs = this.#watch(() => this.#refreshBrokerConfigs());
 
-  async #refreshBrokerConfigs(): Promise<void> {
-    const names = new Set((await this.#zk.children(Z.CONFIG_BROKERS, this.#onBrokerConfigs)) ?? []);
+  #refreshBrokerConfigs(): Promise<void> {
+    return this.#latest('brokerConfigs', async (current) => {
+      const names = new Set((await this.#zk.children(Z.CONFIG_BROKERS, this.#onBrokerConfigs)) ?? []);
+      if (current()) await this.#setBrokerConfigNames(names);
+    });
+  }
+
+  async #setBrokerConfigNames(names: Set<string>): Promise<void> {
     for (const n of [...this.#brokerConfigs.keys()]) if (!names.has(n)) this.#brokerConfigs.delete(n);
     await Promise.all([...names].map((n) => this.#refreshBrokerConfig(n)));
   }
 
   readonly #brokerConfigWatchers = new Map<string, () => void>();
 
-  async #refreshBrokerConfig(name: string): Promise<void> {
+  #refreshBrokerConfig(name: string): Promise<void> {
     let onChange = this.#brokerConfigWatchers.get(name);
     if (!onChange) this.#brokerConfigWatchers.set(name, (onChange = this.#watch(() => this.#refreshBrokerConfig(name))));
-    const node = await this.#zk.get(`${Z.CONFIG_BROKERS}/${name}`, onChange);
+    const watch = onChange;
+    return this.#latest(`brokerConfig\u0000${name}`, async (current) => {
+      const node = await this.#zk.get(`${Z.CONFIG_BROKERS}/${name}`, watch);
+      if (current()) this.#setBrokerConfig(name, node);
+    });
+  }
+
+  #setBrokerConfig(name: string, node: ZkNode | undefined): void {
     const next = node ? Z.decodeConfig(node.data) : undefined;
     const prev = this.#brokerConfigs.get(name);
     if (JSON.stringify(prev) === JSON.stringify(next)) return;
