@@ -9,7 +9,9 @@ const ALLOWED = {
   // never to partition logs or the addon directly.
   gateway: ['broker', 'config', 'protocol'],
   network: ['config'],
-  broker: ['protocol', 'log', 'group', 'metadata', 'config', 'network', 'hotpath'],
+  broker: ['protocol', 'log', 'group', 'metadata', 'config', 'network', 'hotpath', 'cluster'],
+  // The controller, partition roles and replica fetchers (which talk to leaders with the client's connection).
+  cluster: ['protocol', 'log', 'metadata', 'config', 'client'],
   group: ['protocol', 'log', 'metadata', 'config'],
   log: ['hotpath', 'config', 'protocol'],
   metadata: ['config'],

@@ -3,7 +3,10 @@
 import { type BrokerConfig } from '../config/index.js';
 import { closeWorkerPools, createWorkerPools, FileRangeTransport, defaultComputeThreads, produceFrameMemory, type PoolStats, type WorkerPools } from '../hotpath/index.js';
 import { LogManager } from '../log/index.js';
-import { LocalMetadataStore, type MetadataStore } from '../metadata/index.js';
+import { isClusterStore, LocalMetadataStore, ZooKeeperMetadataStore, type ClusterMetadataStore, type MetadataStore } from '../metadata/index.js';
+import { Controller, Replicas } from '../cluster/index.js';
+import { OFFSETS_TOPIC } from '../group/index.js';
+import { assignReplicas } from './replica-assignment.js';
 import { SocketServer } from '../network/index.js';
 import { BrokerContext, effectiveBrokerConfig, type Listener } from './context.js';
 import { createLogger, type Logger } from './logger.js';
@@ -11,6 +14,11 @@ import { RequestDispatcher } from './request-dispatcher.js';
 
 export interface BrokerStartOptions {
   logger?: Logger;
+  /**
+   * Cluster metadata shared with other brokers (startCluster's in-process cluster); without it the broker
+   * keeps its metadata in a local file (single node).
+   */
+  metadata?: ClusterMetadataStore;
 }
 
 export function parseListener(spec: string): Listener {
@@ -46,7 +54,17 @@ export class Broker {
     const listeners = config['listeners'].map(parseListener);
     if (listeners.length > 1) log.warn({ listeners: config['listeners'] }, 'only the first listener is served in this version');
     const bind = listeners[0];
-    const metadata = new LocalMetadataStore(config['log.dirs'], config['cluster.id']);
+    // zookeeper.connect: a cluster coordinated through ZooKeeper; otherwise a single node with a local file.
+    const zk = config['zookeeper.connect'];
+    const metadata: MetadataStore = opts.metadata ?? (zk
+      ? new ZooKeeperMetadataStore({ connect: zk, sessionTimeoutMs: config['zookeeper.session.timeout.ms'], connectionTimeoutMs: config['zookeeper.connection.timeout.ms'] ?? undefined,
+        brokerId: config['broker.id'], report: (m) => log.warn({ zookeeper: zk }, m) })
+      : new LocalMetadataStore(config['log.dirs'], config['cluster.id'], config['broker.id']));
+    const cluster = isClusterStore(metadata) ? metadata : undefined;
+    if (cluster) {
+      await cluster.start();
+      log.info({ zookeeper: zk ?? 'in-process', clusterId: cluster.clusterId }, 'joined the cluster metadata');
+    }
     const effective = effectiveBrokerConfig(config, metadata);
     const pools = createWorkerPools(config['worker.pool.threads'] ?? defaultComputeThreads(), config['worker.io.threads']);
     const logs = new LogManager(effective, log, pools.compute, pools.io);
@@ -55,6 +73,40 @@ export class Broker {
     logs.checkpointRecoveryPoints();
     const advertisedSpec = config['advertised.listeners']?.[0];
     const context = new BrokerContext(config, metadata, logs, log, advertisedSpec ? parseListener(advertisedSpec) : bind);
+    if (cluster) {
+      // Groups are coordinated by the leader of their __consumer_offsets partition, loaded as leadership comes.
+      context.groups.setOwnership((p) => context.cluster?.replicas.replica(OFFSETS_TOPIC, p)?.role === 'leader',
+        async (p, next) => {
+          const r = context.cluster?.replicas.replica(OFFSETS_TOPIC, p);
+          if (r) await context.cluster!.replicas.waitForHighWatermark(r, next, config['offsets.commit.timeout.ms']);
+        });
+      context.groups.offsetsTopicAssignment = (partitions) => {
+        const brokers = context.liveBrokers();
+        const wanted = config['offsets.topic.replication.factor'];
+        const rf = Math.max(1, Math.min(wanted, brokers.length));
+        if (rf < wanted) log.warn({ wanted, live: brokers.length, replicationFactor: rf }, 'offsets.topic.replication.factor is larger than the live brokers: __consumer_offsets gets fewer replicas');
+        return assignReplicas(brokers, partitions, rf);
+      };
+      const replicas = new Replicas(cluster, config['broker.id'], logs, log, {
+        replicaLagTimeMaxMs: config['replica.lag.time.max.ms'], fetchWaitMaxMs: config['replica.fetch.wait.max.ms'], fetchMaxBytes: config['replica.fetch.max.bytes'],
+        fetchResponseMaxBytes: config['replica.fetch.response.max.bytes'], fetchBackoffMs: config['replica.fetch.backoff.ms'],
+        endpointOf: (b) => {
+          const ep = context.brokerEndpoints().find((e) => e.nodeId === b.id);
+          return ep ? { host: ep.host, port: ep.port } : { host: b.endpoints[0]?.host ?? '127.0.0.1', port: b.endpoints[0]?.port ?? 9092 };
+        },
+      });
+      replicas.onRoleChange((r, previous) => {
+        if (r.topic !== OFFSETS_TOPIC) return;
+        if (r.role === 'leader') context.groups.loadPartition(r.partition);
+        else if (previous === 'leader') context.groups.unloadPartition(r.partition);
+      });
+      const controller = new Controller(cluster, config['broker.id'], log, {
+        uncleanLeaderElection: (topic) => context.topicConfig(topic)['unclean.leader.election.enable'],
+        autoRebalance: config['auto.leader.rebalance.enable'],
+        rebalanceIntervalMs: config['leader.imbalance.check.interval.seconds'] * 1000,
+      });
+      context.cluster = { store: cluster, controller, replicas, listenerName: bind.name };
+    }
     context.groups.start();
     logs.startBackgroundTasks((topic) => context.topicConfig(topic)['flush.ms']);
     logs.startRetention((topic) => context.topicConfig(topic));
@@ -84,6 +136,22 @@ export class Broker {
     const listener = { ...bind, port };
     if (!advertisedSpec || context.advertised.port === 0) context.advertised = { ...context.advertised, port };
     if (context.advertised.host === '' || context.advertised.host === '0.0.0.0' || context.advertised.host === '::') context.advertised = { ...context.advertised, host: '127.0.0.1' };
+    if (context.cluster) {
+      const c = context.cluster;
+      try {
+        await c.store.registerBroker({ id: config['broker.id'], rack: config['broker.rack'],
+          endpoints: [{ listener: listener.name, host: context.advertised.host, port: context.advertised.port, securityProtocol: 'PLAINTEXT' }] });
+      } catch (e) {
+        await server.close();
+        context.groups.close();
+        logs.close();
+        await closeWorkerPools(pools);
+        await c.store.close();
+        throw e;
+      }
+      c.replicas.start();
+      await c.controller.start();
+    }
     log.info({ listener: `${listener.name}://${listener.host}:${port}`, advertised: `${context.advertised.host}:${context.advertised.port}`, logDirs: logs.dir,
       clusterId: metadata.clusterId, brokerId: config['broker.id'], topics: metadata.listTopics().length, startupMs: Date.now() - started }, 'broker started');
     // Start the compute workers soon, in the background, rather than on the first large append (which
@@ -113,10 +181,23 @@ export class Broker {
     return this.#server.connectionCount;
   }
 
-  /** Stops accepting clients, then flushes and closes every log. Safe to call twice. */
-  stop(): Promise<void> {
+  /**
+   * Stops accepting clients, then flushes and closes every log. Safe to call twice. In a cluster it first
+   * hands its partitions' leadership to other in-sync replicas (controlled.shutdown.enable), unless
+   * `controlled` is false: then it leaves as a crashed broker would (its session just ends).
+   */
+  stop(opts: { controlled?: boolean } = {}): Promise<void> {
     this.#stopping ??= (async () => {
       this.log.info({}, 'broker stopping');
+      const c = this.context.cluster;
+      if (c) {
+        // Controlled shutdown: leadership moves to other in-sync replicas before this broker goes.
+        if (!(opts.controlled ?? true)) await c.store.close();
+        else if (this.config['controlled.shutdown.enable']) await c.replicas.handOffLeadership().catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'controlled shutdown: handing off leadership failed'));
+        await c.controller.close();
+        await c.replicas.close();
+        await c.store.deregisterBroker(this.config['broker.id']).catch(() => {});
+      }
       await this.#server.close();
       this.context.groups.close();
       this.context.logs.close();

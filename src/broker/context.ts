@@ -3,7 +3,8 @@ import type { BrokerConfig, TopicConfig } from '../config/index.js';
 import { ConfigError, validateTopicConfigs, effectiveTopicConfig, validateDynamicBrokerConfigs, withDynamicBrokerConfigs } from '../config/index.js';
 import type { LogManager, Partition } from '../log/index.js';
 import { GroupCoordinator, OFFSETS_TOPIC } from '../group/index.js';
-import { validateTopicName, type MetadataStore, type TopicMetadata } from '../metadata/index.js';
+import { validateTopicName, type ClusterMetadataStore, type MetadataStore, type TopicMetadata } from '../metadata/index.js';
+import type { Controller, Replicas } from '../cluster/index.js';
 import { BrokerError } from '../protocol/index.js';
 import type { Logger } from './logger.js';
 import { ProducerIdManager } from './producer-ids.js';
@@ -14,6 +15,15 @@ export interface Listener {
   readonly name: string;
   readonly host: string;
   readonly port: number;
+}
+
+/** A broker's part in a cluster: the shared metadata, the controller election, and its replicas. */
+export interface ClusterRole {
+  readonly store: ClusterMetadataStore;
+  readonly controller: Controller;
+  readonly replicas: Replicas;
+  /** The Kafka listener name clients and followers connect to. */
+  readonly listenerName: string;
 }
 
 export interface CreateTopicSpec {
@@ -36,6 +46,8 @@ export class BrokerContext {
   readonly groups: GroupCoordinator;
   /** The one append/read service every ingress (Kafka handlers, gateway) goes through. */
   readonly replicaManager: ReplicaManager;
+  /** Set when the broker is part of a cluster (zookeeper.connect, or startCluster). */
+  cluster: ClusterRole | undefined;
   /** Effective topic configs, cached per topic. */
   readonly #topicConfigs = new Map<string, TopicConfig>();
   /** Auto-creations in flight, by topic name. */
@@ -80,8 +92,65 @@ export class BrokerContext {
     return cfg;
   }
 
+  /** Live brokers as clients see them (Metadata, DescribeCluster): this one alone on a single node. */
+  brokerEndpoints(): Array<{ nodeId: number; host: string; port: number; rack: string | null }> {
+    const c = this.cluster;
+    if (!c) return [{ nodeId: this.brokerId, host: this.advertised.host, port: this.advertised.port, rack: null }];
+    return c.store.liveBrokers().flatMap((b) => {
+      const ep = b.endpoints.find((e) => e.listener === c.listenerName) ?? b.endpoints[0];
+      return ep ? [{ nodeId: b.id, host: ep.host, port: ep.port, rack: b.rack ?? null }] : [];
+    });
+  }
+
+  /** The controller's broker id as clients see it (-1 while there is none). */
+  controllerId(): number {
+    return this.cluster ? this.cluster.store.controller()?.id ?? -1 : this.brokerId;
+  }
+
+  /**
+   * A partition's leadership for Metadata: leader (-1 when offline), its epoch, replicas, ISR and the
+   * replicas that are not alive.
+   */
+  partitionLeadership(topic: TopicMetadata, partition: number): { leader: number; leaderEpoch: number; replicas: number[]; isr: number[]; offline: number[] } {
+    const c = this.cluster;
+    if (!c) {
+      const id = this.brokerId;
+      return { leader: id, leaderEpoch: this.partition(topic.name, partition)?.leaderEpoch ?? 0, replicas: [id], isr: [id], offline: [] };
+    }
+    const replicas = [...(topic.replicas[partition] ?? [])];
+    const live = new Set(c.store.liveBrokers().map((b) => b.id));
+    const state = c.store.partitionState(topic.name, partition);
+    return { leader: state?.leader ?? -1, leaderEpoch: state?.leaderEpoch ?? -1, replicas, isr: [...(state?.isr ?? [])], offline: replicas.filter((r) => !live.has(r)) };
+  }
+
+  /**
+   * In a cluster, resolves once every partition of `topic` has a leader (the controller elected them), or
+   * after `timeoutMs` (Kafka's CreateTopics waits the same way, up to the request's timeout).
+   */
+  async awaitLeaders(topic: string, timeoutMs: number): Promise<void> {
+    const c = this.cluster;
+    if (!c) return;
+    const ready = () => {
+      const t = this.metadata.getTopic(topic);
+      return !t || Array.from({ length: t.partitions }, (_, p) => c.store.partitionState(topic, p)).every((s) => s !== undefined && s.leader >= 0);
+    };
+    if (ready()) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.max(0, timeoutMs));
+      const off = c.store.on('partitionState', () => {
+        if (ready()) done();
+      });
+      function done() {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  }
+
   /** Brokers that can take replicas now (this broker alone on a single node). */
   liveBrokers(): AssignableBroker[] {
+    if (this.cluster) return this.cluster.store.liveBrokers().map((b) => ({ id: b.id, rack: b.rack ?? null }));
     return [{ id: this.brokerId, rack: null }];
   }
 

@@ -7,6 +7,7 @@
 import { BrokerError, ErrorCode, kafkaErrorOf, type RecordsPayload } from '../protocol/index.js';
 import { fileRecords, native, type EpochEndOffset, type TimestampOffset } from '../hotpath/index.js';
 import type { Partition } from '../log/index.js';
+import { PartitionReplica } from '../cluster/index.js';
 import type { TopicMetadata } from '../metadata/index.js';
 import type { BrokerContext } from './context.js';
 import { fetchChannel, produceChannel, type FetchEvent, type ProduceEvent } from './diagnostics.js';
@@ -39,6 +40,8 @@ export interface PartitionAppend {
 export interface AppendOptions {
   readonly acks: number;
   readonly transactionalId?: string | null;
+  /** How long acks=all waits for the ISR (the Produce request's timeout); default 30 s. */
+  readonly timeoutMs?: number;
 }
 
 export interface PartitionAppendResult {
@@ -57,11 +60,15 @@ export interface PartitionAppendResult {
 export interface PartitionFetch {
   readonly topic: string;
   readonly partition: number;
+  /** The leader epoch the fetcher knows (-1: unknown, not checked). */
+  readonly currentLeaderEpoch?: number;
   readonly fetchOffset: number;
   readonly partitionMaxBytes: number;
 }
 
 export interface FetchOptions {
+  /** A follower's broker id (Fetch replica_id), or -1 for a consumer. */
+  readonly replicaId?: number;
   readonly maxWaitMs: number;
   readonly minBytes: number;
   /** Bytes for the whole response; <= 0 for no limit. */
@@ -161,8 +168,33 @@ export class ReplicaManager {
       const partition = this.#ctx.partition(e.topic, e.partition);
       if (!partition) return fail(new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${e.topic}-${e.partition}`));
       if (e.records === null || e.records.length === 0) return fail(new BrokerError('INVALID_RECORD', 'Produce request has no record batch'));
+      const cluster = this.#ctx.cluster;
+      let replica: PartitionReplica | undefined;
+      let minIsr = 1;
+      if (cluster) {
+        try {
+          replica = cluster.replicas.leaderOrError(e.topic, e.partition);
+        } catch (err) {
+          return fail(err as BrokerError);
+        }
+        minIsr = this.#ctx.topicConfig(e.topic)['min.insync.replicas'];
+        // acks=all needs min.insync.replicas in the ISR before anything is written (Kafka: NOT_ENOUGH_REPLICAS).
+        if (acks === -1 && replica.isr.length < minIsr) {
+          return fail(new BrokerError('NOT_ENOUGH_REPLICAS', `The ISR of ${e.topic}-${e.partition} has ${replica.isr.length} replicas (${replica.isr.join(', ')}), fewer than min.insync.replicas=${minIsr}`));
+        }
+      }
       const bytes = e.records.length;
-      pending.push(partition.append(e.records).then(
+      pending.push(partition.append(e.records).then(async (r) => {
+        if (cluster && replica) {
+          cluster.replicas.afterLeaderAppend(replica);
+          if (acks === -1) {
+            // Answered once every ISR member has the records: the high watermark passed them.
+            await cluster.replicas.waitForHighWatermark(replica, r.lastOffset + 1, opts.timeoutMs ?? 30_000);
+            if (replica.isr.length < minIsr) throw new BrokerError('NOT_ENOUGH_REPLICAS_AFTER_APPEND', `The ISR of ${e.topic}-${e.partition} shrank to ${replica.isr.length} (below min.insync.replicas=${minIsr}) while the records were replicated`);
+          }
+        }
+        return r;
+      }).then(
         (r) => {
           results[i] = { topic: e.topic, partition: e.partition, errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: r.baseOffset,
             logAppendTime: r.logAppendTime, logStartOffset: r.logStartOffset, recordCount: r.duplicate ? 0 : r.recordCount };
@@ -192,7 +224,23 @@ export class ReplicaManager {
     const cfg = this.#ctx.config;
     const zeroCopy = cfg['fetch.zero.copy'];
     const zeroCopyMinBytes = cfg['fetch.zero.copy.min.bytes'];
-    const logs = entries.map((e) => this.#ctx.metadata.getTopic(e.topic) ? this.#ctx.partition(e.topic, e.partition) : undefined);
+    const cluster = this.#ctx.cluster;
+    const replicaId = opts.replicaId ?? -1;
+    const follower = replicaId >= 0;
+    // In a cluster only the leader serves a partition; a follower reads to the log end, a consumer to the
+    // high watermark (what every in-sync replica has).
+    const leaders: Array<PartitionReplica | BrokerError | undefined> = entries.map((e) => {
+      if (!cluster) return undefined;
+      try {
+        const r = cluster.replicas.leaderOrError(e.topic, e.partition, e.currentLeaderEpoch ?? -1);
+        if (follower) cluster.replicas.recordFollowerFetch(r, replicaId, e.fetchOffset);
+        return r;
+      } catch (err) {
+        return err instanceof BrokerError ? err : new BrokerError('UNKNOWN_SERVER_ERROR', (err as Error).message);
+      }
+    });
+    if (follower && !cluster) return entries.map((e) => fetchError(e, ErrorCode.NOT_LEADER_OR_FOLLOWER));
+    const logs = entries.map((e, i) => !(leaders[i] instanceof BrokerError) && this.#ctx.metadata.getTopic(e.topic) ? this.#ctx.partition(e.topic, e.partition) : undefined);
 
     const read = (): { results: PartitionFetchResult[]; bytes: number; errors: boolean } => {
       let budget = opts.maxBytes > 0 ? opts.maxBytes : Number.MAX_SAFE_INTEGER;
@@ -200,17 +248,23 @@ export class ReplicaManager {
       let errors = false;
       const results = entries.map((e, i): PartitionFetchResult => {
         const log = logs[i];
+        const leader = leaders[i];
+        if (leader instanceof BrokerError) {
+          errors = true;
+          return fetchError(e, leader.errorCode);
+        }
         if (!log) {
           errors = true;
           return fetchError(e, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         }
         try {
-          const r = log.locate(e.fetchOffset, Math.max(Math.min(e.partitionMaxBytes, budget), 0), bytes === 0);
+          const hw = leader ? leader.highWatermark : log.highWatermark;
+          const r = log.locate(e.fetchOffset, Math.max(Math.min(e.partitionMaxBytes, budget), 0), bytes === 0, follower ? log.logEndOffset : hw);
           const n = r.byteLength;
           bytes += n;
           budget -= n;
           const records = n === 0 ? EMPTY : zeroCopy && n >= zeroCopyMinBytes ? fileRecords(r) : r.read();
-          return { topic: e.topic, partition: e.partition, errorCode: ErrorCode.NONE, highWatermark: r.highWatermark, lastStableOffset: r.highWatermark, logStartOffset: r.logStartOffset, records };
+          return { topic: e.topic, partition: e.partition, errorCode: ErrorCode.NONE, highWatermark: hw, lastStableOffset: hw, logStartOffset: r.logStartOffset, records };
         } catch (err) {
           errors = true;
           const k = kafkaErrorOf(err);
@@ -231,8 +285,10 @@ export class ReplicaManager {
     let result = read();
     const deadline = Date.now() + Math.max(0, opts.maxWaitMs);
     const waitOn = logs.filter((l): l is Partition => l !== undefined);
+    // Consumers of a replicated partition wait for its high watermark to move, followers for appends.
+    const hwWaits = !follower ? leaders.filter((l): l is PartitionReplica => l instanceof PartitionReplica) : [];
     while (!result.errors && result.bytes < opts.minBytes && Date.now() < deadline && waitOn.length > 0) {
-      await waitForAppend(waitOn, deadline - Date.now());
+      await waitForAppend(hwWaits.length > 0 ? [] : waitOn, deadline - Date.now(), hwWaits);
       result = read();
     }
     if (fetchChannel.hasSubscribers) {
@@ -247,9 +303,10 @@ export class ReplicaManager {
   /** Up to `maxBytes` of whole batches from `offset`, in memory; throws a BrokerError (e.g. OFFSET_OUT_OF_RANGE). */
   readRecords(requester: Requester, topic: string, partition: number, offset: number, maxBytes: number, minOneBatch = true): ReadRecordsResult {
     const log = this.#readable(requester, topic, partition);
-    const r = log.read(offset, maxBytes, minOneBatch);
+    const hw = this.#highWatermark(topic, partition, log);
+    const r = log.read(offset, maxBytes, minOneBatch, hw);
     if (fetchChannel.hasSubscribers && r.records.length > 0) fetchChannel.publish({ topic, partition, bytes: r.records.length, ingress: requester.ingress } satisfies FetchEvent);
-    return { records: r.records, highWatermark: r.highWatermark, logStartOffset: r.logStartOffset };
+    return { records: r.records, highWatermark: hw, logStartOffset: r.logStartOffset };
   }
 
   /**
@@ -259,7 +316,7 @@ export class ReplicaManager {
    */
   offsets(requester: Requester, topic: string, partition: number, currentLeaderEpoch = -1): PartitionOffsets {
     const log = this.#readable(requester, topic, partition, currentLeaderEpoch);
-    return { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, highWatermark: log.highWatermark, sizeInBytes: log.sizeInBytes, leaderEpoch: log.leaderEpoch };
+    return { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, highWatermark: this.#highWatermark(topic, partition, log), sizeInBytes: log.sizeInBytes, leaderEpoch: log.leaderEpoch };
   }
 
   /** A partition's offsets and size, or undefined where `offsets` would throw (for listings and gauges). */
@@ -301,9 +358,18 @@ export class ReplicaManager {
     return low;
   }
 
+  /** What readers may see up to: the replicated high watermark in a cluster, the log end on a single node. */
+  #highWatermark(topic: string, partition: number, log: Partition): number {
+    return this.#ctx.cluster?.replicas.replica(topic, partition)?.highWatermark ?? log.highWatermark;
+  }
+
   #readable(_requester: Requester, topic: string, partition: number, currentLeaderEpoch = -1): Partition {
     const log = this.#ctx.metadata.getTopic(topic) ? this.#ctx.partition(topic, partition) : undefined;
     if (!log) throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${topic}-${partition}`);
+    if (this.#ctx.cluster) {
+      this.#ctx.cluster.replicas.leaderOrError(topic, partition, currentLeaderEpoch);
+      return log;
+    }
     if (currentLeaderEpoch > log.leaderEpoch) throw new BrokerError('UNKNOWN_LEADER_EPOCH', `Leader epoch ${currentLeaderEpoch} of ${topic}-${partition} is newer than the broker's ${log.leaderEpoch}`);
     if (currentLeaderEpoch >= 0 && currentLeaderEpoch < log.leaderEpoch) throw new BrokerError('FENCED_LEADER_EPOCH', `Leader epoch ${currentLeaderEpoch} of ${topic}-${partition} is older than the broker's ${log.leaderEpoch}`);
     return log;
@@ -318,8 +384,8 @@ function fetchError(e: PartitionFetch, errorCode: number): PartitionFetchResult 
   return { topic: e.topic, partition: e.partition, errorCode, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: EMPTY };
 }
 
-/** Resolves on the first append to any of `logs`, or after `ms`. */
-function waitForAppend(logs: readonly Partition[], ms: number): Promise<void> {
+/** Resolves on the first append to any of `logs` (or high watermark move of any of `replicas`), or after `ms`. */
+function waitForAppend(logs: readonly Partition[], ms: number, replicas: readonly PartitionReplica[] = []): Promise<void> {
   return new Promise((resolve) => {
     const cancels: Array<() => void> = [];
     const done = () => {
@@ -329,6 +395,7 @@ function waitForAppend(logs: readonly Partition[], ms: number): Promise<void> {
     };
     const timer = setTimeout(done, ms);
     for (const l of logs) cancels.push(l.onData(done));
+    for (const r of replicas) cancels.push(r.onHighWatermark(done));
   });
 }
 

@@ -87,6 +87,10 @@ export class GroupCoordinator {
   #expiryTimer: NodeJS.Timeout | undefined;
   #closed = false;
   #creatingOffsetsTopic: Promise<boolean> | undefined;
+  #owned: ((partition: number) => boolean) | undefined;
+  /** Replica lists for a new __consumer_offsets (clusters: offsets.topic.replication.factor among live brokers). */
+  offsetsTopicAssignment: ((partitions: number) => number[][]) | undefined;
+  #replicated: ((partition: number, nextOffset: number) => Promise<void>) | undefined;
 
   constructor(config: BrokerConfig, metadata: MetadataStore, logs: LogManager, log: CoordinatorLogger) {
     this.#config = config;
@@ -105,21 +109,14 @@ export class GroupCoordinator {
   /** Replays __consumer_offsets (if it exists) and starts offset expiry. Call once, before serving requests. */
   start(): void {
     const started = Date.now();
-    const parts = this.#metadata.getTopic(OFFSETS_TOPIC) ? this.#logs.getPartitions(OFFSETS_TOPIC) ?? [] : [];
+    // In a cluster partitions are loaded as this broker becomes their leader (loadPartition), not here.
+    const parts = !this.#owned && this.#metadata.getTopic(OFFSETS_TOPIC) ? this.#logs.getPartitions(OFFSETS_TOPIC) ?? [] : [];
     const metadataByGroup = new Map<string, GroupMetadataValue | null>();
     const strays: Strays = new Map();
     let records = 0;
     for (const part of parts) this.#replay(part, false, metadataByGroup, strays);
     for (const part of parts) records += this.#replay(part, true, metadataByGroup, strays);
-    for (const [groupId, value] of metadataByGroup) {
-      let group = this.#groups.get(groupId);
-      if (value === null) {
-        if (group && group.offsets.size === 0) this.#groups.delete(groupId);
-        continue;
-      }
-      group ??= this.#newGroup(groupId);
-      this.#restoreGroup(group, value);
-    }
+    this.#applyMetadata(metadataByGroup);
     if (strays.size > 0) this.#moveStrays(strays, metadataByGroup);
     if (parts.length > 0) {
       let offsets = 0;
@@ -150,8 +147,8 @@ export class GroupCoordinator {
           'segment.bytes': String(this.#config['offsets.topic.segment.bytes']),
         };
         const partitions = this.#config['offsets.topic.num.partitions'];
-        const replicas = Array.from({ length: partitions }, () => [this.#config['broker.id']]);
-        if (!this.#metadata.getTopic(OFFSETS_TOPIC)) await this.#metadata.createTopic({ name: OFFSETS_TOPIC, partitions, replicationFactor: 1, replicas, configs, internal: true });
+        const replicas = this.offsetsTopicAssignment?.(partitions) ?? Array.from({ length: partitions }, () => [this.#config['broker.id']]);
+        if (!this.#metadata.getTopic(OFFSETS_TOPIC)) await this.#metadata.createTopic({ name: OFFSETS_TOPIC, partitions, replicationFactor: replicas[0]?.length ?? 1, replicas, configs, internal: true });
         this.#logs.openTopic(OFFSETS_TOPIC, partitions, configs);
         this.#log.info({ topic: OFFSETS_TOPIC, partitions }, 'created the internal offsets topic');
         return true;
@@ -170,10 +167,53 @@ export class GroupCoordinator {
     return this.#metadata.getTopic(OFFSETS_TOPIC) ? true : this.ensureOffsetsTopic();
   }
 
+  // ---- ownership (clusters) --------------------------------------------------
+
+  /**
+   * In a cluster this broker coordinates only the groups whose __consumer_offsets partition it leads
+   * (Kafka's rule); `owned` says which, and the broker loads/unloads partitions as leadership moves.
+   * `replicated` resolves once a write at the given next offset is on every in-sync replica (offset
+   * commits are acknowledged like acks=all produces). Single node: every group, nothing to wait for.
+   */
+  setOwnership(owned: (partition: number) => boolean, replicated?: (partition: number, nextOffset: number) => Promise<void>): void {
+    this.#owned = owned;
+    this.#replicated = replicated;
+  }
+
+  /** Whether this broker coordinates `groupId` now. */
+  owns(groupId: string): boolean {
+    if (!this.#owned) return true;
+    const t = this.#metadata.getTopic(OFFSETS_TOPIC);
+    return t !== undefined && this.#owned(offsetsPartitionFor(groupId, t.partitions));
+  }
+
+  /** Became leader of an offsets partition: load its groups and offsets from the (replicated) log. */
+  loadPartition(partition: number): void {
+    const part = this.#logs.getPartition(OFFSETS_TOPIC, partition);
+    if (!part || this.#closed) return;
+    this.unloadPartition(partition);
+    const started = Date.now();
+    const metadataByGroup = new Map<string, GroupMetadataValue | null>();
+    const records = this.#replay(part, true, metadataByGroup, new Map());
+    this.#applyMetadata(metadataByGroup);
+    this.#log.info({ partition, records, ms: Date.now() - started }, 'loaded the groups of a __consumer_offsets partition');
+  }
+
+  /** No longer leader of an offsets partition: its groups go from memory (their members are told to find the new coordinator). */
+  unloadPartition(partition: number): void {
+    const t = this.#metadata.getTopic(OFFSETS_TOPIC);
+    if (!t) return;
+    for (const [id, g] of [...this.#groups]) {
+      if (offsetsPartitionFor(id, t.partitions) !== partition) continue;
+      g.shutdown();
+      this.#groups.delete(id);
+    }
+  }
+
   // ---- membership ----------------------------------------------------------
 
   async joinGroup(groupId: string, p: JoinGroupParams, limits: { minSessionTimeoutMs: number; maxSessionTimeoutMs: number } = this.#sessionLimits()): Promise<JoinGroupResult> {
-    if (this.#closed) return Promise.resolve(joinError(ErrorCode.NOT_COORDINATOR, p.memberId));
+    if (this.#closed || !this.owns(groupId)) return Promise.resolve(joinError(ErrorCode.NOT_COORDINATOR, p.memberId));
     if (invalidGroupIdReason(groupId)) return Promise.resolve(joinError(ErrorCode.INVALID_GROUP_ID, p.memberId));
     if (p.sessionTimeoutMs < limits.minSessionTimeoutMs || p.sessionTimeoutMs > limits.maxSessionTimeoutMs) return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, p.memberId));
     if (p.protocolType === '' || p.protocols.length === 0) return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, p.memberId));
@@ -189,7 +229,7 @@ export class GroupCoordinator {
 
   syncGroup(groupId: string, p: SyncGroupParams): Promise<SyncGroupResult> {
     const fail = (errorCode: number) => Promise.resolve({ errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) });
-    if (this.#closed) return fail(ErrorCode.NOT_COORDINATOR);
+    if (this.#closed || !this.owns(groupId)) return fail(ErrorCode.NOT_COORDINATOR);
     if (invalidGroupIdReason(groupId)) return fail(ErrorCode.INVALID_GROUP_ID);
     const group = this.#groups.get(groupId);
     if (!group) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
@@ -197,7 +237,7 @@ export class GroupCoordinator {
   }
 
   heartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): number {
-    if (this.#closed) return ErrorCode.NOT_COORDINATOR;
+    if (this.#closed || !this.owns(groupId)) return ErrorCode.NOT_COORDINATOR;
     if (invalidGroupIdReason(groupId)) return ErrorCode.INVALID_GROUP_ID;
     const group = this.#groups.get(groupId);
     if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
@@ -206,7 +246,7 @@ export class GroupCoordinator {
 
   /** LeaveGroup: the top-level error and one error per leaving member. */
   leaveGroup(groupId: string, members: Array<{ memberId: string; groupInstanceId: string | null; reason: string | null }>): { errorCode: number; memberErrors: number[] } {
-    if (this.#closed) return { errorCode: ErrorCode.NOT_COORDINATOR, memberErrors: members.map(() => ErrorCode.NOT_COORDINATOR) };
+    if (this.#closed || !this.owns(groupId)) return { errorCode: ErrorCode.NOT_COORDINATOR, memberErrors: members.map(() => ErrorCode.NOT_COORDINATOR) };
     if (invalidGroupIdReason(groupId)) return { errorCode: ErrorCode.INVALID_GROUP_ID, memberErrors: members.map(() => ErrorCode.INVALID_GROUP_ID) };
     const group = this.#groups.get(groupId);
     if (!group) return { errorCode: ErrorCode.NONE, memberErrors: members.map(() => ErrorCode.UNKNOWN_MEMBER_ID) };
@@ -219,7 +259,7 @@ export class GroupCoordinator {
   /** OffsetCommit: every partition gets an error code; valid ones are durable before this resolves. */
   async commitOffsets(groupId: string, p: OffsetCommitParams): Promise<PartitionError[]> {
     const all = (errorCode: number): PartitionError[] => p.offsets.map((o) => ({ topic: o.topic, partition: o.partition, errorCode }));
-    if (this.#closed) return all(ErrorCode.NOT_COORDINATOR);
+    if (this.#closed || !this.owns(groupId)) return all(ErrorCode.NOT_COORDINATOR);
     if (invalidGroupIdReason(groupId)) return all(ErrorCode.INVALID_GROUP_ID);
     if (!(await this.#offsetsTopicReady())) return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     let group = this.#groups.get(groupId);
@@ -280,7 +320,7 @@ export class GroupCoordinator {
 
   /** OffsetFetch for one group: the listed partitions (or all committed ones when `topics` is null). */
   fetchOffsets(groupId: string, topics: Array<{ name: string; partitions: number[] }> | null): { errorCode: number; offsets: FetchedOffset[] } {
-    if (this.#closed) return { errorCode: ErrorCode.NOT_COORDINATOR, offsets: [] };
+    if (this.#closed || !this.owns(groupId)) return { errorCode: ErrorCode.NOT_COORDINATOR, offsets: [] };
     if (invalidGroupIdReason(groupId)) return { errorCode: ErrorCode.INVALID_GROUP_ID, offsets: [] };
     const group = this.#groups.get(groupId);
     const live = group && group.state !== 'Dead' ? group : undefined;
@@ -301,7 +341,7 @@ export class GroupCoordinator {
   /** OffsetDelete: removes committed offsets of topics the group does not (or no longer) consume. */
   async deleteOffsets(groupId: string, topics: Array<{ name: string; partitions: number[] }>): Promise<{ errorCode: number; results: PartitionError[] }> {
     const none: PartitionError[] = [];
-    if (this.#closed) return { errorCode: ErrorCode.NOT_COORDINATOR, results: none };
+    if (this.#closed || !this.owns(groupId)) return { errorCode: ErrorCode.NOT_COORDINATOR, results: none };
     if (invalidGroupIdReason(groupId)) return { errorCode: ErrorCode.INVALID_GROUP_ID, results: none };
     const group = this.#groups.get(groupId);
     if (!group || group.state === 'Dead') return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, results: none };
@@ -361,13 +401,13 @@ export class GroupCoordinator {
   listGroups(statesFilter: string[]): Array<{ groupId: string; protocolType: string; state: GroupState }> {
     const wanted = new Set(statesFilter.map((s) => s.toLowerCase()));
     return [...this.#groups.values()]
-      .filter((g) => g.state !== 'Dead' && (wanted.size === 0 || wanted.has(g.state.toLowerCase())))
+      .filter((g) => g.state !== 'Dead' && this.owns(g.groupId) && (wanted.size === 0 || wanted.has(g.state.toLowerCase())))
       .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', state: g.state }));
   }
 
   describeGroup(groupId: string): GroupDescription {
     const dead = (errorCode: number): GroupDescription => ({ errorCode, groupId, state: 'Dead', protocolType: '', protocolName: '', members: [] });
-    if (this.#closed) return dead(ErrorCode.NOT_COORDINATOR);
+    if (this.#closed || !this.owns(groupId)) return dead(ErrorCode.NOT_COORDINATOR);
     if (invalidGroupIdReason(groupId)) return dead(ErrorCode.INVALID_GROUP_ID);
     const g = this.#groups.get(groupId);
     if (!g) return dead(ErrorCode.NONE);
@@ -388,7 +428,7 @@ export class GroupCoordinator {
   /** DeleteGroups: only empty groups; their offsets and metadata get tombstones. */
   async deleteGroups(groupIds: string[]): Promise<Array<{ groupId: string; errorCode: number }>> {
     return Promise.all(groupIds.map(async (groupId) => {
-      if (this.#closed) return { groupId, errorCode: ErrorCode.NOT_COORDINATOR };
+      if (this.#closed || !this.owns(groupId)) return { groupId, errorCode: ErrorCode.NOT_COORDINATOR };
       if (invalidGroupIdReason(groupId)) return { groupId, errorCode: ErrorCode.INVALID_GROUP_ID };
       const group = this.#groups.get(groupId);
       if (!group || group.state === 'Dead') return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
@@ -481,7 +521,9 @@ export class GroupCoordinator {
   #write(group: Group, records: InternalRecord[], apply: () => void, partition?: Partition): Promise<void> {
     const run = async (): Promise<void> => {
       if (!(await this.#offsetsTopicReady())) throw new Error('__consumer_offsets is not available');
-      await (partition ?? this.#partitionFor(group.groupId)).append(buildRecordBatch(records, Date.now()));
+      const target = partition ?? this.#partitionFor(group.groupId);
+      const r = await target.append(buildRecordBatch(records, Date.now()));
+      await this.#replicated?.(target.partition, r.lastOffset + 1);
       apply();
     };
     const done = group.writeChain.then(run, run);
@@ -500,6 +542,19 @@ export class GroupCoordinator {
    * Replays one __consumer_offsets partition into the caches: the records of groups that live in it (`home`), or
    * else the records of groups that live elsewhere, whose keys are noted in `strays`. Returns how many records it read.
    */
+  /** Group metadata read by a replay, applied once every record of the partitions was read. */
+  #applyMetadata(metadataByGroup: Map<string, GroupMetadataValue | null>): void {
+    for (const [groupId, value] of metadataByGroup) {
+      let group = this.#groups.get(groupId);
+      if (value === null) {
+        if (group && group.offsets.size === 0) this.#groups.delete(groupId);
+        continue;
+      }
+      group ??= this.#newGroup(groupId);
+      this.#restoreGroup(group, value);
+    }
+  }
+
   #replay(part: Partition, home: boolean, metadataByGroup: Map<string, GroupMetadataValue | null>, strays: Strays): number {
     const count = this.#metadata.getTopic(OFFSETS_TOPIC)!.partitions;
     let offset = part.logStartOffset;

@@ -215,9 +215,12 @@ export class Partition {
     if (appended) this.#wake();
   }
 
-  /** Whole batches from `fetchOffset`, at most `maxBytes` (but one whole batch when `minOneBatch`), below the high watermark. */
-  read(fetchOffset: Offset, maxBytes: number, minOneBatch: boolean): ReadResult {
-    return this.#log.read(fetchOffset, maxBytes, this.#log.highWatermark, minOneBatch);
+  /**
+   * Whole batches from `fetchOffset`, at most `maxBytes` (but one whole batch when `minOneBatch`), below
+   * `maxOffset`: the log's end by default; a replicated partition's leader passes its high watermark.
+   */
+  read(fetchOffset: Offset, maxBytes: number, minOneBatch: boolean, maxOffset: Offset = this.#log.highWatermark): ReadResult {
+    return this.#log.read(fetchOffset, maxBytes, maxOffset, minOneBatch);
   }
 
   /**
@@ -235,8 +238,8 @@ export class Partition {
   }
 
   /** Like `read`, but the batches stay in their segment file (for sendfile, or `FetchSlice.read`). */
-  locate(fetchOffset: Offset, maxBytes: number, minOneBatch: boolean): FetchSlice {
-    return this.#log.locate(fetchOffset, maxBytes, this.#log.highWatermark, minOneBatch);
+  locate(fetchOffset: Offset, maxBytes: number, minOneBatch: boolean, maxOffset: Offset = this.#log.highWatermark): FetchSlice {
+    return this.#log.locate(fetchOffset, maxBytes, maxOffset, minOneBatch);
   }
 
   offsetForTimestamp(timestamp: number): TimestampOffset | null {

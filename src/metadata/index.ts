@@ -18,3 +18,5 @@ export { LocalMetadataStore, METADATA_FILE } from './local-store.js';
 export { validateTopicName, MAX_TOPIC_NAME_LENGTH } from './topic-name.js';
 export { ZooKeeperMetadataStore, type ZooKeeperMetadataStoreOptions } from './zookeeper/zookeeper-store.js';
 export { ZkSession, ZooKeeperError, ZooKeeperConnectError, parseConnectString, type ZkErrorCode, type ZkSessionOptions } from './zookeeper/zk-session.js';
+export { isClusterStore, type ClusterEvent } from './cluster-store.js';
+export { InMemoryCluster, InMemoryClusterStore } from './memory-cluster.js';

@@ -3,7 +3,8 @@
 import { Kafka, logLevel, type Message } from 'kafkajs';
 
 export function kafkaClient(bootstrap: string, clientId = 'gregor-test'): Kafka {
-  return new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+  // A comma-separated bootstrap list (a cluster) becomes kafkajs's broker array.
+  return new Kafka({ clientId, brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
 }
 
 export interface FetchedRecord {

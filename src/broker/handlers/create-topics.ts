@@ -37,6 +37,7 @@ export async function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, 
     try {
       const valid = req.validateOnly ? ctx.validateNewTopic(spec) : undefined;
       const meta = valid ? undefined : await ctx.createTopic(spec);
+      if (meta) await ctx.awaitLeaders(meta.name, Math.min(Math.max(req.timeoutMs, 0), 30_000));
       const name = meta?.name ?? valid!.name;
       const overrides = meta?.configs ?? valid!.configs;
       const effective = effectiveTopicConfig(ctx.config, overrides);

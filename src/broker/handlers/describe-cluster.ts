@@ -11,7 +11,7 @@ export function handleDescribeCluster(req: DescribeCluster.DescribeClusterReques
     return { ...base, errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: 'This broker answers for endpoint type 1 (brokers) only.', controllerId: -1, brokers: [] };
   }
   return {
-    ...base, errorCode: ErrorCode.NONE, errorMessage: null, controllerId: ctx.brokerId,
-    brokers: [{ brokerId: ctx.brokerId, host: ctx.advertised.host, port: ctx.advertised.port, rack: null }],
+    ...base, errorCode: ErrorCode.NONE, errorMessage: null, controllerId: ctx.controllerId(),
+    brokers: ctx.brokerEndpoints().map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
   };
 }

@@ -1,7 +1,7 @@
 // FindCoordinator (key 10): this broker coordinates every group. v4 answers a batch of keys. The first group
 // lookup creates __consumer_offsets, as Kafka does. Transaction coordinators are not offered (no transactions).
 import { ErrorCode, type FindCoordinator } from '../../protocol/index.js';
-import { invalidGroupIdReason } from '../../group/index.js';
+import { invalidGroupIdReason, OFFSETS_TOPIC, offsetsPartitionFor } from '../../group/index.js';
 import type { RequestContext } from '../request-context.js';
 
 const GROUP_KEY = 0;
@@ -21,7 +21,14 @@ export async function handleFindCoordinator(req: FindCoordinator.FindCoordinator
     const why = invalidGroupIdReason(key);
     if (why) return answer(ErrorCode.INVALID_REQUEST, why);
     if (!(await ctx.groups.ensureOffsetsTopic())) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The offsets topic could not be created');
-    return answer(ErrorCode.NONE, null);
+    if (!ctx.cluster) return answer(ErrorCode.NONE, null);
+    // In a cluster the coordinator is the leader of the group's __consumer_offsets partition.
+    const topic = ctx.metadata.getTopic(OFFSETS_TOPIC)!;
+    const p = offsetsPartitionFor(key, topic.partitions);
+    const leader = ctx.partitionLeadership(topic, p).leader;
+    const endpoint = ctx.brokerEndpoints().find((b) => b.nodeId === leader);
+    if (!endpoint) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE, `__consumer_offsets-${p} has no leader right now`);
+    return { key, nodeId: endpoint.nodeId, host: endpoint.host, port: endpoint.port, errorCode: ErrorCode.NONE, errorMessage: null };
   };
   if (version >= 4) return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: -1, host: '', port: -1, coordinators: await Promise.all(req.coordinatorKeys.map(lookup)) };
   const c = await lookup(req.key);

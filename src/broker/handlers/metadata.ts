@@ -1,4 +1,5 @@
-// Metadata (key 3): the broker list (just us), the cluster id, and topics with their partitions, led by us.
+// Metadata (key 3): the live brokers, the cluster id, the controller, and topics with each partition's
+// leader, leader epoch, replicas, ISR and offline replicas (all this broker on a single node).
 // Unknown topics are created when auto.create.topics.enable and the request allow it.
 import { ErrorCode, ZERO_UUID, type Metadata } from '../../protocol/index.js';
 import { validateTopicName, type TopicMetadata } from '../../metadata/index.js';
@@ -8,13 +9,15 @@ type TopicResult = Metadata.MetadataResponse['topics'][number];
 
 export async function handleMetadata(req: Metadata.MetadataRequest, rc: RequestContext): Promise<Metadata.MetadataResponse> {
   const { ctx, version } = rc;
-  const id = ctx.brokerId;
   const describe = (t: TopicMetadata): TopicResult => ({
     errorCode: ErrorCode.NONE, name: t.name, topicId: t.topicId, isInternal: t.internal,
-    partitions: Array.from({ length: t.partitions }, (_, p) => ({
-      errorCode: ErrorCode.NONE, partitionIndex: p, leaderId: id, leaderEpoch: ctx.partition(t.name, p)?.leaderEpoch ?? 0,
-      replicaNodes: [id], isrNodes: [id], offlineReplicas: [],
-    })),
+    partitions: Array.from({ length: t.partitions }, (_, p) => {
+      const l = ctx.partitionLeadership(t, p);
+      return {
+        errorCode: l.leader === -1 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE, partitionIndex: p, leaderId: l.leader, leaderEpoch: l.leaderEpoch,
+        replicaNodes: l.replicas, isrNodes: l.isr, offlineReplicas: l.offline,
+      };
+    }),
     topicAuthorizedOperations: -2147483648,
   });
   const missing = (name: string | null, errorCode: number, topicId = ZERO_UUID): TopicResult => ({
@@ -40,9 +43,9 @@ export async function handleMetadata(req: Metadata.MetadataRequest, rc: RequestC
   }
   return {
     throttleTimeMs: 0,
-    brokers: [{ nodeId: id, host: ctx.advertised.host, port: ctx.advertised.port, rack: null }],
+    brokers: ctx.brokerEndpoints(),
     clusterId: ctx.metadata.clusterId,
-    controllerId: id,
+    controllerId: ctx.controllerId(),
     topics,
     clusterAuthorizedOperations: -2147483648,
   };

@@ -1,0 +1,181 @@
+// A follower's copy loop for the partitions one leader leads (Kafka's ReplicaFetcherThread): first each
+// newly followed partition is truncated to where its log and the leader's agree (OffsetForLeaderEpoch for
+// the follower's latest epoch, KIP-101/279), then Fetch requests with replica_id set bring the leader's
+// batches, appended as they are (offsets and leader epochs kept). The leader learns the follower's
+// progress from the fetch offsets and answers with its high watermark, which the follower keeps too.
+import { Fetch, OffsetForLeaderEpoch, ErrorCode, errorName } from '../protocol/index.js';
+import { Connection } from '../client/index.js';
+import type { PartitionReplica } from './replicas.js';
+
+export interface FetcherLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface FetcherOptions {
+  readonly fetchWaitMaxMs: number;
+  readonly fetchMaxBytes: number;
+  readonly fetchResponseMaxBytes: number;
+  readonly fetchBackoffMs: number;
+}
+
+const FETCH_VERSION = 12;
+const EPOCH_VERSION = 4;
+
+export class ReplicaFetcher {
+  readonly #brokerId: number;
+  readonly #leaderId: number;
+  readonly #endpoint: { host: string; port: number };
+  readonly #log: FetcherLogger;
+  readonly #opts: FetcherOptions;
+  #partitions: PartitionReplica[] = [];
+  #conn: Connection | undefined;
+  #closed = false;
+  #wake: (() => void) | undefined;
+
+  constructor(brokerId: number, leaderId: number, endpoint: { host: string; port: number }, log: FetcherLogger, opts: FetcherOptions) {
+    this.#brokerId = brokerId;
+    this.#leaderId = leaderId;
+    this.#endpoint = endpoint;
+    this.#log = log;
+    this.#opts = opts;
+  }
+
+  setPartitions(parts: PartitionReplica[]): void {
+    this.#partitions = parts;
+    this.#wake?.();
+  }
+
+  start(): void {
+    void this.#run();
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#conn?.close();
+    this.#conn = undefined;
+    this.#wake?.();
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#closed) {
+      try {
+        const parts = this.#partitions.filter((r) => r.role === 'follower' && r.leaderId === this.#leaderId);
+        if (parts.length === 0) {
+          await this.#sleep(1000);
+          continue;
+        }
+        const conn = await this.#connection();
+        const untruncated = parts.filter((r) => !r.truncated);
+        if (untruncated.length > 0) await this.#truncate(conn, untruncated);
+        const ready = parts.filter((r) => r.truncated);
+        if (ready.length > 0) await this.#fetch(conn, ready);
+      } catch (e) {
+        if (this.#closed) return;
+        this.#log.warn({ leader: this.#leaderId, err: (e as Error).message }, 'replica fetcher: fetch from the leader failed; backing off');
+        this.#conn?.close();
+        this.#conn = undefined;
+        await this.#sleep(this.#opts.fetchBackoffMs);
+      }
+    }
+  }
+
+  async #connection(): Promise<Connection> {
+    if (this.#conn && !this.#conn.closed) return this.#conn;
+    this.#conn = await Connection.connect({ host: this.#endpoint.host, port: this.#endpoint.port, nodeId: this.#leaderId, clientId: `broker-${this.#brokerId}-fetcher-${this.#leaderId}`, requestTimeoutMs: 30_000 });
+    return this.#conn;
+  }
+
+  /** Cuts each partition's log back to where it agrees with the leader's (its latest epoch's end there). */
+  async #truncate(conn: Connection, parts: PartitionReplica[]): Promise<void> {
+    const byTopic = group(parts);
+    const res = await conn.send(OffsetForLeaderEpoch, {
+      replicaId: this.#brokerId,
+      topics: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps.map((r) => ({ partition: r.partition, currentLeaderEpoch: r.leaderEpoch, leaderEpoch: r.log.latestEpoch ?? -1 })) })),
+    }, { version: EPOCH_VERSION });
+    for (const t of res.topics) {
+      for (const p of t.partitions) {
+        const r = parts.find((x) => x.topic === t.topic && x.partition === p.partition);
+        if (!r) continue;
+        if (p.errorCode !== ErrorCode.NONE) {
+          this.#log.warn({ topic: t.topic, partition: p.partition, leader: this.#leaderId, error: errorName(p.errorCode) }, 'replica fetcher: leader refused OffsetForLeaderEpoch; retrying');
+          continue;
+        }
+        const leo = r.log.logEndOffset;
+        let to = leo;
+        if (p.leaderEpoch === -1 || p.endOffset < 0) {
+          // The leader knows no epoch at or below ours: nothing of ours is known to be shared. Keep what the
+          // high watermark covers (it was acknowledged by the ISR then) and fetch the rest again.
+          to = Math.min(leo, r.highWatermark);
+        } else {
+          // The leader's end of the largest epoch both know; ours for that epoch may end earlier.
+          const ours = r.log.epochEndOffset(p.leaderEpoch);
+          to = Math.min(leo, p.endOffset, ours && ours.leaderEpoch === p.leaderEpoch ? ours.endOffset : p.endOffset);
+        }
+        if (to < leo) {
+          r.log.truncateTo(to);
+          this.#log.warn({ topic: r.topic, partition: r.partition, from: leo, to, leaderEpoch: p.leaderEpoch }, 'truncated the divergent tail of a follower log');
+        }
+        r.highWatermark = Math.min(r.highWatermark, r.log.logEndOffset);
+        r.truncated = true;
+      }
+    }
+  }
+
+  async #fetch(conn: Connection, parts: PartitionReplica[]): Promise<void> {
+    const byTopic = group(parts);
+    const res = await conn.send(Fetch, {
+      replicaId: this.#brokerId, maxWaitMs: this.#opts.fetchWaitMaxMs, minBytes: 1, maxBytes: this.#opts.fetchResponseMaxBytes, isolationLevel: 0,
+      sessionId: 0, sessionEpoch: -1, forgottenTopicsData: [], rackId: '',
+      topics: [...byTopic].map(([topic, ps]) => ({
+        topic,
+        partitions: ps.map((r) => ({ partition: r.partition, currentLeaderEpoch: r.leaderEpoch, fetchOffset: r.log.logEndOffset, lastFetchedEpoch: -1, logStartOffset: r.log.logStartOffset, partitionMaxBytes: this.#opts.fetchMaxBytes })),
+      })),
+    }, { version: FETCH_VERSION, timeoutMs: this.#opts.fetchWaitMaxMs + 30_000 });
+    if (res.errorCode !== ErrorCode.NONE) throw new Error(`Fetch from leader ${this.#leaderId} failed: ${errorName(res.errorCode)}`);
+    let backoff = false;
+    for (const t of res.responses) {
+      for (const p of t.partitions) {
+        const r = parts.find((x) => x.topic === t.topic && x.partition === p.partitionIndex);
+        if (!r || r.role !== 'follower' || r.leaderId !== this.#leaderId) continue;
+        if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+          // Our end is past the leader's (an unclean election) or before its start (retention): start again.
+          if (r.log.logEndOffset < p.logStartOffset) r.log.truncateFullyAndStartAt(p.logStartOffset);
+          else r.truncated = false;
+          continue;
+        }
+        if (p.errorCode !== ErrorCode.NONE) {
+          backoff = true;
+          continue;
+        }
+        const records = p.records;
+        if (records && Buffer.isBuffer(records) && records.length > 0) await r.log.appendAsFollower(records);
+        r.highWatermark = Math.max(r.highWatermark, Math.min(p.highWatermark, r.log.logEndOffset));
+      }
+    }
+    if (backoff) await this.#sleep(this.#opts.fetchBackoffMs);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      t.unref();
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+}
+
+function group(parts: PartitionReplica[]): Map<string, PartitionReplica[]> {
+  const m = new Map<string, PartitionReplica[]>();
+  for (const r of parts) {
+    let l = m.get(r.topic);
+    if (!l) m.set(r.topic, (l = []));
+    l.push(r);
+  }
+  return m;
+}

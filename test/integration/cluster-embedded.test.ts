@@ -1,0 +1,100 @@
+// A three-broker cluster from startCluster (in-process, coordinated in memory): replication factor 3,
+// min.insync.replicas 2, kafkajs producing with acks=all while the leader of a partition is killed and
+// restarted, several times; every acknowledged record must be read back exactly once at its offset, and
+// leaders must move and the ISR shrink and grow back.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startCluster, type EmbeddedCluster } from '../../src/index.js';
+import { kafkaClient } from '../helpers/kafkajs.js';
+import { waitFor } from '../helpers/wait.js';
+
+describe('startCluster: three brokers, replication and failover', () => {
+  let cluster: EmbeddedCluster;
+
+  before(async () => {
+    cluster = await startCluster({ brokers: 3, config: { 'replica.lag.time.max.ms': 2000, 'replica.fetch.wait.max.ms': 100, 'offsets.topic.num.partitions': 3 } });
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  async function describeTopic(topic: string) {
+    const admin = kafkaClient(cluster.bootstrap).admin();
+    await admin.connect();
+    try {
+      const m = await admin.fetchTopicMetadata({ topics: [topic] });
+      return m.topics[0]!.partitions.map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas].sort(), isr: [...p.isr].sort() }));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  test('metadata lists every broker, and each partition a leader with three replicas in sync', async () => {
+    const admin = kafkaClient(cluster.bootstrap).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: 'replicated', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] });
+      const c = await admin.describeCluster();
+      assert.deepEqual(c.brokers.map((b) => b.nodeId).sort(), [0, 1, 2]);
+      assert.ok([0, 1, 2].includes(c.controller!));
+    } finally {
+      await admin.disconnect();
+    }
+    await waitFor('three partitions with leaders and full ISRs', async () => {
+      const parts = await describeTopic('replicated');
+      return parts.length === 3 && parts.every((p) => p.leader >= 0 && p.isr.length === 3);
+    }, 20_000);
+    const parts = await describeTopic('replicated');
+    for (const p of parts) assert.deepEqual(p.replicas, [0, 1, 2]);
+    assert.equal(new Set(parts.map((p) => p.leader)).size, 3, 'leaders spread over the brokers');
+  });
+
+  test('acks=all records survive the leader being killed and restarted, every one exactly once', async () => {
+    const kafka = kafkaClient(cluster.bootstrap);
+    // Idempotent: a retry after a failover must not write a record twice (producer state is replicated).
+    const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, retry: { retries: 20, initialRetryTime: 100 } });
+    await producer.connect();
+    const acked = new Map<string, { partition: number; offset: number }>();
+    let seq = 0;
+    const sendSome = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const value = `v-${seq++}`;
+        const [md] = await producer.send({ topic: 'replicated', acks: -1, messages: [{ value, partition: 0 }] });
+        acked.set(value, { partition: md!.partition, offset: Number(md!.baseOffset) });
+      }
+    };
+    try {
+      await sendSome(50);
+      for (let cycle = 0; cycle < 3; cycle++) {
+        const leader = (await describeTopic('replicated')).find((p) => p.partition === 0)!.leader;
+        await cluster.kill(leader);
+        await waitFor(`a new leader for partition 0 after killing ${leader}`, async () => {
+          const p = (await describeTopic('replicated')).find((x) => x.partition === 0)!;
+          return p.leader >= 0 && p.leader !== leader;
+        }, 20_000);
+        await sendSome(50);
+        await cluster.restart(leader);
+        await waitFor(`broker ${leader} back in the ISR`, async () => (await describeTopic('replicated')).find((x) => x.partition === 0)!.isr.includes(leader), 30_000);
+        await sendSome(20);
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    // Read partition 0 from the beginning with a fresh consumer: every acknowledged value exactly once, at its offset.
+    const consumer = kafka.consumer({ groupId: `check-${Date.now()}` });
+    await consumer.connect();
+    const seen = new Map<string, number[]>();
+    try {
+      await consumer.subscribe({ topic: 'replicated', fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ partition, message }) => {
+        if (partition !== 0) return;
+        const v = message.value!.toString();
+        seen.set(v, [...(seen.get(v) ?? []), Number(message.offset)]);
+      } });
+      await waitFor('every acknowledged record consumed', () => [...acked.keys()].every((v) => seen.has(v)), 60_000);
+    } finally {
+      await consumer.disconnect();
+    }
+    for (const [v, a] of acked) assert.deepEqual(seen.get(v), [a.offset], `record ${v}`);
+  });
+});
