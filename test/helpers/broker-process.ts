@@ -134,6 +134,8 @@ export class BrokerProcess {
     for (const [k, v] of Object.entries(this.overrides)) args.push('--override', `${k}=${v}`);
     const child = track(spawn(process.execPath, brokerArgs(args), { stdio: ['pipe', 'pipe', 'pipe'] }));
     this.#child = child;
+    // A restart must see this process's own start line, not the previous one's.
+    const from = this.#output.length;
     await new Promise<void>((res, rej) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
@@ -141,7 +143,7 @@ export class BrokerProcess {
       }, 30_000);
       const onData = (d: Buffer) => {
         this.#output += d.toString();
-        if (this.#output.includes('"broker started"')) {
+        if (this.#output.indexOf('"broker started"', from) >= 0) {
           clearTimeout(timer);
           res();
         }

@@ -148,6 +148,9 @@ describe('a three-broker cluster through ZooKeeper', () => {
       await producer.disconnect();
     }
     for (const id of others) await brokers[id]!.restart();
-    await waitFor('the ISR whole again', async () => (await partitionsOf('zk-replicated')).find((x) => x.partition === 0)!.isr.length === 3, 30_000);
+    await waitFor('the ISR whole again', async () => (await partitionsOf('zk-replicated')).find((x) => x.partition === 0)!.isr.length === 3, 30_000).catch((e: unknown) => {
+      for (const b of brokers) console.error(`--- broker on port ${b.port}\n${b.output.split('\n').slice(-40).join('\n')}`);
+      throw e;
+    });
   });
 });

@@ -14,6 +14,7 @@
 // A session expiry drops every watch and ephemeral node: the store re-registers its broker, then re-reads
 // the whole view, then emits 'reconnected' (true).
 import type {
+  BrokerEndpoint,
   BrokerRegistration,
   ClusterMetadataEvents,
   ClusterMetadataStore,
@@ -123,14 +124,27 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
 
   async #createRegistration(broker: BrokerRegistration): Promise<void> {
     const path = Z.brokerPath(broker.id);
-    try {
-      await this.#zk.create(path, Z.encodeBroker(broker), 'ephemeral');
-    } catch (e) {
-      if (!(e instanceof ZooKeeperError) || e.code !== 'NODE_EXISTS') throw e;
-      const held = await this.#zk.get(path);
-      if (held && held.ephemeralOwner === this.#zk.sessionId) return; // ours already (a retried create)
-      const other = held ? Z.decodeBroker(broker.id, held.data).endpoints.map((x) => `${x.host}:${x.port}`).join(', ') : 'unknown';
-      throw new Error(`broker.id ${broker.id} is already registered by another broker at ${other} (ZooKeeper ${path}, session 0x${held?.ephemeralOwner ?? '?'})`);
+    // A broker restarted right after a crash finds its previous incarnation's registration (same id, same
+    // endpoints) until ZooKeeper expires that session: wait for it to go, up to the session timeout and a
+    // margin. A registration with other endpoints is another broker using this id: refused at once.
+    const deadline = Date.now() + this.#opts.sessionTimeoutMs * 2 + 2000;
+    for (;;) {
+      try {
+        await this.#zk.create(path, Z.encodeBroker(broker), 'ephemeral');
+        return;
+      } catch (e) {
+        if (!(e instanceof ZooKeeperError) || e.code !== 'NODE_EXISTS') throw e;
+        const held = await this.#zk.get(path);
+        if (!held) continue; // gone meanwhile: create again
+        if (held.ephemeralOwner === this.#zk.sessionId) return; // ours already (a retried create)
+        const endpoints = Z.decodeBroker(broker.id, held.data).endpoints;
+        const other = endpoints.map((x) => `${x.host}:${x.port}`).join(', ');
+        const same = sameEndpoints(endpoints, broker.endpoints);
+        if (!same || Date.now() > deadline) {
+          throw new Error(`broker.id ${broker.id} is already registered by another broker at ${other} (ZooKeeper ${path}, session 0x${held.ephemeralOwner}); give each broker its own broker.id`);
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
     }
   }
 
@@ -612,4 +626,12 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
 
 function stateKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
+}
+
+/** Whether two registrations name the same listeners (a broker's previous incarnation). */
+function sameEndpoints(a: readonly BrokerEndpoint[], b: readonly BrokerEndpoint[]): boolean {
+  const key = (e: BrokerEndpoint) => `${e.listener}://${e.host}:${e.port}`;
+  const x = a.map(key).sort();
+  const y = b.map(key).sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
 }
