@@ -3,7 +3,7 @@
 import { type BrokerConfig } from '../config/index.js';
 import { closeWorkerPools, createWorkerPools, FileRangeTransport, defaultComputeThreads, produceFrameMemory, type PoolStats, type WorkerPools } from '../hotpath/index.js';
 import { LogManager } from '../log/index.js';
-import { isClusterStore, LocalMetadataStore, ZooKeeperMetadataStore, type ClusterMetadataStore, type MetadataStore } from '../metadata/index.js';
+import { isClusterStore, LocalMetadataStore, openZooKeeperStore, type ClusterMetadataStore, type MetadataStore } from '../metadata/index.js';
 import { Controller, Replicas } from '../cluster/index.js';
 import { OFFSETS_TOPIC } from '../group/index.js';
 import { assignReplicas } from './replica-assignment.js';
@@ -57,7 +57,7 @@ export class Broker {
     // zookeeper.connect: a cluster coordinated through ZooKeeper; otherwise a single node with a local file.
     const zk = config['zookeeper.connect'];
     const metadata: MetadataStore = opts.metadata ?? (zk
-      ? new ZooKeeperMetadataStore({ connect: zk, sessionTimeoutMs: config['zookeeper.session.timeout.ms'], connectionTimeoutMs: config['zookeeper.connection.timeout.ms'] ?? undefined,
+      ? await openZooKeeperStore({ connect: zk, sessionTimeoutMs: config['zookeeper.session.timeout.ms'], connectionTimeoutMs: config['zookeeper.connection.timeout.ms'] ?? undefined,
         brokerId: config['broker.id'], report: (m) => log.warn({ zookeeper: zk }, m) })
       : new LocalMetadataStore(config['log.dirs'], config['cluster.id'], config['broker.id']));
     const cluster = isClusterStore(metadata) ? metadata : undefined;

@@ -16,7 +16,10 @@ export type {
 } from './store.js';
 export { LocalMetadataStore, METADATA_FILE } from './local-store.js';
 export { validateTopicName, MAX_TOPIC_NAME_LENGTH } from './topic-name.js';
-export { ZooKeeperMetadataStore, type ZooKeeperMetadataStoreOptions } from './zookeeper/zookeeper-store.js';
-export { ZkSession, ZooKeeperError, ZooKeeperConnectError, parseConnectString, type ZkErrorCode, type ZkSessionOptions } from './zookeeper/zk-session.js';
+// The ZooKeeper store and its client load only when a broker joins a cluster (openZooKeeperStore), so a
+// single node does not carry them; tests import the modules below directly.
+export type { ZooKeeperMetadataStore, ZooKeeperMetadataStoreOptions } from './zookeeper/zookeeper-store.js';
+export type { ZkErrorCode, ZkSessionOptions } from './zookeeper/zk-session.js';
+export { openZooKeeperStore } from './zookeeper/open.js';
 export { isClusterStore, type ClusterEvent } from './cluster-store.js';
 export { InMemoryCluster, InMemoryClusterStore } from './memory-cluster.js';

@@ -4,7 +4,8 @@
 // killed and restarted, a forced session expiry, and the znodes as ZooKeeper's own CLI prints them.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ZooKeeperMetadataStore, type BrokerRegistration } from '../../src/metadata/index.js';
+import type { BrokerRegistration } from '../../src/metadata/index.js';
+import { ZooKeeperMetadataStore } from '../../src/metadata/zookeeper/zookeeper-store.js';
 import { ZooKeeperServer } from '../helpers/zookeeper.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { freePort } from '../helpers/broker-process.js';

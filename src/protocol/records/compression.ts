@@ -9,12 +9,32 @@
 //          most 64 KiB, no block or content checksums, correct header checksum.
 //   zstd   a standard zstd frame.
 
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
-import * as snappy from 'snappy';
-import * as lz4 from 'lz4-napi';
-import * as zstd from 'zstd-napi';
+import type * as Snappy from 'snappy';
+import type * as Lz4 from 'lz4-napi';
+import type * as Zstd from 'zstd-napi';
 import { RecordBatchError } from './record-batch-error.js';
+
+// The codec libraries are native addons of several MB each; they load on first use, so a process that
+// never meets a codec (a broker whose producers do not compress) does not carry them.
+const require = createRequire(import.meta.url);
+let snappyLib: typeof Snappy | undefined;
+let lz4Lib: typeof Lz4 | undefined;
+let zstdLib: typeof Zstd | undefined;
+const snappy = {
+  compress: (...a: Parameters<typeof Snappy.compress>) => (snappyLib ??= require('snappy') as typeof Snappy).compress(...a),
+  uncompress: (...a: Parameters<typeof Snappy.uncompress>) => (snappyLib ??= require('snappy') as typeof Snappy).uncompress(...a),
+};
+const lz4 = {
+  compressSync: (...a: Parameters<typeof Lz4.compressSync>) => (lz4Lib ??= require('lz4-napi') as typeof Lz4).compressSync(...a),
+  decompressFrame: (...a: Parameters<typeof Lz4.decompressFrame>) => (lz4Lib ??= require('lz4-napi') as typeof Lz4).decompressFrame(...a),
+};
+const zstd = {
+  compress: (...a: Parameters<typeof Zstd.compress>) => (zstdLib ??= require('zstd-napi') as typeof Zstd).compress(...a),
+  decompress: (...a: Parameters<typeof Zstd.decompress>) => (zstdLib ??= require('zstd-napi') as typeof Zstd).decompress(...a),
+};
 
 export const CompressionType = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
 export type CompressionName = keyof typeof CompressionType;
