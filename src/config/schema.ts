@@ -121,6 +121,8 @@ const BROKER_KEYS = [
   { name: 'connections.max.idle.ms', type: 'long', default: 600000, validate: atLeast(-1), doc: 'Close connections idle this long; -1 never.' },
   { name: 'producer.id.expiration.ms', type: 'int', default: 86400000, validate: atLeast(1), doc: 'Idempotent producer state expiry.' },
   { name: 'offsets.topic.num.partitions', type: 'int', default: 50, validate: atLeast(1), doc: 'Partitions of the internal __consumer_offsets topic, fixed when it is first created.' },
+  { name: 'min.insync.replicas', type: 'int', default: 1, validate: atLeast(1), doc: 'Default of the topic config: in-sync replicas that must have a write for acks=all.' },
+  { name: 'unclean.leader.election.enable', type: 'boolean', default: false, doc: 'Default of the topic config: let an out-of-sync replica lead when no in-sync one is alive.' },
   { name: 'offsets.topic.replication.factor', type: 'int', default: 3, validate: atLeast(1), doc: 'Replication factor of __consumer_offsets; capped (with a log line) at the live brokers when it is created.' },
   { name: 'offsets.commit.timeout.ms', type: 'int', default: 5000, validate: atLeast(1), doc: 'How long an offset commit waits for every in-sync replica of its __consumer_offsets partition.' },
   { name: 'replica.lag.time.max.ms', type: 'long', default: 30000, validate: atLeast(1), defaultText: '30 s', doc: 'A follower that has not caught up with the leader for this long leaves the ISR.' },
@@ -177,12 +179,12 @@ const TOPIC_KEYS = [
   { name: 'message.timestamp.type', type: 'string', default: 'CreateTime', allowed: TIMESTAMP_TYPES, brokerDefault: (b) => b['log.message.timestamp.type'], synonym: 'log.message.timestamp.type', doc: 'Producer time or broker append time.' },
   { name: 'flush.messages', type: 'long', default: LONG_MAX, validate: atLeast(1), brokerDefault: (b) => b['log.flush.interval.messages'], defaultText: 'never', synonym: 'log.flush.interval.messages', doc: 'fsync after this many records.' },
   { name: 'flush.ms', type: 'long', default: LONG_MAX, validate: atLeast(0), brokerDefault: (b) => b['log.flush.interval.ms'] ?? LONG_MAX, defaultText: 'never', synonym: 'log.flush.interval.ms', doc: 'fsync at least this often.' },
-  { name: 'min.insync.replicas', type: 'int', default: 1, validate: atLeast(1), doc: 'Replicas that must have a write for acks=all.' },
+  { name: 'min.insync.replicas', type: 'int', default: 1, validate: atLeast(1), brokerDefault: (b) => b['min.insync.replicas'], synonym: 'min.insync.replicas', doc: 'In-sync replicas that must have a write for acks=all (else NOT_ENOUGH_REPLICAS).' },
   { name: 'delete.retention.ms', type: 'long', default: 86400000, validate: atLeast(0), brokerDefault: (b) => b['log.cleaner.delete.retention.ms'], synonym: 'log.cleaner.delete.retention.ms', doc: 'How long tombstones stay in compacted topics.' },
   { name: 'min.compaction.lag.ms', type: 'long', default: 0, validate: atLeast(0), brokerDefault: (b) => b['log.cleaner.min.compaction.lag.ms'], synonym: 'log.cleaner.min.compaction.lag.ms', doc: 'Minimum age before a record may be compacted.' },
   { name: 'max.compaction.lag.ms', type: 'long', default: LONG_MAX, validate: atLeast(1), brokerDefault: (b) => b['log.cleaner.max.compaction.lag.ms'], defaultText: 'no limit', synonym: 'log.cleaner.max.compaction.lag.ms', doc: 'Maximum age before a record must be compacted.' },
   { name: 'min.cleanable.dirty.ratio', type: 'double', default: 0.5, validate: between(0, 1), brokerDefault: (b) => b['log.cleaner.min.cleanable.ratio'], synonym: 'log.cleaner.min.cleanable.ratio', doc: 'Dirty share of the log that triggers cleaning.' },
-  { name: 'unclean.leader.election.enable', type: 'boolean', default: false, doc: 'Accepted for compatibility (single node).' },
+  { name: 'unclean.leader.election.enable', type: 'boolean', default: false, brokerDefault: (b) => b['unclean.leader.election.enable'], synonym: 'unclean.leader.election.enable', doc: 'Let a replica that is not in sync lead when no in-sync one is alive (acknowledged records may be lost).' },
 ] as const satisfies readonly TopicKey[];
 
 export const TOPIC_CONFIG: readonly TopicKey[] = TOPIC_KEYS;
