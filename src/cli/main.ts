@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<(setExit: SetExit) => Command>> = {
   configs: async () => (await import('./configs-command.js')).configsCommand,
   'delete-records': async () => (await import('./delete-records-command.js')).deleteRecordsCommand,
   'log-dirs': async () => (await import('./log-dirs-command.js')).logDirsCommand,
+  'dev-cluster': async () => (await import('./dev-cluster-command.js')).devClusterCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,22 +1,13 @@
 // `gregor topics`: create, list, describe and delete topics, like kafka-topics.sh.
 // Output that scripts read (names, descriptions, "Created topic T.") goes to
 // stdout; errors go to stderr as one line that says what to do next.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { Admin, KafkaClientError, KafkaProtocolError, type TopicDescription } from '../client/index.js';
-import { collectKeyValue } from './args.js';
+import { collectKeyValue, intOption } from './args.js';
+
+export { intOption };
 
 export const DEFAULT_BOOTSTRAP = '127.0.0.1:9092';
-
-/** commander parser for an integer option within [min, max]. */
-export function intOption(what: string, min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
-  return (value: string) => {
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected ${what} (an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` >= ${min}`})`);
-    }
-    return n;
-  };
-}
 
 /** Applies the settings every gregor client command shares: errors as one line plus a usage hint, no process.exit. */
 export function clientCommand(name: string): Command {
