@@ -1,6 +1,7 @@
-// Preloaded (`node --import`) into the broker processes `gregor dev-cluster` starts: their stdin is a pipe
-// from dev-cluster, and when it closes — dev-cluster is gone, even by SIGKILL — the broker goes too, so no
-// broker outlives the command that started it. Main thread only (worker threads inherit --import).
+// Preloaded (`node --import`) into broker processes another process starts (`gregor dev-cluster`, the test
+// helpers): their stdin is a pipe from that parent, and when it closes — the parent is gone, even by
+// SIGKILL — the broker goes too, so no broker outlives what started it. Main thread only (worker threads
+// inherit --import).
 import { isMainThread } from 'node:worker_threads';
 
 if (isMainThread) {

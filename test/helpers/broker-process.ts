@@ -1,7 +1,7 @@
 // Starts a real broker process (bin/gregor.js broker) on a free loopback port with its own data dir,
 // for integration tests that talk to it over TCP. Bounded waits everywhere. No broker outlives its test
 // process: every live one is SIGKILLed when the process exits, however a test failed, and each broker
-// kills itself when the test process's end of its stdin closes (parent-watch.ts), even after a SIGKILL.
+// kills itself when the test process's end of its stdin closes (src/cli/parent-watch.ts), even after a SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,7 +11,8 @@ import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 export const GREGOR_BIN = join(ROOT, 'bin', 'gregor.js');
-const PARENT_WATCH = pathToFileURL(join(import.meta.dirname, 'parent-watch.js')).href;
+// The same preload `gregor dev-cluster` gives its brokers (src/cli/parent-watch.ts).
+const PARENT_WATCH = pathToFileURL(join(ROOT, 'dist', 'src', 'cli', 'parent-watch.js')).href;
 
 /** Broker processes started here that have not exited yet. */
 const live = new Set<ChildProcess>();
