@@ -14,6 +14,8 @@ import { printTable, writeResults } from '../report.js';
 const { values: args } = parseArgs({
   options: {
     bootstrap: { type: 'string' },
+    'replication-factor': { type: 'string', default: '1' },
+    'topic-config': { type: 'string', multiple: true, default: [] },
     topic: { type: 'string', default: `perf-${Date.now()}` },
     records: { type: 'string', default: '500000' },
     'record-size': { type: 'string', default: '100' },
@@ -54,7 +56,8 @@ const sampleRss = () => {
 
 try {
   const admin = new Admin({ bootstrap });
-  await admin.createTopics([{ topic: args.topic!, numPartitions: partitions, replicationFactor: 1 }]);
+  const configs = Object.fromEntries((args['topic-config'] as string[]).map((kv) => kv.split('=', 2) as [string, string]));
+  await admin.createTopics([{ topic: args.topic!, numPartitions: partitions, replicationFactor: Number(args['replication-factor']), configs }]);
   await admin.close();
 
   // --connections producers, each with its own connections, share the records round-robin.

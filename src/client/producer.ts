@@ -503,7 +503,11 @@ export class Producer {
       }
     })()
       .catch((err: Error) => {
-        for (const { batch } of list) if (batch.failed === null) this.#retryOrFail(batch, err);
+        // The connection to the leader failed: it may be gone and another broker lead now. Ask again before retrying.
+        for (const { batch } of list) {
+          this.cluster.invalidate(batch.topic);
+          if (batch.failed === null) this.#retryOrFail(batch, err);
+        }
       })
       .finally(finish);
   }
