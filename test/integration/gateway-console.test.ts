@@ -9,11 +9,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { http, postJson, startGatewayBroker, WsClient, type GatewayBroker, gatewaySkip } from './gateway-helpers.js';
+import { http, postJson, startGatewayBroker, WsClient, type GatewayBroker } from './gateway-helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-describe('gateway web console in headless chromium', { skip: gatewaySkip }, () => {
+describe('gateway web console in headless chromium', () => {
   let gw: GatewayBroker;
   let browser: BrowserContext;
   let page: Page;

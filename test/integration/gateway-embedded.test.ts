@@ -3,10 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker } from '../../src/index.js';
-import { gatewaySkip } from './gateway-helpers.js';
 import { fetchAll, kafkaClient } from '../helpers/kafkajs.js';
 
-test('embedded broker with the gateway on a free port', { skip: gatewaySkip }, async () => {
+test('embedded broker with the gateway on a free port', async () => {
   const broker = await startBroker({ config: { 'gateway.listeners': 'HTTP://127.0.0.1:0' } });
   try {
     assert.match(broker.gatewayUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);

@@ -5,9 +5,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kafkaClient } from '../helpers/kafkajs.js';
-import { http, postJson, startGatewayBroker, WsClient, type GatewayBroker, gatewaySkip } from './gateway-helpers.js';
+import { http, postJson, startGatewayBroker, WsClient, type GatewayBroker } from './gateway-helpers.js';
 
-describe('gateway WebSocket consumer-group members', { skip: gatewaySkip }, () => {
+describe('gateway WebSocket consumer-group members', () => {
   let gw: GatewayBroker;
   const clients: WsClient[] = [];
   before(async () => {

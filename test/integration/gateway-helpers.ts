@@ -2,14 +2,6 @@
 // bounded time, and a WebSocket client that collects what it receives.
 import WebSocket from 'ws';
 import { BrokerProcess, freePort } from '../helpers/broker-process.js';
-import { uwsBinary } from '../../src/gateway/uws.js';
-
-/**
- * Why gateway tests cannot run here, for `{ skip: gatewaySkip }`: only where the uWebSockets.js
- * registry build ships no binary for this Node ABI and platform. Where it ships one, the gateway must
- * start (on glibc < 2.38 through the compatibility path), so a load failure fails the tests.
- */
-export const gatewaySkip: string | false = uwsBinary().shipped ? false : `uWebSockets.js ships no binary for Node ${process.version} on ${process.platform}-${process.arch}`;
 
 export interface GatewayBroker {
   broker: BrokerProcess;

@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { fetchAll, kafkaClient } from '../helpers/kafkajs.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
 import { partitionOf } from '../helpers/murmur2.js';
-import { http, postJson, startGatewayBroker, type GatewayBroker, gatewaySkip } from './gateway-helpers.js';
+import { http, postJson, startGatewayBroker, type GatewayBroker } from './gateway-helpers.js';
 
-describe('gateway HTTP ingest', { skip: gatewaySkip }, () => {
+describe('gateway HTTP ingest', () => {
   let gw: GatewayBroker;
 
   before(async () => {

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kafkaClient } from '../helpers/kafkajs.js';
-import { http, postJson, startGatewayBroker, type GatewayBroker, gatewaySkip } from './gateway-helpers.js';
+import { http, postJson, startGatewayBroker, type GatewayBroker } from './gateway-helpers.js';
 
 function value(metrics: string, series: string): number {
   const line = metrics.split('\n').find((l) => l.startsWith(series + ' '));
@@ -11,7 +11,7 @@ function value(metrics: string, series: string): number {
   return Number(line.slice(series.length + 1));
 }
 
-describe('gateway observability', { skip: gatewaySkip }, () => {
+describe('gateway observability', () => {
   let gw: GatewayBroker;
   before(async () => {
     gw = await startGatewayBroker();

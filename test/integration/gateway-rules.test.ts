@@ -8,9 +8,9 @@ import { ErrorCode, Produce } from '../../src/protocol/index.js';
 import { buildRecordBatch } from '../../src/protocol/index.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { RawConnection } from '../helpers/raw-client.js';
-import { postJson, startGatewayBroker, WsClient, type GatewayBroker, gatewaySkip } from './gateway-helpers.js';
+import { postJson, startGatewayBroker, WsClient, type GatewayBroker } from './gateway-helpers.js';
 
-describe('one set of append rules for the Kafka listener and the gateway', { skip: gatewaySkip }, () => {
+describe('one set of append rules for the Kafka listener and the gateway', () => {
   let gw: GatewayBroker;
   let raw: RawConnection;
 

@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { decodeBinaryRecords } from '../../src/gateway/index.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { kcat } from '../helpers/kcat.js';
-import { http, postJson, startGatewayBroker, WsClient, type GatewayBroker, gatewaySkip } from './gateway-helpers.js';
+import { http, postJson, startGatewayBroker, WsClient, type GatewayBroker } from './gateway-helpers.js';
 
 const MAX_BUFFERED = 256 * 1024;
 
-describe('gateway WebSocket streaming', { skip: gatewaySkip }, () => {
+describe('gateway WebSocket streaming', () => {
   let gw: GatewayBroker;
   const clients: WsClient[] = [];
   const open = async () => {

@@ -10,7 +10,7 @@ import { buildRecordBatch } from '../../src/protocol/index.js';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { RawConnection } from '../helpers/raw-client.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
-import { gatewaySkip, http, startGatewayBroker, type GatewayBroker } from './gateway-helpers.js';
+import { http, startGatewayBroker, type GatewayBroker } from './gateway-helpers.js';
 
 for (const mode of [{ pool: true, label: 'worker pool, group commit' }, { pool: false, label: 'inline' }]) {
   describe(`appends, ${mode.label}`, () => {
@@ -85,7 +85,7 @@ for (const mode of [{ pool: true, label: 'worker pool, group commit' }, { pool: 
   });
 }
 
-describe('large produces from kcat on the compute worker pool', { skip: gatewaySkip }, () => {
+describe('large produces from kcat on the compute worker pool', () => {
   let gw: GatewayBroker;
   before(async () => {
     gw = await startGatewayBroker({ 'append.pool.min.bytes': 65536 });

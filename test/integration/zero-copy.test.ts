@@ -17,7 +17,7 @@ import { BrokerProcess } from '../helpers/broker-process.js';
 import { RawConnection } from '../helpers/raw-client.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
 import { native } from '../../src/hotpath/index.js';
-import { gatewaySkip, http, startGatewayBroker } from './gateway-helpers.js';
+import { http, startGatewayBroker } from './gateway-helpers.js';
 
 const PARTITIONS = 8;
 const PER_PARTITION = 1500;
@@ -249,7 +249,7 @@ describe('sendfile to a stalled reader', () => {
   });
 });
 
-describe('fetch of data that is not in the page cache (fetch.cold.reads.pool)', { skip: gatewaySkip }, () => {
+describe('fetch of data that is not in the page cache (fetch.cold.reads.pool)', () => {
   test('an io worker reads it into the page cache before the fetch reads it; cached data needs no worker; the bytes are the stored ones', async (t) => {
     // On a disk, not tmpfs: tmpfs keeps every page in memory, evicting does nothing and the cold path is never taken.
     const gw = await startGatewayBroker({ 'fetch.zero.copy': true, 'fetch.cold.reads.pool': true }, { onDisk: true });
