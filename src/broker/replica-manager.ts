@@ -184,17 +184,18 @@ export class ReplicaManager {
         }
       }
       const bytes = e.records.length;
-      pending.push(partition.append(e.records).then(async (r) => {
-        if (cluster && replica) {
-          cluster.replicas.afterLeaderAppend(replica);
-          if (acks === -1) {
-            // Answered once every ISR member has the records: the high watermark passed them.
-            await cluster.replicas.waitForHighWatermark(replica, r.lastOffset + 1, opts.timeoutMs ?? 30_000);
-            if (replica.isr.length < minIsr) throw new BrokerError('NOT_ENOUGH_REPLICAS_AFTER_APPEND', `The ISR of ${e.topic}-${e.partition} shrank to ${replica.isr.length} (below min.insync.replicas=${minIsr}) while the records were replicated`);
-          }
+      const appended = partition.append(e.records);
+      // A single node answers when the append returned; a cluster leader may also wait for its ISR.
+      const settled = replica ? appended.then(async (r) => {
+        cluster!.replicas.afterLeaderAppend(replica);
+        if (acks === -1) {
+          // Answered once every ISR member has the records: the high watermark passed them.
+          await cluster!.replicas.waitForHighWatermark(replica, r.lastOffset + 1, opts.timeoutMs ?? 30_000);
+          if (replica.isr.length < minIsr) throw new BrokerError('NOT_ENOUGH_REPLICAS_AFTER_APPEND', `The ISR of ${e.topic}-${e.partition} shrank to ${replica.isr.length} (below min.insync.replicas=${minIsr}) while the records were replicated`);
         }
         return r;
-      }).then(
+      }) : appended;
+      pending.push(settled.then(
         (r) => {
           results[i] = { topic: e.topic, partition: e.partition, errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: r.baseOffset,
             logAppendTime: r.logAppendTime, logStartOffset: r.logStartOffset, recordCount: r.duplicate ? 0 : r.recordCount };
@@ -229,8 +230,7 @@ export class ReplicaManager {
     const follower = replicaId >= 0;
     // In a cluster only the leader serves a partition; a follower reads to the log end, a consumer to the
     // high watermark (what every in-sync replica has).
-    const leaders: Array<PartitionReplica | BrokerError | undefined> = entries.map((e) => {
-      if (!cluster) return undefined;
+    const leaders: Array<PartitionReplica | BrokerError> | undefined = cluster && entries.map((e) => {
       try {
         const r = cluster.replicas.leaderOrError(e.topic, e.partition, e.currentLeaderEpoch ?? -1);
         if (follower) cluster.replicas.recordFollowerFetch(r, replicaId, e.fetchOffset);
@@ -240,7 +240,7 @@ export class ReplicaManager {
       }
     });
     if (follower && !cluster) return entries.map((e) => fetchError(e, ErrorCode.NOT_LEADER_OR_FOLLOWER));
-    const logs = entries.map((e, i) => !(leaders[i] instanceof BrokerError) && this.#ctx.metadata.getTopic(e.topic) ? this.#ctx.partition(e.topic, e.partition) : undefined);
+    const logs = entries.map((e, i) => !(leaders?.[i] instanceof BrokerError) && this.#ctx.metadata.getTopic(e.topic) ? this.#ctx.partition(e.topic, e.partition) : undefined);
 
     const read = (): { results: PartitionFetchResult[]; bytes: number; errors: boolean } => {
       let budget = opts.maxBytes > 0 ? opts.maxBytes : Number.MAX_SAFE_INTEGER;
@@ -248,7 +248,7 @@ export class ReplicaManager {
       let errors = false;
       const results = entries.map((e, i): PartitionFetchResult => {
         const log = logs[i];
-        const leader = leaders[i];
+        const leader = leaders?.[i];
         if (leader instanceof BrokerError) {
           errors = true;
           return fetchError(e, leader.errorCode);
@@ -286,7 +286,7 @@ export class ReplicaManager {
     const deadline = Date.now() + Math.max(0, opts.maxWaitMs);
     const waitOn = logs.filter((l): l is Partition => l !== undefined);
     // Consumers of a replicated partition wait for its high watermark to move, followers for appends.
-    const hwWaits = !follower ? leaders.filter((l): l is PartitionReplica => l instanceof PartitionReplica) : [];
+    const hwWaits = leaders && !follower ? leaders.filter((l): l is PartitionReplica => l instanceof PartitionReplica) : [];
     while (!result.errors && result.bytes < opts.minBytes && Date.now() < deadline && waitOn.length > 0) {
       await waitForAppend(hwWaits.length > 0 ? [] : waitOn, deadline - Date.now(), hwWaits);
       result = read();

@@ -68,3 +68,29 @@ export async function fetchAll(kafka: Kafka, topic: string, partition: number, f
     await cluster.disconnect();
   }
 }
+
+/**
+ * Reads `partition` of `topic` from the beginning with a fresh kafkajs group consumer until every value of
+ * `acked` has arrived, and returns the offsets each value was seen at (more than one: a duplicate).
+ */
+export async function offsetsByValue(kafka: Kafka, topic: string, partition: number, acked: ReadonlyMap<string, number>, timeoutMs = 60_000): Promise<Map<string, number[]>> {
+  const consumer = kafka.consumer({ groupId: `read-back-${topic}-${Date.now()}` });
+  await consumer.connect();
+  const seen = new Map<string, number[]>();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ partition: p, message }) => {
+      if (p !== partition) return;
+      const v = message.value!.toString();
+      seen.set(v, [...(seen.get(v) ?? []), Number(message.offset)]);
+    } });
+    const deadline = Date.now() + timeoutMs;
+    while (![...acked.keys()].every((v) => seen.has(v))) {
+      if (Date.now() > deadline) throw new Error(`timed out reading back ${topic}-${partition}: ${[...acked.keys()].filter((v) => !seen.has(v)).length} acknowledged records missing`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen;
+}

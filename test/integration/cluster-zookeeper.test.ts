@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { ZooKeeperServer } from '../helpers/zookeeper.js';
-import { kafkaClient } from '../helpers/kafkajs.js';
+import { kafkaClient, offsetsByValue } from '../helpers/kafkajs.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('a three-broker cluster through ZooKeeper', () => {
@@ -107,20 +107,7 @@ describe('a three-broker cluster through ZooKeeper', () => {
     } finally {
       await producer.disconnect();
     }
-    const consumer = kafka.consumer({ groupId: `zk-check-${Date.now()}` });
-    await consumer.connect();
-    const seen = new Map<string, number[]>();
-    try {
-      await consumer.subscribe({ topic: 'zk-replicated', fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ partition, message }) => {
-        if (partition !== 0) return;
-        const v = message.value!.toString();
-        seen.set(v, [...(seen.get(v) ?? []), Number(message.offset)]);
-      } });
-      await waitFor('every acknowledged record consumed', () => [...acked.keys()].every((v) => seen.has(v)), 60_000);
-    } finally {
-      await consumer.disconnect();
-    }
+    const seen = await offsetsByValue(kafka, 'zk-replicated', 0, acked);
     for (const [v, offset] of acked) assert.deepEqual(seen.get(v), [offset], `record ${v}`);
   });
 
