@@ -9,18 +9,14 @@
 import { runIn as run, type RunResult } from '../helpers/run.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { CompressionTypes } from 'kafkajs';
 import { BrokerProcess } from '../helpers/broker-process.js';
+import { KAFKA_TOOLS_RESOLVE_TIMEOUT_MS, kafkaToolsClasspath } from '../helpers/kafka-tools.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { kcat } from '../helpers/kcat.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const TOOLS_DIR = join(ROOT, 'test', 'java', 'kafka-tools');
-const RESOLVE_TIMEOUT_MS = 5 * 60_000;
 const TOPIC = 'dump';
 
 
@@ -84,24 +80,11 @@ describe('Kafka\'s DumpLogSegments reads segment files Gregor wrote', () => {
   let dir: string;
 
   before(async () => {
-    for (const [cmd, args] of [['java', ['-version']], ['mvn', ['-B', '-v']]] as const) {
-      const r = spawnSync(cmd, args, { stdio: 'ignore', timeout: 60_000 });
-      assert.ok(!r.error && r.status === 0, `${cmd} is needed (apt-get install -y openjdk-17-jdk-headless maven)`);
-    }
-    const cpDir = mkdtempSync(join(tmpdir(), 'gregor-kafka-cp-'));
-    try {
-      const cpFile = join(cpDir, 'classpath.txt');
-      const r = await run('mvn', ['-q', '-B', '-Dstyle.color=never', 'dependency:build-classpath', `-Dmdep.outputFile=${cpFile}`], { cwd: TOOLS_DIR, timeoutMs: RESOLVE_TIMEOUT_MS });
-      assert.equal(r.code, 0, `resolving org.apache.kafka:kafka-tools failed:\n${(r.stdout + r.stderr).slice(-6000)}`);
-      classpath = readFileSync(cpFile, 'utf8').trim();
-    } finally {
-      rmSync(cpDir, { recursive: true, force: true });
-    }
-    assert.match(classpath, /kafka-tools-4\.\d+\.\d+\.jar/);
+    classpath = await kafkaToolsClasspath();
     // Small index interval: several index entries per segment.
     broker = await BrokerProcess.start({ overrides: { 'log.index.interval.bytes': 512, 'offsets.topic.num.partitions': 1 } });
     dir = join(broker.logDir, `${TOPIC}-0`);
-  }, { timeout: RESOLVE_TIMEOUT_MS + 60_000 });
+  }, { timeout: KAFKA_TOOLS_RESOLVE_TIMEOUT_MS + 60_000 });
   after(async () => {
     await broker?.close();
   });
