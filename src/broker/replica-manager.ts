@@ -26,6 +26,8 @@ export interface Requester {
   readonly clientId: string | null;
   /** The peer's address, for log lines. */
   readonly remote: string;
+  /** The authenticated principal (`User:alice`), `User:ANONYMOUS` when none. */
+  readonly principal: string;
 }
 
 export type Acks = -1 | 0 | 1;

@@ -7,7 +7,7 @@
 //   WS   /ws                                streaming consumers (stream.ts), live stats for the console
 //   GET  /metrics /healthz /readyz /openapi.json, / (web console)
 // All handlers run on the main thread and never block: bodies stream in with caps, appends are awaited.
-import { GATEWAY_LISTENER, parseListener, type Broker, type Requester } from '../broker/index.js';
+import { ANONYMOUS_PRINCIPAL, GATEWAY_LISTENER, parseListener, type Broker, type Requester } from '../broker/index.js';
 import type { BrokerConfig } from '../config/index.js';
 import { BrokerError, decodeAssignment, ErrorCode } from '../protocol/index.js';
 import { CONSOLE_HTML } from './console-page.js';
@@ -22,7 +22,7 @@ import { ChunkCache, groupCoordinator, StreamSession, wsRequester, type WsUserDa
 import { uws, uwsBuild, type HttpResponse, type ListenSocket, type TemplatedApp, type WebSocket } from './uws.js';
 
 /** The gateway's own reads for listings, lag and gauges (not a client's request). */
-const OBSERVER: Requester = { ingress: 'http', listener: GATEWAY_LISTENER, clientId: 'gateway', remote: 'local' };
+const OBSERVER: Requester = { ingress: 'http', listener: GATEWAY_LISTENER, clientId: 'gateway', remote: 'local', principal: ANONYMOUS_PRINCIPAL };
 
 export interface GatewayOptions {
   host: string;

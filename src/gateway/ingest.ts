@@ -10,7 +10,7 @@
 //   application/vnd.kafka.json.v2+json  same, every key/value stored as JSON text (the REST Proxy's json format)
 //   application/vnd.kafka.binary.v2+json same, keys/values are base64 (the REST Proxy's binary format)
 //   application/octet-stream            the body is one record's value; ?key=... and kafka-header-<name>: HTTP headers
-import { GATEWAY_LISTENER, type Broker, type Requester } from '../broker/index.js';
+import { ANONYMOUS_PRINCIPAL, GATEWAY_LISTENER, type Broker, type Requester } from '../broker/index.js';
 import { ErrorCode, errorName, kafkaErrorOf } from '../protocol/index.js';
 import { GatewayError, badRequest, statusForKafkaError } from './errors.js';
 import type { RequestInfo } from './http.js';
@@ -142,7 +142,7 @@ function approxSize(r: GatewayRecord): number {
 
 /** Who is producing over HTTP, as the broker's rules see it. */
 export function httpRequester(info: RequestInfo): Requester {
-  return { ingress: 'http', listener: GATEWAY_LISTENER, clientId: info.headers.get('user-agent') ?? null, remote: info.remote };
+  return { ingress: 'http', listener: GATEWAY_LISTENER, clientId: info.headers.get('user-agent') ?? null, remote: info.remote, principal: ANONYMOUS_PRINCIPAL };
 }
 
 /**

@@ -11,7 +11,7 @@
 //    (ChunkCache), so a thousand sockets at the tail cost one decode per append, not a thousand.
 // Every read goes through the broker's ReplicaManager (the rules of every ingress live there); waiting
 // for data uses its append wake-ups (no polling timers).
-import { GATEWAY_LISTENER, type Broker, type ReplicaManager, type Requester } from '../broker/index.js';
+import { ANONYMOUS_PRINCIPAL, GATEWAY_LISTENER, type Broker, type ReplicaManager, type Requester } from '../broker/index.js';
 import { BrokerError, ErrorCode, errorName, kafkaErrorOf } from '../protocol/index.js';
 import { encodeRecords, FRAME_FORMATS, type FrameFormat } from './frames.js';
 import { GroupMember, type GroupCoordinatorApi } from './group-member.js';
@@ -119,7 +119,7 @@ export interface WsUserData {
 
 /** Who is reading over a WebSocket, as the broker's rules see it. */
 export function wsRequester(remote: string): Requester {
-  return { ingress: 'websocket', listener: GATEWAY_LISTENER, clientId: null, remote };
+  return { ingress: 'websocket', listener: GATEWAY_LISTENER, clientId: null, remote, principal: ANONYMOUS_PRINCIPAL };
 }
 
 function wsError(code: number, message: string, extra: Record<string, unknown> = {}): string {

@@ -93,7 +93,15 @@ export interface ConnectionInfo {
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly localPort: number;
+  /**
+   * Who the peer is, as Kafka names principals (`User:alice`). `User:ANONYMOUS` until a listener's
+   * authentication (TLS client certificate, SASL) says otherwise.
+   */
+  readonly principal: string;
 }
+
+/** The principal of a connection nobody authenticated (Kafka's KafkaPrincipal.ANONYMOUS). */
+export const ANONYMOUS_PRINCIPAL = 'User:ANONYMOUS';
 
 export interface ConnectionLimits {
   readonly maxFrameBytes: number;
@@ -163,6 +171,8 @@ export class Connection implements ConnectionInfo {
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly localPort: number;
+  /** Set by the listener's authentication once it succeeds. */
+  principal: string = ANONYMOUS_PRINCIPAL;
   readonly #socket: Socket;
   readonly #handler: FrameHandler;
   readonly #transport: ExternalTransport | undefined;
