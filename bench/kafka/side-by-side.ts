@@ -22,14 +22,15 @@
 //   npm run bench:kafka -- [--records-1k 300000] [--records-100 1500000] [--only gregor|kafka] [--cases <substring>]
 //                          [--warmup 0.5] [--broker-warmup-records 300000] [--consume-runs 3] [--sequential] [--profile]
 import { parseArgs } from 'node:util';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Admin, Producer } from '../../src/client/index.js';
 import { freePort, GREGOR_BIN } from '../../test/helpers/broker-process.js';
 import { printTable } from '../report.js';
+import { consumerPerformance, ensureKafkaJars, KAFKA_VERSION, loadAverage, peakRssMb, prepareKraftNode, producerPerformance, RESULTS, sleep, type ConsumeResult, type ProduceRun } from './kafka-jvm.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -50,36 +51,8 @@ const { values: args } = parseArgs({
   },
 });
 
-const HERE = resolve(import.meta.dirname, '..', '..', '..', 'bench', 'kafka');
-const LIB = join(HERE, 'target', 'lib');
-const CLASSES = join(HERE, 'target', 'classes');
-const CLASSPATH = `${CLASSES}:${LIB}/*`;
 const WARMUP = Number(args.warmup);
 const CONSUME_RUNS = Math.max(1, Number(args['consume-runs']));
-const RESULTS = resolve(HERE, '..', 'results');
-
-function ensureKafkaJars(): void {
-  if (!existsSync(join(LIB, 'kafka-tools-4.1.1.jar'))) {
-    console.error('fetching Apache Kafka jars with Maven (once) ...');
-    const r = spawnSync('mvn', ['-q', '-B', '-f', join(HERE, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${LIB}`], { stdio: 'inherit', timeout: 900_000 });
-    if (r.status !== 0) throw new Error('mvn dependency:copy-dependencies failed');
-  }
-  // The warm-up wrapper around ProducerPerformance (compiled each run: it is small, and stays in step with the source).
-  const c = spawnSync('javac', ['-cp', `${LIB}/*`, '-d', CLASSES, join(HERE, 'WarmProducerPerformance.java')], { encoding: 'utf8', timeout: 120_000 });
-  if (c.status !== 0) throw new Error(`javac WarmProducerPerformance.java failed (a JDK 17 is needed): ${c.error?.message ?? ''}${c.stderr}`);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function peakRssMb(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
 
 interface RunningBroker {
   name: string;
@@ -125,20 +98,9 @@ async function startAndTime(name: string, bootstrap: string, spawnIt: () => Chil
 
 async function startKafka(): Promise<RunningBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-sbs-'));
-  const port = await freePort();
-  const cport = await freePort();
-  const props = join(dir, 'server.properties');
-  writeFileSync(props, [
-    'process.roles=broker,controller', 'node.id=1', `controller.quorum.voters=1@127.0.0.1:${cport}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${cport}`, `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-    'controller.listener.names=CONTROLLER', 'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    `log.dirs=${join(dir, 'data')}`, 'num.partitions=1', 'offsets.topic.replication.factor=1', 'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1', 'group.initial.rebalance.delay.ms=0', 'share.coordinator.state.topic.replication.factor=1',
-  ].join('\n') + '\n');
-  const cp = CLASSPATH;
-  const fmt = spawnSync('java', ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', randomUUID().replace(/-/g, '').slice(0, 22), '-c', props], { encoding: 'utf8', timeout: 120_000 });
-  if (fmt.status !== 0) throw new Error(`kafka storage format failed: ${fmt.stderr}${fmt.stdout}`);
-  return startAndTime('kafka', `127.0.0.1:${port}`, () => spawn('java', ['-Xmx1G', '-Xms1G', '-cp', cp, 'kafka.Kafka', props], { stdio: ['ignore', 'pipe', 'pipe'] }),
+  const node = { id: 1, port: await freePort(), controllerPort: await freePort() };
+  const cmd = prepareKraftNode(dir, node, [node], randomUUID().replace(/-/g, '').slice(0, 22));
+  return startAndTime('kafka', `127.0.0.1:${node.port}`, () => spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }),
     () => rmSync(dir, { recursive: true, force: true }));
 }
 
@@ -152,42 +114,6 @@ async function startGregor(): Promise<RunningBroker> {
     // Same group setting as the Kafka node above (both default to 3 s, which ConsumerPerformance would count).
     '--override', 'group.initial.rebalance.delay.ms=0'], { stdio: ['ignore', 'pipe', 'pipe'] }),
     () => rmSync(dir, { recursive: true, force: true }));
-}
-
-interface ProduceResult { recordsPerSec: number; mbPerSec: number; avgMs: number; p50: number; p99: number; p999: number; maxMs: number }
-/** The measured pass and, when there was one, the warm-up pass before it in the same JVM. */
-interface ProduceRun extends ProduceResult { warmup: ProduceResult | null }
-
-const TOTAL_LINE = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99.9th/;
-
-function parseTotal(text: string): ProduceResult | null {
-  const m = TOTAL_LINE.exec(text);
-  return m ? { recordsPerSec: Number(m[2]), mbPerSec: Number(m[3]), avgMs: Number(m[4]), maxMs: Number(m[5]), p50: Number(m[6]), p99: Number(m[8]), p999: Number(m[9]) } : null;
-}
-
-/** ProducerPerformance in one JVM: `WARMUP` × `records` first (same topic, size, acks and rate), then `records` measured. */
-function producerPerformance(bootstrap: string, topic: string, records: number, size: number, acks: string, throughput: number): ProduceRun {
-  const pp = (n: number) => ['--topic', topic, '--num-records', String(n), '--record-size', String(size), '--throughput', String(Math.round(throughput)),
-    '--producer-props', `bootstrap.servers=${bootstrap}`, `acks=${acks}`];
-  const warmRecords = Math.round(records * WARMUP);
-  const r = spawnSync('java', ['-Xmx512m', '-cp', CLASSPATH, 'org.apache.kafka.tools.WarmProducerPerformance', ...(warmRecords > 0 ? pp(warmRecords) : []), '--', ...pp(records)],
-    { encoding: 'utf8', timeout: 600_000 });
-  const at = r.stdout.indexOf('== measured');
-  const measured = at >= 0 ? parseTotal(r.stdout.slice(at)) : null;
-  if (!measured) throw new Error(`ProducerPerformance output not understood (exit ${r.status}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
-  return { ...measured, warmup: warmRecords > 0 ? parseTotal(r.stdout.slice(0, at)) : null };
-}
-
-interface ConsumeResult { mbPerSec: number; recordsPerSec: number; rebalanceMs: number; fetchMbPerSec: number }
-
-function consumerPerformance(bootstrap: string, topic: string, records: number): ConsumeResult | string {
-  const r = spawnSync('java', ['-Xmx512m', '-cp', CLASSPATH, 'org.apache.kafka.tools.ConsumerPerformance', '--bootstrap-server', bootstrap, '--topic', topic, '--messages', String(records),
-    '--timeout', '30000', '--hide-header'], { encoding: 'utf8', timeout: 180_000 });
-  const line = r.stdout.trim().split('\n').filter((l) => /^\d{4}-/.test(l)).pop();
-  if (r.status !== 0 || !line) return `failed (exit ${r.status}): ${(r.stderr.split('\n').find((l) => /Exception|ERROR/.test(l)) ?? r.stderr.slice(-300)).trim()}`;
-  const f = line.split(',').map((s) => s.trim());
-  // start, end, MB, MB/s, records, records/s, rebalance ms, fetch ms, fetch MB/s, fetch records/s
-  return { mbPerSec: Number(f[3]), recordsPerSec: Number(f[5]), rebalanceMs: Number(f[6]), fetchMbPerSec: Number(f[8]) };
 }
 
 /** `CONSUME_RUNS` ConsumerPerformance runs (each a fresh JVM and group reading from the start): the median by MB/s, and all MB/s. */
@@ -213,7 +139,7 @@ async function warmBroker(b: RunningBroker): Promise<void> {
   await admin.createTopics([{ topic: 'sbs-warmup', numPartitions: 1, replicationFactor: 1 }]);
   await admin.close();
   process.stderr.write(`${b.name}: broker warm-up: ${warmRecords} × 1 KiB produced and consumed ...\n`);
-  producerPerformance(b.bootstrap, 'sbs-warmup', warmRecords, 1024, '1', -1);
+  producerPerformance(b.bootstrap, 'sbs-warmup', warmRecords, 1024, '1', -1, WARMUP);
   consumerPerformance(b.bootstrap, 'sbs-warmup', warmRecords);
 }
 
@@ -237,10 +163,10 @@ async function runCase(b: RunningBroker, c: CaseSpec): Promise<CaseResult> {
   const admin = new Admin({ bootstrap: b.bootstrap });
   await admin.createTopics([{ topic: c.topic, numPartitions: c.partitions, replicationFactor: 1 }]);
   await admin.close();
-  process.stderr.write(`${b.name}: ${c.name}: produce at full speed (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}) ...\n`);
-  const produce = producerPerformance(b.bootstrap, c.topic, c.records, c.size, c.acks, -1);
+  process.stderr.write(`${b.name}: ${c.name}: produce at full speed (load average ${loadAverage()}) ...\n`);
+  const produce = producerPerformance(b.bootstrap, c.topic, c.records, c.size, c.acks, -1, WARMUP);
   process.stderr.write(`${b.name}: ${c.name}: ${produce.recordsPerSec.toFixed(0)} records/s; at half of that ...\n`);
-  const half = producerPerformance(b.bootstrap, c.topic, Math.round(c.records / 2), c.size, c.acks, produce.recordsPerSec / 2);
+  const half = producerPerformance(b.bootstrap, c.topic, Math.round(c.records / 2), c.size, c.acks, produce.recordsPerSec / 2, WARMUP);
   process.stderr.write(`${b.name}: ${c.name}: p50/p99/p99.9 ${half.p50}/${half.p99}/${half.p999} ms (warm-up pass p99 ${half.warmup?.p99 ?? 'n/a'} ms); consume ...\n`);
   const consume = consumeMedian(b.bootstrap, c.topic, c.records);
   return { case: c.name, produce, half, consume };
@@ -318,7 +244,7 @@ const md = (rs: Array<Record<string, string | number>>) => {
 };
 mkdirSync(RESULTS, { recursive: true });
 const file = join(RESULTS, `side-by-side-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
-writeFileSync(file, `# Gregor beside Apache Kafka 4.1.1 (${new Date().toISOString()})\n\nProducerPerformance / ConsumerPerformance from kafka-tools, default producer settings but acks; ${args.sequential ? 'one broker at a time' : 'both brokers up, cases interleaved'} on this machine. Command: \`npm run bench:kafka -- ${process.argv.slice(2).join(' ')}\`. Each ProducerPerformance JVM sent ${WARMUP} × its records first (warm-up pass, its p99 in \"cold p99\"); consume is the median of ${CONSUME_RUNS} runs (range in brackets); broker warm-up ${args['broker-warmup-records']} records.\n\n${md(rows)}\n\n${md(summary)}\n`);
+writeFileSync(file, `# Gregor beside Apache Kafka ${KAFKA_VERSION} (${new Date().toISOString()})\n\nProducerPerformance / ConsumerPerformance from kafka-tools, default producer settings but acks; ${args.sequential ? 'one broker at a time' : 'both brokers up, cases interleaved'} on this machine. Command: \`npm run bench:kafka -- ${process.argv.slice(2).join(' ')}\`. Each ProducerPerformance JVM sent ${WARMUP} × its records first (warm-up pass, its p99 in \"cold p99\"); consume is the median of ${CONSUME_RUNS} runs (range in brackets); broker warm-up ${args['broker-warmup-records']} records.\n\n${md(rows)}\n\n${md(summary)}\n`);
 // Everything measured (both passes of every produce run, every consume run's fields), for before/after comparisons.
 writeFileSync(file.replace(/\.md$/, '.json'), JSON.stringify({ args, kafka: k ?? null, gregor: g ?? null }, null, 1));
 console.log(`results: ${file} (and .json)`);
