@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { runIn, type RunResult } from './run.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const TOOLS_DIR = join(ROOT, 'test', 'java', 'kafka-tools');
+export const JAVA_TESTS_DIR = join(ROOT, 'test', 'java');
+const TOOLS_DIR = join(JAVA_TESTS_DIR, 'kafka-tools');
 /** Time for a first resolution on a fresh machine (downloads from Maven Central). */
 export const KAFKA_TOOLS_RESOLVE_TIMEOUT_MS = 5 * 60_000;
 
@@ -30,15 +31,27 @@ export const KAFKA_TOOL = {
   consoleConsumer: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
 } as const;
 
-let classpath: Promise<string> | undefined;
+const classpaths = new Map<string, Promise<string>>();
 
 /** The kafka-tools classpath; fails with what to install when java or mvn is missing. */
 export function kafkaToolsClasspath(): Promise<string> {
-  classpath ??= resolveClasspath();
-  return classpath;
+  return mavenClasspath(TOOLS_DIR, /kafka-tools-4\.\d+\.\d+\.jar/);
 }
 
-async function resolveClasspath(): Promise<string> {
+/**
+ * The classpath of the dependencies a pom in `dir` (under test/java) declares, resolved once per process;
+ * `expect` is a jar it must contain.
+ */
+export function mavenClasspath(dir: string, expect: RegExp): Promise<string> {
+  let cp = classpaths.get(dir);
+  if (!cp) {
+    cp = resolveClasspath(dir, expect);
+    classpaths.set(dir, cp);
+  }
+  return cp;
+}
+
+async function resolveClasspath(dir: string, expect: RegExp): Promise<string> {
   for (const [cmd, args] of [['java', ['-version']], ['mvn', ['-B', '-v']]] as const) {
     const r = spawnSync(cmd, args, { stdio: 'ignore', timeout: 60_000 });
     assert.ok(!r.error && r.status === 0, `${cmd} is needed (apt-get install -y openjdk-17-jdk-headless maven)`);
@@ -46,10 +59,10 @@ async function resolveClasspath(): Promise<string> {
   const cpDir = mkdtempSync(join(tmpdir(), 'gregor-kafka-cp-'));
   try {
     const cpFile = join(cpDir, 'classpath.txt');
-    const r = await runIn('mvn', ['-q', '-B', '-Dstyle.color=never', 'dependency:build-classpath', `-Dmdep.outputFile=${cpFile}`], { cwd: TOOLS_DIR, timeoutMs: KAFKA_TOOLS_RESOLVE_TIMEOUT_MS });
-    assert.equal(r.code, 0, `resolving org.apache.kafka:kafka-tools failed:\n${(r.stdout + r.stderr).slice(-6000)}`);
+    const r = await runIn('mvn', ['-q', '-B', '-Dstyle.color=never', 'dependency:build-classpath', `-Dmdep.outputFile=${cpFile}`], { cwd: dir, timeoutMs: KAFKA_TOOLS_RESOLVE_TIMEOUT_MS });
+    assert.equal(r.code, 0, `resolving the dependencies of ${join(dir, 'pom.xml')} failed:\n${(r.stdout + r.stderr).slice(-6000)}`);
     const cp = readFileSync(cpFile, 'utf8').trim();
-    assert.match(cp, /kafka-tools-4\.\d+\.\d+\.jar/);
+    assert.match(cp, expect);
     return cp;
   } finally {
     rmSync(cpDir, { recursive: true, force: true });
