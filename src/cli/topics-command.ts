@@ -138,7 +138,7 @@ async function runTopics(admin: Admin, action: 'create' | 'list' | 'describe' | 
           if (d.error.errorName === 'UNKNOWN_TOPIC_OR_PARTITION') continue; // deleted meanwhile
           throw d.error;
         }
-        out.push(...describeLines(d));
+        out.push(...describeLines({ ...d, configs: await overriddenConfigs(admin, d.topic) }));
       }
       if (out.length > 0) process.stdout.write(out.join('\n') + '\n');
       return 0;
@@ -159,6 +159,16 @@ async function runTopics(admin: Admin, action: 'create' | 'list' | 'describe' | 
       return code;
     }
   }
+}
+
+/** DYNAMIC_TOPIC_CONFIG, DescribeConfigs' source of a topic-level override. */
+const DYNAMIC_TOPIC_CONFIG = 1;
+
+/** The topic's overridden configs (what kafka-topics --describe prints after Configs:), by name. */
+async function overriddenConfigs(admin: Admin, topic: string): Promise<Record<string, string>> {
+  const entries = await admin.describeConfigs({ type: 'topic', name: topic });
+  const set = entries.filter((e) => e.source === DYNAMIC_TOPIC_CONFIG).sort((a, b) => a.name.localeCompare(b.name));
+  return Object.fromEntries(set.map((e) => [e.name, e.isSensitive ? '<sensitive>' : e.value ?? '']));
 }
 
 function missing(topic: string, ifExists: boolean | undefined): number {

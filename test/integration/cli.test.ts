@@ -48,7 +48,7 @@ describe('gregor CLI', () => {
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
     assert.equal(lines.length, 4, r.stdout);
-    assert.match(lines[0]!, /^Topic: cli-t1\tTopicId: [A-Za-z0-9_-]{22}\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: /);
+    assert.match(lines[0]!, /^Topic: cli-t1\tTopicId: [A-Za-z0-9_-]{22}\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: retention.ms=3600000$/, 'Configs: lists the topic\'s overrides, as kafka-topics does');
     for (let p = 0; p < 3; p++) assert.equal(lines[p + 1], `\tTopic: cli-t1\tPartition: ${p}\tLeader: 0\tReplicas: 0\tIsr: 0`);
 
     r = await gregor(['topics', ...bs, '--describe', '--topic', 'cli-nope']);
