@@ -121,6 +121,21 @@ export declare class PartitionLog {
    * read with `FetchSlice.read` (the copying path).
    */
   locate(fetchOffset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): FetchSlice
+  /**
+   * Writes the control batch ending the producer's transaction (COMMIT or
+   * ABORT) at the log end; INVALID_PRODUCER_EPOCH for an older producer
+   * epoch, TRANSACTION_COORDINATOR_FENCED for an older coordinator epoch.
+   */
+  appendTxnMarker(marker: TxnMarkerSpec, opts: AppendOptions): AppendResult
+  /** First offset of the earliest open transaction; null when none is open. */
+  get firstUnstableOffset(): number | null
+  /**
+   * Aborted transactions overlapping `[fetchOffset, upperBound)`, from the
+   * `.txnindex` files of the segments from `fetchOffset` on.
+   */
+  abortedTransactions(fetchOffset: number, upperBound: number): Array<AbortedTransaction>
+  /** Every producer's state in this partition. */
+  producerStates(): Array<ProducerStateInfo>
   /** Earliest record with timestamp >= `timestamp`; null if none. */
   offsetForTimestamp(timestamp: number): TimestampOffset | null
   /** The record with the largest timestamp (ListOffsets -3); null if empty. */
@@ -163,6 +178,12 @@ export declare class ResponseWriter {
    * will never be sent must be given to `discardPrepared`.
    */
   prepare(fd: number): number
+}
+
+/** An aborted transaction a `read_committed` fetch lists. */
+export interface AbortedTransaction {
+  producerId: number
+  firstOffset: number
 }
 
 /**
@@ -310,6 +331,18 @@ export interface LogConfig {
   logStartOffset?: number
 }
 
+/** One producer's state in a partition (DescribeProducers). */
+export interface ProducerStateInfo {
+  producerId: number
+  producerEpoch: number
+  /** -1 when no batch of the current epoch is cached. */
+  lastSequence: number
+  lastTimestamp: number
+  coordinatorEpoch: number
+  /** First offset of the open transaction, -1 when none. */
+  currentTxnStartOffset: number
+}
+
 export interface ReadResult {
   records: Buffer
   highWatermark: number
@@ -370,6 +403,15 @@ export declare function shutdownSocket(fd: number): void
 export interface TimestampOffset {
   timestamp: number
   offset: number
+}
+
+/** A transaction marker to write (WriteTxnMarkers). */
+export interface TxnMarkerSpec {
+  producerId: number
+  producerEpoch: number
+  coordinatorEpoch: number
+  /** COMMIT (true) or ABORT (false). */
+  commit: boolean
 }
 
 /**

@@ -34,6 +34,12 @@ pub enum Error {
     InvalidRecord(String),
     /// Code 13: the client's connection failed while native code wrote to it.
     NetworkException(String),
+    /// Code 48: a producer with an open transaction wrote a non-transactional
+    /// batch (Kafka's `InvalidTxnStateException`).
+    InvalidTxnState(String),
+    /// Code 52: a transaction marker from a coordinator epoch older than one
+    /// already seen for the producer.
+    TransactionCoordinatorFenced(String),
     /// Code -1: batches a follower copies do not continue its log (they start
     /// below its log end offset, or their offsets do not increase). Kafka's
     /// `UnexpectedAppendOffsetException` / `OffsetsOutOfOrderException`: not
@@ -59,6 +65,8 @@ impl Error {
             Error::UnsupportedCompressionType(_) => "UNSUPPORTED_COMPRESSION_TYPE",
             Error::InvalidRecord(_) => "INVALID_RECORD",
             Error::NetworkException(_) => "NETWORK_EXCEPTION",
+            Error::InvalidTxnState(_) => "INVALID_TXN_STATE",
+            Error::TransactionCoordinatorFenced(_) => "TRANSACTION_COORDINATOR_FENCED",
             Error::UnexpectedAppendOffset(_) => "UNKNOWN_SERVER_ERROR",
         }
     }
@@ -78,6 +86,8 @@ impl Error {
             Error::UnsupportedCompressionType(_) => 76,
             Error::InvalidRecord(_) => 87,
             Error::NetworkException(_) => 13,
+            Error::InvalidTxnState(_) => 48,
+            Error::TransactionCoordinatorFenced(_) => 52,
             Error::UnexpectedAppendOffset(_) => -1,
         }
     }
@@ -96,6 +106,8 @@ impl Error {
             | Error::UnsupportedCompressionType(m)
             | Error::InvalidRecord(m)
             | Error::NetworkException(m)
+            | Error::InvalidTxnState(m)
+            | Error::TransactionCoordinatorFenced(m)
             | Error::UnexpectedAppendOffset(m) => m,
         }
     }

@@ -4,13 +4,16 @@
 //! Per producer id: the current epoch and the metadata of the last
 //! [`MAX_CACHED_BATCHES`] batches appended in that epoch, enough to spot a
 //! retried batch (answered with its original offsets, nothing written) and
-//! gaps or reordering. Held in memory only; rebuilt on open by replaying the
-//! batch headers of the whole log. Transactions and producer-id expiration
-//! are not handled yet (transactional batches count as idempotent data).
+//! gaps or reordering; and its open transaction: a transactional batch opens
+//! one at its first offset (or continues it), a transaction marker (control
+//! batch) ends it. The partition's first unstable offset, from which the last
+//! stable offset follows, is the first offset of its earliest open
+//! transaction. Held in memory only; rebuilt on open by replaying the batch
+//! headers of the whole log. Producer-id expiration is not handled yet.
 
 use crate::batch::BatchHeader;
 use crate::error::{Error, Result};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Kafka keeps five: a producer has at most five requests in flight.
 pub const MAX_CACHED_BATCHES: usize = 5;
@@ -31,6 +34,12 @@ pub struct ProducerEntry {
     pub epoch: i16,
     batches: [BatchMetadata; MAX_CACHED_BATCHES],
     len: u8,
+    /// Coordinator epoch of the last transaction marker (-1: none yet).
+    pub coordinator_epoch: i32,
+    /// First offset of the producer's open transaction, -1 when none.
+    pub current_txn_first_offset: i64,
+    /// Max timestamp of the last batch or marker.
+    pub last_timestamp: i64,
 }
 
 impl ProducerEntry {
@@ -39,7 +48,15 @@ impl ProducerEntry {
             epoch,
             batches: [BatchMetadata::default(); MAX_CACHED_BATCHES],
             len: 0,
+            coordinator_epoch: -1,
+            current_txn_first_offset: -1,
+            last_timestamp: -1,
         }
+    }
+
+    /// The last offset written by the producer's data batches (-1: none cached).
+    pub fn last_data_offset(&self) -> i64 {
+        self.batches().last().map_or(-1, |b| b.last_offset)
     }
 
     /// Cached batches, oldest first.
@@ -63,6 +80,15 @@ impl ProducerEntry {
         }
         self.batches[self.len as usize] = meta;
         self.len += 1;
+        self.last_timestamp = meta.timestamp;
+    }
+
+    /// A newer epoch forgets the cached batches (Kafka's `maybeUpdateProducerEpoch`).
+    fn bump_epoch(&mut self, epoch: i16) {
+        if epoch != self.epoch {
+            self.epoch = epoch;
+            self.len = 0;
+        }
     }
 
     fn find(&self, first_seq: i32, last_seq: i32) -> Option<BatchMetadata> {
@@ -111,8 +137,17 @@ pub fn check_batch(
         // DeleteRecords, and refusing would wedge a live producer (KIP-360).
         let mut e = ProducerEntry::new(epoch);
         e.add(epoch, meta);
+        if h.is_transactional() {
+            e.current_txn_first_offset = first_offset;
+        }
         return Ok(SeqCheck::Append(e));
     };
+    if !h.is_transactional() && cur.current_txn_first_offset >= 0 {
+        return Err(Error::InvalidTxnState(format!(
+            "producer {pid} has a transaction open since offset {} and wrote a non-transactional batch",
+            cur.current_txn_first_offset
+        )));
+    }
     if epoch < cur.epoch {
         return Err(Error::InvalidProducerEpoch(format!(
             "producer {pid} epoch {epoch} is older than the current epoch {}",
@@ -141,13 +176,66 @@ pub fn check_batch(
     }
     let mut e = *cur;
     e.add(epoch, meta);
+    if h.is_transactional() && e.current_txn_first_offset < 0 {
+        e.current_txn_first_offset = first_offset;
+    }
     Ok(SeqCheck::Append(e))
+}
+
+/// A transaction marker (COMMIT or ABORT control batch) for one producer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TxnMarker {
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub coordinator_epoch: i32,
+    pub commit: bool,
+}
+
+/// The state of a producer after a marker (Kafka's
+/// `appendEndTxnMarker`), and the first offset of the transaction it ends
+/// (None when none was open: the marker is written all the same).
+/// `validate` is false for markers already in the log or copied from the
+/// leader: then the epochs are taken as they are.
+pub fn end_txn(
+    current: Option<&ProducerEntry>,
+    marker: &TxnMarker,
+    timestamp: i64,
+    validate: bool,
+) -> Result<(ProducerEntry, Option<i64>)> {
+    let pid = marker.producer_id;
+    let mut e = current
+        .copied()
+        .unwrap_or_else(|| ProducerEntry::new(marker.producer_epoch));
+    if validate {
+        if marker.producer_epoch < e.epoch {
+            return Err(Error::InvalidProducerEpoch(format!(
+                "transaction marker for producer {pid} at epoch {} is older than the current epoch {}",
+                marker.producer_epoch, e.epoch
+            )));
+        }
+        if marker.coordinator_epoch < e.coordinator_epoch {
+            return Err(Error::TransactionCoordinatorFenced(format!(
+                "transaction marker for producer {pid} from coordinator epoch {} is older than {}",
+                marker.coordinator_epoch, e.coordinator_epoch
+            )));
+        }
+    }
+    if marker.producer_epoch > e.epoch {
+        e.bump_epoch(marker.producer_epoch);
+    }
+    let first = (e.current_txn_first_offset >= 0).then_some(e.current_txn_first_offset);
+    e.current_txn_first_offset = -1;
+    e.coordinator_epoch = marker.coordinator_epoch;
+    e.last_timestamp = timestamp;
+    Ok((e, first))
 }
 
 /// All producers of a partition.
 #[derive(Debug, Default)]
 pub struct ProducerStateManager {
     producers: HashMap<i64, ProducerEntry>,
+    /// Open transactions: first offset -> producer id.
+    ongoing: BTreeMap<i64, i64>,
 }
 
 impl ProducerStateManager {
@@ -160,7 +248,41 @@ impl ProducerStateManager {
     }
 
     pub fn update(&mut self, producer_id: i64, entry: ProducerEntry) {
-        self.producers.insert(producer_id, entry);
+        let before = self
+            .producers
+            .insert(producer_id, entry)
+            .map_or(-1, |e| e.current_txn_first_offset);
+        if before != entry.current_txn_first_offset {
+            if before >= 0 {
+                self.ongoing.remove(&before);
+            }
+            if entry.current_txn_first_offset >= 0 {
+                self.ongoing
+                    .insert(entry.current_txn_first_offset, producer_id);
+            }
+        }
+    }
+
+    /// Every producer and its state (DescribeProducers).
+    pub fn iter(&self) -> impl Iterator<Item = (&i64, &ProducerEntry)> {
+        self.producers.iter()
+    }
+
+    /// The first offset of the earliest open transaction: what the last
+    /// stable offset may not pass.
+    pub fn first_unstable_offset(&self) -> Option<i64> {
+        self.ongoing.keys().next().copied()
+    }
+
+    /// The last stable offset once producer `producer_id`'s transaction ends
+    /// with a marker at `marker_offset` (Kafka: the earliest other open
+    /// transaction's first offset, else the offset after the marker); the
+    /// value an aborted-transaction index entry records.
+    pub fn last_stable_offset_after(&self, producer_id: i64, marker_offset: i64) -> i64 {
+        self.ongoing
+            .iter()
+            .find(|(_, &p)| p != producer_id)
+            .map_or(marker_offset + 1, |(&o, _)| o)
     }
 
     pub fn len(&self) -> usize {
@@ -172,10 +294,15 @@ impl ProducerStateManager {
     }
 
     /// Rebuild path: apply a batch already in the log, without validation.
-    pub fn replay(&mut self, h: &BatchHeader) {
-        if let Some(e) = replayed(self.get(h.producer_id), h) {
-            self.producers.insert(h.producer_id, e);
-        }
+    /// For a control batch, returns the first offset of the transaction it
+    /// ended (None when none was open).
+    pub fn replay(&mut self, h: &BatchHeader) -> Option<i64> {
+        let before = self
+            .get(h.producer_id)
+            .map_or(-1, |e| e.current_txn_first_offset);
+        let e = replayed(self.get(h.producer_id), h)?;
+        self.update(h.producer_id, e);
+        (h.is_control() && before >= 0).then_some(before)
     }
 
     /// Whether truncating the log at `offset` may change this state: some
@@ -192,9 +319,13 @@ impl ProducerStateManager {
     /// log, except that producers whose entries lie wholly below `offset` keep
     /// theirs (it may remember batches that retention has since removed).
     pub fn truncate_with(&mut self, offset: i64, mut rebuilt: ProducerStateManager) {
-        for (pid, e) in self.producers.drain() {
+        for (pid, mut e) in self.producers.drain() {
             if e.batches().last().is_some_and(|b| b.last_offset < offset) {
-                rebuilt.producers.insert(pid, e);
+                // A marker past `offset` may have been cut off: the open
+                // transaction is what the remaining log says.
+                e.current_txn_first_offset =
+                    rebuilt.get(pid).map_or(-1, |r| r.current_txn_first_offset);
+                rebuilt.update(pid, e);
             }
         }
         *self = rebuilt;
@@ -202,6 +333,7 @@ impl ProducerStateManager {
 
     pub fn clear(&mut self) {
         self.producers.clear();
+        self.ongoing.clear();
     }
 }
 
@@ -217,9 +349,14 @@ pub fn replayed(current: Option<&ProducerEntry>, h: &BatchHeader) -> Option<Prod
         .unwrap_or_else(|| ProducerEntry::new(h.producer_epoch));
     if h.is_control() {
         if h.producer_epoch > entry.epoch {
-            entry = ProducerEntry::new(h.producer_epoch);
+            entry.bump_epoch(h.producer_epoch);
         }
+        entry.current_txn_first_offset = -1;
+        entry.last_timestamp = h.max_timestamp;
         return Some(entry);
+    }
+    if h.is_transactional() && entry.current_txn_first_offset < 0 {
+        entry.current_txn_first_offset = h.base_offset;
     }
     entry.add(
         h.producer_epoch,

@@ -48,6 +48,12 @@ export class BrokerContext {
   readonly replicaManager: ReplicaManager;
   /** Set when the broker is part of a cluster (zookeeper.connect, or startCluster). */
   cluster: ClusterRole | undefined;
+  /**
+   * Installed by the transaction coordinator: confirms that each partition of a transactional produce is part of
+   * the producer's ongoing transaction (error code by "topic-partition", 0 ok). Absent: accepted unverified.
+   */
+  transactionVerifier?: (transactionalId: string, producerId: number, producerEpoch: number,
+    partitions: ReadonlyArray<{ topic: string; partition: number }>) => Promise<Map<string, number>>;
   /** Effective topic configs, cached per topic. */
   readonly #topicConfigs = new Map<string, TopicConfig>();
   /** Auto-creations in flight, by topic name. */

@@ -4,4 +4,4 @@ export { BrokerContext } from './context.js';
 export { createLogger, type Logger } from './logger.js';
 export { requestChannel, produceChannel, fetchChannel, type RequestEvent, type ProduceEvent, type FetchEvent } from './diagnostics.js';
 export { ANONYMOUS_PRINCIPAL } from '../network/index.js';
-export { ReplicaManager, GATEWAY_LISTENER, recordsBytes, type Requester, type Ingress, type PartitionAppend, type PartitionAppendResult, type PartitionFetch, type PartitionFetchResult, type PartitionOffsets, type ReadRecordsResult } from './replica-manager.js';
+export { ReplicaManager, GATEWAY_LISTENER, recordsBytes, type Requester, type Ingress, type PartitionAppend, type PartitionAppendResult, type PartitionFetch, type PartitionFetchResult, type PartitionOffsets, type ReadRecordsResult, type TxnMarker, type TxnMarkerResult, type ProducerState } from './replica-manager.js';

@@ -2,9 +2,10 @@
 // handlers, ListOffsets, DeleteRecords, OffsetForLeaderEpoch and the HTTP/WebSocket gateway all reach
 // partition logs through it, never directly. The rules about who may append or read what live here
 // once: auto-creation, the refusal of client writes to internal topics, the acks and transactional-id
-// rules, error mapping to Kafka codes, and the produce/fetch diagnostics. Leadership checks,
-// transaction state and authorization are added here, once, for every ingress.
-import { BrokerError, ErrorCode, kafkaErrorOf, type RecordsPayload } from '../protocol/index.js';
+// rules, transaction markers (WriteTxnMarkers) and the read_committed bound (the last stable offset),
+// error mapping to Kafka codes, and the produce/fetch diagnostics. Leadership checks and authorization
+// are added here, once, for every ingress.
+import { BrokerError, ErrorCode, errorName, kafkaErrorOf, TRANSACTIONAL_FLAG, CONTROL_FLAG, type RecordsPayload } from '../protocol/index.js';
 import { fileRecords, native, type EpochEndOffset, type TimestampOffset } from '../hotpath/index.js';
 import type { Partition } from '../log/index.js';
 import { PartitionReplica } from '../cluster/index.js';
@@ -41,6 +42,7 @@ export interface PartitionAppend {
 
 export interface AppendOptions {
   readonly acks: number;
+  /** The Produce request's transactional id: required for transactional batches, checked by the context's `transactionVerifier`. */
   readonly transactionalId?: string | null;
   /** How long acks=all waits for the ISR (the Produce request's timeout); default 30 s. */
   readonly timeoutMs?: number;
@@ -71,6 +73,8 @@ export interface PartitionFetch {
 export interface FetchOptions {
   /** A follower's broker id (Fetch replica_id), or -1 for a consumer. */
   readonly replicaId?: number;
+  /** 0 read_uncommitted (default), 1 read_committed: data only below the last stable offset, with the aborted transactions listed. */
+  readonly isolationLevel?: number;
   readonly maxWaitMs: number;
   readonly minBytes: number;
   /** Bytes for the whole response; <= 0 for no limit. */
@@ -84,6 +88,8 @@ export interface PartitionFetchResult {
   readonly highWatermark: number;
   readonly lastStableOffset: number;
   readonly logStartOffset: number;
+  /** read_committed: the aborted transactions overlapping the records returned; null for read_uncommitted. */
+  readonly abortedTransactions: Array<{ producerId: number; firstOffset: number }> | null;
   /** In memory, or a range left in a segment file (sent with sendfile). */
   readonly records: RecordsPayload;
 }
@@ -100,11 +106,41 @@ export interface PartitionOffsets {
   readonly logStartOffset: number;
   readonly logEndOffset: number;
   readonly highWatermark: number;
+  /** What read_committed readers may see up to: the first offset of the earliest open transaction, else the high watermark. */
+  readonly lastStableOffset: number;
   readonly sizeInBytes: number;
   readonly leaderEpoch: number;
 }
 
+/** One transaction marker for several partitions (WriteTxnMarkers, or the coordinator of this broker). */
+export interface TxnMarker {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly coordinatorEpoch: number;
+  /** COMMIT (true) or ABORT (false) control batch. */
+  readonly commit: boolean;
+  readonly partitions: ReadonlyArray<{ readonly topic: string; readonly partition: number }>;
+}
+
+export interface TxnMarkerResult {
+  readonly producerId: number;
+  readonly partitions: Array<{ topic: string; partition: number; errorCode: number }>;
+}
+
+/** One producer's state in a partition (DescribeProducers). */
+export interface ProducerState {
+  producerId: number;
+  producerEpoch: number;
+  lastSequence: number;
+  lastTimestamp: number;
+  coordinatorEpoch: number;
+  /** First offset of the open transaction, -1 when none. */
+  currentTxnStartOffset: number;
+}
+
 const EMPTY = Buffer.alloc(0);
+/** How long a marker waits for the ISR in a cluster (Kafka: the request timeout, 30 s). */
+const MARKER_TIMEOUT_MS = 30_000;
 
 export class ReplicaManager {
   readonly #ctx: BrokerContext;
@@ -146,8 +182,12 @@ export class ReplicaManager {
     const results: PartitionAppendResult[] = new Array(entries.length);
     const pending: Array<Promise<void>> = [];
     const acks = opts.acks;
+    const txnProducers = entries.map((e) => transactionalProducer(e.records));
+    const transactional = txnProducers.some((p) => p !== null);
+    // Kafka refuses transactional batches without a transactional id as an authorization failure of the
+    // (missing) id, for the whole request.
     const refusal = acks !== -1 && acks !== 0 && acks !== 1 ? new BrokerError('INVALID_REQUIRED_ACKS', `acks must be -1, 0 or 1, got ${acks}`)
-      : opts.transactionalId != null ? new BrokerError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'Transactions are not supported by this broker yet')
+      : transactional && opts.transactionalId == null ? new BrokerError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'Transactional records need the transactional id of their producer')
         : undefined;
     // One topic lookup (and auto-creation, awaited only for topics that do not exist yet) per topic.
     const topics = new Map<string, TopicMetadata | BrokerError>();
@@ -160,11 +200,15 @@ export class ReplicaManager {
       }
     }
     const topicOf = (name: string): TopicMetadata | BrokerError => topics.get(name)!;
+    // The transaction coordinator confirms that each partition is part of the producer's transaction.
+    const verified = !refusal && transactional && opts.transactionalId != null ? await this.#verifyTransaction(opts.transactionalId, entries, txnProducers) : undefined;
     entries.forEach((e, i) => {
       const fail = (err: BrokerError) => {
         results[i] = failed(e, err.errorCode, err.message);
       };
       if (refusal) return fail(refusal);
+      const txnError = verified?.get(`${e.topic}-${e.partition}`);
+      if (txnError) return fail(BrokerError.fromName(nameOfCode(txnError), `The transaction of ${opts.transactionalId} does not include ${e.topic}-${e.partition}`));
       const meta = topicOf(e.topic);
       if (meta instanceof BrokerError) return fail(meta);
       const partition = this.#ctx.partition(e.topic, e.partition);
@@ -230,6 +274,7 @@ export class ReplicaManager {
     const cluster = this.#ctx.cluster;
     const replicaId = opts.replicaId ?? -1;
     const follower = replicaId >= 0;
+    const readCommitted = !follower && opts.isolationLevel === 1;
     // In a cluster only the leader serves a partition; a follower reads to the log end, a consumer to the
     // high watermark (what every in-sync replica has).
     const leaders: Array<PartitionReplica | BrokerError> | undefined = cluster && entries.map((e) => {
@@ -261,17 +306,21 @@ export class ReplicaManager {
         }
         try {
           const hw = leader ? leader.highWatermark : log.highWatermark;
-          const r = log.locate(e.fetchOffset, Math.max(Math.min(e.partitionMaxBytes, budget), 0), bytes === 0, follower ? log.logEndOffset : hw);
+          const lso = lastStableOffset(log, hw);
+          const maxOffset = follower ? log.logEndOffset : readCommitted ? lso : hw;
+          const r = log.locate(e.fetchOffset, Math.max(Math.min(e.partitionMaxBytes, budget), 0), bytes === 0, maxOffset);
           const n = r.byteLength;
           bytes += n;
           budget -= n;
           const records = n === 0 ? EMPTY : zeroCopy && n >= zeroCopyMinBytes ? fileRecords(r) : r.read();
-          return { topic: e.topic, partition: e.partition, errorCode: ErrorCode.NONE, highWatermark: hw, lastStableOffset: hw, logStartOffset: r.logStartOffset, records };
+          // Aborted transactions that overlap what is returned (the clients drop their records).
+          const abortedTransactions = !readCommitted ? null : n === 0 ? [] : log.abortedTransactions(e.fetchOffset, maxOffset);
+          return { topic: e.topic, partition: e.partition, errorCode: ErrorCode.NONE, highWatermark: hw, lastStableOffset: lso, logStartOffset: r.logStartOffset, abortedTransactions, records };
         } catch (err) {
           errors = true;
           const k = kafkaErrorOf(err);
           if (k.errorCode !== ErrorCode.OFFSET_OUT_OF_RANGE) this.#ctx.log.warn({ topic: e.topic, partition: e.partition, error: k.name, reason: k.message, ingress: requester.ingress, client: requester.clientId }, 'fetch failed');
-          return { ...fetchError(e, k.errorCode), highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
+          return { ...fetchError(e, k.errorCode), highWatermark: log.highWatermark, lastStableOffset: lastStableOffset(log, log.highWatermark), logStartOffset: log.logStartOffset };
         }
       });
       return { results, bytes, errors };
@@ -318,7 +367,8 @@ export class ReplicaManager {
    */
   offsets(requester: Requester, topic: string, partition: number, currentLeaderEpoch = -1): PartitionOffsets {
     const log = this.#readable(requester, topic, partition, currentLeaderEpoch);
-    return { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, highWatermark: this.#highWatermark(topic, partition, log), sizeInBytes: log.sizeInBytes, leaderEpoch: log.leaderEpoch };
+    const hw = this.#highWatermark(topic, partition, log);
+    return { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, highWatermark: hw, lastStableOffset: lastStableOffset(log, hw), sizeInBytes: log.sizeInBytes, leaderEpoch: log.leaderEpoch };
   }
 
   /** A partition's offsets and size, or undefined where `offsets` would throw (for listings and gauges). */
@@ -360,6 +410,62 @@ export class ReplicaManager {
     return low;
   }
 
+  /**
+   * Writes one control batch (COMMIT or ABORT) per partition of each marker, as the partition's leader
+   * (NOT_LEADER_OR_FOLLOWER elsewhere), internal topics included; in a cluster each is answered once the ISR
+   * has it (acks=all). A repeated marker (the transaction already ended) is written again without error, as
+   * Kafka does; a marker with an older producer epoch gets INVALID_PRODUCER_EPOCH, with an older coordinator
+   * epoch TRANSACTION_COORDINATOR_FENCED. Results are in marker and partition order.
+   */
+  async appendTxnMarkers(markers: readonly TxnMarker[]): Promise<TxnMarkerResult[]> {
+    const cluster = this.#ctx.cluster;
+    const timeoutMs = MARKER_TIMEOUT_MS;
+    return Promise.all(markers.map(async (m): Promise<TxnMarkerResult> => ({
+      producerId: m.producerId,
+      partitions: await Promise.all(m.partitions.map(async ({ topic, partition }) => {
+        const errorCode = await (async () => {
+          const log = this.#ctx.metadata.getTopic(topic) ? this.#ctx.partition(topic, partition) : undefined;
+          if (!log) return cluster ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+          const replica = cluster?.replicas.leaderOrError(topic, partition);
+          const r = await log.appendTxnMarker({ producerId: m.producerId, producerEpoch: m.producerEpoch, coordinatorEpoch: m.coordinatorEpoch, commit: m.commit });
+          if (replica) {
+            cluster!.replicas.afterLeaderAppend(replica);
+            await cluster!.replicas.waitForHighWatermark(replica, r.lastOffset + 1, timeoutMs);
+          }
+          return ErrorCode.NONE;
+        })().catch((err: unknown) => {
+          const k = kafkaErrorOf(err);
+          this.#ctx.log.warn({ topic, partition, producerId: m.producerId, producerEpoch: m.producerEpoch, commit: m.commit, error: k.name, reason: k.message }, 'transaction marker refused');
+          return k.errorCode;
+        });
+        return { topic, partition, errorCode };
+      })),
+    })));
+  }
+
+  /** Every producer's state in a partition this broker leads (DescribeProducers); throws a BrokerError otherwise. */
+  producerStates(topic: string, partition: number): ProducerState[] {
+    const log = this.#ctx.metadata.getTopic(topic) ? this.#ctx.partition(topic, partition) : undefined;
+    if (!log) throw new BrokerError(this.#ctx.cluster ? 'NOT_LEADER_OR_FOLLOWER' : 'UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${topic}-${partition}`);
+    this.#ctx.cluster?.replicas.leaderOrError(topic, partition);
+    return log.producerStates().map((p) => ({ producerId: p.producerId, producerEpoch: p.producerEpoch, lastSequence: p.lastSequence,
+      lastTimestamp: p.lastTimestamp, coordinatorEpoch: p.coordinatorEpoch, currentTxnStartOffset: p.currentTxnStartOffset }));
+  }
+
+  /** Asks the coordinator's verifier (when installed) about each partition with transactional batches; error codes by "topic-partition". */
+  async #verifyTransaction(transactionalId: string, entries: readonly PartitionAppend[], producers: ReadonlyArray<{ producerId: number; producerEpoch: number } | null>): Promise<Map<string, number> | undefined> {
+    const verifier = this.#ctx.transactionVerifier;
+    if (!verifier) return undefined;
+    const first = producers.find((p) => p !== null)!;
+    const partitions = entries.filter((_, i) => producers[i] !== null).map((e) => ({ topic: e.topic, partition: e.partition }));
+    try {
+      return await verifier(transactionalId, first.producerId, first.producerEpoch, partitions);
+    } catch (err) {
+      const code = kafkaErrorOf(err).errorCode;
+      return new Map(partitions.map((p) => [`${p.topic}-${p.partition}`, code]));
+    }
+  }
+
   /** What readers may see up to: the replicated high watermark in a cluster, the log end on a single node. */
   #highWatermark(topic: string, partition: number, log: Partition): number {
     return this.#ctx.cluster?.replicas.replica(topic, partition)?.highWatermark ?? log.highWatermark;
@@ -383,7 +489,34 @@ function failed(e: PartitionAppend, errorCode: number, errorMessage: string | nu
 }
 
 function fetchError(e: PartitionFetch, errorCode: number): PartitionFetchResult {
-  return { topic: e.topic, partition: e.partition, errorCode, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: EMPTY };
+  return { topic: e.topic, partition: e.partition, errorCode, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, records: EMPTY };
+}
+
+/** The last stable offset: the first offset of the earliest open transaction, but never past the high watermark. */
+function lastStableOffset(log: Partition, highWatermark: number): number {
+  const unstable = log.firstUnstableOffset;
+  return unstable === null ? highWatermark : Math.min(unstable, highWatermark);
+}
+
+/** The producer of the first transactional batch in `records` (RecordBatch v2 headers), or null when none is. */
+function transactionalProducer(records: Buffer | null): { producerId: number; producerEpoch: number } | null {
+  if (!records) return null;
+  let at = 0;
+  // baseOffset i64, batchLength i32 (at 8), ..., attributes i16 (at 21), producerId i64 (at 43), producerEpoch i16 (at 51).
+  while (records.length - at >= 61) {
+    const attributes = records.readInt16BE(at + 21);
+    if ((attributes & TRANSACTIONAL_FLAG) !== 0 && (attributes & CONTROL_FLAG) === 0) {
+      return { producerId: Number(records.readBigInt64BE(at + 43)), producerEpoch: records.readInt16BE(at + 51) };
+    }
+    const length = records.readInt32BE(at + 8);
+    if (length <= 0) break;
+    at += 12 + length;
+  }
+  return null;
+}
+
+function nameOfCode(code: number): string {
+  return errorName(code) ?? 'UNKNOWN_SERVER_ERROR';
 }
 
 /** Resolves on the first append to any of `logs` (or high watermark move of any of `replicas`), or after `ms`. */

@@ -30,6 +30,9 @@ export type EpochEndOffset = Addon.EpochEndOffset;
 export type CompactOptions = Addon.CompactOptions;
 export type CompactResult = Addon.CompactResult;
 export type FetchSlice = Addon.FetchSlice;
+export type TxnMarkerSpec = Addon.TxnMarkerSpec;
+export type AbortedTransaction = Addon.AbortedTransaction;
+export type ProducerStateInfo = Addon.ProducerStateInfo;
 
 /** A partition's records left in their segment file: an external part of a response, sent by `WorkerPool.send`. */
 export interface FileRecords {

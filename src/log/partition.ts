@@ -2,7 +2,7 @@
 // and the wake-ups that long-polling fetches wait on. All calls run on the main thread.
 import { BrokerError } from '../protocol/index.js';
 import type { CompressionType, TopicConfig } from '../config/index.js';
-import { native, type WorkerPool, type AppendOptions, type AppendOutcome, type AppendResult, type CompactOptions, type CompactResult, type EpochEndOffset, type FetchSlice, type LogConfig, type PartitionLog, type ReadResult, type RetentionPolicy, type RetentionResult, type TimestampOffset } from '../hotpath/index.js';
+import { native, type WorkerPool, type AppendOptions, type AppendOutcome, type AppendResult, type CompactOptions, type CompactResult, type EpochEndOffset, type FetchSlice, type LogConfig, type PartitionLog, type ReadResult, type RetentionPolicy, type RetentionResult, type TimestampOffset, type TxnMarkerSpec, type AbortedTransaction, type ProducerStateInfo } from '../hotpath/index.js';
 
 export type Offset = number;
 
@@ -37,7 +37,11 @@ interface QueuedAppend {
   readonly reject: (e: Error) => void;
   /** A follower's copy of its leader's batches (`appendAsFollower`), not a producer's. */
   readonly asFollower?: true;
+  /** A transaction marker the broker writes (`appendTxnMarker`); `records` is empty. */
+  readonly marker?: TxnMarkerSpec;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 const CODEC_IDS: Readonly<Record<CompressionType, number>> = { producer: -1, uncompressed: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
 
@@ -123,6 +127,34 @@ export class Partition {
     });
   }
 
+  /**
+   * Writes the control batch (COMMIT or ABORT) that ends a producer's transaction, queued behind the appends
+   * before it. Rejects with `code` INVALID_PRODUCER_EPOCH for a producer epoch older than the partition's, and
+   * TRANSACTION_COORDINATOR_FENCED for an older coordinator epoch; a marker with no open transaction is written
+   * all the same (a coordinator's retry), as Kafka does.
+   */
+  appendTxnMarker(marker: TxnMarkerSpec): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ records: EMPTY, resolve, reject, marker });
+      if (!this.#inflight) this.#drain();
+    });
+  }
+
+  /** First offset of the earliest open transaction, or null: the last stable offset is this or the high watermark, whichever is lower. */
+  get firstUnstableOffset(): Offset | null {
+    return this.#log.firstUnstableOffset;
+  }
+
+  /** Aborted transactions overlapping `[fetchOffset, upperBound)` (a read_committed fetch lists them). */
+  abortedTransactions(fetchOffset: Offset, upperBound: Offset): AbortedTransaction[] {
+    return this.#log.abortedTransactions(fetchOffset, upperBound);
+  }
+
+  /** Every producer's state in this partition (DescribeProducers). */
+  producerStates(): ProducerStateInfo[] {
+    return this.#log.producerStates();
+  }
+
   /** Native append calls made so far: fewer than appends when group commit coalesced them (diagnostics, tests). */
   get nativeAppendCalls(): number {
     return this.#nativeAppendCalls;
@@ -139,8 +171,12 @@ export class Partition {
         this.#appendAsFollower(this.#queue.shift()!);
         continue;
       }
-      // Producer appends up to the next follower append go together (group commit).
-      const cut = this.#queue.findIndex((j) => j.asFollower);
+      if (this.#queue[0]!.marker) {
+        this.#appendMarker(this.#queue.shift()!);
+        continue;
+      }
+      // Producer appends up to the next follower append or marker go together (group commit).
+      const cut = this.#queue.findIndex((j) => j.asFollower || j.marker);
       const jobs = cut < 0 ? this.#queue : this.#queue.slice(0, cut);
       this.#queue = cut < 0 ? [] : this.#queue.slice(cut);
       const bytes = jobs.reduce((n, j) => n + j.records.length, 0);
@@ -184,6 +220,18 @@ export class Partition {
     this.#nativeAppendCalls++;
     try {
       const r = this.#log.appendAsFollower(job.records, Date.now());
+      this.#wake();
+      job.resolve(r);
+    } catch (err) {
+      job.reject(err as Error);
+    }
+  }
+
+  /** One transaction marker, inline: a single small control batch. */
+  #appendMarker(job: QueuedAppend): void {
+    this.#nativeAppendCalls++;
+    try {
+      const r = this.#log.appendTxnMarker(job.marker!, this.#options());
       this.#wake();
       job.resolve(r);
     } catch (err) {

@@ -75,3 +75,4 @@ export * as DescribeCluster from './apis/describe-cluster.js';
 export * as OffsetForLeaderEpoch from './apis/offset-for-leader-epoch.js';
 export * as DescribeLogDirs from './apis/describe-log-dirs.js';
 export * as DeleteRecords from './apis/delete-records.js';
+export * as WriteTxnMarkers from './apis/write-txn-markers.js';

@@ -32,6 +32,7 @@ import * as DescribeCluster from './apis/describe-cluster.js';
 import * as OffsetForLeaderEpoch from './apis/offset-for-leader-epoch.js';
 import * as DescribeLogDirs from './apis/describe-log-dirs.js';
 import * as DeleteRecords from './apis/delete-records.js';
+import * as WriteTxnMarkers from './apis/write-txn-markers.js';
 
 /** What every module in apis/ exports. Bodies are opaque here; use the module itself for typed access. */
 export interface ApiModule {
@@ -75,6 +76,7 @@ export const ApiKey = {
   OffsetForLeaderEpoch: 23,
   DescribeLogDirs: 35,
   DeleteRecords: 21,
+  WriteTxnMarkers: 27,
 } as const;
 export type ApiKeyValue = (typeof ApiKey)[keyof typeof ApiKey];
 
@@ -106,6 +108,7 @@ const modules: readonly ApiModule[] = [
   OffsetForLeaderEpoch,
   DescribeLogDirs,
   DeleteRecords,
+  WriteTxnMarkers,
 ];
 
 const byKey = new Map<number, ApiModule>(modules.map((m) => [m.apiKey, m]));

@@ -10,6 +10,7 @@
 //! to the end of the batch, so `baseOffset` and `partitionLeaderEpoch` can be
 //! rewritten without recomputing it.
 
+pub mod control;
 pub mod convert;
 pub mod records;
 pub mod validate;

@@ -12,6 +12,7 @@
 
 pub mod offset_index;
 pub mod time_index;
+pub mod txn_index;
 
 use std::fmt::Debug;
 use std::fs::{File, OpenOptions};

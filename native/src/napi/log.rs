@@ -108,6 +108,36 @@ pub struct TimestampOffset {
     pub offset: i64,
 }
 
+/// A transaction marker to write (WriteTxnMarkers).
+#[napi(object)]
+pub struct TxnMarkerSpec {
+    pub producer_id: i64,
+    pub producer_epoch: i32,
+    pub coordinator_epoch: i32,
+    /// COMMIT (true) or ABORT (false).
+    pub commit: bool,
+}
+
+/// An aborted transaction a `read_committed` fetch lists.
+#[napi(object)]
+pub struct AbortedTransaction {
+    pub producer_id: i64,
+    pub first_offset: i64,
+}
+
+/// One producer's state in a partition (DescribeProducers).
+#[napi(object)]
+pub struct ProducerStateInfo {
+    pub producer_id: i64,
+    pub producer_epoch: i32,
+    /// -1 when no batch of the current epoch is cached.
+    pub last_sequence: i32,
+    pub last_timestamp: i64,
+    pub coordinator_epoch: i32,
+    /// First offset of the open transaction, -1 when none.
+    pub current_txn_start_offset: i64,
+}
+
 /// One partition's durable log. Thread-safe: the state sits behind a mutex
 /// and is registered under `handle`, through which pool worker threads reach
 /// the same log (see `handles.rs`).
@@ -292,6 +322,76 @@ impl PartitionLog {
     ) -> Result<FetchSlice> {
         let loc = self.with(|l| l.locate(fetch_offset, max_bytes, max_offset, min_one_batch))?;
         Ok(FetchSlice::from(loc))
+    }
+
+    /// Writes the control batch ending the producer's transaction (COMMIT or
+    /// ABORT) at the log end; INVALID_PRODUCER_EPOCH for an older producer
+    /// epoch, TRANSACTION_COORDINATOR_FENCED for an older coordinator epoch.
+    #[napi]
+    pub fn append_txn_marker(
+        &self,
+        marker: TxnMarkerSpec,
+        opts: AppendOptions,
+    ) -> Result<AppendResult> {
+        let o = core_options(&opts)?;
+        let producer_epoch = i16::try_from(marker.producer_epoch).map_err(|_| {
+            error::Error::InvalidRecord(format!(
+                "producer epoch {} out of range",
+                marker.producer_epoch
+            ))
+        })?;
+        let m = crate::producer_state::TxnMarker {
+            producer_id: marker.producer_id,
+            producer_epoch,
+            coordinator_epoch: marker.coordinator_epoch,
+            commit: marker.commit,
+        };
+        let r = self.with(|l| l.append_marker(&m, &o))?;
+        Ok(append_result(r))
+    }
+
+    /// First offset of the earliest open transaction; null when none is open.
+    #[napi(getter)]
+    pub fn first_unstable_offset(&self) -> Result<Option<i64>> {
+        self.with(|l| Ok(l.first_unstable_offset()))
+    }
+
+    /// Aborted transactions overlapping `[fetchOffset, upperBound)`, from the
+    /// `.txnindex` files of the segments from `fetchOffset` on.
+    #[napi]
+    pub fn aborted_transactions(
+        &self,
+        fetch_offset: i64,
+        upper_bound: i64,
+    ) -> Result<Vec<AbortedTransaction>> {
+        let v = self.with(|l| Ok(l.aborted_txns(fetch_offset, upper_bound)))?;
+        Ok(v.into_iter()
+            .map(|t| AbortedTransaction {
+                producer_id: t.producer_id,
+                first_offset: t.first_offset,
+            })
+            .collect())
+    }
+
+    /// Every producer's state in this partition.
+    #[napi]
+    pub fn producer_states(&self) -> Result<Vec<ProducerStateInfo>> {
+        self.with(|l| {
+            let mut v: Vec<ProducerStateInfo> = l
+                .producers()
+                .iter()
+                .map(|(&pid, e)| ProducerStateInfo {
+                    producer_id: pid,
+                    producer_epoch: e.epoch as i32,
+                    last_sequence: e.last_seq().unwrap_or(-1),
+                    last_timestamp: e.last_timestamp,
+                    coordinator_epoch: e.coordinator_epoch,
+                    current_txn_start_offset: e.current_txn_first_offset,
+                })
+                .collect();
+            v.sort_by_key(|p| p.producer_id);
+            Ok(v)
+        })
     }
 
     /// Earliest record with timestamp >= `timestamp`; null if none.

@@ -9,6 +9,7 @@
 use super::background_sync::{PendingSync, SyncQueue};
 use super::scan::{read_exact, BatchScanner, ScanStep, LOOKUP_CHUNK};
 use super::{AppendedBatch, Segment};
+use crate::batch::control::build_marker;
 use crate::batch::convert::convert_batch;
 use crate::batch::records::walk_records;
 use crate::batch::validate::{validate_batches, with_records, ValidBatch};
@@ -18,9 +19,12 @@ use crate::batch::{
 };
 use crate::compression::{Codec, Compression};
 use crate::error::{Error, Result};
+use crate::index::txn_index::AbortedTxn;
 use crate::leader_epoch::LeaderEpochCache;
 use crate::page_cache;
-use crate::producer_state::{check_batch, ProducerEntry, ProducerStateManager, SeqCheck};
+use crate::producer_state::{
+    check_batch, end_txn, ProducerEntry, ProducerStateManager, SeqCheck, TxnMarker,
+};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -840,6 +844,89 @@ impl Log {
             return Ok(None);
         };
         Ok(Self::first_record(seg, position, &h, |t| t == ts)?.or(Some((ts, h.base_offset))))
+    }
+
+    /// Writes the control batch that ends producer `marker.producer_id`'s
+    /// transaction (Kafka's `appendAsLeader` of an end-transaction marker):
+    /// checks the producer and coordinator epochs, appends the marker at the
+    /// log end, closes the producer's open transaction, and for an ABORT of
+    /// an open transaction adds its entry to the active segment's
+    /// `.txnindex`. A marker with no open transaction (a coordinator's retry)
+    /// is written all the same, as Kafka does.
+    pub fn append_marker(
+        &mut self,
+        marker: &TxnMarker,
+        opts: &AppendOptions,
+    ) -> Result<AppendInfo> {
+        let pid = marker.producer_id;
+        let (entry, first) = end_txn(self.producers.get(pid), marker, opts.now_ms, true)?;
+        let offset = self.log_end_offset;
+        if offset + 1 >= JS_MAX_SAFE {
+            return Err(Error::KafkaStorageError("offsets exhausted (2^53)".into()));
+        }
+        let last_stable_offset = self.producers.last_stable_offset_after(pid, offset);
+        let batch = build_marker(marker, offset, opts.leader_epoch, opts.now_ms);
+        let rolled = self.maybe_roll(batch.len() as u64, offset, offset, opts.now_ms)?;
+        let appended = [AppendedBatch {
+            position: 0,
+            size: batch.len(),
+            last_offset: offset,
+            max_timestamp: opts.now_ms,
+        }];
+        let epoch = [(opts.leader_epoch, offset)];
+        let new_epochs: &[(i32, i64)] = if self.epochs.is_new_epoch(opts.leader_epoch) {
+            &epoch
+        } else {
+            &[]
+        };
+        self.write(&batch, &appended, new_epochs, opts.now_ms, rolled)?;
+        let info = self.commit(&[(pid, entry)], new_epochs, offset + 1, opts)?;
+        if let (false, Some(first_offset)) = (marker.commit, first) {
+            self.index_aborted(AbortedTxn {
+                producer_id: pid,
+                first_offset,
+                last_offset: offset,
+                last_stable_offset,
+            })?;
+        }
+        Ok(AppendInfo {
+            log_append_time: -1,
+            ..info
+        })
+    }
+
+    /// Adds an aborted transaction to the active segment's `.txnindex`.
+    fn index_aborted(&mut self, txn: AbortedTxn) -> Result<()> {
+        let seg = self.active_mut();
+        seg.txn_index.append(txn).map_err(|e| {
+            Error::storage(
+                format!("appending to {}", seg.txn_index.path().display()),
+                e,
+            )
+        })
+    }
+
+    /// The first offset of the earliest open transaction (the last stable
+    /// offset is this or the high watermark, whichever is lower); None when
+    /// no transaction is open.
+    pub fn first_unstable_offset(&self) -> Option<i64> {
+        self.producers.first_unstable_offset()
+    }
+
+    /// Aborted transactions that overlap `[fetch_offset, upper_bound)`, from
+    /// the `.txnindex` of the segment holding `fetch_offset` and every later
+    /// one (Kafka's `collectAbortedTxns`), as a `read_committed` fetch lists them.
+    pub fn aborted_txns(&self, fetch_offset: i64, upper_bound: i64) -> Vec<AbortedTxn> {
+        let first = self
+            .segments
+            .partition_point(|s| s.base_offset <= fetch_offset)
+            .saturating_sub(1);
+        let mut out = Vec::new();
+        // A transaction that overlaps the range may end in any later segment.
+        for seg in &self.segments[first..] {
+            seg.txn_index.collect(fetch_offset, upper_bound, &mut out);
+        }
+        out
     }
 
     /// Flushes and releases all file descriptors.

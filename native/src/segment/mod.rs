@@ -1,4 +1,5 @@
-//! Segments: one `.log` file of batches plus its `.index` and `.timeindex`.
+//! Segments: one `.log` file of batches plus its `.index` and `.timeindex`,
+//! and a `.txnindex` once an ABORT marker lands in it.
 //!
 //! On disk: `<20-digit base offset>.log` holds RecordBatch v2 bytes exactly as
 //! served on the wire; the indexes are described in `crate::index`. Bytes of
@@ -12,6 +13,7 @@ pub mod log;
 pub mod scan;
 
 use crate::batch::NO_TIMESTAMP;
+use crate::index::txn_index::{TxnIndex, TXN_INDEX_SUFFIX};
 use crate::index::{OffsetEntry, OffsetIndex, TimeEntry, TimeIndex};
 use scan::{BatchScanner, ScanStep, LOOKUP_CHUNK};
 use std::fs::{File, OpenOptions};
@@ -56,6 +58,8 @@ pub struct Segment {
     pub size: u64,
     pub offset_index: OffsetIndex,
     pub time_index: TimeIndex,
+    /// Aborted transactions whose ABORT marker is in this segment.
+    pub txn_index: TxnIndex,
     /// One past the last offset stored here (`base_offset` when empty).
     pub next_offset: i64,
     /// Largest batch max timestamp, `NO_TIMESTAMP` when none.
@@ -77,9 +81,14 @@ impl Segment {
         )
     }
 
+    fn txn_index_path(dir: &Path, base: i64) -> PathBuf {
+        dir.join(file_name(base, TXN_INDEX_SUFFIX))
+    }
+
     /// Creates a fresh, empty segment (truncating stale files of that name).
     pub fn create(dir: &Path, base_offset: i64) -> io::Result<Segment> {
         let (log_path, idx, tidx) = Self::paths(dir, base_offset);
+        let txn_index = TxnIndex::create(&Self::txn_index_path(dir, base_offset))?;
         for p in [&idx, &tidx] {
             if p.exists() {
                 std::fs::remove_file(p)?;
@@ -98,6 +107,7 @@ impl Segment {
             size: 0,
             offset_index: OffsetIndex::open(&idx, base_offset)?,
             time_index: TimeIndex::open(&tidx, base_offset)?,
+            txn_index,
             next_offset: base_offset,
             max_timestamp: NO_TIMESTAMP,
             offset_of_max_timestamp: -1,
@@ -119,6 +129,7 @@ impl Segment {
             size,
             offset_index: OffsetIndex::open(&idx, base_offset)?,
             time_index: TimeIndex::open(&tidx, base_offset)?,
+            txn_index: TxnIndex::open(&Self::txn_index_path(dir, base_offset))?,
             next_offset: base_offset,
             max_timestamp: NO_TIMESTAMP,
             offset_of_max_timestamp: -1,
@@ -127,10 +138,10 @@ impl Segment {
         })
     }
 
-    /// Removes the segment's three files (after the caller dropped its use).
+    /// Removes the segment's files (after the caller dropped its use).
     pub fn delete_files(dir: &Path, base_offset: i64) -> io::Result<()> {
         let (a, b, c) = Self::paths(dir, base_offset);
-        for p in [a, b, c] {
+        for p in [a, b, c, Self::txn_index_path(dir, base_offset)] {
             match std::fs::remove_file(&p) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
                 _ => {}
@@ -216,6 +227,7 @@ impl Segment {
         }
         self.offset_index.truncate_to_offset(offset)?;
         self.time_index.truncate_to_offset(offset)?;
+        self.txn_index.truncate_to_offset(offset)?;
         self.log.set_len(position)?;
         self.size = position;
         // The last time entry holds the largest timestamp up to the batch the

@@ -30,13 +30,13 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
   if (resolved.kind === 'error') return { throttleTimeMs: 0, errorCode: resolved.errorCode, sessionId: 0, responses: [] };
   const incremental = resolved.kind === 'incremental';
   const entries: PartitionFetch[] = resolved.partitions.map((p) => ({ topic: p.topic, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes }));
-  const results = await ctx.replicaManager.fetchRecords(requesterOf(rc), { replicaId: req.replicaId, maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes }, entries);
+  const results = await ctx.replicaManager.fetchRecords(requesterOf(rc), { replicaId: req.replicaId, isolationLevel: req.isolationLevel, maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes }, entries);
   // Group by topic in request order; with a session, remember what each partition was told, and an
   // incremental answer keeps only partitions with news.
   const responses: FetchResponse['responses'] = [];
   results.forEach((r, i) => {
     const d: PartitionData = { partitionIndex: r.partition, errorCode: r.errorCode, highWatermark: r.highWatermark, lastStableOffset: r.lastStableOffset,
-      logStartOffset: r.logStartOffset, abortedTransactions: [], preferredReadReplica: -1, records: r.records };
+      logStartOffset: r.logStartOffset, abortedTransactions: r.abortedTransactions, preferredReadReplica: -1, records: r.records };
     if (resolved.session) {
       const cached: SessionPartition = resolved.partitions[i]!;
       const news = d.records === null || recordsBytes(d.records) > 0 || d.errorCode !== ErrorCode.NONE

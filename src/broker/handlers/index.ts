@@ -28,6 +28,7 @@ import { handleDescribeCluster } from './describe-cluster.js';
 import { handleOffsetForLeaderEpoch } from './offset-for-leader-epoch.js';
 import { handleDescribeLogDirs } from './describe-log-dirs.js';
 import { handleDeleteRecords } from './delete-records.js';
+import { handleWriteTxnMarkers } from './write-txn-markers.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (req: any, rc: RequestContext) => unknown;
@@ -53,6 +54,7 @@ export const HANDLERS = new Map<number, Handler>([
   [ApiKey.DeleteGroups, handleDeleteGroups],
   [ApiKey.OffsetDelete, handleOffsetDelete],
   [ApiKey.DeleteRecords, handleDeleteRecords],
+  [ApiKey.WriteTxnMarkers, handleWriteTxnMarkers],
   [ApiKey.OffsetForLeaderEpoch, handleOffsetForLeaderEpoch],
   [ApiKey.DescribeConfigs, handleDescribeConfigs],
   [ApiKey.AlterConfigs, handleAlterConfigs],

@@ -1,4 +1,5 @@
-// ListOffsets (key 2): earliest (-2), latest (-1), max timestamp (-3), or the first offset at or after a timestamp.
+// ListOffsets (key 2): earliest (-2), latest (-1: the high watermark, or the last stable offset for
+// isolation_level=1), max timestamp (-3), or the first offset at or after a timestamp.
 import { BrokerError, ErrorCode, type ListOffsets } from '../../protocol/index.js';
 import { requesterOf, type RequestContext } from '../request-context.js';
 
@@ -27,7 +28,8 @@ export function handleListOffsets(req: ListOffsets.ListOffsetsRequest, rc: Reque
         case EARLIEST_TIMESTAMP:
           return answer(ErrorCode.NONE, -1, log.logStartOffset, log.leaderEpoch);
         case LATEST_TIMESTAMP:
-          return answer(ErrorCode.NONE, -1, log.highWatermark, log.leaderEpoch);
+          // read_committed readers end at the last stable offset.
+          return answer(ErrorCode.NONE, -1, req.isolationLevel === 1 ? log.lastStableOffset : log.highWatermark, log.leaderEpoch);
         case MAX_TIMESTAMP: {
           const m = rm.maxTimestamp(who, t.name, p.partitionIndex);
           return m ? answer(ErrorCode.NONE, m.timestamp, m.offset, log.leaderEpoch) : answer(ErrorCode.NONE, -1, -1, -1);

@@ -16,8 +16,10 @@
 //! index entries and the flush policy are those of a leader append.
 
 use super::{AppendInfo, Log, JS_MAX_SAFE};
+use crate::batch::control::parse_marker;
 use crate::batch::validate::{validate_leader_batches, ValidBatch};
 use crate::error::{Error, Result};
+use crate::index::txn_index::AbortedTxn;
 use crate::producer_state::{replayed, ProducerEntry};
 use crate::segment::AppendedBatch;
 
@@ -50,11 +52,22 @@ impl Log {
     ) -> Result<AppendInfo> {
         validate_leader_batches(records, valid)?;
         let mut new_epochs = Vec::new();
-        let (next, record_count) = self.follow(valid, appended, pending, &mut new_epochs)?;
+        let mut aborted = Vec::new();
+        let (next, record_count) = self.follow(
+            records,
+            valid,
+            appended,
+            pending,
+            &mut new_epochs,
+            &mut aborted,
+        )?;
         let base_offset = valid[0].header.base_offset;
         let rolled = self.maybe_roll(records.len() as u64, base_offset, next - 1, now_ms)?;
         self.write(records, appended, &new_epochs, now_ms, rolled)?;
         self.commit_written(pending, &new_epochs, next, record_count)?;
+        for txn in aborted {
+            self.index_aborted(txn)?;
+        }
         Ok(AppendInfo {
             base_offset,
             last_offset: next - 1,
@@ -70,10 +83,12 @@ impl Log {
     /// Returns the log end offset after them and their number of records.
     fn follow(
         &self,
+        bytes: &[u8],
         valid: &[ValidBatch],
         appended: &mut Vec<AppendedBatch>,
         pending: &mut Vec<(i64, ProducerEntry)>,
         new_epochs: &mut Vec<(i32, i64)>,
+        aborted: &mut Vec<AbortedTxn>,
     ) -> Result<(i64, i64)> {
         let mut next = self.log_end_offset;
         let mut latest = self.epochs.latest_epoch();
@@ -106,8 +121,22 @@ impl Log {
                 .find(|(p, _)| *p == h.producer_id)
                 .map(|(_, e)| e)
                 .or_else(|| self.producers.get(h.producer_id));
+            let open = current.map_or(-1, |e| e.current_txn_first_offset);
             if let Some(e) = replayed(current, h) {
                 pending.push((h.producer_id, e));
+            }
+            if h.is_control() && open >= 0 {
+                let batch = &bytes[b.position..b.position + b.size()];
+                if parse_marker(batch, h).is_some_and(|m| !m.commit) {
+                    aborted.push(AbortedTxn {
+                        producer_id: h.producer_id,
+                        first_offset: open,
+                        last_offset: h.base_offset,
+                        last_stable_offset: self
+                            .producers
+                            .last_stable_offset_after(h.producer_id, h.base_offset),
+                    });
+                }
             }
             let epoch = h.partition_leader_epoch;
             if epoch >= 0 && latest.is_none_or(|l| epoch > l) {

@@ -4,19 +4,22 @@
 //! Lists the segments, deletes stray files a crash may leave (`*.tmp`,
 //! `*.cleaned`, `*.swap`, `*.deleted`, indexes without a log), then scans every
 //! segment's batch headers once (buffered) to rebuild producer state, leader
-//! epochs, per-segment timestamps and to check the indexes. Segments holding
+//! epochs, per-segment timestamps and to check the indexes (the `.txnindex`
+//! is rebuilt from the ABORT markers the scan meets). Segments holding
 //! offsets at or above the recovery point (and always the last one) are also
 //! CRC-checked; at the first torn, corrupt or discontinuous batch the segment
 //! is truncated there and all later segments are deleted. Indexes that do not
 //! match the scan are rewritten. Recovered segments are fsynced, so the
 //! whole surviving log is below the new recovery point.
 
+use crate::batch::control::parse_marker;
 use crate::batch::NO_TIMESTAMP;
 use crate::error::{Error, Result};
+use crate::index::txn_index::{AbortedTxn, TXN_INDEX_SUFFIX};
 use crate::index::{OffsetEntry, TimeEntry};
 use crate::leader_epoch::LeaderEpochCache;
 use crate::producer_state::ProducerStateManager;
-use crate::segment::scan::{BatchScanner, ScanStep, SCAN_CHUNK};
+use crate::segment::scan::{read_exact, BatchScanner, ScanStep, SCAN_CHUNK};
 use crate::segment::{parse_file_name, Segment, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX};
 use std::fs;
 use std::path::Path;
@@ -65,7 +68,9 @@ pub fn recover(dir: &Path, recovery_point: i64, index_interval: u64) -> Result<R
             }
             match suffix {
                 LOG_SUFFIX => bases.push(base),
-                INDEX_SUFFIX | TIME_INDEX_SUFFIX => index_files.push((base, path)),
+                INDEX_SUFFIX | TIME_INDEX_SUFFIX | TXN_INDEX_SUFFIX => {
+                    index_files.push((base, path))
+                }
                 _ => {}
             }
         }
@@ -145,6 +150,7 @@ fn scan_segment(
     let mut max_off = -1i64;
     let mut first_ts = None;
     let mut stopped = false;
+    let mut aborted = Vec::new();
     loop {
         let (position, h) = match scanner.next_batch()? {
             ScanStep::End => break,
@@ -184,7 +190,25 @@ fn scan_segment(
         }
         bytes_since += h.size();
         first_ts.get_or_insert(h.max_timestamp);
-        rec.producers.replay(&h);
+        if h.is_control() && h.has_producer_id() {
+            let batch = read_exact(&file, position, h.size() as usize)?;
+            let lso = rec
+                .producers
+                .last_stable_offset_after(h.producer_id, h.base_offset);
+            let ended = rec.producers.replay(&h);
+            if let (Some(first), Some(m)) = (ended, parse_marker(&batch, &h)) {
+                if !m.commit {
+                    aborted.push(AbortedTxn {
+                        producer_id: h.producer_id,
+                        first_offset: first,
+                        last_offset: h.base_offset,
+                        last_stable_offset: lso,
+                    });
+                }
+            }
+        } else {
+            rec.producers.replay(&h);
+        }
         rec.epochs.observe(h.partition_leader_epoch, h.base_offset);
         expected = h.last_offset() + 1;
         valid_end = position + h.size();
@@ -205,6 +229,9 @@ fn scan_segment(
             timestamp: max_ts,
             relative_offset: (max_off - seg.base_offset) as u32,
         });
+    }
+    if seg.txn_index.entries() != aborted.as_slice() {
+        seg.txn_index.reset(aborted)?;
     }
     let mut rewrote = false;
     if seg.offset_index.entries() != offset_entries.as_slice()

@@ -166,7 +166,9 @@ impl Log {
                     .next_batch()
                     .map_err(|e| Error::storage("reading segment", e))?
                 {
-                    ScanStep::Batch { header, .. } => rebuilt.replay(&header),
+                    ScanStep::Batch { header, .. } => {
+                        rebuilt.replay(&header);
+                    }
                     ScanStep::End => break,
                     ScanStep::Stop { position, reason } => {
                         return Err(Error::KafkaStorageError(format!(
