@@ -50,7 +50,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <pre>
  *   create-topic &lt;bootstrap&gt; &lt;topic&gt; &lt;partitions&gt;
  *   produce &lt;bootstrap&gt; &lt;topic&gt; &lt;count&gt; [--compression none|gzip|snappy|lz4|zstd] [--prefix P] [--pad N]
- *   consume &lt;bootstrap&gt; &lt;topic&gt; &lt;expectedCount&gt; [--timeout-ms T] [--from-time MS] [--tail-ms T]
+ *   consume &lt;bootstrap&gt; &lt;topic&gt; &lt;expectedCount&gt; [--timeout-ms T] [--from-time MS] [--tail-ms T] [--isolation read_committed|read_uncommitted]
  *   group-consume &lt;bootstrap&gt; &lt;topic&gt; &lt;group&gt; --duration-ms D
  *   admin-lifecycle &lt;bootstrap&gt; &lt;topic&gt;   (an existing 1-partition topic holding at least 10 records)
  *   alter-configs &lt;bootstrap&gt; &lt;topic&gt; &lt;OP:key[=value]&gt;...   (OP: SET, DELETE, APPEND, SUBTRACT)
@@ -331,6 +331,7 @@ public final class ClientCheck {
     props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, option(args, "--isolation", "read_uncommitted"));
 
     long start = System.nanoTime();
     long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMs);

@@ -1,0 +1,194 @@
+// Transactions, the log side, against a real broker process: transactional batches (hand-built Produce
+// requests with a transactional id: the coordinator that would hand out ids is not part of this file) and
+// COMMIT/ABORT markers sent with WriteTxnMarkers, read by real clients: kcat (librdkafka,
+// isolation.level=read_committed), a kafkajs consumer (readUncommitted: false) and the Java client's consumer
+// (isolation.level=read_committed). Checked: committed data is visible to read_committed readers and aborted
+// data is not (but is to read_uncommitted ones), control records are never delivered as data, the last stable
+// offset holds later committed data back until the earlier open transaction ends, an open transaction survives
+// kill -9 and restart (LSO held) until a marker ends it, Kafka's produce and marker errors, and Kafka's own
+// DumpLogSegments reads our .txnindex and control batches.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BrokerProcess } from '../helpers/broker-process.js';
+import { RawConnection } from '../helpers/raw-client.js';
+import { kafkaClient } from '../helpers/kafkajs.js';
+import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
+import { KAFKA_TOOL, KAFKA_TOOLS_RESOLVE_TIMEOUT_MS, kafkaToolsClasspath, runKafkaTool } from '../helpers/kafka-tools.js';
+import { runIn } from '../helpers/run.js';
+import { waitFor } from '../helpers/wait.js';
+import { buildRecordBatch, ErrorCode, ListOffsets, Produce, WriteTxnMarkers } from '../../src/protocol/index.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+const JAVA_DIR = join(ROOT, 'test', 'java');
+const JAR = join(JAVA_DIR, 'target', 'client-check-all.jar');
+
+interface Writer {
+  producerId: number;
+  producerEpoch: number;
+  sequence: number;
+}
+
+describe('transactions: markers, last stable offset and read_committed with real clients', () => {
+  let broker: BrokerProcess;
+  let raw: RawConnection;
+  let javaBuilt: Promise<void>;
+
+  before(async () => {
+    broker = await BrokerProcess.start({ overrides: { 'num.partitions': 1, 'auto.create.topics.enable': false } });
+    raw = await RawConnection.open(broker.port);
+    // The Java client check program, built once (in the background while the other tests run).
+    javaBuilt = runIn('mvn', ['-q', '-B', '-Dstyle.color=never', 'package', '-DskipTests'], { cwd: JAVA_DIR, timeoutMs: 5 * 60_000 }).then((b) => {
+      assert.equal(b.code, 0, `mvn package in test/java failed:\n${b.stdout}${b.stderr}`);
+      assert.ok(existsSync(JAR));
+    });
+    javaBuilt.catch(() => undefined);
+  });
+  after(async () => {
+    raw?.close();
+    await broker?.close();
+  });
+
+  async function createTopic(topic: string): Promise<void> {
+    const admin = kafkaClient(broker.bootstrap).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Appends `values` as one batch: transactional for a writer under `transactionalId`, else plain. */
+  async function produce(topic: string, values: string[], writer?: Writer, transactionalId: string | null = writer ? `tx-${writer.producerId}` : null, transactional = true): Promise<{ errorCode: number; baseOffset: number }> {
+    const records = await buildRecordBatch(values.map((v) => ({ key: null, value: Buffer.from(v), timestamp: Date.now() })),
+      writer ? { producerId: writer.producerId, producerEpoch: writer.producerEpoch, baseSequence: writer.sequence, transactional } : {});
+    const res = await raw.request(Produce, 9, { transactionalId, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
+    const p = res.responses[0]!.partitionResponses[0]!;
+    if (writer && p.errorCode === ErrorCode.NONE) writer.sequence += values.length;
+    return { errorCode: p.errorCode, baseOffset: p.baseOffset };
+  }
+
+  async function marker(topic: string, w: Writer, commit: boolean, partitions = [0]): Promise<number[]> {
+    const res = await raw.request(WriteTxnMarkers, 1, { markers: [{ producerId: w.producerId, producerEpoch: w.producerEpoch, transactionResult: commit, coordinatorEpoch: 0, transactionVersion: 0,
+      topics: [{ name: topic, partitionIndexes: partitions }] }] });
+    return res.markers[0]!.topics[0]!.partitions.map((p) => p.errorCode);
+  }
+
+  async function latest(topic: string, isolationLevel: 0 | 1): Promise<number> {
+    const res = await raw.request(ListOffsets, 7, { replicaId: -1, isolationLevel, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1 }] }] });
+    const p = res.topics[0]!.partitions[0]!;
+    assert.equal(p.errorCode, ErrorCode.NONE);
+    return p.offset;
+  }
+
+  /** What kcat reads from the beginning to the end of the partition (the LSO for read_committed). */
+  async function kcatValues(topic: string, isolation: 'read_committed' | 'read_uncommitted'): Promise<Array<[number, string]>> {
+    const r = await kcat(['-b', broker.bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-X', `isolation.level=${isolation}`, '-f', RECORD_FORMAT]);
+    assert.equal(r.code, 0, r.stderr);
+    return parseRecords(r.stdout).map((x) => [x.offset, x.value]);
+  }
+
+  /** A kafkajs group consumer (readUncommitted: false) from the beginning until `last` arrives. */
+  async function kafkajsReadCommitted(topic: string, last: string): Promise<string[]> {
+    const consumer = kafkaClient(broker.bootstrap).consumer({ groupId: `g-${topic}-${Date.now()}`, readUncommitted: false, maxWaitTimeInMs: 200 });
+    const seen: string[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => {
+        seen.push(message.value?.toString() ?? '');
+      } });
+      await waitFor(`kafkajs reads ${last}`, () => seen.includes(last), 60_000);
+    } finally {
+      await consumer.disconnect();
+    }
+    return seen;
+  }
+
+  test('committed data is read_committed, aborted data is not, and an open transaction holds the LSO', async () => {
+    const topic = 'txn-visibility';
+    await createTopic(topic);
+    const a: Writer = { producerId: 1000, producerEpoch: 0, sequence: 0 };
+    const b: Writer = { producerId: 2000, producerEpoch: 0, sequence: 0 };
+    assert.equal((await produce(topic, ['p0'])).baseOffset, 0);
+    assert.deepEqual(await produce(topic, ['a1', 'a2'], a), { errorCode: 0, baseOffset: 1 });
+    assert.deepEqual(await produce(topic, ['b1'], b), { errorCode: 0, baseOffset: 3 });
+    assert.deepEqual(await marker(topic, b, true), [ErrorCode.NONE]); // 4
+    assert.equal((await produce(topic, ['p1'])).baseOffset, 5);
+
+    // A's transaction (from offset 1) is open: read_committed readers stop there, B's committed data waits.
+    assert.equal(await latest(topic, 1), 1, 'ListOffsets latest read_committed = LSO');
+    assert.equal(await latest(topic, 0), 6, 'ListOffsets latest read_uncommitted = high watermark');
+    assert.deepEqual(await kcatValues(topic, 'read_committed'), [[0, 'p0']]);
+    assert.deepEqual(await kcatValues(topic, 'read_uncommitted'), [[0, 'p0'], [1, 'a1'], [2, 'a2'], [3, 'b1'], [5, 'p1']], 'control records are not delivered');
+
+    assert.deepEqual(await marker(topic, a, false), [ErrorCode.NONE]); // 6: ABORT
+    assert.equal(await latest(topic, 1), 7);
+    assert.deepEqual(await kcatValues(topic, 'read_committed'), [[0, 'p0'], [3, 'b1'], [5, 'p1']], 'aborted a1, a2 dropped by librdkafka');
+    assert.deepEqual((await kcatValues(topic, 'read_uncommitted')).map(([, v]) => v), ['p0', 'a1', 'a2', 'b1', 'p1']);
+
+    await produce(topic, ['end']);
+    assert.deepEqual(await kafkajsReadCommitted(topic, 'end'), ['p0', 'b1', 'p1', 'end'], 'kafkajs drops the aborted records');
+
+    await javaBuilt;
+    const j = await runIn('java', ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-jar', JAR, 'consume', broker.bootstrap, topic, '4', '--isolation', 'read_committed', '--tail-ms', '500'], { timeoutMs: 120_000 });
+    assert.equal(j.code, 0, j.stdout + j.stderr);
+    const lines = j.stdout.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
+    const summary = lines.pop();
+    assert.deepEqual(lines.map((l: { o: number; v: string }) => [l.o, l.v]), [[0, 'p0'], [3, 'b1'], [5, 'p1'], [7, 'end']]);
+    assert.equal(summary.extra, 0);
+    assert.equal(summary.partitions['0'].end, 8, 'endOffsets (read_committed) = LSO');
+  });
+
+  test('an open transaction survives kill -9 and restart, holding the LSO until its marker', async () => {
+    const topic = 'txn-restart';
+    await createTopic(topic);
+    const c: Writer = { producerId: 3000, producerEpoch: 2, sequence: 0 };
+    await produce(topic, ['before']); // 0
+    assert.equal((await produce(topic, ['c1', 'c2'], c)).baseOffset, 1);
+    await produce(topic, ['after']); // 3
+    assert.equal(await latest(topic, 1), 1);
+    raw.close();
+    await broker.kill9();
+    await broker.restart();
+    raw = await RawConnection.open(broker.port);
+    assert.equal(await latest(topic, 1), 1, 'the open transaction came back with the log');
+    assert.deepEqual(await kcatValues(topic, 'read_committed'), [[0, 'before']]);
+    // The producer's state came back too: its next sequence continues, a stale epoch is fenced.
+    assert.equal((await produce(topic, ['c3'], c)).baseOffset, 4);
+    assert.deepEqual(await marker(topic, { ...c, producerEpoch: 1 }, true), [ErrorCode.INVALID_PRODUCER_EPOCH]);
+    assert.deepEqual(await marker(topic, c, true), [ErrorCode.NONE]);
+    assert.equal(await latest(topic, 1), 6);
+    assert.deepEqual((await kcatValues(topic, 'read_committed')).map(([, v]) => v), ['before', 'c1', 'c2', 'after', 'c3']);
+  });
+
+  test('Kafka\'s errors: transactional data without an id, non-transactional data inside a transaction, unknown partitions; repeated markers are harmless', async () => {
+    const topic = 'txn-rules';
+    await createTopic(topic);
+    const d: Writer = { producerId: 4000, producerEpoch: 0, sequence: 0 };
+    assert.equal((await produce(topic, ['x'], d, null)).errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    assert.equal((await produce(topic, ['d1'], d)).errorCode, ErrorCode.NONE);
+    assert.equal((await produce(topic, ['d2'], d, 'tx-4000', false)).errorCode, ErrorCode.INVALID_TXN_STATE);
+    assert.deepEqual(await marker(topic, d, false, [0, 7]), [ErrorCode.NONE, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
+    assert.deepEqual(await marker(topic, d, false), [ErrorCode.NONE], 'a coordinator retrying its marker gets no error');
+    assert.deepEqual(await marker(topic, { producerId: 9999, producerEpoch: 0, sequence: 0 }, true), [ErrorCode.NONE], 'a marker for a producer the partition never saw is written, as Kafka does');
+    assert.equal(await latest(topic, 1), await latest(topic, 0));
+    assert.deepEqual(await kcatValues(topic, 'read_committed'), []);
+  });
+
+  test('Kafka\'s DumpLogSegments reads the .txnindex and the control batches', async () => {
+    await kafkaToolsClasspath();
+    const dir = join(broker.logDir, 'txn-visibility-0');
+    const idx = await runKafkaTool(KAFKA_TOOL.dumpLogSegments, ['--files', join(dir, '00000000000000000000.txnindex')], KAFKA_TOOLS_RESOLVE_TIMEOUT_MS);
+    assert.equal(idx.code, 0, idx.stderr);
+    assert.match(idx.stdout, /version: 0 producerId: 1000 firstOffset: 1 lastOffset: 6 lastStableOffset: 7/);
+    const log = await runKafkaTool(KAFKA_TOOL.dumpLogSegments, ['--deep-iteration', '--files', join(dir, '00000000000000000000.log')], KAFKA_TOOLS_RESOLVE_TIMEOUT_MS);
+    assert.equal(log.code, 0, log.stderr);
+    assert.match(log.stdout, /baseOffset: 4 lastOffset: 4 count: 1 .*producerId: 2000 .*isTransactional: true isControl: true/);
+    assert.match(log.stdout, /offset: 4 .*endTxnMarker: COMMIT coordinatorEpoch: 0/);
+    assert.match(log.stdout, /offset: 6 .*endTxnMarker: ABORT coordinatorEpoch: 0/);
+    assert.match(log.stdout, /baseOffset: 1 lastOffset: 2 count: 2 .*producerId: 1000 .*isTransactional: true isControl: false/);
+  });
+});
