@@ -40,6 +40,9 @@ pub struct ProducerEntry {
     pub current_txn_first_offset: i64,
     /// Max timestamp of the last batch or marker.
     pub last_timestamp: i64,
+    /// Offset of the last transaction marker, -1 when none (a truncation
+    /// that cuts it off must rebuild the state).
+    pub last_marker_offset: i64,
 }
 
 impl ProducerEntry {
@@ -51,6 +54,7 @@ impl ProducerEntry {
             coordinator_epoch: -1,
             current_txn_first_offset: -1,
             last_timestamp: -1,
+            last_marker_offset: -1,
         }
     }
 
@@ -191,7 +195,7 @@ pub struct TxnMarker {
     pub commit: bool,
 }
 
-/// The state of a producer after a marker (Kafka's
+/// The state of a producer after a marker at `offset` (Kafka's
 /// `appendEndTxnMarker`), and the first offset of the transaction it ends
 /// (None when none was open: the marker is written all the same).
 /// `validate` is false for markers already in the log or copied from the
@@ -199,6 +203,7 @@ pub struct TxnMarker {
 pub fn end_txn(
     current: Option<&ProducerEntry>,
     marker: &TxnMarker,
+    offset: i64,
     timestamp: i64,
     validate: bool,
 ) -> Result<(ProducerEntry, Option<i64>)> {
@@ -227,6 +232,7 @@ pub fn end_txn(
     e.current_txn_first_offset = -1;
     e.coordinator_epoch = marker.coordinator_epoch;
     e.last_timestamp = timestamp;
+    e.last_marker_offset = offset;
     Ok((e, first))
 }
 
@@ -279,10 +285,40 @@ impl ProducerStateManager {
     /// transaction's first offset, else the offset after the marker); the
     /// value an aborted-transaction index entry records.
     pub fn last_stable_offset_after(&self, producer_id: i64, marker_offset: i64) -> i64 {
-        self.ongoing
+        self.last_stable_offset_after_with(producer_id, marker_offset, &[])
+    }
+
+    /// `last_stable_offset_after` with the not yet committed states `pending`
+    /// (latest last) of an append in progress taking precedence.
+    pub fn last_stable_offset_after_with(
+        &self,
+        producer_id: i64,
+        marker_offset: i64,
+        pending: &[(i64, ProducerEntry)],
+    ) -> i64 {
+        let pending_first = |pid: i64| {
+            pending
+                .iter()
+                .rev()
+                .find(|(p, _)| *p == pid)
+                .map(|(_, e)| e.current_txn_first_offset)
+        };
+        let committed = self
+            .ongoing
             .iter()
-            .find(|(_, &p)| p != producer_id)
-            .map_or(marker_offset + 1, |(&o, _)| o)
+            .filter(|(_, &p)| p != producer_id && pending_first(p).is_none())
+            .map(|(&o, _)| o)
+            .next();
+        let in_append = pending
+            .iter()
+            .filter(|(p, _)| *p != producer_id)
+            .filter_map(|(p, _)| pending_first(*p).filter(|&o| o >= 0))
+            .min();
+        match (committed, in_append) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => marker_offset + 1,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -306,13 +342,16 @@ impl ProducerStateManager {
     }
 
     /// Whether truncating the log at `offset` may change this state: some
-    /// producer's cached batches reach `offset`, or a producer's entry holds
-    /// no batch (a control batch reset it, at an offset not kept). Otherwise
+    /// producer's cached batches, last marker or open transaction reach
+    /// `offset`, or a producer's entry holds no batch (a control batch reset
+    /// it, at an offset not kept). Otherwise
     /// every entry is exactly what it was when the log ended at `offset`.
     pub fn needs_rebuild_below(&self, offset: i64) -> bool {
-        self.producers
-            .values()
-            .any(|e| e.batches().last().is_none_or(|b| b.last_offset >= offset))
+        self.producers.values().any(|e| {
+            e.batches().last().is_none_or(|b| b.last_offset >= offset)
+                || e.last_marker_offset >= offset
+                || e.current_txn_first_offset >= offset
+        })
     }
 
     /// After a truncation at `offset`: the state `rebuilt` from the remaining
@@ -321,10 +360,14 @@ impl ProducerStateManager {
     pub fn truncate_with(&mut self, offset: i64, mut rebuilt: ProducerStateManager) {
         for (pid, mut e) in self.producers.drain() {
             if e.batches().last().is_some_and(|b| b.last_offset < offset) {
-                // A marker past `offset` may have been cut off: the open
-                // transaction is what the remaining log says.
-                e.current_txn_first_offset =
-                    rebuilt.get(pid).map_or(-1, |r| r.current_txn_first_offset);
+                if e.last_marker_offset >= offset {
+                    // Its last marker was cut off: the transaction state is
+                    // what the remaining log says.
+                    let r = rebuilt.get(pid).copied();
+                    e.current_txn_first_offset = r.map_or(-1, |r| r.current_txn_first_offset);
+                    e.last_marker_offset = r.map_or(-1, |r| r.last_marker_offset);
+                    e.coordinator_epoch = r.map_or(-1, |r| r.coordinator_epoch);
+                }
                 rebuilt.update(pid, e);
             }
         }
@@ -353,6 +396,7 @@ pub fn replayed(current: Option<&ProducerEntry>, h: &BatchHeader) -> Option<Prod
         }
         entry.current_txn_first_offset = -1;
         entry.last_timestamp = h.max_timestamp;
+        entry.last_marker_offset = h.base_offset;
         return Some(entry);
     }
     if h.is_transactional() && entry.current_txn_first_offset < 0 {
@@ -476,6 +520,99 @@ mod tests {
         assert_eq!(e.batches()[0].first_seq, 2);
         assert!(in_sequence(i32::MAX, 0));
         assert!(!in_sequence(i32::MAX, 1));
+    }
+
+    fn txn_header(pid: i64, epoch: i16, seq: i32, n: usize, base: i64) -> BatchHeader {
+        let mut h = BatchHeader::parse(
+            &BatchBuilder::new()
+                .producer(pid, epoch, seq)
+                .attributes(crate::batch::TRANSACTIONAL_MASK)
+                .records(n)
+                .build(),
+        )
+        .unwrap();
+        h.base_offset = base;
+        h
+    }
+
+    fn marker(pid: i64, epoch: i16, coordinator_epoch: i32) -> TxnMarker {
+        TxnMarker {
+            producer_id: pid,
+            producer_epoch: epoch,
+            coordinator_epoch,
+            commit: true,
+        }
+    }
+
+    #[test]
+    fn transactions_open_continue_and_end() {
+        let mut m = ProducerStateManager::new();
+        assert_eq!(m.first_unstable_offset(), None);
+        apply(&mut m, &txn_header(1, 0, 0, 2, 10), 10).unwrap();
+        apply(&mut m, &txn_header(2, 0, 0, 1, 12), 12).unwrap();
+        apply(&mut m, &txn_header(1, 0, 2, 1, 13), 13).unwrap();
+        assert_eq!(m.get(1).unwrap().current_txn_first_offset, 10);
+        assert_eq!(m.first_unstable_offset(), Some(10));
+        // Once producer 1 ends, producer 2's first offset is the stable bound.
+        assert_eq!(m.last_stable_offset_after(1, 14), 12);
+        assert_eq!(m.last_stable_offset_after(2, 14), 10);
+        let (e, first) = end_txn(m.get(1), &marker(1, 0, 0), 14, 0, true).unwrap();
+        assert_eq!(first, Some(10));
+        m.update(1, e);
+        assert_eq!(m.first_unstable_offset(), Some(12));
+        assert_eq!(m.last_stable_offset_after(2, 15), 16);
+        let (e, first) = end_txn(m.get(2), &marker(2, 0, 0), 15, 0, true).unwrap();
+        m.update(2, e);
+        assert_eq!((first, m.first_unstable_offset()), (Some(12), None));
+        // A retried marker ends nothing.
+        assert_eq!(
+            end_txn(m.get(2), &marker(2, 0, 0), 16, 0, true).unwrap().1,
+            None
+        );
+    }
+
+    #[test]
+    fn markers_check_epochs_and_non_transactional_writes_are_refused_mid_transaction() {
+        let mut m = ProducerStateManager::new();
+        apply(&mut m, &txn_header(3, 2, 0, 1, 0), 0).unwrap();
+        assert!(matches!(
+            apply(&mut m, &header(3, 2, 1, 1), 1),
+            Err(Error::InvalidTxnState(_))
+        ));
+        assert!(matches!(
+            end_txn(m.get(3), &marker(3, 1, 0), 1, 0, true),
+            Err(Error::InvalidProducerEpoch(_))
+        ));
+        let (e, _) = end_txn(m.get(3), &marker(3, 2, 5), 1, 0, true).unwrap();
+        m.update(3, e);
+        assert!(matches!(
+            end_txn(m.get(3), &marker(3, 2, 4), 2, 0, true),
+            Err(Error::TransactionCoordinatorFenced(_))
+        ));
+        // Replication takes what the leader wrote.
+        assert!(end_txn(m.get(3), &marker(3, 1, 4), 2, 0, false).is_ok());
+        // A newer epoch in a marker forgets the old epoch's batches.
+        let (e, _) = end_txn(m.get(3), &marker(3, 3, 5), 2, 0, true).unwrap();
+        assert_eq!(
+            (e.epoch, e.batches().len(), e.last_marker_offset),
+            (3, 0, 2)
+        );
+    }
+
+    #[test]
+    fn replay_tracks_transactions_and_truncation_reopens_them() {
+        let mut m = ProducerStateManager::new();
+        assert_eq!(m.replay(&txn_header(4, 0, 0, 2, 0)), None);
+        let mut ctl = txn_header(4, 0, -1, 1, 2);
+        ctl.attributes |= crate::batch::CONTROL_MASK;
+        assert_eq!(m.replay(&ctl), Some(0));
+        assert_eq!(m.first_unstable_offset(), None);
+        assert!(m.needs_rebuild_below(2), "the marker at 2 would be cut");
+        let mut rebuilt = ProducerStateManager::new();
+        rebuilt.replay(&txn_header(4, 0, 0, 2, 0));
+        m.truncate_with(2, rebuilt);
+        assert_eq!(m.first_unstable_offset(), Some(0));
+        assert_eq!(m.get(4).unwrap().last_marker_offset, -1);
     }
 
     #[test]

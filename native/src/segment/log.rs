@@ -859,8 +859,8 @@ impl Log {
         opts: &AppendOptions,
     ) -> Result<AppendInfo> {
         let pid = marker.producer_id;
-        let (entry, first) = end_txn(self.producers.get(pid), marker, opts.now_ms, true)?;
         let offset = self.log_end_offset;
+        let (entry, first) = end_txn(self.producers.get(pid), marker, offset, opts.now_ms, true)?;
         if offset + 1 >= JS_MAX_SAFE {
             return Err(Error::KafkaStorageError("offsets exhausted (2^53)".into()));
         }
@@ -961,3 +961,5 @@ mod compression_tests;
 mod replication_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod txn_tests;

@@ -122,21 +122,24 @@ impl Log {
                 .map(|(_, e)| e)
                 .or_else(|| self.producers.get(h.producer_id));
             let open = current.map_or(-1, |e| e.current_txn_first_offset);
-            if let Some(e) = replayed(current, h) {
-                pending.push((h.producer_id, e));
-            }
             if h.is_control() && open >= 0 {
                 let batch = &bytes[b.position..b.position + b.size()];
                 if parse_marker(batch, h).is_some_and(|m| !m.commit) {
+                    let last_stable_offset = self.producers.last_stable_offset_after_with(
+                        h.producer_id,
+                        h.base_offset,
+                        pending,
+                    );
                     aborted.push(AbortedTxn {
                         producer_id: h.producer_id,
                         first_offset: open,
                         last_offset: h.base_offset,
-                        last_stable_offset: self
-                            .producers
-                            .last_stable_offset_after(h.producer_id, h.base_offset),
+                        last_stable_offset,
                     });
                 }
+            }
+            if let Some(e) = replayed(current, h) {
+                pending.push((h.producer_id, e));
             }
             let epoch = h.partition_leader_epoch;
             if epoch >= 0 && latest.is_none_or(|l| epoch > l) {
