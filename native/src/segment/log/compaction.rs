@@ -18,12 +18,21 @@
 //! Survivors keep their offsets; a record survives when no later record in
 //! the dirty part has its key, except tombstones whose batch is older than
 //! `delete.retention.ms`, which go once they are the latest for their key.
+//!
+//! Transactions (as Kafka's cleaner): nothing at or past the first unstable
+//! offset is cleaned (an open transaction may still abort); batches of aborted
+//! transactions (per the `.txnindex` entries) are removed and their keys never
+//! shadow older records; transaction markers (control batches) are kept, so
+//! the `.txnindex` entries and the producers' state stay as they were.
 
 use super::{storage, sync_dir, Log};
+use crate::batch::BatchHeader;
 use crate::error::{Error, Result};
+use crate::index::txn_index::AbortedTxn;
 use crate::index::{OffsetEntry, TimeEntry};
 use crate::segment::{file_name, Segment, LOG_SUFFIX};
 use cleaner::{filter_batch, for_each_batch, for_each_record, is_cleanable, Filtered, OffsetMap};
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -110,6 +119,32 @@ struct Plan {
     /// The log's truncation count when planned: a truncation meanwhile may
     /// have cut a planned segment in place (same file), so nothing is swapped in.
     truncations: u64,
+    /// Aborted transactions, by producer id: (first offset, marker offset).
+    aborted: HashMap<i64, Vec<(i64, i64)>>,
+}
+
+impl Plan {
+    /// Whether `h` is data of an aborted transaction (removed by cleaning).
+    fn is_aborted(&self, h: &BatchHeader) -> bool {
+        h.is_transactional()
+            && !h.is_control()
+            && self.aborted.get(&h.producer_id).is_some_and(|v| {
+                v.iter()
+                    .any(|&(first, last)| first <= h.base_offset && h.base_offset <= last)
+            })
+    }
+}
+
+fn aborted_by_producer<'a>(
+    txns: impl Iterator<Item = &'a AbortedTxn>,
+) -> HashMap<i64, Vec<(i64, i64)>> {
+    let mut m: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
+    for t in txns {
+        m.entry(t.producer_id)
+            .or_default()
+            .push((t.first_offset, t.last_offset));
+    }
+    m
 }
 
 /// One rewritten segment, ready to be swapped in.
@@ -134,10 +169,13 @@ impl Log {
     fn compaction_plan(&self, cfg: &CompactionConfig) -> Option<Plan> {
         let closed = &self.segments[..self.segments.len() - 1];
         let lag_horizon = cfg.now_ms.saturating_sub(cfg.min_compaction_lag_ms.max(0));
-        // Cleanable: closed segments whose newest record is at least min.compaction.lag.ms old.
+        let unstable = self.first_unstable_offset();
+        // Cleanable: closed segments whose newest record is at least min.compaction.lag.ms old,
+        // below the first unstable offset (Kafka's firstUncleanableDirtyOffset).
         let n = closed
             .iter()
             .take_while(|s| cfg.min_compaction_lag_ms <= 0 || s.max_timestamp <= lag_horizon)
+            .take_while(|s| unstable.is_none_or(|u| s.next_offset <= u))
             .count();
         if n == 0 {
             return None;
@@ -183,6 +221,11 @@ impl Log {
             first_dirty,
             dirty_ratio,
             truncations: self.truncations,
+            aborted: aborted_by_producer(
+                self.segments
+                    .iter()
+                    .flat_map(|s| s.txn_index.entries().iter()),
+            ),
         })
     }
 
@@ -337,7 +380,7 @@ fn compact_with(
         }
         for_each_batch(&s.file, s.size, |_, h, bytes| {
             stats.bytes_read += bytes.len() as u64;
-            if !is_cleanable(h) {
+            if !is_cleanable(h) || plan.is_aborted(h) {
                 return Ok(());
             }
             for_each_record(bytes, h, |r| {
@@ -466,7 +509,9 @@ fn clean_segment(
     for_each_batch(&s.file, s.size, |_, h, bytes| {
         stats.records_read += h.records_count.max(0) as u64;
         let mut kept_tombstone = false;
-        let filtered = if is_cleanable(h) {
+        let filtered = if plan.is_aborted(h) {
+            Filtered::Empty
+        } else if is_cleanable(h) {
             filter_batch(bytes, h, |r| match r.key {
                 None => true,
                 Some(k) => {

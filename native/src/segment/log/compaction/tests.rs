@@ -485,3 +485,145 @@ fn a_pass_overtaken_by_a_truncation_installs_nothing() {
     let shared = Mutex::new(Some(log));
     assert!(compact(&shared, &cfg(10_000)).unwrap().cleaned);
 }
+
+/// Appends one keyed transactional batch of producer `pid`.
+fn append_txn(log: &mut Log, pid: i64, seq: i32, key: &str, value: &str, ts: i64) {
+    let v = format!("|{value}");
+    let mut b = BatchBuilder::new()
+        .base_timestamp(ts)
+        .producer(pid, 0, seq)
+        .attributes(crate::batch::TRANSACTIONAL_MASK)
+        .record(Some(key.as_bytes()), Some(v.as_bytes()), 0)
+        .build();
+    log.append(&mut b, &opts_at(ts)).unwrap();
+}
+
+fn opts_at(ts: i64) -> AppendOptions {
+    AppendOptions {
+        leader_epoch: 0,
+        now_ms: ts,
+        log_append_time: false,
+        compression: None,
+    }
+}
+
+fn end_txn(log: &mut Log, pid: i64, commit: bool, ts: i64) {
+    let m = crate::producer_state::TxnMarker {
+        producer_id: pid,
+        producer_epoch: 0,
+        coordinator_epoch: 0,
+        commit,
+    };
+    log.append_marker(&m, &opts_at(ts)).unwrap();
+}
+
+/// Data records only (control batches skipped): (offset, key, value).
+fn data_records(log: &Log) -> Vec<(i64, String, Option<String>)> {
+    let controls: Vec<i64> = control_offsets(log);
+    records(log)
+        .into_iter()
+        .filter(|r| !controls.contains(&r.0))
+        .collect()
+}
+
+fn control_offsets(log: &Log) -> Vec<i64> {
+    let mut out = Vec::new();
+    for s in log.segments() {
+        super::cleaner::for_each_batch(&s.log, s.size, |_, h, _| {
+            if h.is_control() {
+                out.push(h.base_offset);
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+    out
+}
+
+#[test]
+fn aborted_data_goes_markers_stay_and_open_transactions_are_not_cleaned() {
+    let dir = TempDir::new("compact-txn");
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    append(&mut log, "k1", Some("v1"), 1_000); // 0
+    append_txn(&mut log, 7, 0, "k1", "aborted", 1_000); // 1
+    end_txn(&mut log, 7, false, 1_000); // 2
+    append_txn(&mut log, 8, 0, "k2", "committed", 1_000); // 3
+    end_txn(&mut log, 8, true, 1_000); // 4
+    for i in 0..40 {
+        append(&mut log, "fill", Some(&format!("e{i}")), 1_000);
+    }
+    let open_at = log.log_end_offset();
+    append_txn(&mut log, 9, 0, "k1", "open", 1_000); // stays open
+    for i in 0..60 {
+        append(&mut log, "fill", Some(&format!("f{i}")), 1_000);
+    }
+    assert!(
+        log.segments()[1].base_offset <= open_at,
+        "the open transaction is past the first segment"
+    );
+    assert!(log.segment_count() > 3);
+    let shared = Mutex::new(Some(log));
+    let mut force = cfg(10_000);
+    force.force = true;
+    compact(&shared, &force).unwrap();
+    {
+        let guard = shared.lock().unwrap();
+        let log = guard.as_ref().unwrap();
+        let data = data_records(log);
+        let k1: Vec<_> = data
+            .iter()
+            .filter(|r| r.1 == "k1")
+            .map(|r| r.2.clone().unwrap())
+            .collect();
+        assert_eq!(
+            k1,
+            ["v1", "open"],
+            "the aborted k1 is gone and shadows nothing; the open one is not cleaned"
+        );
+        assert!(data
+            .iter()
+            .any(|r| r.1 == "k2" && r.2.as_deref() == Some("committed")));
+        assert_eq!(&control_offsets(log)[..2], &[2, 4], "markers are kept");
+        assert_eq!(log.aborted_txns(0, 100).len(), 1);
+        // Nothing at or past the first unstable offset was cleaned: every "fill" after it is there.
+        assert_eq!(
+            data.iter()
+                .filter(|r| r.1 == "fill" && r.0 > open_at)
+                .count(),
+            60
+        );
+        assert!(
+            data.iter()
+                .filter(|r| r.1 == "fill" && r.0 < open_at)
+                .count()
+                < 40,
+            "below it, cleaned"
+        );
+    }
+    // Once the open transaction aborts (and the fill moves on), its k1 goes too and v1 still stands.
+    {
+        let mut guard = shared.lock().unwrap();
+        let log = guard.as_mut().unwrap();
+        end_txn(log, 9, false, 1_000);
+        for i in 0..60 {
+            append(log, "fill", Some(&format!("g{i}")), 1_000);
+        }
+    }
+    let mut again = force;
+    again.first_dirty_offset = 0;
+    compact(&shared, &again).unwrap();
+    let guard = shared.lock().unwrap();
+    let log = guard.as_ref().unwrap();
+    let data = data_records(log);
+    let k1: Vec<_> = data
+        .iter()
+        .filter(|r| r.1 == "k1")
+        .map(|r| r.2.clone().unwrap())
+        .collect();
+    assert_eq!(k1, ["v1"]);
+    assert_eq!(log.aborted_txns(0, 1000).len(), 2);
+    assert!(
+        data.iter().filter(|r| r.1 == "fill").count() < 60,
+        "the fill was cleaned"
+    );
+}
