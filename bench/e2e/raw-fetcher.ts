@@ -24,12 +24,13 @@ export class RawFetcher {
     });
   }
 
-  fetch(topic: string, offsets: number[], maxBytes: number, partitionMaxBytes: number): Promise<Fetch.FetchResponse> {
+  /** `isolationLevel` 1 reads committed data only (up to the last stable offset). */
+  fetch(topic: string, offsets: number[], maxBytes: number, partitionMaxBytes: number, isolationLevel = 0): Promise<Fetch.FetchResponse> {
     const w = new Writer();
     const correlationId = ++this.#correlation;
     encodeRequestHeader(w, { apiKey: Fetch.apiKey, apiVersion: 12, correlationId, clientId: 'consumer-perf' });
     Fetch.encodeRequest(w, 12, {
-      replicaId: -1, maxWaitMs: 500, minBytes: 1, maxBytes, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      replicaId: -1, maxWaitMs: 500, minBytes: 1, maxBytes, isolationLevel, sessionId: 0, sessionEpoch: -1,
       topics: [{ topic, partitions: offsets.map((fetchOffset, partition) => ({ partition, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes })) }],
       forgottenTopicsData: [], rackId: '',
     });

@@ -24,12 +24,15 @@ export function handleListOffsets(req: ListOffsets.ListOffsetsRequest, rc: Reque
         if (e instanceof BrokerError) return answer(e.errorCode);
         throw e;
       }
+      // Kafka answers a timestamp lookup only with an offset a reader of this isolation level may fetch (below the
+      // LSO or the high watermark); negative timestamps (earliest, max timestamp) are not limited.
+      const fetchable = req.isolationLevel === 1 ? log.lastStableOffset : log.highWatermark;
       switch (p.timestamp) {
         case EARLIEST_TIMESTAMP:
           return answer(ErrorCode.NONE, -1, log.logStartOffset, log.leaderEpoch);
         case LATEST_TIMESTAMP:
           // read_committed readers end at the last stable offset.
-          return answer(ErrorCode.NONE, -1, req.isolationLevel === 1 ? log.lastStableOffset : log.highWatermark, log.leaderEpoch);
+          return answer(ErrorCode.NONE, -1, fetchable, log.leaderEpoch);
         case MAX_TIMESTAMP: {
           const m = rm.maxTimestamp(who, t.name, p.partitionIndex);
           return m ? answer(ErrorCode.NONE, m.timestamp, m.offset, log.leaderEpoch) : answer(ErrorCode.NONE, -1, -1, -1);
@@ -37,7 +40,7 @@ export function handleListOffsets(req: ListOffsets.ListOffsetsRequest, rc: Reque
         default: {
           if (p.timestamp < 0) return answer(ErrorCode.INVALID_REQUEST);
           const found = rm.offsetForTimestamp(who, t.name, p.partitionIndex, p.timestamp);
-          return found ? answer(ErrorCode.NONE, found.timestamp, Math.max(found.offset, log.logStartOffset), log.leaderEpoch) : answer(ErrorCode.NONE, -1, -1, -1);
+          return found && found.offset < fetchable ? answer(ErrorCode.NONE, found.timestamp, Math.max(found.offset, log.logStartOffset), log.leaderEpoch) : answer(ErrorCode.NONE, -1, -1, -1);
         }
       }
     }),
