@@ -320,7 +320,15 @@ export class ReplicaManager {
           errors = true;
           const k = kafkaErrorOf(err);
           if (k.errorCode !== ErrorCode.OFFSET_OUT_OF_RANGE) this.#ctx.log.warn({ topic: e.topic, partition: e.partition, error: k.name, reason: k.message, ingress: requester.ingress, client: requester.clientId }, 'fetch failed');
-          return { ...fetchError(e, k.errorCode), highWatermark: log.highWatermark, lastStableOffset: lastStableOffset(log, log.highWatermark), logStartOffset: log.logStartOffset };
+          // A log closed meanwhile (deleted, or this broker stopping) has no offsets left to report.
+          const offset = (f: () => number): number => {
+            try {
+              return f();
+            } catch {
+              return -1;
+            }
+          };
+          return { ...fetchError(e, k.errorCode), highWatermark: offset(() => log.highWatermark), lastStableOffset: offset(() => lastStableOffset(log, log.highWatermark)), logStartOffset: offset(() => log.logStartOffset) };
         }
       });
       return { results, bytes, errors };
