@@ -18,7 +18,7 @@ import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
 import { KAFKA_TOOL, KAFKA_TOOLS_RESOLVE_TIMEOUT_MS, kafkaToolsClasspath, runKafkaTool } from '../helpers/kafka-tools.js';
 import { runIn } from '../helpers/run.js';
 import { waitFor } from '../helpers/wait.js';
-import { buildRecordBatch, ErrorCode, ListOffsets, Produce, WriteTxnMarkers } from '../../src/protocol/index.js';
+import { buildRecordBatch, ErrorCode, Fetch, ListOffsets, Produce, splitRecordBatches, WriteTxnMarkers } from '../../src/protocol/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const JAVA_DIR = join(ROOT, 'test', 'java');
@@ -162,6 +162,31 @@ describe('transactions: markers, last stable offset and read_committed with real
     assert.deepEqual(await marker(topic, c, true), [ErrorCode.NONE]);
     assert.equal(await latest(topic, 1), 6);
     assert.deepEqual((await kcatValues(topic, 'read_committed')).map(([, v]) => v), ['before', 'c1', 'c2', 'after', 'c3']);
+  });
+
+  test('a read_committed long poll at the LSO is woken by the marker that moves it', async () => {
+    const topic = 'txn-long-poll';
+    await createTopic(topic);
+    const e: Writer = { producerId: 5000, producerEpoch: 0, sequence: 0 };
+    await produce(topic, ['e1'], e); // 0
+    await produce(topic, ['plain']); // 1
+    const poller = await RawConnection.open(broker.port);
+    try {
+      const started = Date.now();
+      const fetching = poller.request(Fetch, 12, { replicaId: -1, maxWaitMs: 30_000, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 1, sessionId: 0, sessionEpoch: -1,
+        topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }], forgottenTopicsData: [], rackId: '' });
+      // The fetch waits (nothing below the LSO); the marker on another connection ends the transaction.
+      await waitFor('the fetch to be waiting', () => Date.now() - started > 300, 5_000, 50);
+      assert.deepEqual(await marker(topic, e, true), [ErrorCode.NONE]);
+      const res = await fetching;
+      assert.ok(Date.now() - started < 20_000, 'answered by the marker, not by max_wait_ms');
+      const p = res.responses[0]!.partitions[0]!;
+      assert.equal(p.lastStableOffset, 3);
+      assert.deepEqual(p.abortedTransactions, []);
+      assert.ok(splitRecordBatches(p.records!).length >= 2, 'the committed batch and the plain one');
+    } finally {
+      poller.close();
+    }
   });
 
   test('Kafka\'s errors: transactional data without an id, non-transactional data inside a transaction, unknown partitions; repeated markers are harmless', async () => {
