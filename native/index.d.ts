@@ -12,6 +12,8 @@ export declare class FetchSlice {
   get highWatermark(): number
   get logStartOffset(): number
   get logEndOffset(): number
+  /** One past the last offset of the located batches (the fetch offset when none). */
+  get nextOffset(): number
   /**
    * The copying path: the range read into a Buffer handed to JS without a
    * further copy.

@@ -314,7 +314,7 @@ export class ReplicaManager {
           budget -= n;
           const records = n === 0 ? EMPTY : zeroCopy && n >= zeroCopyMinBytes ? fileRecords(r) : r.read();
           // Aborted transactions that overlap what is returned (the clients drop their records).
-          const abortedTransactions = !readCommitted ? null : n === 0 ? [] : log.abortedTransactions(e.fetchOffset, maxOffset);
+          const abortedTransactions = !readCommitted ? null : n === 0 ? [] : log.abortedTransactions(e.fetchOffset, r.nextOffset);
           return { topic: e.topic, partition: e.partition, errorCode: ErrorCode.NONE, highWatermark: hw, lastStableOffset: lso, logStartOffset: r.logStartOffset, abortedTransactions, records };
         } catch (err) {
           errors = true;

@@ -16,6 +16,7 @@ pub struct FetchSlice {
     high_watermark: i64,
     log_start_offset: i64,
     log_end_offset: i64,
+    next_offset: i64,
 }
 
 impl From<core::Located> for FetchSlice {
@@ -25,6 +26,7 @@ impl From<core::Located> for FetchSlice {
             high_watermark: loc.high_watermark,
             log_start_offset: loc.log_start_offset,
             log_end_offset: loc.log_end_offset,
+            next_offset: loc.next_offset,
         }
     }
 }
@@ -46,6 +48,11 @@ impl FetchSlice {
     #[napi(getter)]
     pub fn log_end_offset(&self) -> i64 {
         self.log_end_offset
+    }
+    /// One past the last offset of the located batches (the fetch offset when none).
+    #[napi(getter)]
+    pub fn next_offset(&self) -> i64 {
+        self.next_offset
     }
 
     /// The copying path: the range read into a Buffer handed to JS without a

@@ -158,6 +158,10 @@ pub struct Located {
     pub high_watermark: i64,
     pub log_start_offset: i64,
     pub log_end_offset: i64,
+    /// One past the last offset of the batches in `slice` (the fetch offset
+    /// when there are none): the bound for the aborted transactions a
+    /// `read_committed` answer lists.
+    pub next_offset: i64,
 }
 
 pub struct Log {
@@ -711,6 +715,7 @@ impl Log {
             high_watermark: self.high_watermark,
             log_start_offset: self.log_start_offset,
             log_end_offset: self.log_end_offset,
+            next_offset: fetch_offset,
         };
         if fetch_offset < self.log_start_offset || fetch_offset > self.log_end_offset {
             return Err(Error::OffsetOutOfRange(format!(
@@ -740,10 +745,12 @@ impl Log {
                 if length + h.size() > max_bytes {
                     if length == 0 && min_one_batch {
                         length = h.size();
+                        loc.next_offset = h.last_offset() + 1;
                     }
                     break;
                 }
                 length += h.size();
+                loc.next_offset = h.last_offset() + 1;
                 match sc
                     .next_batch()
                     .map_err(|e| Error::storage("reading segment", e))?

@@ -70,6 +70,15 @@ fn markers_move_the_first_unstable_offset_and_index_aborts() {
     assert_eq!(log.first_unstable_offset(), Some(2));
     // Producer 2 is still open at 2: that is the last stable offset recorded.
     assert_eq!(log.aborted_txns(0, 10), vec![aborted(1, 0, 3, 2)]);
+    // A fetch's bound is the end of what it returns.
+    let loc = log.locate(0, 1, i64::MAX, true).unwrap();
+    assert_eq!(loc.next_offset, 2, "one whole batch: offsets 0-1");
+    assert_eq!(log.locate(2, 1 << 20, 3, true).unwrap().next_offset, 3);
+    assert_eq!(
+        log.locate(4, 1 << 20, 3, true).unwrap().next_offset,
+        4,
+        "nothing located"
+    );
     log.append_marker(&marker(2, 0, true), &opts()).unwrap(); // 4
     assert_eq!(log.first_unstable_offset(), None);
     assert_eq!(log.log_end_offset(), 5);
