@@ -500,10 +500,13 @@ function fetchError(e: PartitionFetch, errorCode: number): PartitionFetchResult 
   return { topic: e.topic, partition: e.partition, errorCode, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, records: EMPTY };
 }
 
-/** The last stable offset: the first offset of the earliest open transaction, but never past the high watermark. */
+/**
+ * The last stable offset: the first offset of the earliest open transaction, but never past the high watermark,
+ * nor below the log start offset (retention or DeleteRecords may have removed the transaction's start, as Kafka).
+ */
 function lastStableOffset(log: Partition, highWatermark: number): number {
   const unstable = log.firstUnstableOffset;
-  return unstable === null ? highWatermark : Math.min(unstable, highWatermark);
+  return unstable === null ? highWatermark : Math.min(Math.max(unstable, log.logStartOffset), highWatermark);
 }
 
 /** The producer of the first transactional batch in `records` (RecordBatch v2 headers), or null when none is. */

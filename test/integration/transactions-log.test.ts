@@ -203,6 +203,28 @@ describe('transactions: markers, last stable offset and read_committed with real
     assert.deepEqual(await kcatValues(topic, 'read_committed'), []);
   });
 
+  test('the LSO never falls below the log start offset (DeleteRecords past an open transaction\'s start)', async () => {
+    const topic = 'txn-log-start';
+    await createTopic(topic);
+    const f: Writer = { producerId: 6000, producerEpoch: 0, sequence: 0 };
+    await produce(topic, ['f1'], f); // 0: opens
+    await produce(topic, ['x', 'y']); // 1-2
+    await produce(topic, ['f2'], f); // 3
+    assert.equal(await latest(topic, 1), 0);
+    const admin = kafkaClient(broker.bootstrap).admin();
+    await admin.connect();
+    try {
+      await admin.fetchTopicMetadata({ topics: [topic] });
+      await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '2' }] });
+    } finally {
+      await admin.disconnect();
+    }
+    assert.equal(await latest(topic, 1), 2, 'clamped to the new log start offset');
+    assert.deepEqual(await kcatValues(topic, 'read_committed'), []);
+    assert.deepEqual(await marker(topic, f, true), [ErrorCode.NONE]);
+    assert.deepEqual((await kcatValues(topic, 'read_committed')).map(([, v]) => v), ['y', 'f2']);
+  });
+
   test('Kafka\'s DumpLogSegments reads the .txnindex and the control batches', async () => {
     await kafkaToolsClasspath();
     const dir = join(broker.logDir, 'txn-visibility-0');
