@@ -36,7 +36,7 @@ describe('transactions: markers, last stable offset and read_committed with real
   let javaBuilt: Promise<void>;
 
   before(async () => {
-    broker = await BrokerProcess.start({ overrides: { 'num.partitions': 1, 'auto.create.topics.enable': false } });
+    broker = await BrokerProcess.start({ overrides: { 'num.partitions': 1, 'auto.create.topics.enable': false, 'log.cleaner.backoff.ms': 100 } });
     raw = await RawConnection.open(broker.port);
     // The Java client check program, built once (in the background while the other tests run).
     javaBuilt = runIn('mvn', ['-q', '-B', '-Dstyle.color=never', 'package', '-DskipTests'], { cwd: JAVA_DIR, timeoutMs: 5 * 60_000 }).then((b) => {
@@ -50,11 +50,11 @@ describe('transactions: markers, last stable offset and read_committed with real
     await broker?.close();
   });
 
-  async function createTopic(topic: string): Promise<void> {
+  async function createTopic(topic: string, configEntries: Array<{ name: string; value: string }> = []): Promise<void> {
     const admin = kafkaClient(broker.bootstrap).admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries }], waitForLeaders: true });
     } finally {
       await admin.disconnect();
     }
@@ -62,7 +62,12 @@ describe('transactions: markers, last stable offset and read_committed with real
 
   /** Appends `values` as one batch: transactional for a writer under `transactionalId`, else plain. */
   async function produce(topic: string, values: string[], writer?: Writer, transactionalId: string | null = writer ? `tx-${writer.producerId}` : null, transactional = true): Promise<{ errorCode: number; baseOffset: number }> {
-    const records = await buildRecordBatch(values.map((v) => ({ key: null, value: Buffer.from(v), timestamp: Date.now() })),
+    // "key=value" gives the record a key.
+    const record = (v: string) => {
+      const i = v.indexOf('=');
+      return { key: i < 0 ? null : Buffer.from(v.slice(0, i)), value: Buffer.from(i < 0 ? v : v.slice(i + 1)), timestamp: Date.now() };
+    };
+    const records = await buildRecordBatch(values.map(record),
       writer ? { producerId: writer.producerId, producerEpoch: writer.producerEpoch, baseSequence: writer.sequence, transactional } : {});
     const res = await raw.request(Produce, 9, { transactionalId, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
     const p = res.responses[0]!.partitionResponses[0]!;
@@ -223,6 +228,33 @@ describe('transactions: markers, last stable offset and read_committed with real
     assert.deepEqual(await kcatValues(topic, 'read_committed'), []);
     assert.deepEqual(await marker(topic, f, true), [ErrorCode.NONE]);
     assert.deepEqual((await kcatValues(topic, 'read_committed')).map(([, v]) => v), ['y', 'f2']);
+  });
+
+  test('compaction removes aborted records, which never hide the committed value of their key; markers stay', async () => {
+    const topic = 'txn-compacted';
+    await createTopic(topic, [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.bytes', value: '1024' },
+      { name: 'min.cleanable.dirty.ratio', value: '0.01' }, { name: 'min.compaction.lag.ms', value: '0' }]);
+    const g: Writer = { producerId: 7000, producerEpoch: 0, sequence: 0 };
+    const h: Writer = { producerId: 7001, producerEpoch: 0, sequence: 0 };
+    await produce(topic, ['k=v1']); // 0
+    await produce(topic, ['k=aborted'], g); // 1
+    assert.deepEqual(await marker(topic, g, false), [ErrorCode.NONE]); // 2
+    await produce(topic, ['j=committed'], h); // 3
+    assert.deepEqual(await marker(topic, h, true), [ErrorCode.NONE]); // 4
+    for (let i = 0; i < 60; i++) await produce(topic, [`f${i % 3}=${'x'.repeat(100)}${i}`]);
+    // Cleaned once read_uncommitted readers no longer see the aborted record either.
+    const uncommitted = await waitFor('the cleaner to remove the aborted record', async () => {
+      const got = await kcatValues(topic, 'read_uncommitted');
+      return got.some(([, v]) => v === 'aborted') ? undefined : got;
+    }, 60_000, 500);
+    assert.deepEqual(uncommitted.slice(0, 2), [[0, 'v1'], [3, 'committed']], 'v1 kept at its offset: the aborted k did not hide it');
+    const committed = await kcatValues(topic, 'read_committed');
+    assert.deepEqual(committed.slice(0, 2), [[0, 'v1'], [3, 'committed']]);
+    assert.ok(committed.length < 62, 'the fill was compacted too');
+    const dump = await runKafkaTool(KAFKA_TOOL.dumpLogSegments, ['--deep-iteration', '--files', join(broker.logDir, `${topic}-0`, '00000000000000000000.log')], KAFKA_TOOLS_RESOLVE_TIMEOUT_MS);
+    assert.equal(dump.code, 0, dump.stderr);
+    assert.match(dump.stdout, /offset: 2 .*endTxnMarker: ABORT/, 'the ABORT marker stays');
+    assert.match(dump.stdout, /offset: 4 .*endTxnMarker: COMMIT/, 'the COMMIT marker stays');
   });
 
   test('Kafka\'s DumpLogSegments reads the .txnindex and the control batches', async () => {
