@@ -191,12 +191,16 @@ fn scan_segment(
         bytes_since += h.size();
         first_ts.get_or_insert(h.max_timestamp);
         if h.is_control() && h.has_producer_id() {
-            let batch = read_exact(&file, position, h.size() as usize)?;
             let lso = rec
                 .producers
                 .last_stable_offset_after(h.producer_id, h.base_offset);
+            // Only a marker that ends an open transaction is read (is it an ABORT?).
             let ended = rec.producers.replay(&h);
-            if let (Some(first), Some(m)) = (ended, parse_marker(&batch, &h)) {
+            let marker = match ended {
+                Some(_) => parse_marker(&read_exact(&file, position, h.size() as usize)?, &h),
+                None => None,
+            };
+            if let (Some(first), Some(m)) = (ended, marker) {
                 if !m.commit {
                     aborted.push(AbortedTxn {
                         producer_id: h.producer_id,
