@@ -169,6 +169,37 @@ describe('transactions: markers, last stable offset and read_committed with real
     assert.deepEqual((await kcatValues(topic, 'read_committed')).map(([, v]) => v), ['before', 'c1', 'c2', 'after', 'c3']);
   });
 
+  test('kill -9 again and again, mid-transaction and right after markers: read_committed sees exactly the committed records', async () => {
+    const topic = 'txn-kill-loop';
+    await createTopic(topic);
+    const committed: string[] = [];
+    const all: string[] = [];
+    const restart = async () => {
+      raw.close();
+      await broker.kill9();
+      await broker.restart();
+      raw = await RawConnection.open(broker.port);
+    };
+    for (let cycle = 0; cycle < 4; cycle++) {
+      const w: Writer = { producerId: 8000 + cycle, producerEpoch: 0, sequence: 0 };
+      const commit = cycle % 2 === 0;
+      const first = (await produce(topic, [`t${cycle}a`, `t${cycle}b`], w)).baseOffset;
+      await produce(topic, [`plain${cycle}`]);
+      all.push(`t${cycle}a`, `t${cycle}b`, `plain${cycle}`);
+      await restart(); // mid-transaction
+      assert.equal(await latest(topic, 1), first, `cycle ${cycle}: the LSO is held at the open transaction`);
+      assert.ok((await kcatValues(topic, 'read_committed')).every(([o]) => o < first), `cycle ${cycle}: nothing past the LSO`);
+      assert.deepEqual(await marker(topic, w, commit), [ErrorCode.NONE]);
+      if (commit) committed.push(`t${cycle}a`, `t${cycle}b`);
+      committed.push(`plain${cycle}`);
+      await restart(); // right after the marker
+      assert.equal(await latest(topic, 1), await latest(topic, 0), `cycle ${cycle}: stable to the end`);
+      const seen = (await kcatValues(topic, 'read_committed')).map(([, v]) => v);
+      assert.deepEqual([...seen].sort(), [...committed].sort(), `cycle ${cycle}: exactly the committed records`);
+    }
+    assert.deepEqual((await kcatValues(topic, 'read_uncommitted')).map(([, v]) => v).sort(), [...all].sort());
+  });
+
   test('a read_committed long poll at the LSO is woken by the marker that moves it', async () => {
     const topic = 'txn-long-poll';
     await createTopic(topic);
