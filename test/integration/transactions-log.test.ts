@@ -81,8 +81,8 @@ describe('transactions: markers, last stable offset and read_committed with real
     return res.markers[0]!.topics[0]!.partitions.map((p) => p.errorCode);
   }
 
-  async function latest(topic: string, isolationLevel: 0 | 1): Promise<number> {
-    const res = await raw.request(ListOffsets, 7, { replicaId: -1, isolationLevel, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1 }] }] });
+  async function latest(topic: string, isolationLevel: 0 | 1, timestamp = -1): Promise<number> {
+    const res = await raw.request(ListOffsets, 7, { replicaId: -1, isolationLevel, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }] }] });
     const p = res.topics[0]!.partitions[0]!;
     assert.equal(p.errorCode, ErrorCode.NONE);
     return p.offset;
@@ -230,13 +230,20 @@ describe('transactions: markers, last stable offset and read_committed with real
     await createTopic(topic);
     const d: Writer = { producerId: 4000, producerEpoch: 0, sequence: 0 };
     assert.equal((await produce(topic, ['x'], d, null)).errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
-    assert.equal((await produce(topic, ['d1'], d)).errorCode, ErrorCode.NONE);
+    await produce(topic, ['plain']); // 0
+    await new Promise((r) => setTimeout(r, 5)); // the clock moves on: d1's timestamp is later than plain's
+    const t1 = Date.now();
+    assert.equal((await produce(topic, ['d1'], d)).errorCode, ErrorCode.NONE); // 1, open
+    // A timestamp lookup answers only offsets below the LSO for read_committed (Kafka's lastFetchableOffset).
+    assert.equal(await latest(topic, 0, t1), 1);
+    assert.equal(await latest(topic, 1, t1), -1);
+    assert.equal(await latest(topic, 1, 0), 0);
     assert.equal((await produce(topic, ['d2'], d, 'tx-4000', false)).errorCode, ErrorCode.INVALID_TXN_STATE);
     assert.deepEqual(await marker(topic, d, false, [0, 7]), [ErrorCode.NONE, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
     assert.deepEqual(await marker(topic, d, false), [ErrorCode.NONE], 'a coordinator retrying its marker gets no error');
     assert.deepEqual(await marker(topic, { producerId: 9999, producerEpoch: 0, sequence: 0 }, true), [ErrorCode.NONE], 'a marker for a producer the partition never saw is written, as Kafka does');
     assert.equal(await latest(topic, 1), await latest(topic, 0));
-    assert.deepEqual(await kcatValues(topic, 'read_committed'), []);
+    assert.deepEqual((await kcatValues(topic, 'read_committed')).map(([, v]) => v), ['plain']);
   });
 
   test('the LSO never falls below the log start offset (DeleteRecords past an open transaction\'s start)', async () => {
