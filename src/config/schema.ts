@@ -130,6 +130,7 @@ const BROKER_KEYS = [
   { name: 'replica.fetch.max.bytes', type: 'int', default: 1048576, validate: atLeast(0), defaultText: '1 MiB', doc: 'Bytes a follower fetches per partition per request.' },
   { name: 'replica.fetch.response.max.bytes', type: 'int', default: 10485760, validate: atLeast(0), defaultText: '10 MiB', doc: 'Bytes a follower fetches per request.' },
   { name: 'replica.fetch.backoff.ms', type: 'int', default: 1000, validate: atLeast(0), doc: 'Pause of a follower\'s fetcher after a failed fetch.' },
+  { name: 'replica.high.watermark.checkpoint.interval.ms', type: 'long', default: 5000, validate: atLeast(1), doc: 'How often each broker writes its replicas\' high watermarks to replication-offset-checkpoint in every log dir.' },
   { name: 'auto.leader.rebalance.enable', type: 'boolean', default: true, doc: 'The controller hands leadership back to preferred replicas that are alive and in sync.' },
   { name: 'leader.imbalance.check.interval.seconds', type: 'long', default: 300, validate: atLeast(1), defaultText: '5 min', doc: 'How often the controller looks for partitions not led by their preferred replica.' },
   { name: 'controlled.shutdown.enable', type: 'boolean', default: true, doc: 'On SIGTERM a broker hands the leadership of its partitions to other in-sync replicas before it exits.' },

@@ -5,8 +5,10 @@
 //   recovery-point-offset-checkpoint   "0\n<count>\n<topic> <partition> <offset>\n..." (Kafka's format)
 //   log-start-offset-checkpoint        same format: log start offsets moved inside a segment (DeleteRecords)
 //   cleaner-offset-checkpoint          same format: where each compacted log's dirty part starts
+//   replication-offset-checkpoint      same format: each hosted replica's high watermark (clusters only),
+//                                      written every replica.high.watermark.checkpoint.interval.ms and at close
 //   meta.properties                    version, broker.id/node.id and cluster.id
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { effectiveTopicConfig, type BrokerConfig, type TopicConfig } from '../config/index.js';
@@ -17,6 +19,30 @@ import { Partition, storedCompression, type AppendPolicy } from './partition.js'
 export const RECOVERY_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_CHECKPOINT = 'log-start-offset-checkpoint';
 export const CLEANER_CHECKPOINT = 'cleaner-offset-checkpoint';
+export const HIGH_WATERMARK_CHECKPOINT = 'replication-offset-checkpoint';
+
+/** A replica's high watermark, as the cluster module knows it. */
+export interface HighWatermarkEntry {
+  readonly topic: string;
+  readonly partition: number;
+  readonly highWatermark: number;
+}
+
+/** Parses a checkpoint file ("0\n<count>\n<topic> <partition> <offset>\n..."); undefined for another version or a bad file. */
+export function parseCheckpoint(text: string): Map<string, number> | undefined {
+  const lines = text.split('\n');
+  if (lines[0]?.trim() !== '0') return undefined;
+  const count = Number(lines[1]?.trim());
+  if (!Number.isInteger(count) || count < 0) return undefined;
+  const entries = new Map<string, number>();
+  for (const line of lines.slice(2)) {
+    if (line.trim() === '') continue;
+    const m = /^(\S+) (\d+) (\d+)$/.exec(line.trim());
+    if (!m) return undefined;
+    entries.set(`${m[1]} ${m[2]}`, Number(m[3]));
+  }
+  return entries.size === count ? entries : undefined;
+}
 
 /** Native log settings from an effective topic config. */
 function logConfig(cfg: TopicConfig, recoveryPoint: number, logStartOffset?: number): LogConfig {
@@ -42,7 +68,10 @@ export class LogManager {
   readonly dir: string;
   #config: BrokerConfig;
   readonly #log: LogManagerLogger;
-  readonly #partitions = new Map<string, Partition[]>();
+  /** Open logs by topic, indexed by partition; in a cluster only the hosted ones (holes for the rest). */
+  readonly #partitions = new Map<string, Array<Partition | undefined>>();
+  /** In a cluster: whether this broker holds a replica of a partition (only those get a log). */
+  #hosts: ((topic: string, partition: number) => boolean) | undefined;
   readonly #recoveryPoints = new Map<string, number>();
   readonly #logStartOffsets = new Map<string, number>();
   readonly #cleanerOffsets = new Map<string, number>();
@@ -52,6 +81,10 @@ export class LogManager {
   /** Synchronous writes per checkpoint file, so a slower background write never replaces a newer one. */
   readonly #checkpointGeneration = new Map<string, number>();
   #backgroundCheckpoint = false;
+  /** High watermarks read from replication-offset-checkpoint at start, and where current ones come from. */
+  readonly #checkpointedHighWatermarks = new Map<string, number>();
+  #highWatermarkSource: (() => Iterable<HighWatermarkEntry>) | undefined;
+  #highWatermarkWriting = false;
   #timers: NodeJS.Timeout[] = [];
   #closed = false;
   readonly #appendPolicy: AppendPolicy;
@@ -70,6 +103,80 @@ export class LogManager {
     this.#readCheckpoint(RECOVERY_CHECKPOINT, this.#recoveryPoints);
     this.#readCheckpoint(LOG_START_CHECKPOINT, this.#logStartOffsets);
     this.#readCheckpoint(CLEANER_CHECKPOINT, this.#cleanerOffsets);
+    this.#readHighWatermarkCheckpoint();
+  }
+
+  /** The high watermark of a partition as last checkpointed (replication-offset-checkpoint), if any. */
+  checkpointedHighWatermark(topic: string, partition: number): number | undefined {
+    return this.#checkpointedHighWatermarks.get(`${topic} ${partition}`);
+  }
+
+  /**
+   * Checkpoints the high watermarks `source` gives every `intervalMs` (replica.high.watermark.checkpoint.interval.ms)
+   * in the background, and once more, synchronously, at close().
+   */
+  startHighWatermarkCheckpoints(source: () => Iterable<HighWatermarkEntry>, intervalMs: number): void {
+    this.#highWatermarkSource = source;
+    if (intervalMs > 0) this.#timers.push(setInterval(() => void this.checkpointHighWatermarksInBackground(), intervalMs).unref());
+  }
+
+  /** Writes replication-offset-checkpoint now (temp file, fsync, rename, fsync of the directory). */
+  checkpointHighWatermarks(): void {
+    const entries = this.#highWatermarkEntries();
+    if (!entries) return;
+    this.#writeCheckpointNow(HIGH_WATERMARK_CHECKPOINT, entries);
+    fsyncDir(this.dir);
+  }
+
+  /** The periodic high-watermark checkpoint, written and fsynced on libuv's threads. */
+  async checkpointHighWatermarksInBackground(): Promise<void> {
+    if (this.#highWatermarkWriting || this.#closed) return;
+    const entries = this.#highWatermarkEntries();
+    if (!entries) return;
+    this.#highWatermarkWriting = true;
+    const generation = this.#checkpointGeneration.get(HIGH_WATERMARK_CHECKPOINT) ?? 0;
+    const path = join(this.dir, HIGH_WATERMARK_CHECKPOINT);
+    const tmp = `${path}.tmp-background`;
+    try {
+      await writeAndSync(tmp, checkpointText(entries));
+      if (!this.#closed && (this.#checkpointGeneration.get(HIGH_WATERMARK_CHECKPOINT) ?? 0) === generation) {
+        renameSync(tmp, path);
+        await syncDir(this.dir);
+      } else {
+        rmSync(tmp, { force: true });
+      }
+    } catch (e) {
+      if (!this.#closed) this.#log.error({ task: 'high-watermark checkpoint', err: e }, 'background log task failed');
+    } finally {
+      this.#highWatermarkWriting = false;
+    }
+  }
+
+  /** Current high watermarks of the open logs the source knows (every hosted replica). */
+  #highWatermarkEntries(): Map<string, number> | undefined {
+    const source = this.#highWatermarkSource;
+    if (!source) return undefined;
+    const entries = new Map<string, number>();
+    for (const e of source()) {
+      if (this.getPartition(e.topic, e.partition)) entries.set(`${e.topic} ${e.partition}`, e.highWatermark);
+    }
+    return entries;
+  }
+
+  #readHighWatermarkCheckpoint(): void {
+    const path = join(this.dir, HIGH_WATERMARK_CHECKPOINT);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      return;
+    }
+    const entries = parseCheckpoint(text);
+    if (!entries) {
+      this.#log.warn({ path }, 'unreadable high-watermark checkpoint; replicas start from offset 0 and learn theirs from the leader');
+      return;
+    }
+    for (const [k, v] of entries) this.#checkpointedHighWatermarks.set(k, v);
   }
 
   /** Writes meta.properties the way Kafka does, refusing a directory that belongs to another cluster. */
@@ -86,28 +193,93 @@ export class LogManager {
     atomicWrite(path, `#\n#${new Date().toString()}\nversion=1\nbroker.id=${id}\nnode.id=${id}\ncluster.id=${clusterId}\n`);
   }
 
-  /** Opens (creating or recovering) the partitions of a topic. */
+  /**
+   * In a cluster, logs are opened only for partitions this broker is a replica of: `hosts` says which.
+   * Without it (a single node) every partition of every topic is here.
+   */
+  setHostedPartitions(hosts: (topic: string, partition: number) => boolean): void {
+    this.#hosts = hosts;
+  }
+
+  /** Opens (creating or recovering) the partitions of a topic this broker hosts; returns the open ones. */
   openTopic(topic: string, partitions: number, overrides: Readonly<Record<string, string>>): Partition[] {
-    const existing = this.#partitions.get(topic) ?? [];
-    const cfg = effectiveTopicConfig(this.#config, overrides);
-    const list = [...existing];
-    for (let p = existing.length; p < partitions; p++) {
-      const key = `${topic} ${p}`;
-      const started = Date.now();
-      const part = new Partition(topic, p, join(this.dir, `${topic}-${p}`), logConfig(cfg, this.#recoveryPoints.get(key) ?? 0, this.#logStartOffsets.get(key)),
-        cfg['message.timestamp.type'] === 'LogAppendTime', storedCompression(cfg), this.#appendPolicy);
-      const elapsed = Date.now() - started;
-      if (elapsed > 100) this.#log.info({ topic, partition: p, ms: elapsed, logEndOffset: part.logEndOffset }, 'recovered partition log');
-      list.push(part);
+    for (let p = 0; p < partitions; p++) {
+      if (this.getPartition(topic, p) || (this.#hosts && !this.#hosts(topic, p))) continue;
+      this.openPartition(topic, p, overrides);
     }
-    this.#partitions.set(topic, list);
-    return list;
+    return [...(this.getPartitions(topic) ?? [])];
+  }
+
+  /** Opens (creating or recovering) one partition's log, hosted or not: a replica assigned to this broker. */
+  openPartition(topic: string, partition: number, overrides: Readonly<Record<string, string>>): Partition {
+    const open = this.getPartition(topic, partition);
+    if (open) return open;
+    const cfg = effectiveTopicConfig(this.#config, overrides);
+    const key = `${topic} ${partition}`;
+    const started = Date.now();
+    const part = new Partition(topic, partition, join(this.dir, `${topic}-${partition}`), logConfig(cfg, this.#recoveryPoints.get(key) ?? 0, this.#logStartOffsets.get(key)),
+      cfg['message.timestamp.type'] === 'LogAppendTime', storedCompression(cfg), this.#appendPolicy);
+    const elapsed = Date.now() - started;
+    if (elapsed > 100) this.#log.info({ topic, partition, ms: elapsed, logEndOffset: part.logEndOffset }, 'recovered partition log');
+    let list = this.#partitions.get(topic);
+    if (!list) this.#partitions.set(topic, (list = []));
+    list[partition] = part;
+    return part;
+  }
+
+  /** Closes one partition's log and removes it from disk (its replica moved to other brokers). */
+  deletePartition(topic: string, partition: number): void {
+    const list = this.#partitions.get(topic);
+    const p = list?.[partition];
+    if (!list || !p) return;
+    list[partition] = undefined;
+    if (list.every((x) => x === undefined)) this.#partitions.delete(topic);
+    p.deleteAll();
+    this.#forget(topic, partition);
+    this.checkpointRecoveryPoints();
+  }
+
+  /**
+   * Removes partition directories under log.dirs whose partition this broker does not host (their topic was
+   * deleted, or the replica moved, while this broker was down); returns their names. Only `<topic>-<n>`
+   * directories of partitions not open here are candidates.
+   */
+  removeStrayLogs(hosted: (topic: string, partition: number) => boolean): string[] {
+    const removed: string[] = [];
+    for (const name of readdirSync(this.dir)) {
+      const m = /^([A-Za-z0-9._-]+)-(\d+)$/.exec(name);
+      if (!m) continue;
+      const topic = m[1]!;
+      const partition = Number(m[2]);
+      if (this.getPartition(topic, partition) || hosted(topic, partition)) continue;
+      const path = join(this.dir, name);
+      try {
+        if (!statSync(path).isDirectory()) continue;
+        rmSync(path, { recursive: true, force: true });
+      } catch (e) {
+        this.#log.warn({ path, err: (e as Error).message }, 'cannot remove the log of a partition not hosted here');
+        continue;
+      }
+      this.#forget(topic, partition);
+      removed.push(name);
+    }
+    if (removed.length > 0) this.checkpointRecoveryPoints();
+    return removed;
+  }
+
+  #forget(topic: string, partition: number): void {
+    const key = `${topic} ${partition}`;
+    this.#recoveryPoints.delete(key);
+    this.#logStartOffsets.delete(key);
+    this.#cleanerOffsets.delete(key);
+    this.#tombstonesDue.delete(key);
+    this.#checkpointedHighWatermarks.delete(key);
   }
 
   /** Applies changed settings (topic overrides or broker defaults) to the open partitions of a topic. */
   updateTopicConfig(topic: string, overrides: Readonly<Record<string, string>>): void {
     const cfg = effectiveTopicConfig(this.#config, overrides);
-    for (const p of this.#partitions.get(topic) ?? []) p.updateConfig(logConfig(cfg, 0), cfg['message.timestamp.type'] === 'LogAppendTime', storedCompression(cfg));
+    for (const p of this.getPartitions(topic) ?? []) p.updateConfig(logConfig(cfg, 0), cfg['message.timestamp.type'] === 'LogAppendTime', storedCompression(cfg));
   }
 
   /** New broker configuration (dynamic broker configs changed); callers then re-apply topic configs. */
@@ -228,27 +400,25 @@ export class LogManager {
     return this.#partitions.get(topic)?.[partition];
   }
 
+  /** The open partitions of a topic (in a cluster, the hosted ones). */
   getPartitions(topic: string): readonly Partition[] | undefined {
-    return this.#partitions.get(topic);
+    return this.#partitions.get(topic)?.filter((p): p is Partition => p !== undefined);
   }
 
   /** Closes and removes every partition of a topic from disk. */
   deleteTopic(topic: string): void {
-    const parts = this.#partitions.get(topic);
+    const parts = this.getPartitions(topic);
     if (!parts) return;
     this.#partitions.delete(topic);
     for (const p of parts) {
       p.deleteAll();
-      this.#recoveryPoints.delete(`${topic} ${p.partition}`);
-      this.#logStartOffsets.delete(`${topic} ${p.partition}`);
-      this.#cleanerOffsets.delete(`${topic} ${p.partition}`);
-      this.#tombstonesDue.delete(`${topic} ${p.partition}`);
+      this.#forget(topic, p.partition);
     }
     this.checkpointRecoveryPoints();
   }
 
   *allPartitions(): Iterable<Partition> {
-    for (const parts of this.#partitions.values()) yield* parts;
+    for (const parts of this.#partitions.values()) for (const p of parts) if (p) yield p;
   }
 
   /** Starts the periodic flusher (log.flush.interval.ms / topic flush.ms) and the recovery point checkpointer. */
@@ -320,6 +490,11 @@ export class LogManager {
     if (this.#closed) return;
     this.#closed = true;
     for (const t of this.#timers) clearTimeout(t);
+    try {
+      this.checkpointHighWatermarks();
+    } catch (e) {
+      this.#log.error({ err: e }, 'writing the high-watermark checkpoint failed');
+    }
     for (const p of this.allPartitions()) {
       try {
         p.flush();
@@ -376,6 +551,25 @@ async function writeAndSync(path: string, text: string): Promise<void> {
   const f = await open(path, 'w');
   try {
     await f.writeFile(text);
+    await f.sync();
+  } finally {
+    await f.close();
+  }
+}
+
+/** fsync of a directory, so a rename into it survives a crash (Kafka flushes the parent dir after its atomic move). */
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const f = await open(dir, 'r');
+  try {
     await f.sync();
   } finally {
     await f.close();
