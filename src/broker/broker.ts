@@ -69,6 +69,15 @@ export class Broker {
     const pools = createWorkerPools(config['worker.pool.threads'] ?? defaultComputeThreads(), config['worker.io.threads']);
     const logs = new LogManager(effective, log, pools.compute, pools.io);
     logs.writeMetaProperties(metadata.clusterId);
+    if (cluster) {
+      // A cluster broker keeps logs only for the partitions it is a replica of; any other partition directory
+      // is of a topic deleted (or a replica moved) while it was down.
+      const brokerId = config['broker.id'];
+      const hosted = (topic: string, partition: number) => cluster.getTopic(topic)?.replicas[partition]?.includes(brokerId) ?? false;
+      logs.setHostedPartitions(hosted);
+      const removed = logs.removeStrayLogs(hosted);
+      if (removed.length > 0) log.warn({ logs: removed }, 'removed the logs of partitions this broker no longer hosts');
+    }
     for (const t of metadata.listTopics()) logs.openTopic(t.name, t.partitions, t.configs);
     logs.checkpointRecoveryPoints();
     const advertisedSpec = config['advertised.listeners']?.[0];
@@ -94,7 +103,8 @@ export class Broker {
           const ep = context.brokerEndpoints().find((e) => e.nodeId === b.id);
           return ep ? { host: ep.host, port: ep.port } : { host: b.endpoints[0]?.host ?? '127.0.0.1', port: b.endpoints[0]?.port ?? 9092 };
         },
-      });
+      }, (topic, partition) => logs.checkpointedHighWatermark(topic, partition) ?? 0);
+      logs.startHighWatermarkCheckpoints(() => replicas.all(), config['replica.high.watermark.checkpoint.interval.ms']);
       replicas.onRoleChange((r, previous) => {
         if (r.topic !== OFFSETS_TOPIC) return;
         if (r.role === 'leader') context.groups.loadPartition(r.partition);

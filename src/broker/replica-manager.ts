@@ -212,7 +212,7 @@ export class ReplicaManager {
       const meta = topicOf(e.topic);
       if (meta instanceof BrokerError) return fail(meta);
       const partition = this.#ctx.partition(e.topic, e.partition);
-      if (!partition) return fail(new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${e.topic}-${e.partition}`));
+      if (!partition) return fail(this.#notHosted(e.topic, e.partition));
       if (e.records === null || e.records.length === 0) return fail(new BrokerError('INVALID_RECORD', 'Produce request has no record batch'));
       const cluster = this.#ctx.cluster;
       let replica: PartitionReplica | undefined;
@@ -479,9 +479,26 @@ export class ReplicaManager {
     return this.#ctx.cluster?.replicas.replica(topic, partition)?.highWatermark ?? log.highWatermark;
   }
 
+  /**
+   * The error for a partition with no log here: in a cluster, a partition of an existing topic that this
+   * broker is no replica of answers as Kafka does (NOT_LEADER_OR_FOLLOWER, or LEADER_NOT_AVAILABLE), so
+   * clients refresh their metadata; anything else is UNKNOWN_TOPIC_OR_PARTITION.
+   */
+  #notHosted(topic: string, partition: number): BrokerError {
+    const meta = this.#ctx.metadata.getTopic(topic);
+    if (this.#ctx.cluster && meta && partition >= 0 && partition < meta.partitions) {
+      try {
+        this.#ctx.cluster.replicas.leaderOrError(topic, partition);
+      } catch (e) {
+        if (e instanceof BrokerError) return e;
+      }
+    }
+    return new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${topic}-${partition}`);
+  }
+
   #readable(_requester: Requester, topic: string, partition: number, currentLeaderEpoch = -1): Partition {
     const log = this.#ctx.metadata.getTopic(topic) ? this.#ctx.partition(topic, partition) : undefined;
-    if (!log) throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${topic}-${partition}`);
+    if (!log) throw this.#notHosted(topic, partition);
     if (this.#ctx.cluster) {
       this.#ctx.cluster.replicas.leaderOrError(topic, partition, currentLeaderEpoch);
       return log;

@@ -179,6 +179,9 @@ export class Replicas {
    * REQUEST_TIMED_OUT after `timeoutMs`, NOT_LEADER_OR_FOLLOWER when leadership moved meanwhile.
    */
   waitForHighWatermark(r: PartitionReplica, offset: number, timeoutMs: number): Promise<void> {
+    // Writers that append to the log themselves (the group coordinator) come here straight after: with
+    // the leader alone in the ISR nothing else would move the high watermark.
+    this.#maybeAdvanceHighWatermark(r);
     if (r.highWatermark >= offset) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const epoch = r.leaderEpoch;
@@ -224,8 +227,8 @@ export class Replicas {
         const state = this.#store.partitionState(t.name, p);
         let r = this.#replicas.get(k);
         if (!r) {
-          const log = this.#logs.getPartition(t.name, p) ?? this.#logs.openTopic(t.name, t.partitions, t.configs)[p];
-          if (!log) continue;
+          // A partition newly assigned here gets its log now (created empty, or the one already on disk).
+          const log = this.#logs.openPartition(t.name, p, t.configs);
           r = new PartitionReplica(t.name, p, log, this.#hwCheckpoint(t.name, p));
           this.#replicas.set(k, r);
         }
@@ -234,8 +237,13 @@ export class Replicas {
     }
     for (const [k, r] of this.#replicas) {
       if (wanted.has(k)) continue;
+      // No longer a replica here (moved to other brokers): as Kafka's StopReplica with delete, the log goes.
       this.#replicas.delete(k);
       this.#setRole(r, 'offline');
+      if (topics.has(r.topic)) {
+        this.#logs.deletePartition(r.topic, r.partition);
+        this.#log.info({ topic: r.topic, partition: r.partition }, 'deleted the local log of a replica moved to other brokers');
+      }
     }
     this.#refreshFetchers();
   }
@@ -244,7 +252,11 @@ export class Replicas {
     const changedLeader = s.leader !== r.leaderId || s.leaderEpoch !== r.leaderEpoch;
     r.isr = s.isr;
     r.stateVersion = s.version;
-    if (!changedLeader) return;
+    if (!changedLeader) {
+      // The controller shrank the ISR (a dead broker left it): what the rest hold may now be committed.
+      this.#maybeAdvanceHighWatermark(r);
+      return;
+    }
     r.leaderId = s.leader;
     r.leaderEpoch = s.leaderEpoch;
     if (s.leader === this.#brokerId) {
@@ -258,7 +270,7 @@ export class Replicas {
       this.#maybeAdvanceHighWatermark(r);
     } else if (s.leader >= 0) {
       r.truncated = false;
-      this.#log.info({ topic: r.topic, partition: r.partition, leader: s.leader, leaderEpoch: s.leaderEpoch }, 'became follower');
+      this.#log.info({ topic: r.topic, partition: r.partition, leader: s.leader, leaderEpoch: s.leaderEpoch, logEndOffset: r.log.logEndOffset, highWatermark: r.highWatermark }, 'became follower');
       this.#setRole(r, 'follower');
     } else {
       this.#setRole(r, 'offline');
