@@ -163,6 +163,16 @@ export class BrokerProcess {
     await this.#stopWith('SIGKILL');
   }
 
+  /** SIGSTOP: the process keeps its port and its ZooKeeper session until it times out, but answers nothing until resume(). */
+  pause(): void {
+    this.#child?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after pause(). */
+  resume(): void {
+    this.#child?.kill('SIGCONT');
+  }
+
   /** Clean stop with SIGTERM; resolves with the exit code. */
   async stop(): Promise<number | null> {
     return this.#stopWith('SIGTERM');
@@ -183,6 +193,7 @@ export class BrokerProcess {
         res(code);
       });
       child.kill(signal);
+      if (signal !== 'SIGKILL') child.kill('SIGCONT'); // a paused broker acts on the signal only once it runs
     });
   }
 
