@@ -71,6 +71,12 @@ export interface StartClusterOptions {
   config?: Record<string, string | number | boolean>;
   /** Log level of the brokers' own logs (default: warn). */
   logLevel?: string;
+  /**
+   * A ZooKeeper the caller runs (`zookeeper.connect`: host:port list with an optional chroot, e.g.
+   * `127.0.0.1:2181/my-suite`): the brokers keep their metadata there, in Kafka's znode layout, instead of
+   * in this process's memory. Without it the cluster is coordinated in memory.
+   */
+  zookeeperConnect?: string;
 }
 
 export interface EmbeddedCluster {
@@ -89,22 +95,27 @@ export interface EmbeddedCluster {
 }
 
 /**
- * Starts a cluster of `brokers` in-process brokers coordinated in memory (no ZooKeeper), each on a free
- * loopback port with a temporary data directory, so a test suite can exercise replication and failover
- * — kill a broker, watch leaders move, restart it — without Docker or a JVM.
+ * Starts a cluster of `brokers` in-process brokers coordinated in memory (no ZooKeeper), or through the
+ * caller's ZooKeeper (`zookeeperConnect`), each on a free loopback port with a temporary data directory, so
+ * a test suite can exercise replication and failover — kill a broker, watch leaders move, restart it —
+ * without Docker or a JVM.
  */
 export async function startCluster(options: StartClusterOptions): Promise<EmbeddedCluster> {
   const n = options.brokers;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`brokers must be an integer >= 1, got ${n}`);
-  const shared = new InMemoryCluster();
+  const zookeeper = options.zookeeperConnect;
+  if (zookeeper !== undefined && (typeof zookeeper !== 'string' || zookeeper.trim() === '')) throw new RangeError('zookeeperConnect must be a host:port[,host:port...][/chroot] string');
+  const shared = zookeeper === undefined ? new InMemoryCluster() : undefined;
   const root = mkdtempSync(join(tmpdir(), 'gregor-cluster-'));
   const slots: Array<{ id: number; dir: string; port: number; broker: Broker | undefined }> = [];
   const logger = createLogger(options.logLevel ?? 'warn');
   const launch = async (slot: { id: number; dir: string; port: number; broker: Broker | undefined }) => {
     const overrides: Record<string, string> = { listeners: `PLAINTEXT://127.0.0.1:${slot.port}`, 'log.dirs': slot.dir, 'broker.id': String(slot.id) };
+    if (zookeeper !== undefined) overrides['zookeeper.connect'] = zookeeper;
     for (const [k, v] of Object.entries(options.config ?? {})) overrides[k] = String(v);
     const config = loadBrokerConfig({ overrides });
-    slot.broker = await Broker.start(config, { logger: logger.child({ broker: slot.id }), metadata: shared.store() });
+    // Through ZooKeeper each broker opens its own session (and store), as a broker process does.
+    slot.broker = await Broker.start(config, { logger: logger.child({ broker: slot.id }), metadata: shared?.store() });
     slot.port = slot.broker.port;
   };
   try {
