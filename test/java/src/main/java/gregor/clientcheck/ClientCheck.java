@@ -443,6 +443,7 @@ public final class ClientCheck {
         if (!recs.isEmpty()) {
           received += print(recs, stats);
           consumer.commitSync(Duration.ofSeconds(30));
+          OUT.flush(); // a test watching the output sees each poll's records once they are committed
         }
       }
     }
