@@ -83,8 +83,14 @@ export class ReplicaFetcher {
 
   async #connection(): Promise<Connection> {
     if (this.#conn && !this.#conn.closed) return this.#conn;
-    this.#conn = await Connection.connect({ host: this.#endpoint.host, port: this.#endpoint.port, nodeId: this.#leaderId, clientId: `broker-${this.#brokerId}-fetcher-${this.#leaderId}`, requestTimeoutMs: 30_000 });
-    return this.#conn;
+    const conn = await Connection.connect({ host: this.#endpoint.host, port: this.#endpoint.port, nodeId: this.#leaderId, clientId: `broker-${this.#brokerId}-fetcher-${this.#leaderId}`, requestTimeoutMs: 30_000 });
+    // Closed while connecting (the broker is stopping): an open socket would keep its process alive.
+    if (this.#closed) {
+      conn.close();
+      throw new Error('replica fetcher closed');
+    }
+    this.#conn = conn;
+    return conn;
   }
 
   /** Cuts each partition's log back to where it agrees with the leader's (its latest epoch's end there). */
