@@ -113,7 +113,7 @@ export function resolveSession(cache: FetchSessionCache, req: Fetch.FetchRequest
   if (sessionEpoch === FINAL_EPOCH || sessionEpoch === INITIAL_EPOCH) {
     if (sessionId !== 0) cache.remove(sessionId);
     const partitions = fromRequest(req);
-    if (sessionEpoch === FINAL_EPOCH || req.replicaId >= 0) return { kind: 'full', session: null, partitions };
+    if (sessionEpoch === FINAL_EPOCH) return { kind: 'full', session: null, partitions };
     const session = cache.create(now);
     if (session) for (const p of partitions) session.partitions.set(key(p.topic, p.partition), p);
     return { kind: 'full', session, partitions };

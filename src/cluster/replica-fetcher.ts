@@ -3,6 +3,12 @@
 // the follower's latest epoch, KIP-101/279), then Fetch requests with replica_id set bring the leader's
 // batches, appended as they are (offsets and leader epochs kept). The leader learns the follower's
 // progress from the fetch offsets and answers with its high watermark, which the follower keeps too.
+//
+// Fetch sessions (KIP-227), as Kafka's followers use them: the first fetch is full (session id 0, epoch 0)
+// and the leader answers with a session id; later fetches carry the next epoch and name only partitions
+// whose fetch offset or log start offset changed, plus the ones no longer followed (forgotten); the leader
+// answers only partitions with news. A session error (the leader restarted or evicted it) or a failed
+// request starts again with a full fetch.
 import { Fetch, OffsetForLeaderEpoch, ErrorCode, errorName } from '../protocol/index.js';
 import { Connection } from '../client/index.js';
 import type { PartitionReplica } from './replicas.js';
@@ -23,6 +29,27 @@ export interface FetcherOptions {
 const FETCH_VERSION = 12;
 const EPOCH_VERSION = 4;
 
+/** What the session on the leader holds for one partition: the fields last sent. */
+interface SentPartition {
+  readonly fetchOffset: number;
+  readonly logStartOffset: number;
+  readonly leaderEpoch: number;
+}
+
+/** The follower's side of its fetch session with one leader. */
+class FetchSessionState {
+  id = 0;
+  /** Epoch of the next request: 0 for a full fetch that opens a session. */
+  epoch = 0;
+  readonly sent = new Map<string, SentPartition>();
+
+  reset(): void {
+    this.id = 0;
+    this.epoch = 0;
+    this.sent.clear();
+  }
+}
+
 export class ReplicaFetcher {
   readonly #brokerId: number;
   readonly #leaderId: number;
@@ -31,6 +58,7 @@ export class ReplicaFetcher {
   readonly #opts: FetcherOptions;
   #partitions: PartitionReplica[] = [];
   #conn: Connection | undefined;
+  readonly #session = new FetchSessionState();
   #closed = false;
   #wake: (() => void) | undefined;
 
@@ -74,6 +102,7 @@ export class ReplicaFetcher {
       } catch (e) {
         if (this.#closed) return;
         this.#log.warn({ leader: this.#leaderId, err: (e as Error).message }, 'replica fetcher: fetch from the leader failed; backing off');
+        this.#session.reset();
         this.#conn?.close();
         this.#conn = undefined;
         await this.#sleep(this.#opts.fetchBackoffMs);
@@ -130,16 +159,46 @@ export class ReplicaFetcher {
   }
 
   async #fetch(conn: Connection, parts: PartitionReplica[]): Promise<void> {
-    const byTopic = group(parts);
+    const session = this.#session;
+    const full = session.id === 0;
+    if (full) session.sent.clear();
+    // A full fetch names every partition; an incremental one only those whose fields changed.
+    const now = new Map(parts.map((r) => [key(r), { fetchOffset: r.log.logEndOffset, logStartOffset: r.log.logStartOffset, leaderEpoch: r.leaderEpoch }]));
+    const named = parts.filter((r) => {
+      const was = session.sent.get(key(r));
+      const is = now.get(key(r))!;
+      return full || !was || was.fetchOffset !== is.fetchOffset || was.logStartOffset !== is.logStartOffset || was.leaderEpoch !== is.leaderEpoch;
+    });
+    const forgotten = full ? [] : [...session.sent.keys()].filter((k) => !now.has(k));
+    const forgottenByTopic = new Map<string, number[]>();
+    for (const k of forgotten) {
+      const [topic, partition] = k.split('\0') as [string, string];
+      forgottenByTopic.set(topic, [...(forgottenByTopic.get(topic) ?? []), Number(partition)]);
+    }
+    const epoch = session.epoch;
     const res = await conn.send(Fetch, {
       replicaId: this.#brokerId, maxWaitMs: this.#opts.fetchWaitMaxMs, minBytes: 1, maxBytes: this.#opts.fetchResponseMaxBytes, isolationLevel: 0,
-      sessionId: 0, sessionEpoch: -1, forgottenTopicsData: [], rackId: '',
-      topics: [...byTopic].map(([topic, ps]) => ({
+      sessionId: session.id, sessionEpoch: epoch, rackId: '',
+      forgottenTopicsData: [...forgottenByTopic].map(([topic, partitions]) => ({ topic, partitions })),
+      topics: [...group(named)].map(([topic, ps]) => ({
         topic,
         partitions: ps.map((r) => ({ partition: r.partition, currentLeaderEpoch: r.leaderEpoch, fetchOffset: r.log.logEndOffset, lastFetchedEpoch: -1, logStartOffset: r.log.logStartOffset, partitionMaxBytes: this.#opts.fetchMaxBytes })),
       })),
     }, { version: FETCH_VERSION, timeoutMs: this.#opts.fetchWaitMaxMs + 30_000 });
+    if (res.errorCode === ErrorCode.FETCH_SESSION_ID_NOT_FOUND || res.errorCode === ErrorCode.INVALID_FETCH_SESSION_EPOCH) {
+      // The leader lost the session (restarted, evicted it): start again with a full fetch.
+      session.reset();
+      return;
+    }
     if (res.errorCode !== ErrorCode.NONE) throw new Error(`Fetch from leader ${this.#leaderId} failed: ${errorName(res.errorCode)}`);
+    if (res.sessionId === 0) {
+      session.reset(); // the leader keeps no session for us: every fetch stays full
+    } else {
+      session.id = res.sessionId;
+      session.epoch = epoch === 0x7fffffff ? 1 : epoch + 1;
+      for (const r of named) session.sent.set(key(r), now.get(key(r))!);
+      for (const k of forgotten) session.sent.delete(k);
+    }
     let backoff = false;
     for (const t of res.responses) {
       for (const p of t.partitions) {
@@ -174,6 +233,10 @@ export class ReplicaFetcher {
       this.#wake = done;
     });
   }
+}
+
+function key(r: PartitionReplica): string {
+  return `${r.topic}\0${r.partition}`;
 }
 
 function group(parts: PartitionReplica[]): Map<string, PartitionReplica[]> {

@@ -10,7 +10,7 @@
 //    Gregor keeps the empty session open (the next incremental fetch may add partitions again).
 //  - A full cache: Kafka evicts only a stale session (unused for 2 minutes) or a smaller, less privileged
 //    one, else answers without a session; Gregor always evicts the least recently used session.
-//  - Follower fetches (replica id >= 0): Kafka gives them privileged sessions; Gregor serves them sessionless.
+//  - Follower fetches (replica id >= 0) get sessions like consumers' (Kafka: privileged ones, evicted last).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode, type Fetch } from '../../../src/protocol/index.js';
@@ -144,12 +144,15 @@ describe('fetch sessions: the (session id, epoch) table', () => {
     assert.equal(resolveSession(cache, request(id, 1), 2).kind, 'incremental');
   });
 
-  it('follower fetches (replica id >= 0) with epoch 0 get no session (Kafka: privileged follower sessions)', () => {
+  it('follower fetches (replica id >= 0) with epoch 0 get a session too, as Kafka\'s followers do (KIP-227)', () => {
     const cache = new FetchSessionCache();
     const r = resolveSession(cache, request(0, INITIAL_EPOCH, { a: [[0, 0]] }, {}, 1), 0);
     assert.ok(r.kind === 'full');
-    assert.equal(r.session, null);
-    assert.equal(cache.size, 0);
+    assert.ok(r.session);
+    assert.equal(cache.size, 1);
+    const next = resolveSession(cache, request(r.session.id, 1, { a: [[0, 5]] }, {}, 1), 1);
+    assert.ok(next.kind === 'incremental');
+    assert.deepEqual(next.partitions.map((p) => p.fetchOffset), [5]);
   });
 });
 
