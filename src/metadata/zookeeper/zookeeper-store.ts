@@ -315,8 +315,13 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     let version: number;
     try {
       if (expectedVersion === -1) {
-        await zk.ensurePath(Z.partitionPath(topic, partition));
-        await zk.create(path, Z.encodeState(state));
+        // Only under a topic that still exists: creating the parents blindly would bring a topic deleted
+        // meanwhile back as an empty /brokers/topics/<t> znode, which no broker can read.
+        const ops: ZkOp[] = [{ op: 'check', path: Z.topicPath(topic), version: -1 }];
+        if (!(await zk.get(Z.partitionsPath(topic)))) ops.push({ op: 'create', path: Z.partitionsPath(topic), data: Buffer.alloc(0) });
+        if (!(await zk.get(Z.partitionPath(topic, partition)))) ops.push({ op: 'create', path: Z.partitionPath(topic, partition), data: Buffer.alloc(0) });
+        ops.push({ op: 'create', path, data: Z.encodeState(state) });
+        await zk.multi(ops);
         version = 0;
       } else {
         version = await zk.set(path, Z.encodeState(state), expectedVersion);
