@@ -17,6 +17,7 @@ import { kcat } from '../helpers/kcat.js';
 import { runIn } from '../helpers/run.js';
 import { committedOffsets } from '../helpers/groups.js';
 import { waitFor } from '../helpers/wait.js';
+import { createTopicsWhenReady } from '../helpers/cluster.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const JAVA_DIR = join(ROOT, 'test', 'java');
@@ -54,13 +55,7 @@ describe('group coordinator failover with kcat -G and the Java consumer', () => 
     }
     bootstrap = brokers.map((b) => b.bootstrap).join(',');
     kafka = kafkaClient(bootstrap);
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] });
-    } finally {
-      await admin.disconnect();
-    }
+    await createTopicsWhenReady(kafka, [{ topic: TOPIC, numPartitions: PARTITIONS, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }]);
   }, { timeout: 8 * 60_000 });
   after(async () => {
     for (const c of children) c.kill('SIGKILL');

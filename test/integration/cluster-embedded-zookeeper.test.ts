@@ -8,6 +8,7 @@ import { startCluster, type EmbeddedCluster } from '../../src/index.js';
 import { ZooKeeperServer } from '../helpers/zookeeper.js';
 import { kafkaClient, offsetsByValue } from '../helpers/kafkajs.js';
 import { waitFor } from '../helpers/wait.js';
+import { createTopicsWhenReady } from '../helpers/cluster.js';
 
 describe('startCluster through the caller\'s ZooKeeper', () => {
   let zk: ZooKeeperServer;
@@ -50,13 +51,7 @@ describe('startCluster through the caller\'s ZooKeeper', () => {
 
   test('acks=all records survive a leader killed and restarted, each exactly once; the topic is in ZooKeeper', async () => {
     const kafka = kafkaClient(cluster!.bootstrap);
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic: 'zk-embedded', numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] });
-    } finally {
-      await admin.disconnect();
-    }
+    await createTopicsWhenReady(kafka, [{ topic: 'zk-embedded', numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }]);
     assert.match(await zk.cli('get', '/suite/brokers/topics/zk-embedded'), /"partitions":\{"0":\[/);
     await waitFor('a leader and a full ISR', async () => (await partition0('zk-embedded')).isr.length === 3, 30_000);
     const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 2000 } });

@@ -8,6 +8,7 @@ import diagnostics_channel from 'node:diagnostics_channel';
 import { startCluster, type EmbeddedCluster } from '../../src/index.js';
 import { kafkaClient, offsetsByValue } from '../helpers/kafkajs.js';
 import { waitFor } from '../helpers/wait.js';
+import { createTopicsWhenReady } from '../helpers/cluster.js';
 
 const PARTITIONS = 40;
 const FETCH = 1;
@@ -41,13 +42,7 @@ describe('follower fetch sessions', () => {
 
   test('idle partitions are not named in followers\' fetches; new records still replicate', async () => {
     const kafka = kafkaClient(cluster.bootstrap);
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic: 'sessions', numPartitions: PARTITIONS, replicationFactor: 2, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] });
-    } finally {
-      await admin.disconnect();
-    }
+    await createTopicsWhenReady(kafka, [{ topic: 'sessions', numPartitions: PARTITIONS, replicationFactor: 2, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }]);
     await waitFor('full ISRs', async () => (await partitions(cluster.bootstrap)).every((p) => p.isr.length === 2), 30_000);
     // Each broker follows about half the partitions: a full fetch names each (more than 30 bytes apiece).
     fetchBytes.length = 0;

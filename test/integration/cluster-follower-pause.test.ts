@@ -14,6 +14,7 @@ import { BrokerProcess } from '../helpers/broker-process.js';
 import { ZooKeeperServer } from '../helpers/zookeeper.js';
 import { kafkaClient, offsetsByValue } from '../helpers/kafkajs.js';
 import { waitFor } from '../helpers/wait.js';
+import { createTopicsWhenReady } from '../helpers/cluster.js';
 
 const TOPIC = 'paused';
 
@@ -33,13 +34,7 @@ describe('a paused follower and the high-watermark checkpoint', () => {
   before(async () => {
     zk = await ZooKeeperServer.start();
     for (let id = 0; id < 3; id++) brokers.push(await BrokerProcess.start({ overrides: overrides(id) }));
-    const admin = kafkaClient(brokers.map((b) => b.bootstrap).join(',')).admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] });
-    } finally {
-      await admin.disconnect();
-    }
+    await createTopicsWhenReady(kafkaClient(brokers.map((b) => b.bootstrap).join(',')), [{ topic: TOPIC, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }]);
     await waitFor('a leader and a full ISR', async () => ((await state(brokers[0]!)).isr.length === 3 ? true : undefined), 30_000);
   });
   after(async () => {

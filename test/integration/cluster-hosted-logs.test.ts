@@ -12,6 +12,7 @@ import { BrokerProcess } from '../helpers/broker-process.js';
 import { ZooKeeperServer } from '../helpers/zookeeper.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { waitFor } from '../helpers/wait.js';
+import { createTopicsWhenReady } from '../helpers/cluster.js';
 import { Connection } from '../../src/client/index.js';
 import { ErrorCode, ListOffsets } from '../../src/protocol/index.js';
 
@@ -49,13 +50,7 @@ describe('brokers keep logs only for the partitions they host', () => {
   const partitionDirs = (b: BrokerProcess, topic: string) => readdirSync(b.logDir).filter((f) => f.startsWith(`${topic}-`) && /-\d+$/.test(f)).sort();
 
   test('each broker has a log for exactly the partitions it replicates', async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic: 'spread', numPartitions: 3, replicationFactor: 1 }, { topic: 'pairs', numPartitions: 3, replicationFactor: 2 }] });
-    } finally {
-      await admin.disconnect();
-    }
+    await createTopicsWhenReady(kafka, [{ topic: 'spread', numPartitions: 3, replicationFactor: 1 }, { topic: 'pairs', numPartitions: 3, replicationFactor: 2 }]);
     for (const topic of ['spread', 'pairs']) {
       const replicas = await replicasOf(topic);
       for (let id = 0; id < 3; id++) {
@@ -112,13 +107,7 @@ describe('brokers keep logs only for the partitions they host', () => {
     assert.deepEqual(partitionDirs(brokers[down]!, 'pairs'), []);
     assert.match(brokers[down]!.output, /removed the logs of partitions this broker no longer hosts/);
     // Back as a replica of a new topic, it gets its logs.
-    const again = kafka.admin();
-    await again.connect();
-    try {
-      await again.createTopics({ topics: [{ topic: 'stays', numPartitions: 2, replicationFactor: 3 }] });
-    } finally {
-      await again.disconnect();
-    }
+    await createTopicsWhenReady(kafka, [{ topic: 'stays', numPartitions: 2, replicationFactor: 3 }]);
     await waitFor(`broker ${down}'s logs of the new topic`, () => partitionDirs(brokers[down]!, 'stays').join() === 'stays-0,stays-1', 30_000);
   });
 });

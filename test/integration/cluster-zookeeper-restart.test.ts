@@ -13,6 +13,7 @@ import { ZooKeeperServer } from '../helpers/zookeeper.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { kafkaClient, offsetsByValue } from '../helpers/kafkajs.js';
 import { waitFor } from '../helpers/wait.js';
+import { createTopicsWhenReady } from '../helpers/cluster.js';
 
 const TOPIC = 'zk-outage';
 const SESSION_TIMEOUT_MS = 6000;
@@ -39,13 +40,7 @@ describe('ZooKeeper restarted under a running cluster', () => {
       } }));
     }
     bootstrap = brokers.map((b) => b.bootstrap).join(',');
-    const admin = kafkaClient(bootstrap).admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 2, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] });
-    } finally {
-      await admin.disconnect();
-    }
+    await createTopicsWhenReady(kafkaClient(bootstrap), [{ topic: TOPIC, numPartitions: 2, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }]);
     await waitFor('leaders and full ISRs', async () => (await partitions()).every((p) => p.leader >= 0 && p.isr.length === 3), 30_000);
     const kafka = kafkaClient(bootstrap);
     producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 2000 } });
