@@ -189,6 +189,14 @@ export interface AbortedTransaction {
 }
 
 /**
+ * A follower's append (`PartitionLog.appendAsFollower`) on a worker thread,
+ * for the log registered under `handle`: batches fetched from the leader,
+ * stored as they are (offsets, leader epochs and timestamps kept). Large
+ * fetches take their CRC checks and segment writes off the event loop.
+ */
+export declare function appendAsFollowerByHandle(handle: number, records: Uint8Array, nowMs: number): AppendResult
+
+/**
  * Group commit on a worker thread: `PartitionLog.appendManySync` for the
  * log registered under `handle`. The arrays are used in place (offsets are
  * rewritten in them); the caller must not touch them until this returns.

@@ -6,10 +6,10 @@
 // reader and must never hold up appends.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { fileRecords, native, type AppendOptions, type AppendOutcome, type CompactOptions, type CompactResult, type FileRecords } from './native.js';
+import { fileRecords, native, type AppendOptions, type AppendOutcome, type AppendResult, type CompactOptions, type CompactResult, type FileRecords } from './native.js';
 import { BrokerError } from '../protocol/index.js';
 import { SharedMemory } from './shared-memory.js';
-import type { AppendTask, CompactTask, SendTask, TaskFailure } from './worker.js';
+import type { AppendTask, CompactTask, FollowerAppendTask, SendTask, TaskFailure } from './worker.js';
 
 const WORKER = new URL('./worker.js', import.meta.url).href;
 
@@ -94,6 +94,19 @@ export class WorkerPool {
     const { views, staging } = this.#share(records);
     try {
       return unwrap(await this.#pool().run({ handle, records: views, opts } satisfies AppendTask, { name: 'append' }) as AppendOutcome[] | TaskFailure);
+    } finally {
+      if (staging) this.memory.release(staging);
+    }
+  }
+
+  /**
+   * A follower's append of batches fetched from its leader to the log with `handle`, on a worker (stored as
+   * they are). The bytes are copied into a recycled shared block unless already shared.
+   */
+  async appendAsFollower(handle: number, records: Buffer, nowMs: number): Promise<AppendResult> {
+    const { views, staging } = this.#share([records]);
+    try {
+      return unwrap(await this.#pool().run({ handle, records: views[0]!, nowMs } satisfies FollowerAppendTask, { name: 'appendAsFollower' }) as AppendResult | TaskFailure);
     } finally {
       if (staging) this.memory.release(staging);
     }

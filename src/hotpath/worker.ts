@@ -3,7 +3,7 @@
 // worker the main thread's partition logs and prepared responses, and the records arrive as views of
 // SharedArrayBuffers, so nothing is copied on the way. Failures are returned, not thrown, because an
 // Error crossing threads loses its `code` (the Kafka error name).
-import { native, type AppendOptions, type AppendOutcome, type CompactOptions, type CompactResult } from './native.js';
+import { native, type AppendOptions, type AppendOutcome, type AppendResult, type CompactOptions, type CompactResult } from './native.js';
 
 export interface TaskFailure {
   readonly failed: true;
@@ -25,6 +25,20 @@ export interface AppendTask {
 export function append(t: AppendTask): AppendOutcome[] | TaskFailure {
   try {
     return native.appendByHandle(t.handle, t.records, t.opts);
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+export interface FollowerAppendTask {
+  readonly handle: number;
+  readonly records: Uint8Array;
+  readonly nowMs: number;
+}
+
+export function appendAsFollower(t: FollowerAppendTask): AppendResult | TaskFailure {
+  try {
+    return native.appendAsFollowerByHandle(t.handle, t.records, t.nowMs);
   } catch (e) {
     return failure(e);
   }

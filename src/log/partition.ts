@@ -214,10 +214,32 @@ export class Partition {
     }
   }
 
-  /** One follower append, inline: the bytes are stored as they are (no re-compression), so it is cheap. */
+  /**
+   * One follower append. The bytes are stored as they are (no re-compression): inline unless they reach
+   * append.pool.min.bytes, then on the compute pool like a leader's large append (CRC checks and the
+   * segment write off the event loop).
+   */
   #appendAsFollower(job: QueuedAppend): void {
     this.#queuedBytes -= job.records.length;
     this.#nativeAppendCalls++;
+    const pool = this.#policy.pool;
+    if (pool && job.records.length >= this.#policy.poolMinBytes) {
+      this.#inflight = true;
+      pool.appendAsFollower(this.#log.handle, job.records, Date.now()).then(
+        (r) => {
+          this.#inflight = false;
+          this.#wake();
+          job.resolve(r);
+          this.#drain();
+        },
+        (err: Error) => {
+          this.#inflight = false;
+          job.reject(err);
+          this.#drain();
+        },
+      );
+      return;
+    }
     try {
       const r = this.#log.appendAsFollower(job.records, Date.now());
       this.#wake();

@@ -76,3 +76,24 @@ pub fn append_by_handle(
     let slices = records.iter_mut().map(|r| unsafe { r.as_mut() });
     Ok(append_all(&log, &name, slices, &o))
 }
+
+/// A follower's append (`PartitionLog.appendAsFollower`) on a worker thread,
+/// for the log registered under `handle`: batches fetched from the leader,
+/// stored as they are (offsets, leader epochs and timestamps kept). Large
+/// fetches take their CRC checks and segment writes off the event loop.
+#[napi(js_name = "appendAsFollowerByHandle")]
+pub fn append_as_follower_by_handle(
+    handle: u32,
+    records: Uint8ArraySlice,
+    now_ms: i64,
+) -> Result<AppendResult> {
+    let log = log_of(handle)?;
+    let mut guard = log.lock().unwrap_or_else(PoisonError::into_inner);
+    let r = match guard.as_mut() {
+        Some(log) => log.append_as_follower(records.as_ref(), now_ms),
+        None => Err(Error::NotLeaderOrFollower(format!(
+            "partition log handle {handle} is closed"
+        ))),
+    };
+    Ok(super::log::append_result(r?))
+}

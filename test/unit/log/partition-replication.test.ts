@@ -124,6 +124,33 @@ describe('Partition as a follower', () => {
     p.close();
   });
 
+  test('pool: follower appends of at least poolMinBytes run on a worker, copy the leader exactly, refusals keep their codes; smaller ones stay inline', async () => {
+    const leader = open('pool-leader');
+    await fillLeader(leader);
+    const follower = new Partition('t', 0, join(dir, 'pool-follower'), config, false, { type: -1 }, { pool, poolMinBytes: 0 });
+    let woken = 0;
+    follower.onData(() => woken++);
+    const before = pool.stats().completed;
+    const calls = await replicate(leader, follower);
+    assert.equal(pool.stats().completed - before, calls, 'every follower append on a worker');
+    assert.equal(woken, 1);
+    assert.deepEqual(readAll(follower), readAll(leader));
+    assert.equal(follower.latestEpoch, leader.latestEpoch);
+    await leader.append(await batch(2));
+    const next = Buffer.from(leader.read(follower.logEndOffset, 1 << 20, true).records);
+    next[next.length - 1]! ^= 0xff;
+    await assert.rejects(follower.appendAsFollower(next), { code: 'CORRUPT_MESSAGE' });
+    await assert.rejects(follower.appendAsFollower(leader.read(0, 1 << 20, true).records), { code: 'UNKNOWN_SERVER_ERROR' });
+    const inline = new Partition('t', 0, join(dir, 'pool-inline'), config, false, { type: -1 }, { pool, poolMinBytes: 1 << 20 });
+    const atStart = pool.stats().completed;
+    await replicate(leader, inline);
+    assert.equal(pool.stats().completed, atStart, 'small follower appends stay on the event loop');
+    assert.deepEqual(readAll(inline), readAll(leader));
+    leader.close();
+    follower.close();
+    inline.close();
+  });
+
   test('truncateTo cuts the tail (epochs, high watermark too); the leader re-sends it; truncateFullyAndStartAt starts again', async () => {
     const leader = open('trunc-leader');
     const follower = open('trunc-follower');
