@@ -83,12 +83,24 @@ describe('ZooKeeper restarted under a running cluster', () => {
 
   const consumedAll = (values: string[]) => values.every((v) => consumed.has(v));
 
+  /** ZooKeeper's own CLI, retried while a just restarted server does not serve yet (ConnectionLoss). */
+  async function zkCli(...command: string[]): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await zk.cli(...command);
+      } catch (e) {
+        if (attempt >= 10) throw e;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
   async function registeredIds(): Promise<string> {
-    return /\[[\d, ]*\]/.exec(await zk.cli('ls', '/gregor/brokers/ids'))?.[0] ?? '';
+    return /\[[\d, ]*\]/.exec(await zkCli('ls', '/gregor/brokers/ids'))?.[0] ?? '';
   }
 
   async function controllerEpoch(): Promise<number> {
-    const out = await zk.cli('get', '/gregor/controller_epoch');
+    const out = await zkCli('get', '/gregor/controller_epoch');
     return Number(/^(\d+)$/m.exec(out)?.[1] ?? -1);
   }
 
