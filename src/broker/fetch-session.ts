@@ -27,6 +27,8 @@ export interface SessionPartition {
   readonly partition: number;
   fetchOffset: number;
   partitionMaxBytes: number;
+  /** The leader epoch the client knows (-1: unknown); every request that names the partition updates it. */
+  currentLeaderEpoch: number;
   /** -1 until a response carried this partition. */
   lastHighWatermark: number;
   lastLogStartOffset: number;
@@ -103,7 +105,7 @@ const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 function fromRequest(req: Fetch.FetchRequest): SessionPartition[] {
   return req.topics.flatMap((t) => t.partitions.map((p) => ({
-    topic: t.topic, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes, lastHighWatermark: -1, lastLogStartOffset: -1,
+    topic: t.topic, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes, currentLeaderEpoch: p.currentLeaderEpoch, lastHighWatermark: -1, lastLogStartOffset: -1,
   })));
 }
 
@@ -130,6 +132,7 @@ export function resolveSession(cache: FetchSessionCache, req: Fetch.FetchRequest
     if (cached) {
       cached.fetchOffset = p.fetchOffset;
       cached.partitionMaxBytes = p.partitionMaxBytes;
+      cached.currentLeaderEpoch = p.currentLeaderEpoch;
     } else {
       session.partitions.set(key(p.topic, p.partition), p);
     }

@@ -304,6 +304,12 @@ export class ReplicaManager {
           errors = true;
           return fetchError(e, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         }
+        // One node: the fetcher's leader epoch against the log's (a cluster checked it with the leadership).
+        const epoch = e.currentLeaderEpoch ?? -1;
+        if (!leader && epoch >= 0 && epoch !== log.leaderEpoch) {
+          errors = true;
+          return fetchError(e, epoch > log.leaderEpoch ? ErrorCode.UNKNOWN_LEADER_EPOCH : ErrorCode.FENCED_LEADER_EPOCH);
+        }
         try {
           const hw = leader ? leader.highWatermark : log.highWatermark;
           const lso = lastStableOffset(log, hw);

@@ -34,10 +34,10 @@ describe('fetch sessions', () => {
     assert.equal(res.responses[0]!.partitionResponses[0]!.errorCode, 0);
   }
 
-  function fetch(sessionId: number, sessionEpoch: number, partitions: Array<[number, number]>, opts: { forgotten?: number[]; maxWaitMs?: number; minBytes?: number; conn?: RawConnection } = {}) {
+  function fetch(sessionId: number, sessionEpoch: number, partitions: Array<[number, number]>, opts: { forgotten?: number[]; maxWaitMs?: number; minBytes?: number; conn?: RawConnection; leaderEpoch?: number } = {}) {
     return (opts.conn ?? c).request(Fetch, 12, {
       replicaId: -1, maxWaitMs: opts.maxWaitMs ?? 0, minBytes: opts.minBytes ?? 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId, sessionEpoch,
-      topics: partitions.length === 0 ? [] : [{ topic: 's', partitions: partitions.map(([partition, fetchOffset]) => ({ partition, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 16 })) }],
+      topics: partitions.length === 0 ? [] : [{ topic: 's', partitions: partitions.map(([partition, fetchOffset]) => ({ partition, currentLeaderEpoch: opts.leaderEpoch ?? -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 16 })) }],
       forgottenTopicsData: opts.forgotten ? [{ topic: 's', partitions: opts.forgotten }] : [], rackId: '',
     });
   }
@@ -125,5 +125,17 @@ describe('fetch sessions', () => {
     assert.ok(cId > 0);
     assert.equal((await fetch(b, 1, [])).errorCode, ErrorCode.FETCH_SESSION_ID_NOT_FOUND, 'b was evicted');
     assert.equal((await fetch(a, 2, [])).errorCode, 0);
+  });
+
+  test('a fetch with a leader epoch the broker does not have gets UNKNOWN_LEADER_EPOCH; the current epoch reads', async () => {
+    const errors = (res: Fetch.FetchResponse) => res.responses.flatMap((t) => t.partitions.map((p) => p.errorCode));
+    assert.deepEqual(errors(await fetch(0, -1, [[0, 0]], { leaderEpoch: 7 })), [ErrorCode.UNKNOWN_LEADER_EPOCH]);
+    const current = await fetch(0, -1, [[0, 0]], { leaderEpoch: 0 });
+    assert.deepEqual(errors(current), [ErrorCode.NONE]);
+    assert.ok(current.responses[0]!.partitions[0]!.records!.length > 0, 'records came back');
+    // In a session, the epoch of the last request that named the partition counts.
+    const full = await fetch(0, 0, [[1, 0]], { leaderEpoch: 0 });
+    assert.deepEqual(errors(full), [ErrorCode.NONE]);
+    assert.deepEqual(errors(await fetch(full.sessionId, 1, [[1, 2]], { leaderEpoch: 9 })), [ErrorCode.UNKNOWN_LEADER_EPOCH]);
   });
 });

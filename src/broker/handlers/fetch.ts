@@ -29,7 +29,7 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
   const resolved = resolveSession(sessionCache(ctx), req, Date.now());
   if (resolved.kind === 'error') return { throttleTimeMs: 0, errorCode: resolved.errorCode, sessionId: 0, responses: [] };
   const incremental = resolved.kind === 'incremental';
-  const entries: PartitionFetch[] = resolved.partitions.map((p) => ({ topic: p.topic, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes }));
+  const entries: PartitionFetch[] = resolved.partitions.map((p) => ({ topic: p.topic, partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes }));
   const results = await ctx.replicaManager.fetchRecords(requesterOf(rc), { replicaId: req.replicaId, isolationLevel: req.isolationLevel, maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes }, entries);
   // Group by topic in request order; with a session, remember what each partition was told, and an
   // incremental answer keeps only partitions with news.
