@@ -7,8 +7,10 @@ import { isClusterStore, LocalMetadataStore, openZooKeeperStore, type ClusterMet
 import { Controller, Replicas } from '../cluster/index.js';
 import { OFFSETS_TOPIC } from '../group/index.js';
 import { assignReplicas } from './replica-assignment.js';
-import { SocketServer } from '../network/index.js';
+import { ConnectionQuotas, InflightBudget, parseIpOverrides, SocketServer } from '../network/index.js';
+import { mapDistinguishedName } from '../security/index.js';
 import { BrokerContext, effectiveBrokerConfig, type Listener } from './context.js';
+import { interBrokerClientSecurity, interBrokerListener, listenerSecurity, listenerSpecs, parseListener as parseListenerSpec, type ListenerSecurity } from './listeners.js';
 import { createLogger, type Logger } from './logger.js';
 import { RequestDispatcher } from './request-dispatcher.js';
 
@@ -22,10 +24,7 @@ export interface BrokerStartOptions {
 }
 
 export function parseListener(spec: string): Listener {
-  const m = /^([A-Za-z_][A-Za-z0-9_]*):\/\/(\[[^\]]+\]|[^:]*):(\d+)$/.exec(spec);
-  if (!m) throw new Error(`Bad listener "${spec}": expected NAME://host:port`);
-  const host = m[2].startsWith('[') ? m[2].slice(1, -1) : m[2];
-  return { name: m[1], host, port: Number(m[3]) };
+  return parseListenerSpec(spec);
 }
 
 export class Broker {
@@ -33,13 +32,16 @@ export class Broker {
   readonly log: Logger;
   readonly context: BrokerContext;
   readonly #server: SocketServer;
+  readonly #servers: ReadonlyMap<string, SocketServer>;
   readonly #metadata: MetadataStore;
   readonly #pools: WorkerPools;
   #listener: Listener;
   #stopping: Promise<void> | undefined;
 
-  private constructor(config: BrokerConfig, log: Logger, context: BrokerContext, server: SocketServer, metadata: MetadataStore, pools: WorkerPools, listener: Listener) {
+  private constructor(config: BrokerConfig, log: Logger, context: BrokerContext, servers: ReadonlyMap<string, SocketServer>, metadata: MetadataStore, pools: WorkerPools, listener: Listener) {
     this.config = config;
+    this.#servers = servers;
+    const server = servers.get(listener.name)!;
     this.#pools = pools;
     this.log = log;
     this.context = context;
@@ -51,9 +53,13 @@ export class Broker {
   static async start(config: BrokerConfig, opts: BrokerStartOptions = {}): Promise<Broker> {
     const log = opts.logger ?? createLogger(config['log.level']);
     const started = Date.now();
-    const listeners = config['listeners'].map(parseListener);
-    if (listeners.length > 1) log.warn({ listeners: config['listeners'] }, 'only the first listener is served in this version');
-    const bind = listeners[0];
+    const listenerDefs = listenerSpecs(config);
+    const interBroker = interBrokerListener(config, listenerDefs);
+    const advertisedByName = new Map((config['advertised.listeners'] ?? []).map((a) => parseListener(a)).map((a) => [a.name, a]));
+    for (const name of advertisedByName.keys()) {
+      if (!listenerDefs.some((d) => d.spec.name === name)) throw new Error(`advertised.listeners names ${name}, which is not one of the listeners (${listenerDefs.map((d) => d.spec.name).join(', ')})`);
+    }
+    const bind = listenerDefs[0]!.spec;
     // zookeeper.connect: a cluster coordinated through ZooKeeper; otherwise a single node with a local file.
     const zk = config['zookeeper.connect'];
     const metadata: MetadataStore = opts.metadata ?? (zk
@@ -64,6 +70,15 @@ export class Broker {
     if (cluster) {
       await cluster.start();
       log.info({ zookeeper: zk ?? 'in-process', clusterId: cluster.clusterId }, 'joined the cluster metadata');
+    }
+    let securities: ListenerSecurity[];
+    let interBrokerClient: ReturnType<typeof interBrokerClientSecurity>;
+    try {
+      securities = listenerDefs.map((d) => listenerSecurity(config, d.spec, d.protocol, metadata));
+      interBrokerClient = interBrokerClientSecurity(config, interBroker);
+    } catch (e) {
+      await metadata.close();
+      throw e;
     }
     const effective = effectiveBrokerConfig(config, metadata);
     const pools = createWorkerPools(config['worker.pool.threads'] ?? defaultComputeThreads(), config['worker.io.threads']);
@@ -80,8 +95,9 @@ export class Broker {
     }
     for (const t of metadata.listTopics()) logs.openTopic(t.name, t.partitions, t.configs);
     logs.checkpointRecoveryPoints();
-    const advertisedSpec = config['advertised.listeners']?.[0];
-    const context = new BrokerContext(config, metadata, logs, log, advertisedSpec ? parseListener(advertisedSpec) : bind);
+    const advertisedSpec = advertisedByName.get(bind.name);
+    const context = new BrokerContext(config, metadata, logs, log, advertisedSpec ?? bind);
+    for (const sec of securities) if (sec.sasl) context.saslListeners.set(sec.spec.name, sec.sasl);
     if (cluster) {
       // Groups are coordinated by the leader of their __consumer_offsets partition, loaded as leadership comes.
       context.groups.setOwnership((p) => context.cluster?.replicas.replica(OFFSETS_TOPIC, p)?.role === 'leader',
@@ -99,6 +115,8 @@ export class Broker {
       const replicas = new Replicas(cluster, config['broker.id'], logs, log, {
         replicaLagTimeMaxMs: config['replica.lag.time.max.ms'], fetchWaitMaxMs: config['replica.fetch.wait.max.ms'], fetchMaxBytes: config['replica.fetch.max.bytes'],
         fetchResponseMaxBytes: config['replica.fetch.response.max.bytes'], fetchBackoffMs: config['replica.fetch.backoff.ms'],
+        // The inter-broker listener's TLS and SASL, as a client (inter.broker.listener.name).
+        connectSecurity: (host: string) => ({ tls: interBrokerClient.tls?.(host), sasl: interBrokerClient.sasl }),
         endpointOf: (b) => {
           const ep = context.brokerEndpoints().find((e) => e.nodeId === b.id);
           return ep ? { host: ep.host, port: ep.port } : { host: b.endpoints[0]?.host ?? '127.0.0.1', port: b.endpoints[0]?.port ?? 9092 };
@@ -115,7 +133,7 @@ export class Broker {
         autoRebalance: config['auto.leader.rebalance.enable'],
         rebalanceIntervalMs: config['leader.imbalance.check.interval.seconds'] * 1000,
       });
-      context.cluster = { store: cluster, controller, replicas, listenerName: bind.name };
+      context.cluster = { store: cluster, controller, replicas, listenerName: interBroker.name };
     }
     context.groups.start();
     logs.startBackgroundTasks((topic) => context.topicConfig(topic)['flush.ms']);
@@ -123,36 +141,62 @@ export class Broker {
     logs.startCleaner((topic) => context.topicConfig(topic));
     const dispatcher = new RequestDispatcher(context);
     const transport = new FileRangeTransport(pools.io, () => context.config['fetch.zero.copy.inline']);
-    const server = new SocketServer({
-      host: bind.host,
-      port: bind.port,
-      maxFrameBytes: config['socket.request.max.bytes'],
-      maxInflightRequests: config['connection.max.inflight.requests'],
-      idleMs: config['connections.max.idle.ms'],
-      maxQueuedBytes: config['queued.max.request.bytes'],
-      // Produce frames that must be assembled from several socket reads land in recycled shared memory,
-      // so a large produce reaches a pool worker without a copy.
-      frames: config['append.pool'] ? produceFrameMemory(pools.compute) : undefined,
-    }, dispatcher, log, transport);
-    let port: number;
-    try {
-      port = await server.listen();
-    } catch (e) {
-      context.groups.close();
-      logs.close();
-      await closeWorkerPools(pools);
-      throw new Error(`Cannot listen on ${bind.host}:${bind.port}: ${(e as Error).message}`);
+    // Produce frames that must be assembled from several socket reads land in recycled shared memory,
+    // so a large produce reaches a pool worker without a copy.
+    const frames = config['append.pool'] ? produceFrameMemory(pools.compute) : undefined;
+    const budget = new InflightBudget(config['queued.max.request.bytes']);
+    const quotas = new ConnectionQuotas(config['max.connections'], config['max.connections.per.ip'], parseIpOverrides(config['max.connections.per.ip.overrides']));
+    const servers = new Map<string, SocketServer>();
+    for (const sec of securities) {
+      const rules = sec.principalRules;
+      servers.set(sec.spec.name, new SocketServer({
+        host: sec.spec.host,
+        port: sec.spec.port,
+        maxFrameBytes: config['socket.request.max.bytes'],
+        maxInflightRequests: config['connection.max.inflight.requests'],
+        idleMs: config['connections.max.idle.ms'],
+        maxQueuedBytes: config['queued.max.request.bytes'],
+        frames,
+        budget,
+        quotas,
+        security: { listenerName: sec.spec.name, securityProtocol: sec.protocol, saslRequired: sec.sasl !== undefined, maxPreAuthFrameBytes: sec.maxPreAuthFrameBytes },
+        tls: sec.tls,
+        tlsPrincipal: (dn) => `User:${mapDistinguishedName(rules, dn)}`,
+      }, dispatcher, log, transport));
     }
+    const closeServers = () => Promise.all([...servers.values()].map((s) => s.close()));
+    const bound = new Map<string, number>();
+    for (const sec of securities) {
+      try {
+        bound.set(sec.spec.name, await servers.get(sec.spec.name)!.listen());
+      } catch (e) {
+        await closeServers();
+        context.groups.close();
+        logs.close();
+        await closeWorkerPools(pools);
+        throw new Error(`Cannot listen on ${sec.spec.host}:${sec.spec.port} (${sec.spec.name}): ${(e as Error).message}`);
+      }
+    }
+    const port = bound.get(bind.name)!;
     const listener = { ...bind, port };
-    if (!advertisedSpec || context.advertised.port === 0) context.advertised = { ...context.advertised, port };
-    if (context.advertised.host === '' || context.advertised.host === '0.0.0.0' || context.advertised.host === '::') context.advertised = { ...context.advertised, host: '127.0.0.1' };
+    for (const sec of securities) {
+      const boundPort = bound.get(sec.spec.name)!;
+      let a: Listener = advertisedByName.get(sec.spec.name) ?? { ...sec.spec, port: boundPort };
+      if (a.port === 0) a = { ...a, port: boundPort };
+      if (a.host === '' || a.host === '0.0.0.0' || a.host === '::') a = { ...a, host: '127.0.0.1' };
+      context.advertisedListeners.set(sec.spec.name, a);
+    }
+    context.advertised = context.advertisedListeners.get(bind.name)!;
     if (context.cluster) {
       const c = context.cluster;
       try {
         await c.store.registerBroker({ id: config['broker.id'], rack: config['broker.rack'],
-          endpoints: [{ listener: listener.name, host: context.advertised.host, port: context.advertised.port, securityProtocol: 'PLAINTEXT' }] });
+          endpoints: securities.map((sec) => {
+            const a = context.advertisedListeners.get(sec.spec.name)!;
+            return { listener: sec.spec.name, host: a.host, port: a.port, securityProtocol: sec.protocol };
+          }) });
       } catch (e) {
-        await server.close();
+        await closeServers();
         context.groups.close();
         logs.close();
         await closeWorkerPools(pools);
@@ -162,12 +206,13 @@ export class Broker {
       c.replicas.start();
       await c.controller.start();
     }
-    log.info({ listener: `${listener.name}://${listener.host}:${port}`, advertised: `${context.advertised.host}:${context.advertised.port}`, logDirs: logs.dir,
+    log.info({ listeners: securities.map((sec) => `${sec.spec.name}://${sec.spec.host}:${bound.get(sec.spec.name)} (${sec.protocol}${sec.sasl ? ` ${sec.sasl.mechanisms.join(',')}` : ''})`).join(' '),
+      advertised: `${context.advertised.host}:${context.advertised.port}`, interBrokerListener: interBroker.name, logDirs: logs.dir,
       clusterId: metadata.clusterId, brokerId: config['broker.id'], topics: metadata.listTopics().length, startupMs: Date.now() - started }, 'broker started');
     // Start the compute workers soon, in the background, rather than on the first large append (which
     // starts them itself if it comes first); not at once, so they do not compete with the first requests.
     setTimeout(() => pools.compute.warm(), 1000).unref();
-    return new Broker(config, log, context, server, metadata, pools, listener);
+    return new Broker(config, log, context, servers, metadata, pools, listener);
   }
 
   get host(): string {
@@ -186,9 +231,17 @@ export class Broker {
     return { compute: this.#pools.compute.stats(), io: this.#pools.io.stats() };
   }
 
-  /** Open Kafka-protocol connections. */
+  /** Open Kafka-protocol connections (over every listener). */
   get connectionCount(): number {
-    return this.#server.connectionCount;
+    let n = 0;
+    for (const s of this.#servers.values()) n += s.connectionCount;
+    return n;
+  }
+
+  /** The advertised host:port of a listener by name (undefined when the broker has no such listener). */
+  listenerAddress(name: string): { host: string; port: number } | undefined {
+    const a = this.context.advertisedListeners.get(name);
+    return a ? { host: a.host, port: a.port } : undefined;
   }
 
   /**
@@ -208,7 +261,7 @@ export class Broker {
         await c.replicas.close();
         await c.store.deregisterBroker(this.config['broker.id']).catch(() => {});
       }
-      await this.#server.close();
+      await Promise.all([...this.#servers.values()].map((s) => s.close()));
       this.context.groups.close();
       this.context.logs.close();
       await closeWorkerPools(this.#pools);

@@ -10,6 +10,7 @@ import type { Logger } from './logger.js';
 import { ProducerIdManager } from './producer-ids.js';
 import { ReplicaManager } from './replica-manager.js';
 import { assignReplicas, type AssignableBroker } from './replica-assignment.js';
+import type { ListenerSasl } from './listeners.js';
 
 export interface Listener {
   readonly name: string;
@@ -60,6 +61,10 @@ export class BrokerContext {
   readonly #creating = new Map<string, Promise<TopicMetadata | undefined>>();
   /** Static configuration (defaults, file, environment, flags). */
   readonly staticConfig: BrokerConfig;
+  /** What each listener advertises (advertised.listeners by name, else the bound address); set at start. */
+  readonly advertisedListeners = new Map<string, Listener>();
+  /** Authentication settings of each SASL listener, by listener name (src/broker/listeners.ts). */
+  readonly saslListeners = new Map<string, ListenerSasl>();
   #config: BrokerConfig;
 
   constructor(
@@ -98,12 +103,25 @@ export class BrokerContext {
     return cfg;
   }
 
-  /** Live brokers as clients see them (Metadata, DescribeCluster): this one alone on a single node. */
-  brokerEndpoints(): Array<{ nodeId: number; host: string; port: number; rack: string | null }> {
+  /** This broker's advertised endpoint on a listener (the first listener's when unnamed or unknown). */
+  advertisedFor(listenerName?: string): Listener {
+    return (listenerName !== undefined ? this.advertisedListeners.get(listenerName) : undefined) ?? this.advertised;
+  }
+
+  /**
+   * Live brokers as clients see them (Metadata, DescribeCluster): this one alone on a single node. Each
+   * broker's endpoint on `listenerName`, the listener the client connected to, as Kafka answers; brokers
+   * without that listener are left out.
+   */
+  brokerEndpoints(listenerName?: string): Array<{ nodeId: number; host: string; port: number; rack: string | null }> {
     const c = this.cluster;
-    if (!c) return [{ nodeId: this.brokerId, host: this.advertised.host, port: this.advertised.port, rack: null }];
+    if (!c) {
+      const a = this.advertisedFor(listenerName);
+      return [{ nodeId: this.brokerId, host: a.host, port: a.port, rack: null }];
+    }
+    const wanted = listenerName ?? c.listenerName;
     return c.store.liveBrokers().flatMap((b) => {
-      const ep = b.endpoints.find((e) => e.listener === c.listenerName) ?? b.endpoints[0];
+      const ep = b.endpoints.find((e) => e.listener === wanted) ?? (listenerName === undefined ? b.endpoints[0] : undefined);
       return ep ? [{ nodeId: b.id, host: ep.host, port: ep.port, rack: b.rack ?? null }] : [];
     });
   }

@@ -13,5 +13,5 @@ export interface RequestContext {
 
 /** Who sent a Kafka request, as the ReplicaManager's rules see it. */
 export function requesterOf(rc: RequestContext): Requester {
-  return { ingress: 'kafka', listener: rc.ctx.advertised.name, clientId: rc.header.clientId, remote: rc.conn.remoteAddress, principal: rc.conn.principal };
+  return { ingress: 'kafka', listener: rc.conn.listenerName, clientId: rc.header.clientId, remote: rc.conn.remoteAddress, principal: rc.conn.principal };
 }

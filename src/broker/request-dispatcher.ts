@@ -8,15 +8,28 @@ import type { BrokerContext } from './context.js';
 import { requestChannel, type RequestEvent } from './diagnostics.js';
 import type { RequestContext } from './request-context.js';
 import { HANDLERS, supportedVersions } from './handlers/index.js';
+import { allowedBeforeAuthentication, evaluateToken, type SaslSession } from './sasl-session.js';
 
 export class RequestDispatcher implements FrameHandler {
   constructor(readonly ctx: BrokerContext) {}
 
   handleFrame(frame: Buffer, conn: ConnectionInfo): ResponsePart[] | null | Promise<ResponsePart[] | null> {
+    if (conn.auth.saslRequired) {
+      const session = conn.auth.session as SaslSession | undefined;
+      // After SaslHandshake v0 the client's tokens are raw frames, without a Kafka header.
+      if (session?.legacy && session.state === 'authenticate') return this.#legacyToken(frame, conn);
+    }
     if (frame.length < 8) throw new Error(`request of ${frame.length} bytes is shorter than a request header`);
     const apiKey = frame.readInt16BE(0);
     const version = frame.readInt16BE(2);
     const correlationId = frame.readInt32BE(4);
+    if (conn.auth.saslRequired) {
+      // Kafka closes the connection: no answer to requests a connection may not send yet.
+      if (!conn.auth.authenticated && !allowedBeforeAuthentication(apiKey)) throw new Error(`Unexpected Kafka request of type ${apiByKey(apiKey)?.apiName ?? apiKey} during SASL handshake`);
+      if (conn.auth.expiresAtMs > 0 && Date.now() > conn.auth.expiresAtMs && apiKey !== ApiKey.SaslHandshake && apiKey !== ApiKey.SaslAuthenticate) {
+        throw new Error(`SASL session of ${conn.principal} expired (connections.max.reauth.ms) and the client did not re-authenticate`);
+      }
+    }
     const api = apiByKey(apiKey);
     const handler = HANDLERS.get(apiKey);
     if (!api || !handler) throw new Error(`unknown API key ${apiKey} (version ${version}, correlation id ${correlationId})`);
@@ -54,6 +67,14 @@ export class RequestDispatcher implements FrameHandler {
       published(true);
       throw e;
     }) : encode(result);
+  }
+
+  /** A raw SASL token (after SaslHandshake v0): answered with the raw server token; a failure closes the connection. */
+  async #legacyToken(frame: Buffer, conn: ConnectionInfo): Promise<ResponsePart[] | null> {
+    const sasl = this.ctx.saslListeners.get(conn.listenerName);
+    if (!sasl) throw new Error('SASL token on a listener without SASL');
+    const r = await evaluateToken(conn, sasl, frame, this.ctx.log);
+    return r.errorMessage === null ? [r.response] : null;
   }
 
   /** Produce v0–2 (message format v0/v1): every partition refused with UNSUPPORTED_VERSION; acks=0 gets no answer. */

@@ -6,7 +6,8 @@
 // closes the connection (as the Java client does), failing everything in flight.
 
 import * as net from 'node:net';
-import { ApiVersions, decodeResponseHeader, encodeRequestHeader, ErrorCode, Reader, Writer } from '../protocol/index.js';
+import * as tls from 'node:tls';
+import { ApiVersions, decodeResponseHeader, encodeRequestHeader, ErrorCode, Reader, SaslAuthenticate, SaslHandshake, SaslPlain, Scram, Writer, errorName } from '../protocol/index.js';
 import { KafkaClientError, KafkaProtocolError } from './errors.js';
 
 /** What the connection needs of a protocol API module (`Produce`, `Fetch`, ... from src/protocol). */
@@ -29,6 +30,16 @@ export interface ConnectionOptions {
   requestTimeoutMs?: number;
   /** Node id from metadata, for messages; -1 for bootstrap connections. */
   nodeId?: number;
+  /** TLS (security.protocol SSL or SASL_SSL): Node's TLS client options (ca, key, cert, servername, ...). */
+  tls?: tls.ConnectionOptions;
+  /** SASL (security.protocol SASL_PLAINTEXT or SASL_SSL), authenticated right after ApiVersions. */
+  sasl?: SaslCredentials;
+}
+
+export interface SaslCredentials {
+  readonly mechanism: string;
+  readonly username: string;
+  readonly password: string;
 }
 
 export interface SendOptions {
@@ -87,12 +98,12 @@ export class Connection {
   static async connect(options: ConnectionOptions): Promise<Connection> {
     const timeoutMs = options.connectTimeoutMs ?? 10_000;
     const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = net.connect({ host: options.host, port: options.port });
+      const s = options.tls ? tls.connect({ ...options.tls, host: options.host, port: options.port }) : net.connect({ host: options.host, port: options.port });
       const timer = setTimeout(() => {
         s.destroy();
         reject(new KafkaClientError('ERR_CLIENT_TIMEOUT', `could not connect to ${options.host}:${options.port} within ${timeoutMs} ms`));
       }, timeoutMs);
-      s.once('connect', () => {
+      s.once(options.tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         s.removeAllListeners('error');
         resolve(s);
@@ -107,6 +118,7 @@ export class Connection {
     const conn = new Connection(socket, options);
     try {
       await conn.#negotiateVersions();
+      if (options.sasl) await conn.#authenticate(options.sasl);
     } catch (e) {
       conn.close();
       throw e;
@@ -250,6 +262,37 @@ export class Connection {
     }
     if (res.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(res.errorCode, `ApiVersions from ${this.address}`);
     this.#brokerVersions = new Map(res.apiKeys.map((k) => [k.apiKey, { min: k.minVersion, max: k.maxVersion }]));
+  }
+
+  /** SaslHandshake v1, then the mechanism's tokens in SaslAuthenticate requests (KIP-152). */
+  async #authenticate(sasl: SaslCredentials): Promise<void> {
+    const hs = await this.send(SaslHandshake, { mechanism: sasl.mechanism }, { version: 1 });
+    if (hs.errorCode !== ErrorCode.NONE) {
+      throw new KafkaClientError('ERR_CLIENT_SASL', `${this.address}: SASL mechanism ${sasl.mechanism} refused (${errorName(hs.errorCode)}; enabled: ${hs.mechanisms.join(', ')})`);
+    }
+    const step = async (token: Buffer): Promise<Buffer> => {
+      const res = await this.send(SaslAuthenticate, { authBytes: token });
+      if (res.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(res.errorCode, `SaslAuthenticate to ${this.address}: ${res.errorMessage ?? ''}`);
+      return res.authBytes;
+    };
+    if (sasl.mechanism === 'PLAIN') {
+      await step(SaslPlain.formatPlain(sasl.username, sasl.password));
+      return;
+    }
+    if (!Scram.isScramMechanism(sasl.mechanism)) throw new KafkaClientError('ERR_CLIENT_SASL', `SASL mechanism ${sasl.mechanism} is not supported by this client`);
+    const m = sasl.mechanism;
+    const nonce = Scram.newNonce();
+    const first = Scram.formatClientFirst(sasl.username, nonce);
+    const serverFirstText = (await step(Buffer.from(first.message))).toString('utf8');
+    const serverFirst = Scram.parseServerFirst(serverFirstText);
+    if (!serverFirst.nonce.startsWith(nonce)) throw new KafkaClientError('ERR_CLIENT_SASL', `${this.address}: SCRAM server nonce does not extend the client nonce`);
+    const salted = Scram.saltedPassword(m, sasl.password, serverFirst.salt, serverFirst.iterations);
+    const withoutProof = `c=biws,r=${serverFirst.nonce}`;
+    const auth = Scram.authMessage(first.bare, serverFirstText, withoutProof);
+    const proof = Scram.clientProof(m, salted, auth);
+    const serverFinal = (await step(Buffer.from(`${withoutProof},p=${proof.toString('base64')}`))).toString('utf8');
+    const expected = Scram.serverSignature(m, Scram.hmac(m, salted, 'Server Key'), auth).toString('base64');
+    if (serverFinal !== `v=${expected}`) throw new KafkaClientError('ERR_CLIENT_SASL', `${this.address}: SCRAM server signature does not match`);
   }
 
   #onData(data: Buffer): void {

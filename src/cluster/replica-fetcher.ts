@@ -10,7 +10,7 @@
 // answers only partitions with news. A session error (the leader restarted or evicted it) or a failed
 // request starts again with a full fetch.
 import { Fetch, OffsetForLeaderEpoch, ErrorCode, errorName } from '../protocol/index.js';
-import { Connection } from '../client/index.js';
+import { Connection, type ConnectionOptions } from '../client/index.js';
 import type { PartitionReplica } from './replicas.js';
 
 export interface FetcherLogger {
@@ -24,6 +24,8 @@ export interface FetcherOptions {
   readonly fetchMaxBytes: number;
   readonly fetchResponseMaxBytes: number;
   readonly fetchBackoffMs: number;
+  /** TLS and SASL for connecting to the leader's inter-broker listener (absent: plaintext). */
+  readonly connectSecurity?: (host: string) => Pick<ConnectionOptions, 'tls' | 'sasl'>;
 }
 
 const FETCH_VERSION = 12;
@@ -112,7 +114,8 @@ export class ReplicaFetcher {
 
   async #connection(): Promise<Connection> {
     if (this.#conn && !this.#conn.closed) return this.#conn;
-    const conn = await Connection.connect({ host: this.#endpoint.host, port: this.#endpoint.port, nodeId: this.#leaderId, clientId: `broker-${this.#brokerId}-fetcher-${this.#leaderId}`, requestTimeoutMs: 30_000 });
+    const conn = await Connection.connect({ host: this.#endpoint.host, port: this.#endpoint.port, nodeId: this.#leaderId, clientId: `broker-${this.#brokerId}-fetcher-${this.#leaderId}`, requestTimeoutMs: 30_000,
+      ...this.#opts.connectSecurity?.(this.#endpoint.host) });
     // Closed while connecting (the broker is stopping): an open socket would keep its process alive.
     if (this.#closed) {
       conn.close();

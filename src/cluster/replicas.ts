@@ -8,7 +8,7 @@
 import { BrokerError } from '../protocol/index.js';
 import type { ClusterMetadataStore, VersionedPartitionState as PartitionState, BrokerRegistration } from '../metadata/index.js';
 import type { LogManager, Partition } from '../log/index.js';
-import { ReplicaFetcher, type FetcherLogger } from './replica-fetcher.js';
+import { ReplicaFetcher, type FetcherLogger, type FetcherOptions } from './replica-fetcher.js';
 
 export type Role = 'leader' | 'follower' | 'offline';
 
@@ -85,6 +85,8 @@ export interface ReplicasOptions {
   readonly fetchBackoffMs: number;
   /** Where a broker's Kafka listener is, from its registration. */
   readonly endpointOf: (b: BrokerRegistration) => { host: string; port: number };
+  /** TLS and SASL for connecting to a leader's inter-broker listener (absent: plaintext). */
+  readonly connectSecurity?: FetcherOptions['connectSecurity'];
 }
 
 export class Replicas {

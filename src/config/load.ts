@@ -159,7 +159,13 @@ export function loadBrokerConfig(opts: LoadOptions = {}): BrokerConfig {
 
   // Later layers replace earlier ones; values are converted and validated once, on the final result.
   const raw = new Map<ConfigKey, { value: string; source: string }>();
+  const perListener = new Map<string, Record<string, string>>();
   const apply = (name: string, value: string, source: string) => {
+    const prefixed = LISTENER_PREFIX.exec(name);
+    if (prefixed) {
+      addListenerOverride(perListener, prefixed[1].toLowerCase(), prefixed[2], value, source);
+      return;
+    }
     const key = BY_NAME.get(name);
     if (!key) {
       opts.onUnknownKey?.(name, source);
@@ -196,7 +202,49 @@ export function loadBrokerConfig(opts: LoadOptions = {}): BrokerConfig {
 
   const frozen = typed(values, isBrokerConfig, 'broker configuration');
   EXPLICIT.set(frozen, new Set([...raw.keys()].map((k) => k.name)));
+  PER_LISTENER.set(frozen, perListener);
   return frozen;
+}
+
+/** listener.name.<listener>.<key>: Kafka's per-listener overrides of ssl.*, sasl.* and connection keys. */
+const LISTENER_PREFIX = /^listener\.name\.([A-Za-z_][A-Za-z0-9_]*)\.(.+)$/;
+/** `<mechanism>.sasl.jaas.config`: a listener's JAAS login context for one SASL mechanism. */
+const MECHANISM_JAAS = /^[A-Za-z0-9_-]+\.sasl\.jaas\.config$/;
+const PER_LISTENER = new WeakMap<BrokerConfig, ReadonlyMap<string, Readonly<Record<string, string>>>>();
+
+function addListenerOverride(into: Map<string, Record<string, string>>, listener: string, name: string, value: string, source: string): void {
+  if (!MECHANISM_JAAS.test(name)) {
+    const key = BY_NAME.get(name);
+    if (!key || !/^(ssl\.|sasl\.|connections\.max\.reauth\.ms$|max\.connections$|connection\.failed\.authentication\.delay\.ms$)/.test(key.name)) {
+      throw new ConfigError(`Invalid per-listener configuration listener.name.${listener}.${name} (from ${source}): only ssl.*, sasl.*, connections.max.reauth.ms and max.connections may be set per listener`, name);
+    }
+    try {
+      validateValue(key, coerce(key, value), value);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ConfigError(`${e.message} (listener.name.${listener}.${name} from ${source})`, name);
+      throw e;
+    }
+    name = key.name;
+  }
+  const entry = into.get(listener) ?? {};
+  entry[name] = value;
+  into.set(listener, entry);
+}
+
+/** A listener's own overrides (listener.name.<listener>.*), by key without the prefix; empty when none. */
+export function listenerOverrides(config: BrokerConfig, listener: string): Readonly<Record<string, string>> {
+  return PER_LISTENER.get(config)?.get(listener.toLowerCase()) ?? {};
+}
+
+/** The configuration as one listener sees it: its listener.name.<listener>.* overrides on top. */
+export function listenerConfig(config: BrokerConfig, listener: string): BrokerConfig {
+  const overrides = listenerOverrides(config, listener);
+  const values: Record<string, ConfigValue> = { ...config };
+  for (const [name, raw] of Object.entries(overrides)) {
+    const key = BY_NAME.get(name);
+    if (key) values[key.name] = coerce(key, raw);
+  }
+  return typed(values, isBrokerConfig, 'listener configuration');
 }
 
 /** Keys each loaded config got from a file, the environment or an override (STATIC_BROKER_CONFIG). */
@@ -235,6 +283,8 @@ export function withDynamicBrokerConfigs(base: BrokerConfig, dynamic: Readonly<R
   }
   const frozen = typed(values, isBrokerConfig, 'broker configuration');
   EXPLICIT.set(frozen, staticallySetKeys(base));
+  const perListener = PER_LISTENER.get(base);
+  if (perListener) PER_LISTENER.set(frozen, perListener);
   return frozen;
 }
 

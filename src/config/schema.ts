@@ -49,12 +49,57 @@ const listenerList = (v: ConfigValue) => {
   return undefined;
 };
 
+export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
+export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
+const STORE_TYPES = ['JKS', 'PKCS12', 'PEM'] as const;
+const protocolMap = (v: ConfigValue) => Array.isArray(v) && v.every((e) => /^[A-Za-z_][A-Za-z0-9_]*:(PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL)$/.test(e))
+  ? undefined : 'NAME:PROTOCOL pairs with PROTOCOL one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL';
+const saslMechanisms = (v: ConfigValue) => Array.isArray(v) && v.every((m) => /^[A-Z0-9_-]+$/.test(m)) ? undefined : 'SASL mechanism names (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)';
+const tlsProtocols = (v: ConfigValue) => Array.isArray(v) && v.length > 0 && v.every((p) => ['TLSv1.2', 'TLSv1.3', 'TLSv1.1', 'TLSv1'].includes(p)) ? undefined : 'TLS versions (TLSv1.2, TLSv1.3)';
+const ipOverrides = (v: ConfigValue) => typeof v === 'string' && (v.trim() === '' || v.split(',').every((e) => /^\s*[^\s:,]+(:[^\s:,]+)*:\d+\s*$/.test(e))) ? undefined : 'ip:count pairs separated by commas';
+
 /** Broker-level keys (server.properties). */
 const BROKER_KEYS = [
   { name: 'listeners', type: 'list', default: ['PLAINTEXT://127.0.0.1:9092'], validate: listenerList,
     doc: 'Where the broker listens for Kafka clients, as NAME://host:port (port 0 picks a free port).' },
   { name: 'advertised.listeners', type: 'list', default: null, validate: nullOr(listenerList), defaultText: 'listeners',
     doc: 'What the broker tells clients to connect to (Metadata); defaults to listeners.' },
+  // Security (listeners, TLS, SASL). Every ssl.* and sasl.* key may also be set per listener as
+  // listener.name.<listener>.<key> (listener name lower-cased, as Kafka), which wins over the plain key.
+  { name: 'listener.security.protocol.map', type: 'list', default: ['PLAINTEXT:PLAINTEXT', 'SSL:SSL', 'SASL_PLAINTEXT:SASL_PLAINTEXT', 'SASL_SSL:SASL_SSL'], validate: protocolMap,
+    doc: 'Security protocol of each listener name, as NAME:PROTOCOL pairs (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL).' },
+  { name: 'inter.broker.listener.name', type: 'string', default: null, defaultText: 'the listener of security.inter.broker.protocol',
+    doc: 'The listener brokers use to talk to each other (replica fetchers); set it or security.inter.broker.protocol, not both.' },
+  { name: 'security.inter.broker.protocol', type: 'string', default: 'PLAINTEXT', allowed: SECURITY_PROTOCOLS,
+    doc: 'Security protocol between brokers when inter.broker.listener.name is unset: the listener with this protocol is used.' },
+  { name: 'sasl.enabled.mechanisms', type: 'list', default: ['GSSAPI'], validate: saslMechanisms,
+    doc: 'SASL mechanisms a SASL listener offers; served: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (GSSAPI, Kafka\'s default, is refused at start on a SASL listener).' },
+  { name: 'sasl.mechanism.inter.broker.protocol', type: 'string', default: 'GSSAPI', doc: 'SASL mechanism brokers use to authenticate to each other (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 here).' },
+  { name: 'sasl.jaas.config', type: 'password', default: null, defaultText: 'unset',
+    doc: 'JAAS login context: PlainLoginModule with user_<name>="<password>" entries defines PLAIN users; username/password are what this broker logs in with to others.' },
+  { name: 'sasl.server.max.receive.size', type: 'int', default: 524288, validate: atLeast(1), doc: 'Largest frame accepted before a connection has authenticated.' },
+  { name: 'sasl.scram.accept.repeated.client.nonce', type: 'boolean', default: true, origin: 'gregor',
+    doc: 'Accept a SCRAM client-final nonce that repeats the client nonce before the server\'s (librdkafka before 2.6.1, e.g. Debian 12\'s kcat; Kafka 3.x accepted it, 4.x refuses), with the proof still verified in full. false: RFC 5802\'s exact nonce only.' },
+  { name: 'connection.failed.authentication.delay.ms', type: 'int', default: 100, validate: atLeast(0), doc: 'How long a failed authentication waits before its answer and the close.' },
+  { name: 'connections.max.reauth.ms', type: 'long', default: 0, validate: atLeast(0), doc: 'Longest SASL session before the client must re-authenticate (KIP-368); 0: no limit.' },
+  { name: 'max.connections', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'Most connections the broker accepts over all listeners; more are closed at once.' },
+  { name: 'max.connections.per.ip', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'Most connections from one IP address.' },
+  { name: 'max.connections.per.ip.overrides', type: 'string', default: '', validate: ipOverrides, defaultText: 'none', doc: 'Per-IP exceptions to max.connections.per.ip, as ip:count pairs separated by commas.' },
+  { name: 'ssl.keystore.type', type: 'string', default: 'JKS', allowed: STORE_TYPES, doc: 'Key store format: PEM or PKCS12 (JKS, Kafka\'s default, is refused at start on a TLS listener).' },
+  { name: 'ssl.keystore.location', type: 'string', default: null, defaultText: 'unset', doc: 'Key store file: PEM (private key and certificate chain) or PKCS12.' },
+  { name: 'ssl.keystore.password', type: 'password', default: null, defaultText: 'unset', doc: 'Password of the PKCS12 key store.' },
+  { name: 'ssl.key.password', type: 'password', default: null, defaultText: 'unset', doc: 'Password of the private key (an encrypted PEM key, or the PKCS12 key when it differs).' },
+  { name: 'ssl.keystore.certificate.chain', type: 'password', default: null, defaultText: 'unset', doc: 'Certificate chain in PEM, inline (ssl.keystore.type=PEM, KIP-651).' },
+  { name: 'ssl.keystore.key', type: 'password', default: null, defaultText: 'unset', doc: 'Private key in PEM, inline (ssl.keystore.type=PEM, KIP-651).' },
+  { name: 'ssl.truststore.type', type: 'string', default: 'JKS', allowed: STORE_TYPES, doc: 'Trust store format: PEM or PKCS12.' },
+  { name: 'ssl.truststore.location', type: 'string', default: null, defaultText: 'unset (the system CAs)', doc: 'Trust store file: PEM certificates or PKCS12.' },
+  { name: 'ssl.truststore.password', type: 'password', default: null, defaultText: 'unset', doc: 'Password of the PKCS12 trust store.' },
+  { name: 'ssl.truststore.certificates', type: 'password', default: null, defaultText: 'unset', doc: 'Trusted certificates in PEM, inline (ssl.truststore.type=PEM).' },
+  { name: 'ssl.client.auth', type: 'string', default: 'none', allowed: ['none', 'requested', 'required'], doc: 'Whether TLS clients must (required), may (requested) or need not present a certificate.' },
+  { name: 'ssl.principal.mapping.rules', type: 'string', default: 'DEFAULT', doc: 'Rules mapping a client certificate\'s distinguished name to a principal name (RULE:pattern/replacement/[LU], DEFAULT: the full DN).' },
+  { name: 'ssl.enabled.protocols', type: 'list', default: ['TLSv1.2', 'TLSv1.3'], validate: tlsProtocols, doc: 'TLS versions a TLS listener accepts.' },
+  { name: 'ssl.cipher.suites', type: 'list', default: null, defaultText: 'the TLS library\'s defaults', doc: 'Cipher suites a TLS listener accepts (OpenSSL or IANA names).' },
+  { name: 'ssl.endpoint.identification.algorithm', type: 'string', default: 'https', doc: 'https: a broker connecting to another checks its certificate matches the host name; empty: no check.' },
   { name: 'broker.id', type: 'int', default: 0, validate: atLeast(0), aliases: ['node.id'], doc: 'This broker\'s id.' },
   { name: 'broker.rack', type: 'string', default: null, defaultText: 'unset', doc: 'Rack of the broker, registered in ZooKeeper and used for rack-aware replica assignment.' },
   { name: 'zookeeper.connect', type: 'string', default: null, defaultText: 'unset (single node, local metadata file)',

@@ -14,6 +14,7 @@ export type {
   PartitionState,
   VersionedPartitionState,
 } from './store.js';
+export { SCRAM_CONFIG_KEYS } from './store.js';
 export { LocalMetadataStore, METADATA_FILE } from './local-store.js';
 export { validateTopicName, MAX_TOPIC_NAME_LENGTH } from './topic-name.js';
 // The ZooKeeper store and its client load only when a broker joins a cluster (openZooKeeperStore), so a

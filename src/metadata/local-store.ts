@@ -14,6 +14,8 @@ interface FileFormat {
   topics: Array<Omit<TopicMetadata, 'replicas'> & { replicas?: ReadonlyArray<readonly number[]> }>;
   /** Dynamic broker configs by entity ('' cluster default, or a broker id); absent in older files. */
   brokerConfigs?: Record<string, Record<string, string>>;
+  /** SCRAM credentials by user and mechanism (salted and hashed, Kafka's textual form); absent in older files. */
+  scramCredentials?: Record<string, Record<string, string>>;
 }
 
 export const METADATA_FILE = 'gregor-metadata.json';
@@ -107,6 +109,23 @@ export class LocalMetadataStore implements MetadataStore {
     return block;
   }
 
+  async scramCredentials(user: string): Promise<Readonly<Record<string, string>>> {
+    return Object.freeze({ ...(this.#state.scramCredentials?.[user] ?? {}) });
+  }
+
+  async scramUsers(): Promise<string[]> {
+    return Object.keys(this.#state.scramCredentials ?? {}).sort();
+  }
+
+  async alterScramCredentials(user: string, changes: Readonly<Record<string, string | null>>): Promise<void> {
+    const all = { ...this.#state.scramCredentials };
+    const next = applyChanges(all[user] ?? {}, changes);
+    if (Object.keys(next).length === 0) delete all[user];
+    else all[user] = next;
+    this.#state.scramCredentials = all;
+    this.#persist();
+  }
+
   async close(): Promise<void> {}
 
   #persist(): void {
@@ -127,6 +146,15 @@ export class LocalMetadataStore implements MetadataStore {
       closeSync(dfd);
     }
   }
+}
+
+function applyChanges(current: Readonly<Record<string, string>>, changes: Readonly<Record<string, string | null>>): Record<string, string> {
+  const next = { ...current };
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null) delete next[k];
+    else next[k] = v;
+  }
+  return next;
 }
 
 function freezeTopic(t: TopicMetadata): TopicMetadata {

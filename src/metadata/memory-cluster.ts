@@ -15,6 +15,7 @@ export class InMemoryCluster {
   readonly states = new Map<string, VersionedPartitionState>();
   readonly brokers = new Map<number, { reg: BrokerRegistration; session: InMemoryClusterStore }>();
   readonly brokerConfigs = new Map<string, Record<string, string>>();
+  readonly scramCredentials = new Map<string, Record<string, string>>();
   controller: { id: number; epoch: number; session: InMemoryClusterStore } | undefined;
   controllerEpoch = 0;
   nextProducerId = 0;
@@ -130,6 +131,25 @@ export class InMemoryClusterStore implements ClusterMetadataStore {
     this.#open();
     this.#cluster.brokerConfigs.set(entity, { ...configs });
     this.#cluster.notify('configs', 'brokers', entity);
+  }
+
+  async scramCredentials(user: string): Promise<Readonly<Record<string, string>>> {
+    return Object.freeze({ ...(this.#cluster.scramCredentials.get(user) ?? {}) });
+  }
+
+  async scramUsers(): Promise<string[]> {
+    return [...this.#cluster.scramCredentials.keys()].sort();
+  }
+
+  async alterScramCredentials(user: string, changes: Readonly<Record<string, string | null>>): Promise<void> {
+    this.#open();
+    const next = { ...(this.#cluster.scramCredentials.get(user) ?? {}) };
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) delete next[k];
+      else next[k] = v;
+    }
+    if (Object.keys(next).length === 0) this.#cluster.scramCredentials.delete(user);
+    else this.#cluster.scramCredentials.set(user, next);
   }
 
   async allocateProducerIds(size: number): Promise<ProducerIdBlock> {

@@ -53,8 +53,21 @@ export interface MetadataStore {
   setBrokerConfigs(entity: string, configs: Record<string, string>): Promise<void>;
   /** Reserves a block of producer ids that is never handed out again, even after a restart. */
   allocateProducerIds(size: number): Promise<ProducerIdBlock>;
+  /**
+   * A user's SCRAM credentials by mechanism (`SCRAM-SHA-256`), in Kafka's textual form
+   * `salt=<b64>,stored_key=<b64>,server_key=<b64>,iterations=<n>` — never a password. Read from the store
+   * itself (ZooKeeper: /config/users/<user>), so a credential altered on one broker works on all at once.
+   */
+  scramCredentials(user: string): Promise<Readonly<Record<string, string>>>;
+  /** Users that have at least one SCRAM credential. */
+  scramUsers(): Promise<string[]>;
+  /** Sets (a string) or deletes (null) a user's SCRAM credentials per mechanism; other user configs are kept. */
+  alterScramCredentials(user: string, changes: Readonly<Record<string, string | null>>): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The SCRAM mechanisms whose credentials user configs hold (Kafka's ScramMechanism names). */
+export const SCRAM_CONFIG_KEYS: readonly string[] = ['SCRAM-SHA-256', 'SCRAM-SHA-512'];
 
 /** One listener of a broker as registered: `PLAINTEXT://host:port` is { listener: 'PLAINTEXT', host, port }. */
 export interface BrokerEndpoint {

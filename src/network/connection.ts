@@ -90,6 +90,16 @@ function socketFd(socket: Socket): number {
 
 export interface ConnectionInfo {
   readonly id: number;
+  /** The listener the connection came in on (`PLAINTEXT`, `SASL_SSL`, a custom name). */
+  readonly listenerName: string;
+  /** The listener's security protocol (listener.security.protocol.map). */
+  readonly securityProtocol: string;
+  /** Authentication of the connection, kept by the listener's authenticator (src/broker). */
+  readonly auth: ConnectionAuth;
+  /** Answers what is queued, then closes (a failed authentication). */
+  closeAfterResponses(reason: string): void;
+  /** Records a successful authentication: the principal, and when the session ends (0: never). */
+  setAuthenticated(principal: string, expiresAtMs: number): void;
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly localPort: number;
@@ -99,6 +109,36 @@ export interface ConnectionInfo {
    */
   readonly principal: string;
 }
+
+/**
+ * Authentication state of one connection. The network layer enforces only what it must before any
+ * request is parsed: frames above `maxPreAuthFrameBytes` close the connection, and one request at a time
+ * is handled, until `authenticated`. What may be asked before then is the authenticator's rule.
+ */
+export interface ConnectionAuth {
+  /** The listener needs SASL (SASL_PLAINTEXT, SASL_SSL) before other requests. */
+  readonly saslRequired: boolean;
+  authenticated: boolean;
+  /** The authenticator's state for this connection (mechanism, exchange step). */
+  session: unknown;
+  /** When the SASL session ends (connections.max.reauth.ms, KIP-368); 0: never. */
+  expiresAtMs: number;
+  /** The TLS client certificate's subject DN (RFC 2253 order), when the peer presented one. */
+  readonly peerCertificateDn: string | null;
+}
+
+/** What a listener tells each of its connections. */
+export interface ConnectionSecurity {
+  readonly listenerName: string;
+  readonly securityProtocol: string;
+  /** TLS socket: responses are written through it (file ranges read in bounded chunks), never with sendfile. */
+  readonly tls: boolean;
+  readonly saslRequired: boolean;
+  /** sasl.server.max.receive.size: the largest frame before authentication. */
+  readonly maxPreAuthFrameBytes: number;
+}
+
+const PLAINTEXT_SECURITY: ConnectionSecurity = { listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', tls: false, saslRequired: false, maxPreAuthFrameBytes: 524288 };
 
 /** The principal of a connection nobody authenticated (Kafka's KafkaPrincipal.ANONYMOUS). */
 export const ANONYMOUS_PRINCIPAL = 'User:ANONYMOUS';
@@ -171,8 +211,15 @@ export class Connection implements ConnectionInfo {
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly localPort: number;
+  readonly listenerName: string;
+  readonly securityProtocol: string;
+  readonly auth: ConnectionAuth;
   /** Set by the listener's authentication once it succeeds. */
   principal: string = ANONYMOUS_PRINCIPAL;
+  readonly #tls: boolean;
+  readonly #maxPreAuthFrameBytes: number;
+  /** Close once every queued response is written. */
+  #closeWhenFlushed: string | null = null;
   readonly #socket: Socket;
   readonly #handler: FrameHandler;
   readonly #transport: ExternalTransport | undefined;
@@ -191,8 +238,14 @@ export class Connection implements ConnectionInfo {
   #closed = false;
   readonly #resume = () => this.#updateFlow();
 
-  constructor(id: number, socket: Socket, handler: FrameHandler, limits: ConnectionLimits, budget: InflightBudget, log: ConnectionLogger, transport?: ExternalTransport) {
+  constructor(id: number, socket: Socket, handler: FrameHandler, limits: ConnectionLimits, budget: InflightBudget, log: ConnectionLogger, transport?: ExternalTransport,
+    security: ConnectionSecurity = PLAINTEXT_SECURITY, peerCertificateDn: string | null = null) {
     this.id = id;
+    this.listenerName = security.listenerName;
+    this.securityProtocol = security.securityProtocol;
+    this.#tls = security.tls;
+    this.#maxPreAuthFrameBytes = security.maxPreAuthFrameBytes;
+    this.auth = { saslRequired: security.saslRequired, authenticated: !security.saslRequired, session: undefined, expiresAtMs: 0, peerCertificateDn };
     this.#socket = socket;
     this.#handler = handler;
     this.#transport = transport;
@@ -233,6 +286,24 @@ export class Connection implements ConnectionInfo {
     this.#socket.destroy();
   }
 
+  setAuthenticated(principal: string, expiresAtMs: number): void {
+    this.principal = principal;
+    this.auth.authenticated = true;
+    this.auth.expiresAtMs = expiresAtMs;
+  }
+
+  closeAfterResponses(reason: string): void {
+    if (this.#closed) return;
+    this.#closeWhenFlushed = reason;
+    this.#socket.pause();
+    this.#flushResponses();
+  }
+
+  /** Before SASL completes, frames are capped by sasl.server.max.receive.size. */
+  get #maxFrameBytes(): number {
+    return this.auth.authenticated ? this.#limits.maxFrameBytes : Math.min(this.#limits.maxFrameBytes, this.#maxPreAuthFrameBytes);
+  }
+
   #onData(chunk: Buffer): void {
     if (responseChannel.hasSubscribers) this.#receivedAt = performance.now();
     this.#pending.push(chunk);
@@ -243,9 +314,11 @@ export class Connection implements ConnectionInfo {
   #drainFrames(): void {
     while (!this.#closed && this.#pendingBytes >= 4 && !this.#mustPause()) {
       const size = this.#peekSize();
-      if (size < 0 || size > this.#limits.maxFrameBytes) {
-        this.#log.warn({ conn: this.id, remote: `${this.remoteAddress}:${this.remotePort}`, size, max: this.#limits.maxFrameBytes },
-          size < 0 ? 'negative request size; closing connection' : 'request larger than socket.request.max.bytes; closing connection');
+      const max = this.#maxFrameBytes;
+      if (size < 0 || size > max) {
+        this.#log.warn({ conn: this.id, remote: `${this.remoteAddress}:${this.remotePort}`, size, max },
+          size < 0 ? 'negative request size; closing connection'
+            : max < this.#limits.maxFrameBytes ? 'request before authentication larger than sasl.server.max.receive.size; closing connection' : 'request larger than socket.request.max.bytes; closing connection');
         this.close('bad frame size');
         return;
       }
@@ -346,6 +419,10 @@ export class Connection implements ConnectionInfo {
       }
       const prefix = Buffer.allocUnsafe(4);
       prefix.writeInt32BE(size, 0);
+      if (external && this.#tls) {
+        this.#writeStreaming(prefix, slot.chunks, sent);
+        continue;
+      }
       if (external) {
         this.#writeWithNative(prefix, slot.chunks, sent);
         continue;
@@ -357,7 +434,71 @@ export class Connection implements ConnectionInfo {
       if (!ok) this.#writeBlocked = true;
       sent?.(writtenAt);
     }
+    if (this.#closeWhenFlushed !== null && !this.#closed && !this.#nativeWriting && this.#queue.length === 0) {
+      const reason = this.#closeWhenFlushed;
+      this.#log.debug({ conn: this.id, reason }, 'closing connection after its responses');
+      this.#closed = true;
+      this.#socket.end();
+      // A peer that never reads must not keep the socket open.
+      setTimeout(() => this.#socket.destroy(), 5000).unref();
+      return;
+    }
     this.#updateFlow();
+  }
+
+  /**
+   * A response with file ranges on a TLS socket (sendfile cannot encrypt): the ranges are read in chunks of
+   * SLOW_READER_CHUNK and written through the TLS socket, the next chunk only once the socket has taken the
+   * last (bounded memory per connection); nothing else is written meanwhile, so bytes stay in order.
+   */
+  #writeStreaming(prefix: Buffer, parts: ResponsePart[], sent: ((at: number) => void) | null): void {
+    this.#nativeWriting = true;
+    let index = 0;
+    let offset = 0;
+    let stall: NodeJS.Timeout | undefined;
+    const step = () => {
+      clearTimeout(stall);
+      if (this.#closed) {
+        this.#nativeWriting = false;
+        return;
+      }
+      let ok = true;
+      while (ok && index < parts.length) {
+        const part = parts[index]!;
+        if (Buffer.isBuffer(part)) {
+          ok = this.#socket.write(part);
+          index++;
+          continue;
+        }
+        const length = Math.min(SLOW_READER_CHUNK, part.byteLength - offset);
+        let chunk: Buffer;
+        try {
+          chunk = this.#readExternal(part, offset, length);
+        } catch (e) {
+          this.#nativeWriting = false;
+          this.#log.warn({ conn: this.id, err: (e as Error)?.message ?? String(e) }, 'reading fetched records failed; closing connection');
+          this.close('file read failed');
+          return;
+        }
+        offset += length;
+        if (offset >= part.byteLength) {
+          index++;
+          offset = 0;
+        }
+        ok = this.#socket.write(chunk);
+      }
+      if (index >= parts.length) {
+        this.#nativeWriting = false;
+        if (!ok) this.#writeBlocked = true;
+        sent?.(performance.now());
+        this.#flushResponses();
+        return;
+      }
+      stall = setTimeout(() => this.close('reader stalled'), STALL_MS);
+      this.#socket.once('drain', step);
+    };
+    this.#socket.write(prefix);
+    step();
   }
 
   /**
@@ -475,6 +616,9 @@ export class Connection implements ConnectionInfo {
   }
 
   #mustPause(): boolean {
+    // Before authentication one request at a time (Kafka mutes the channel while it authenticates).
+    if (!this.auth.authenticated && this.#queue.length > 0) return true;
+    if (this.#closeWhenFlushed !== null) return true;
     return this.#writeBlocked || this.#nativeWriting || this.#queue.length >= this.#limits.maxInflightRequests || this.#budget.exhausted;
   }
 

@@ -1,11 +1,63 @@
-// The Kafka listener: accepts TCP connections and gives each a Connection (framing, ordering, flow control).
+// A Kafka listener: accepts TCP (or TLS) connections and gives each a Connection (framing, ordering, flow
+// control). Several listeners share one ConnectionQuotas (max.connections, max.connections.per.ip).
 import { createServer, type Server, type Socket } from 'node:net';
-import { Connection, InflightBudget, type ConnectionLimits, type ConnectionLogger, type ExternalTransport, type FrameHandler } from './connection.js';
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { Connection, InflightBudget, type ConnectionLimits, type ConnectionLogger, type ConnectionSecurity, type ExternalTransport, type FrameHandler } from './connection.js';
 
 export interface ListenerOptions extends ConnectionLimits {
   readonly host: string;
   readonly port: number;
   readonly maxQueuedBytes: number;
+  /** Listener name and security protocol; PLAINTEXT without SASL when absent. */
+  readonly security?: Omit<ConnectionSecurity, 'tls'>;
+  /** TLS server options (key, cert or pfx, ca, requestCert, ...): set for SSL and SASL_SSL listeners. */
+  readonly tls?: TlsOptions;
+  /** Shared by every listener of a broker; unlimited when absent. */
+  readonly quotas?: ConnectionQuotas;
+  /** The principal of an SSL connection from its client certificate's DN (ssl.principal.mapping.rules). */
+  readonly tlsPrincipal?: (dn: string) => string;
+  /** The broker-wide budget of request bytes in flight, shared by its listeners; one of its own when absent. */
+  readonly budget?: InflightBudget;
+}
+
+/** max.connections over all listeners and max.connections.per.ip (with per-IP overrides), as Kafka counts them. */
+export class ConnectionQuotas {
+  readonly #perIp = new Map<string, number>();
+  #total = 0;
+  constructor(readonly maxConnections: number, readonly maxPerIp: number, readonly overrides: ReadonlyMap<string, number> = new Map()) {}
+
+  /** Counts a new connection from `ip`; false (nothing counted) when a limit is reached. */
+  tryAcquire(ip: string): boolean {
+    const n = this.#perIp.get(ip) ?? 0;
+    if (this.#total >= this.maxConnections || n >= (this.overrides.get(ip) ?? this.maxPerIp)) return false;
+    this.#perIp.set(ip, n + 1);
+    this.#total++;
+    return true;
+  }
+
+  release(ip: string): void {
+    const n = (this.#perIp.get(ip) ?? 1) - 1;
+    if (n <= 0) this.#perIp.delete(ip);
+    else this.#perIp.set(ip, n);
+    this.#total--;
+  }
+}
+
+/** Parses max.connections.per.ip.overrides: `ip:count` pairs (IPv6 addresses keep their colons). */
+export function parseIpOverrides(spec: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const entry of spec.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const at = entry.lastIndexOf(':');
+    out.set(entry.slice(0, at), Number(entry.slice(at + 1)));
+  }
+  return out;
+}
+
+/** The subject of a certificate as Kafka's X500Principal.getName() spells it: RFC 2253, most specific first. */
+export function subjectDn(raw: Buffer): string {
+  const subject = new X509Certificate(raw).subject;
+  return subject.split('\n').reverse().map((rdn) => rdn.replace(/\\/g, '\\\\').replace(/([,+"<>;])/g, '\\$1')).join(',');
 }
 
 export class SocketServer {
@@ -15,12 +67,54 @@ export class SocketServer {
   #nextId = 1;
 
   constructor(readonly options: ListenerOptions, handler: FrameHandler, log: ConnectionLogger, transport?: ExternalTransport) {
-    this.#budget = new InflightBudget(options.maxQueuedBytes);
-    this.#server = createServer({ noDelay: true }, (socket: Socket) => {
-      const conn = new Connection(this.#nextId++, socket, handler, options, this.#budget, log, transport);
+    this.#budget = options.budget ?? new InflightBudget(options.maxQueuedBytes);
+    const security: ConnectionSecurity = { ...(options.security ?? { listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', saslRequired: false, maxPreAuthFrameBytes: 524288 }), tls: options.tls !== undefined };
+    const accept = (socket: Socket, peerDn: string | null) => {
+      const conn = new Connection(this.#nextId++, socket, handler, options, this.#budget, log, transport, security, peerDn);
+      // SSL: the certificate names the client; SASL_SSL: SASL does (Kafka's rule).
+      if (peerDn !== null && !security.saslRequired) conn.principal = options.tlsPrincipal ? options.tlsPrincipal(peerDn) : `User:${peerDn}`;
       this.#connections.add(conn);
       socket.once('close', () => this.#connections.delete(conn));
-    });
+    };
+    const admit = (socket: Socket): boolean => {
+      const ip = socket.remoteAddress ?? '?';
+      const quotas = options.quotas;
+      if (!quotas) return true;
+      if (!quotas.tryAcquire(ip)) {
+        log.warn({ listener: security.listenerName, remote: ip }, 'connection refused: max.connections or max.connections.per.ip reached');
+        socket.destroy();
+        return false;
+      }
+      socket.once('close', () => quotas.release(ip));
+      return true;
+    };
+    if (options.tls) {
+      const server = createTlsServer({ ...options.tls }, (socket: TLSSocket) => {
+        // Only a certificate the trust store vouches for names the client (ssl.client.auth=requested lets others in anonymously).
+        const raw = socket.authorized ? socket.getPeerCertificate()?.raw : undefined;
+        let dn: string | null = null;
+        try {
+          dn = raw && raw.length > 0 ? subjectDn(raw) : null;
+        } catch {
+          dn = null;
+        }
+        accept(socket, dn);
+      });
+      // Quotas before the handshake: a refused client costs no TLS work.
+      server.on('connection', (socket: Socket) => {
+        socket.setNoDelay(true);
+        admit(socket);
+      });
+      server.on('tlsClientError', (err, socket) => {
+        log.debug({ listener: security.listenerName, remote: socket.remoteAddress, err: err.message }, 'TLS handshake failed');
+        socket.destroy();
+      });
+      this.#server = server;
+    } else {
+      this.#server = createServer({ noDelay: true }, (socket: Socket) => {
+        if (admit(socket)) accept(socket, null);
+      });
+    }
   }
 
   /** Binds the listener; resolves with the bound port (useful when port 0 asked for a free one). */
@@ -37,6 +131,12 @@ export class SocketServer {
 
   get connectionCount(): number {
     return this.#connections.size;
+  }
+
+  /** Replaces the TLS key, certificate and trust (certificates reloaded without a restart); new handshakes use them. */
+  setSecureContext(options: TlsOptions): void {
+    if (!this.options.tls) throw new Error('not a TLS listener');
+    (this.#server as ReturnType<typeof createTlsServer>).setSecureContext(options);
   }
 
   /** Stops accepting and closes every connection. */

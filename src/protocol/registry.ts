@@ -33,6 +33,10 @@ import * as OffsetForLeaderEpoch from './apis/offset-for-leader-epoch.js';
 import * as DescribeLogDirs from './apis/describe-log-dirs.js';
 import * as DeleteRecords from './apis/delete-records.js';
 import * as WriteTxnMarkers from './apis/write-txn-markers.js';
+import * as SaslHandshake from './apis/sasl-handshake.js';
+import * as SaslAuthenticate from './apis/sasl-authenticate.js';
+import * as DescribeUserScramCredentials from './apis/describe-user-scram-credentials.js';
+import * as AlterUserScramCredentials from './apis/alter-user-scram-credentials.js';
 
 /** What every module in apis/ exports. Bodies are opaque here; use the module itself for typed access. */
 export interface ApiModule {
@@ -77,6 +81,10 @@ export const ApiKey = {
   DescribeLogDirs: 35,
   DeleteRecords: 21,
   WriteTxnMarkers: 27,
+  SaslHandshake: 17,
+  SaslAuthenticate: 36,
+  DescribeUserScramCredentials: 50,
+  AlterUserScramCredentials: 51,
 } as const;
 export type ApiKeyValue = (typeof ApiKey)[keyof typeof ApiKey];
 
@@ -109,6 +117,10 @@ const modules: readonly ApiModule[] = [
   DescribeLogDirs,
   DeleteRecords,
   WriteTxnMarkers,
+  SaslHandshake,
+  SaslAuthenticate,
+  DescribeUserScramCredentials,
+  AlterUserScramCredentials,
 ];
 
 const byKey = new Map<number, ApiModule>(modules.map((m) => [m.apiKey, m]));

@@ -12,6 +12,6 @@ export function handleDescribeCluster(req: DescribeCluster.DescribeClusterReques
   }
   return {
     ...base, errorCode: ErrorCode.NONE, errorMessage: null, controllerId: ctx.controllerId(),
-    brokers: ctx.brokerEndpoints().map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
+    brokers: ctx.brokerEndpoints(rc.conn.listenerName).map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
   };
 }

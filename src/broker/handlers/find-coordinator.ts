@@ -13,8 +13,8 @@ export async function handleFindCoordinator(req: FindCoordinator.FindCoordinator
   const { ctx, version } = rc;
   const lookup = async (key: string): Promise<Coordinator> => {
     const answer = (errorCode: number, errorMessage: string | null): Coordinator => ({
-      key, nodeId: errorCode === ErrorCode.NONE ? ctx.brokerId : -1, host: errorCode === ErrorCode.NONE ? ctx.advertised.host : '',
-      port: errorCode === ErrorCode.NONE ? ctx.advertised.port : -1, errorCode, errorMessage,
+      key, nodeId: errorCode === ErrorCode.NONE ? ctx.brokerId : -1, host: errorCode === ErrorCode.NONE ? ctx.advertisedFor(rc.conn.listenerName).host : '',
+      port: errorCode === ErrorCode.NONE ? ctx.advertisedFor(rc.conn.listenerName).port : -1, errorCode, errorMessage,
     });
     if (req.keyType === TRANSACTION_KEY) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'Transactions are not supported by this broker yet');
     if (req.keyType !== GROUP_KEY) return answer(ErrorCode.INVALID_REQUEST, `Unknown coordinator key type ${req.keyType}`);
@@ -26,7 +26,7 @@ export async function handleFindCoordinator(req: FindCoordinator.FindCoordinator
     const topic = ctx.metadata.getTopic(OFFSETS_TOPIC)!;
     const p = offsetsPartitionFor(key, topic.partitions);
     const leader = ctx.partitionLeadership(topic, p).leader;
-    const endpoint = ctx.brokerEndpoints().find((b) => b.nodeId === leader);
+    const endpoint = ctx.brokerEndpoints(rc.conn.listenerName).find((b) => b.nodeId === leader);
     if (!endpoint) return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE, `__consumer_offsets-${p} has no leader right now`);
     return { key, nodeId: endpoint.nodeId, host: endpoint.host, port: endpoint.port, errorCode: ErrorCode.NONE, errorMessage: null };
   };

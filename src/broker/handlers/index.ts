@@ -29,6 +29,10 @@ import { handleOffsetForLeaderEpoch } from './offset-for-leader-epoch.js';
 import { handleDescribeLogDirs } from './describe-log-dirs.js';
 import { handleDeleteRecords } from './delete-records.js';
 import { handleWriteTxnMarkers } from './write-txn-markers.js';
+import { handleSaslHandshake } from './sasl-handshake.js';
+import { handleSaslAuthenticate } from './sasl-authenticate.js';
+import { handleDescribeUserScramCredentials } from './describe-user-scram-credentials.js';
+import { handleAlterUserScramCredentials } from './alter-user-scram-credentials.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (req: any, rc: RequestContext) => unknown;
@@ -62,6 +66,10 @@ export const HANDLERS = new Map<number, Handler>([
   [ApiKey.CreatePartitions, handleCreatePartitions],
   [ApiKey.IncrementalAlterConfigs, handleIncrementalAlterConfigs],
   [ApiKey.DescribeCluster, handleDescribeCluster],
+  [ApiKey.SaslHandshake, handleSaslHandshake],
+  [ApiKey.SaslAuthenticate, handleSaslAuthenticate],
+  [ApiKey.DescribeUserScramCredentials, handleDescribeUserScramCredentials],
+  [ApiKey.AlterUserScramCredentials, handleAlterUserScramCredentials],
 ]);
 
 /**

@@ -43,7 +43,7 @@ export async function handleMetadata(req: Metadata.MetadataRequest, rc: RequestC
   }
   return {
     throttleTimeMs: 0,
-    brokers: ctx.brokerEndpoints(),
+    brokers: ctx.brokerEndpoints(rc.conn.listenerName),
     clusterId: ctx.metadata.clusterId,
     controllerId: ctx.controllerId(),
     topics,

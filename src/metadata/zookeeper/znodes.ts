@@ -37,6 +37,9 @@ export const partitionPath = (t: string, p: number) => `${partitionsPath(t)}/${p
 export const statePath = (t: string, p: number) => `${partitionPath(t, p)}/state`;
 export const topicConfigPath = (t: string) => `${CONFIG_TOPICS}/${t}`;
 /** '' is the cluster-wide default entity. */
+export const CONFIG_USERS = '/config/users';
+/** /config/users/<user> {"version":1,"config":{"SCRAM-SHA-256":"salt=...,stored_key=...,server_key=...,iterations=4096",...}}; user names URL-encoded as Kafka's Sanitizer does. */
+export const userConfigPath = (user: string) => `${CONFIG_USERS}/${encodeURIComponent(user).replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/\*/g, '%2A')}`;
 export const brokerConfigPath = (entity: string) => `${CONFIG_BROKERS}/${entity === '' ? DEFAULT_BROKER_ENTITY : entity}`;
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));

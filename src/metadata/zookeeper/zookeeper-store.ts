@@ -26,6 +26,7 @@ import type {
   TopicMetadata,
   VersionedPartitionState,
 } from '../store.js';
+import { SCRAM_CONFIG_KEYS } from '../store.js';
 import { newClusterId, newTopicId } from '../local-store.js';
 import { ZkSession, ZooKeeperError, type ZkNode, type ZkOp, type ZkSessionOptions } from './zk-session.js';
 import * as Z from './znodes.js';
@@ -361,6 +362,42 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     const existing = await this.#zk.get(path);
     const write: ZkOp = existing ? { op: 'set', path, data: Z.encodeConfig(configs), version: -1 } : { op: 'create', path, data: Z.encodeConfig(configs) };
     return [write, { op: 'create', path: Z.CONFIG_CHANGE_PREFIX, data: Z.encodeConfigChange(entityPath), mode: 'persistent_sequential' }];
+  }
+
+  // ---- SCRAM credentials (/config/users/<user>, read on demand: every broker sees a change at once) ----
+
+  async scramCredentials(user: string): Promise<Readonly<Record<string, string>>> {
+    const node = await this.#zk.get(Z.userConfigPath(user));
+    const all = node ? Z.decodeConfig(node.data) : {};
+    return Object.freeze(Object.fromEntries(Object.entries(all).filter(([k]) => SCRAM_CONFIG_KEYS.includes(k))));
+  }
+
+  async scramUsers(): Promise<string[]> {
+    const names = (await this.#zk.children(Z.CONFIG_USERS)) ?? [];
+    const users: string[] = [];
+    for (const n of names) {
+      const user = decodeURIComponent(n);
+      if (Object.keys(await this.scramCredentials(user)).length > 0) users.push(user);
+    }
+    return users.sort();
+  }
+
+  async alterScramCredentials(user: string, changes: Readonly<Record<string, string | null>>): Promise<void> {
+    const path = Z.userConfigPath(user);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const node = await this.#zk.get(path);
+        const next = node ? Z.decodeConfig(node.data) : {};
+        for (const [k, v] of Object.entries(changes)) {
+          if (v === null) delete next[k];
+          else next[k] = v;
+        }
+        await this.#zk.multi(await this.#configOps(path, `users/${path.slice(Z.CONFIG_USERS.length + 1)}`, next));
+        return;
+      } catch (e) {
+        if (!(e instanceof ZooKeeperError && (e.code === 'NODE_EXISTS' || e.code === 'NO_NODE')) || attempt >= 5) throw e;
+      }
+    }
   }
 
   // ---- producer ids ----
