@@ -2,7 +2,11 @@
 //   gregor configs --entity-type topics --entity-name T --describe
 //   gregor configs --entity-type topics --entity-name T --alter --add-config retention.ms=60000,cleanup.policy=[compact,delete]
 //   gregor configs --entity-type brokers --entity-default --alter --delete-config log.retention.ms
+//   gregor configs --entity-type users --entity-name alice --alter --add-config 'SCRAM-SHA-256=[iterations=8192,password=alice-secret]'
+//   gregor configs --entity-type users --entity-name alice --alter --delete-config SCRAM-SHA-256
+import { commandSecurity } from './command-config.js';
 import { Admin, CONFIG_SOURCE_NAMES, type ConfigResource } from '../client/index.js';
+import { Scram } from '../protocol/index.js';
 import { clientCommand, reportError } from './topics-command.js';
 
 interface ConfigsOptions {
@@ -40,8 +44,8 @@ export function parseAddConfig(specs: readonly string[]): Record<string, string>
 export function configsCommand(setExit: (code: number) => void) {
   return clientCommand('configs')
     .description('describe or alter topic and broker configs (like kafka-configs.sh)')
-    .option('--entity-type <type>', 'topics or brokers')
-    .option('--entity-name <name>', 'topic name, or broker id')
+    .option('--entity-type <type>', 'topics, brokers or users (SCRAM credentials)')
+    .option('--entity-name <name>', 'topic name, broker id, or user name')
     .option('--entity-default', 'with --entity-type brokers: the cluster-wide dynamic defaults')
     .option('--describe', 'show the configs')
     .option('--all', 'with --describe: every config, not only the ones set (overrides and dynamic values)')
@@ -53,7 +57,8 @@ export function configsCommand(setExit: (code: number) => void) {
         process.stderr.write(`gregor configs: ${msg}\n(run gregor configs --help for usage)\n`);
         setExit(2);
       };
-      if (opts.entityType !== 'topics' && opts.entityType !== 'brokers') return fail('--entity-type must be topics or brokers.');
+      if (opts.entityType === 'users') return usersAction(opts, fail, setExit);
+      if (opts.entityType !== 'topics' && opts.entityType !== 'brokers') return fail('--entity-type must be topics, brokers or users.');
       if (Boolean(opts.describe) === Boolean(opts.alter)) return fail('give exactly one of --describe or --alter.');
       if (opts.entityType === 'topics' && !opts.entityName) return fail('--entity-type topics needs --entity-name <topic>.');
       if (opts.entityType === 'brokers' && !opts.entityName && !opts.entityDefault) return fail('--entity-type brokers needs --entity-name <id> or --entity-default.');
@@ -64,7 +69,7 @@ export function configsCommand(setExit: (code: number) => void) {
       const label = opts.entityType === 'topics' ? `topic ${resource.name}` : resource.name === '' ? 'default broker' : `broker ${resource.name}`;
       let admin: Admin | null = null;
       try {
-        admin = new Admin({ bootstrap: opts.bootstrapServer, clientId: 'gregor-configs' });
+        admin = new Admin({ bootstrap: opts.bootstrapServer, security: commandSecurity(opts), clientId: 'gregor-configs' });
         if (opts.describe) {
           const entries = await admin.describeConfigs(resource);
           const shown = entries.filter((e) => opts.all || e.source === 1 || e.source === 2 || e.source === 3);
@@ -86,4 +91,55 @@ export function configsCommand(setExit: (code: number) => void) {
         await admin?.close();
       }
     });
+}
+
+/**
+ * `--add-config 'SCRAM-SHA-256=[iterations=8192,password=secret]'`: a credential per mechanism
+ * (iterations default 4096, Kafka's minimum), as kafka-configs.sh takes them.
+ */
+export function parseScramAlterations(specs: readonly string[]): Array<{ mechanism: Scram.ScramMechanism; password: string; iterations: number }> {
+  const out: Array<{ mechanism: Scram.ScramMechanism; password: string; iterations: number }> = [];
+  for (const [name, value] of Object.entries(parseAddConfig(specs))) {
+    if (!Scram.isScramMechanism(name)) throw new Error(`unknown user config ${name}: expected SCRAM-SHA-256 or SCRAM-SHA-512`);
+    const attrs = new Map<string, string>();
+    for (const part of value.split(',')) {
+      const i = part.indexOf('=');
+      if (i <= 0) throw new Error(`expected ${name}=[iterations=N,password=P], got "${value}"`);
+      attrs.set(part.slice(0, i).trim(), part.slice(i + 1));
+    }
+    const password = attrs.get('password');
+    if (password === undefined || password === '') throw new Error(`${name} needs password=...`);
+    const iterations = attrs.has('iterations') ? Number(attrs.get('iterations')) : Scram.MIN_ITERATIONS;
+    if (!Number.isInteger(iterations)) throw new Error(`${name}: iterations must be an integer`);
+    out.push({ mechanism: name, password, iterations });
+  }
+  return out;
+}
+
+async function usersAction(opts: ConfigsOptions, fail: (msg: string) => void, setExit: (code: number) => void): Promise<void> {
+  if (Boolean(opts.describe) === Boolean(opts.alter)) return fail('give exactly one of --describe or --alter.');
+  if (opts.alter && !opts.entityName) return fail('--entity-type users --alter needs --entity-name <user>.');
+  if (opts.alter && opts.addConfig.length === 0 && opts.deleteConfig.length === 0) return fail('--alter needs --add-config and/or --delete-config.');
+  let admin: Admin | null = null;
+  try {
+    admin = new Admin({ bootstrap: opts.bootstrapServer, security: commandSecurity(opts), clientId: 'gregor-configs' });
+    if (opts.describe) {
+      const users = await admin.describeUserScramCredentials(opts.entityName ? [opts.entityName] : undefined);
+      const lines = users.map((u) => `SCRAM credential configs for user-principal '${u.user}' are ${u.credentials.map((c) => `${c.mechanism}=iterations=${c.iterations}`).join(', ')}`);
+      process.stdout.write(lines.length > 0 ? lines.join('\n') + '\n' : '');
+    } else {
+      const user = opts.entityName!;
+      const deletions = opts.deleteConfig.flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d !== '').map((mechanism) => {
+        if (!Scram.isScramMechanism(mechanism)) throw new Error(`unknown user config ${mechanism}: expected SCRAM-SHA-256 or SCRAM-SHA-512`);
+        return { user, mechanism };
+      });
+      await admin.alterUserScramCredentials(parseScramAlterations(opts.addConfig).map((u) => ({ user, ...u })), deletions);
+      process.stdout.write(`Completed updating config for user ${user}.\n`);
+    }
+    setExit(0);
+  } catch (e) {
+    setExit(reportError('configs', e, opts.bootstrapServer));
+  } finally {
+    await admin?.close();
+  }
 }

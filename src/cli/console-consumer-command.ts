@@ -4,6 +4,7 @@
 // --max-messages, after --timeout-ms without a new record, or on Ctrl-C.
 // With --group it is a member of that consumer group: it reads the partitions the group gives it, from the
 // group's committed offsets (else from the start with --from-beginning, or the end), and commits what it printed.
+import { commandSecurity } from './command-config.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { Consumer, GroupConsumer, type ConsumerRecord, type StartPosition } from '../client/index.js';
 import { collectKeyValue } from './args.js';
@@ -153,7 +154,7 @@ export function consoleConsumerCommand(setExit: (code: number) => void): Command
         };
         const maxWaitMs = Math.min(num('fetch.max.wait.ms') ?? 500, opts.timeoutMs ?? Infinity);
         const settings = {
-          bootstrap: opts.bootstrapServer,
+          bootstrap: opts.bootstrapServer, security: commandSecurity(opts),
           clientId: 'gregor-console-consumer',
           maxWaitMs,
           minBytes: num('fetch.min.bytes'),

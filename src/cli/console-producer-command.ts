@@ -1,6 +1,7 @@
 // `gregor console-producer`: reads lines from stdin and produces each as one
 // record, like kafka-console-producer.sh. Exits 0 once everything read has been
 // acknowledged at EOF; the first failed send makes it stop reading and exit 1.
+import { commandSecurity } from './command-config.js';
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { COMPRESSION_NAMES, Producer, type CompressionName, type ProducerMessage } from '../client/index.js';
@@ -57,7 +58,7 @@ export function consoleProducerCommand(setExit: (code: number) => void): Command
         if (!COMPRESSION_NAMES.includes(compression)) throw new Error(`compression.type must be one of ${COMPRESSION_NAMES.join(', ')}, got "${compression}"`);
         const parser = lineParser(opts.property);
         producer = new Producer({
-          bootstrap: opts.bootstrapServer,
+          bootstrap: opts.bootstrapServer, security: commandSecurity(opts),
           clientId: 'gregor-console-producer',
           acks,
           compression,

@@ -1,6 +1,7 @@
 // `gregor consumer-groups`: list, describe (members, assignments, committed offsets, lag), reset offsets
 // and delete consumer groups, like kafka-consumer-groups.sh (same options and table columns).
 // --reset-offsets is a dry run unless --execute is given, and only works on a group without members.
+import { commandSecurity } from './command-config.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { Admin, ConsumerGroups, KafkaProtocolError, type GroupDescription } from '../client/index.js';
 import { clientCommand, reportError } from './topics-command.js';
@@ -78,7 +79,7 @@ export function consumerGroupsCommand(setExit: (code: number) => void): Command 
       }
       let admin: Admin | null = null;
       try {
-        admin = new Admin({ bootstrap: opts.bootstrapServer, clientId: 'gregor-consumer-groups' });
+        admin = new Admin({ bootstrap: opts.bootstrapServer, security: commandSecurity(opts), clientId: 'gregor-consumer-groups' });
         setExit(await run(admin, new ConsumerGroups(admin.cluster), action, opts));
       } catch (e) {
         setExit(reportError('consumer-groups', e, opts.bootstrapServer));

@@ -1,6 +1,7 @@
 // `gregor delete-records`: moves log start offsets up (DeleteRecords), like kafka-delete-records.sh.
 //   gregor delete-records --topic T --partition 0 --offset 42
 //   gregor delete-records --offset-json-file offsets.json   ({"partitions":[{"topic":"T","partition":0,"offset":42}]})
+import { commandSecurity } from './command-config.js';
 import { readFileSync } from 'node:fs';
 import { Admin } from '../client/index.js';
 import { clientCommand, intOption, reportError } from './topics-command.js';
@@ -38,7 +39,7 @@ export function deleteRecordsCommand(setExit: (code: number) => void) {
       }
       let admin: Admin | null = null;
       try {
-        admin = new Admin({ bootstrap: opts.bootstrapServer, clientId: 'gregor-delete-records' });
+        admin = new Admin({ bootstrap: opts.bootstrapServer, security: commandSecurity(opts), clientId: 'gregor-delete-records' });
         const lines = ['Records delete operation completed:'];
         const byTopic = new Map<string, Record<number, number>>();
         for (const t of targets) byTopic.set(t.topic, { ...byTopic.get(t.topic), [t.partition]: t.offset });

@@ -1,4 +1,5 @@
 // `gregor log-dirs --describe`: partition sizes per log directory, as JSON like kafka-log-dirs.sh.
+import { commandSecurity } from './command-config.js';
 import { Admin } from '../client/index.js';
 import { clientCommand, reportError } from './topics-command.js';
 
@@ -21,7 +22,7 @@ export function logDirsCommand(setExit: (code: number) => void) {
       }
       let admin: Admin | null = null;
       try {
-        admin = new Admin({ bootstrap: opts.bootstrapServer, clientId: 'gregor-log-dirs' });
+        admin = new Admin({ bootstrap: opts.bootstrapServer, security: commandSecurity(opts), clientId: 'gregor-log-dirs' });
         const topics = opts.topicList ? opts.topicList.split(',').map((t) => t.trim()).filter((t) => t !== '') : undefined;
         const dirs = await admin.describeLogDirs(topics);
         await admin.cluster.refreshMetadata([]);

@@ -1,6 +1,7 @@
 // `gregor topics`: create, list, describe and delete topics, like kafka-topics.sh.
 // Output that scripts read (names, descriptions, "Created topic T.") goes to
 // stdout; errors go to stderr as one line that says what to do next.
+import { commandSecurity } from './command-config.js';
 import { Command, Option } from 'commander';
 import { Admin, KafkaClientError, KafkaProtocolError, type TopicDescription } from '../client/index.js';
 import { collectKeyValue, intOption } from './args.js';
@@ -15,7 +16,8 @@ export function clientCommand(name: string): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) })
     .showHelpAfterError(`(run gregor ${name} --help for usage)`)
-    .addOption(new Option('--bootstrap-server <host:port>', 'broker(s) to connect to, comma-separated').default(DEFAULT_BOOTSTRAP));
+    .addOption(new Option('--bootstrap-server <host:port>', 'broker(s) to connect to, comma-separated').default(DEFAULT_BOOTSTRAP))
+    .option('--command-config <file>', 'client properties: security.protocol, ssl.truststore.*, ssl.keystore.*, sasl.mechanism, sasl.jaas.config');
 }
 
 /** Prints a client error as one line with a hint; returns the exit code to use. */
@@ -87,7 +89,7 @@ export function topicsCommand(setExit: (code: number) => void): Command {
       }
       let admin: Admin | null = null;
       try {
-        admin = new Admin({ bootstrap: opts.bootstrapServer, clientId: 'gregor-topics' });
+        admin = new Admin({ bootstrap: opts.bootstrapServer, security: commandSecurity(opts), clientId: 'gregor-topics' });
         setExit(await runTopics(admin, action, opts));
       } catch (e) {
         setExit(reportError('topics', e, opts.bootstrapServer));

@@ -3,7 +3,8 @@
 // as results carrying a KafkaProtocolError (or null), so callers decide which
 // errors matter (e.g. TOPIC_ALREADY_EXISTS with --if-not-exists).
 
-import { CreatePartitions, CreateTopics, DeleteRecords, DeleteTopics, DescribeConfigs, DescribeLogDirs, ErrorCode, IncrementalAlterConfigs, ZERO_UUID } from '../protocol/index.js';
+import { AlterUserScramCredentials, CreatePartitions, CreateTopics, DeleteRecords, DeleteTopics, DescribeConfigs, DescribeLogDirs, DescribeUserScramCredentials, ErrorCode, IncrementalAlterConfigs, Scram, ZERO_UUID } from '../protocol/index.js';
+import { randomBytes } from 'node:crypto';
 import { Cluster, type ClusterOptions, type PartitionInfo } from './cluster.js';
 import { listOffsets, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from './consumer.js';
 import { KafkaClientError, KafkaProtocolError } from './errors.js';
@@ -107,6 +108,32 @@ export class Admin {
       this.#ownsCluster = true;
     }
     this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
+  }
+
+  /** SCRAM credentials (mechanism and iterations) per user; every user with one when `users` is absent (KIP-554). */
+  async describeUserScramCredentials(users?: string[]): Promise<Array<{ user: string; credentials: Array<{ mechanism: string; iterations: number }> }>> {
+    const res = await this.cluster.sendAny(DescribeUserScramCredentials, { users: users ?? null });
+    if (res.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(res.errorCode, 'DescribeUserScramCredentials', res.errorMessage);
+    return res.results.map((r) => {
+      if (r.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(r.errorCode, `DescribeUserScramCredentials for ${r.user}`, r.errorMessage);
+      return { user: r.user, credentials: r.credentialInfos.map((c) => ({ mechanism: Scram.mechanismOfType(c.mechanism) ?? `mechanism ${c.mechanism}`, iterations: c.iterations })) };
+    });
+  }
+
+  /**
+   * Creates or replaces SCRAM credentials (the password is salted and iterated here; only the salted
+   * password travels) and deletes others; throws on the first user the broker refused.
+   */
+  async alterUserScramCredentials(upsertions: Array<{ user: string; mechanism: Scram.ScramMechanism; password: string; iterations?: number }>, deletions: Array<{ user: string; mechanism: Scram.ScramMechanism }> = []): Promise<void> {
+    const res = await this.cluster.sendToController(AlterUserScramCredentials, {
+      deletions: deletions.map((d) => ({ name: d.user, mechanism: Scram.mechanismType(d.mechanism) })),
+      upsertions: upsertions.map((u) => {
+        const iterations = u.iterations ?? Scram.MIN_ITERATIONS;
+        const salt = randomBytes(32);
+        return { name: u.user, mechanism: Scram.mechanismType(u.mechanism), iterations, salt, saltedPassword: Scram.saltedPassword(u.mechanism, u.password, salt, iterations) };
+      }),
+    });
+    for (const r of res.results) if (r.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(r.errorCode, `AlterUserScramCredentials for ${r.user}`, r.errorMessage);
   }
 
   async createTopics(topics: NewTopic[], options: CreateTopicsOptions = {}): Promise<CreateTopicResult[]> {

@@ -6,6 +6,8 @@
 import { Metadata, ZERO_UUID, ErrorCode } from '../protocol/index.js';
 import { Connection, type ClientApi, type SendOptions } from './connection.js';
 import { KafkaClientError, KafkaProtocolError } from './errors.js';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import type { SaslCredentials } from './connection.js';
 
 export interface ClusterOptions {
   /** `host:port[,host:port...]` or a list of `host:port`. */
@@ -13,6 +15,14 @@ export interface ClusterOptions {
   clientId?: string;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** TLS and SASL for every connection (security.protocol SSL, SASL_PLAINTEXT, SASL_SSL); plaintext when absent. */
+  security?: ClientSecurity;
+}
+
+export interface ClientSecurity {
+  /** Node TLS options for a broker's host (trust, client certificate, servername). */
+  tls?: (host: string) => TlsConnectionOptions;
+  sasl?: SaslCredentials;
 }
 
 export interface BrokerInfo {
@@ -97,6 +107,8 @@ export class Cluster {
       clientId: this.clientId,
       connectTimeoutMs: this.#options.connectTimeoutMs,
       requestTimeoutMs: this.#options.requestTimeoutMs,
+      tls: this.#options.security?.tls?.(hp.host),
+      sasl: this.#options.security?.sasl,
     });
   }
 
