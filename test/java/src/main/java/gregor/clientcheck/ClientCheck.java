@@ -54,6 +54,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   group-consume &lt;bootstrap&gt; &lt;topic&gt; &lt;group&gt; --duration-ms D
  *   admin-lifecycle &lt;bootstrap&gt; &lt;topic&gt;   (an existing 1-partition topic holding at least 10 records)
  *   alter-configs &lt;bootstrap&gt; &lt;topic&gt; &lt;OP:key[=value]&gt;...   (OP: SET, DELETE, APPEND, SUBTRACT)
+ *   secure-roundtrip &lt;bootstrap&gt; &lt;topic&gt; &lt;client.properties&gt; &lt;count&gt;   (security.protocol, ssl.*, sasl.* from the file)
  * </pre>
  *
  * produce sends record i with key P+"key-"+i, value P+"value-"+i (followed by "abc" repeated i % N times
@@ -81,6 +82,7 @@ public final class ClientCheck {
       case "group-consume" -> code = groupConsume(args);
       case "admin-lifecycle" -> code = adminLifecycle(args);
       case "alter-configs" -> code = alterConfigs(args);
+      case "secure-roundtrip" -> code = secureRoundtrip(args);
       default -> {
         usage();
         code = 64;
@@ -96,7 +98,8 @@ public final class ClientCheck {
         + "       consume <bootstrap> <topic> <expectedCount> [--timeout-ms T] [--from-time MS] [--tail-ms T]\n"
         + "       group-consume <bootstrap> <topic> <group> --duration-ms D\n"
         + "       admin-lifecycle <bootstrap> <topic>\n"
-        + "       alter-configs <bootstrap> <topic> <OP:key[=value]>...");
+        + "       alter-configs <bootstrap> <topic> <OP:key[=value]>...\n"
+        + "       secure-roundtrip <bootstrap> <topic> <client.properties> <count>");
     System.exit(64);
   }
 
@@ -503,5 +506,63 @@ public final class ClientCheck {
       }
     }
     return sb.append('"').toString();
+  }
+
+  /**
+   * With the client security settings of a properties file (security.protocol, ssl.*, sasl.*): creates the
+   * topic, produces `count` records with acks=all, consumes them back in a group. One summary line:
+   * {"summary":"secure-roundtrip","produced":N,"consumed":N} or {"summary":"secure-roundtrip","error":"..."}.
+   */
+  private static int secureRoundtrip(String[] args) throws Exception {
+    String bootstrap = arg(args, 1), topic = arg(args, 2), file = arg(args, 3);
+    int count = Integer.parseInt(arg(args, 4));
+    Properties security = new Properties();
+    try (java.io.FileInputStream in = new java.io.FileInputStream(file)) {
+      security.load(in);
+    }
+    try {
+      Properties ap = new Properties();
+      ap.putAll(security);
+      ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      try (Admin admin = Admin.create(ap)) {
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      }
+      Properties pp = new Properties();
+      pp.putAll(security);
+      pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      pp.put(ProducerConfig.ACKS_CONFIG, "all");
+      pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+      pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp)) {
+        for (int i = 0; i < count; i++) producer.send(new ProducerRecord<>(topic, ("k" + i).getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8)));
+        producer.flush();
+      }
+      Properties cp = new Properties();
+      cp.putAll(security);
+      cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      cp.put(ConsumerConfig.GROUP_ID_CONFIG, "secure-" + topic);
+      cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+      cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+      int consumed = 0;
+      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp)) {
+        consumer.subscribe(List.of(topic));
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (consumed < count && System.currentTimeMillis() < deadline) {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+            if (!new String(r.value(), StandardCharsets.UTF_8).equals("v" + r.offset())) throw new IllegalStateException("record " + r.offset() + " has the wrong value");
+            consumed++;
+          }
+        }
+        consumer.commitSync();
+      }
+      OUT.println("{\"summary\":\"secure-roundtrip\",\"produced\":" + count + ",\"consumed\":" + consumed + "}");
+      return consumed == count ? 0 : 1;
+    } catch (Exception e) {
+      Throwable root = e;
+      while (root.getCause() != null) root = root.getCause();
+      OUT.println("{\"summary\":\"secure-roundtrip\",\"error\":\"" + (root.getClass().getSimpleName() + ": " + root.getMessage()).replace("\\", "\\\\").replace("\"", "'") + "\"}");
+      return 2;
+    }
   }
 }
