@@ -10,7 +10,9 @@ import { assignReplicas } from './replica-assignment.js';
 import { ConnectionQuotas, InflightBudget, parseIpOverrides, SocketServer } from '../network/index.js';
 import { mapDistinguishedName } from '../security/index.js';
 import { BrokerContext, effectiveBrokerConfig, type Listener } from './context.js';
-import { interBrokerClientSecurity, interBrokerListener, listenerSecurity, listenerSpecs, parseListener as parseListenerSpec, type ListenerSecurity } from './listeners.js';
+import type { TlsOptions } from 'node:tls';
+import { BrokerError } from '../protocol/index.js';
+import { interBrokerClientSecurity, interBrokerListener, listenerSecurity, listenerSpecs, listenerTlsOptions, parseListener as parseListenerSpec, type ListenerSecurity } from './listeners.js';
 import { createLogger, type Logger } from './logger.js';
 import { RequestDispatcher } from './request-dispatcher.js';
 
@@ -74,7 +76,8 @@ export class Broker {
     let securities: ListenerSecurity[];
     let interBrokerClient: ReturnType<typeof interBrokerClientSecurity>;
     try {
-      securities = listenerDefs.map((d) => listenerSecurity(config, d.spec, d.protocol, metadata));
+      const dynamic = { ...metadata.brokerConfigs(''), ...metadata.brokerConfigs(String(config['broker.id'])) };
+      securities = listenerDefs.map((d) => listenerSecurity(config, d.spec, d.protocol, metadata, dynamic));
       interBrokerClient = interBrokerClientSecurity(config, interBroker);
     } catch (e) {
       await metadata.close();
@@ -164,6 +167,21 @@ export class Broker {
         tlsPrincipal: (dn) => `User:${mapDistinguishedName(rules, dn)}`,
       }, dispatcher, log, transport));
     }
+    context.listenerSslReload = (dynamic) => {
+      const next = new Map<string, TlsOptions>();
+      for (const sec of securities) {
+        if (!sec.tls) continue;
+        try {
+          next.set(sec.spec.name, listenerTlsOptions(config, sec.spec.name, dynamic));
+        } catch (e) {
+          throw new BrokerError('INVALID_CONFIG', (e as Error).message);
+        }
+      }
+      return () => {
+        for (const [name, opts] of next) servers.get(name)!.setSecureContext(opts);
+        if (next.size > 0) log.info({ listeners: [...next.keys()] }, 'TLS listeners reloaded their key and trust stores');
+      };
+    };
     const closeServers = () => Promise.all([...servers.values()].map((s) => s.close()));
     const bound = new Map<string, number>();
     for (const sec of securities) {

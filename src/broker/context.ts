@@ -63,6 +63,11 @@ export class BrokerContext {
   readonly staticConfig: BrokerConfig;
   /** What each listener advertises (advertised.listeners by name, else the bound address); set at start. */
   readonly advertisedListeners = new Map<string, Listener>();
+  /**
+   * Set by the broker: checks the TLS listeners' stores under new dynamic configs (throws BrokerError
+   * INVALID_CONFIG) and returns what installs them on the listeners.
+   */
+  listenerSslReload: ((dynamic: Readonly<Record<string, string>>) => () => void) | undefined;
   /** Authentication settings of each SASL listener, by listener name (src/broker/listeners.ts). */
   readonly saslListeners = new Map<string, ListenerSasl>();
   #config: BrokerConfig;
@@ -260,7 +265,11 @@ export class BrokerContext {
   /** Replaces the dynamic broker configs of `entity` ('' cluster default, or this broker's id): persisted, then applied to every topic without its own override. */
   async setBrokerConfigs(entity: string, configs: Record<string, string | null>): Promise<void> {
     const valid = this.validateBrokerConfigs(configs);
+    // New key or trust stores are loaded before they are kept: a store that cannot be read is refused.
+    const dynamic = { ...this.metadata.brokerConfigs(''), ...this.metadata.brokerConfigs(String(this.brokerId)), ...(entity === '' || entity === String(this.brokerId) ? valid : {}) };
+    const reload = this.listenerSslReload?.(dynamic);
     await this.metadata.setBrokerConfigs(entity, valid);
+    reload?.();
     const next = effectiveBrokerConfig(this.staticConfig, this.metadata);
     this.#config = next;
     this.#topicConfigs.clear();

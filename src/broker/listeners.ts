@@ -62,8 +62,8 @@ export function listenerSpecs(config: BrokerConfig): Array<{ spec: ListenerSpec;
 }
 
 /** TLS and SASL settings of one listener; throws (naming the key) when they cannot work. */
-export function listenerSecurity(config: BrokerConfig, spec: ListenerSpec, protocol: SecurityProtocol, metadata: MetadataStore): ListenerSecurity {
-  const lc = listenerConfig(config, spec.name);
+export function listenerSecurity(config: BrokerConfig, spec: ListenerSpec, protocol: SecurityProtocol, metadata: MetadataStore, dynamic: Readonly<Record<string, string>> = {}): ListenerSecurity {
+  const lc = listenerConfig(config, spec.name, dynamic);
   const tls = protocol === 'SSL' || protocol === 'SASL_SSL' ? withContext(spec.name, () => serverTlsOptions(lc)) : undefined;
   let sasl: ListenerSasl | undefined;
   if (protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL') {
@@ -101,6 +101,11 @@ function withContext<T>(listener: string, fn: () => T): T {
   } catch (e) {
     throw new Error(`Listener ${listener}: ${(e as Error).message}`);
   }
+}
+
+/** A TLS listener's server options under the static config and dynamic configs `dynamic` (certificate reload). */
+export function listenerTlsOptions(config: BrokerConfig, listener: string, dynamic: Readonly<Record<string, string>>): TlsOptions {
+  return withContext(listener, () => serverTlsOptions(listenerConfig(config, listener, dynamic)));
 }
 
 /** The listener brokers use between them: inter.broker.listener.name, else the listener of security.inter.broker.protocol. */

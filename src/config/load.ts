@@ -231,14 +231,25 @@ function addListenerOverride(into: Map<string, Record<string, string>>, listener
   into.set(listener, entry);
 }
 
+/** Per-listener keys that AlterConfigs may change on a running broker (listener.name.<l>.<key>): its stores. */
+export const DYNAMIC_LISTENER_KEYS: ReadonlySet<string> = new Set([
+  'ssl.keystore.type', 'ssl.keystore.location', 'ssl.keystore.password', 'ssl.key.password', 'ssl.keystore.certificate.chain', 'ssl.keystore.key',
+  'ssl.truststore.type', 'ssl.truststore.location', 'ssl.truststore.password', 'ssl.truststore.certificates',
+]);
+
 /** A listener's own overrides (listener.name.<listener>.*), by key without the prefix; empty when none. */
 export function listenerOverrides(config: BrokerConfig, listener: string): Readonly<Record<string, string>> {
   return PER_LISTENER.get(config)?.get(listener.toLowerCase()) ?? {};
 }
 
-/** The configuration as one listener sees it: its listener.name.<listener>.* overrides on top. */
-export function listenerConfig(config: BrokerConfig, listener: string): BrokerConfig {
-  const overrides = listenerOverrides(config, listener);
+/**
+ * The configuration as one listener sees it: its listener.name.<listener>.* overrides on top, then the
+ * dynamic ones (AlterConfigs, validated by validateDynamicBrokerConfigs) from `dynamic`.
+ */
+export function listenerConfig(config: BrokerConfig, listener: string, dynamic: Readonly<Record<string, string>> = {}): BrokerConfig {
+  const prefix = `listener.name.${listener.toLowerCase()}.`;
+  const fromDynamic = Object.fromEntries(Object.entries(dynamic).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  const overrides = { ...listenerOverrides(config, listener), ...fromDynamic };
   const values: Record<string, ConfigValue> = { ...config };
   for (const [name, raw] of Object.entries(overrides)) {
     const key = BY_NAME.get(name);
@@ -263,6 +274,15 @@ export function brokerKey(name: string): ConfigKey | undefined {
 export function validateDynamicBrokerConfigs(configs: Record<string, string | null>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, raw] of Object.entries(configs)) {
+    const prefixed = LISTENER_PREFIX.exec(name);
+    if (prefixed && DYNAMIC_LISTENER_KEYS.has(prefixed[2])) {
+      // A listener's key and trust stores (Kafka's dynamic listener SSL configs): reloaded without a restart.
+      if (raw === null) throw invalid(name, 'null', 'a value');
+      const key = BY_NAME.get(prefixed[2])!;
+      validateValue(key, coerce(key, raw), raw);
+      out[`listener.name.${prefixed[1].toLowerCase()}.${key.name}`] = raw.trim();
+      continue;
+    }
     const key = BY_NAME.get(name);
     if (!key) throw new ConfigError(`Unknown broker config name: ${name}`, name);
     if (!DYNAMIC_BROKER_KEYS.has(key.name)) throw new ConfigError(`Cannot update broker config ${name} dynamically: set it in server.properties and restart`, name);
