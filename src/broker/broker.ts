@@ -224,7 +224,7 @@ export class Broker {
       c.replicas.start();
       await c.controller.start();
     }
-    log.info({ listeners: securities.map((sec) => `${sec.spec.name}://${sec.spec.host}:${bound.get(sec.spec.name)} (${sec.protocol}${sec.sasl ? ` ${sec.sasl.mechanisms.join(',')}` : ''})`).join(' '),
+    log.info({ listener: `${listener.name}://${listener.host}:${port}`, listeners: securities.map((sec) => `${sec.spec.name}://${sec.spec.host}:${bound.get(sec.spec.name)} (${sec.protocol}${sec.sasl ? ` ${sec.sasl.mechanisms.join(',')}` : ''})`).join(' '),
       advertised: `${context.advertised.host}:${context.advertised.port}`, interBrokerListener: interBroker.name, logDirs: logs.dir,
       clusterId: metadata.clusterId, brokerId: config['broker.id'], topics: metadata.listTopics().length, startupMs: Date.now() - started }, 'broker started');
     // Start the compute workers soon, in the background, rather than on the first large append (which
