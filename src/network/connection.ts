@@ -497,6 +497,11 @@ export class Connection implements ConnectionInfo {
       stall = setTimeout(() => this.close('reader stalled'), STALL_MS);
       this.#socket.once('drain', step);
     };
+    // A socket that closes while a chunk waits for 'drain' gets no 'drain': drop the waiter and its timer.
+    this.#socket.once('close', () => {
+      clearTimeout(stall);
+      this.#socket.off('drain', step);
+    });
     this.#socket.write(prefix);
     step();
   }

@@ -126,3 +126,18 @@ test('file ranges over TLS: read in chunks of at most 256 KiB, in order between 
     }
   });
 });
+
+test('connection quotas: max.connections over all addresses, max.connections.per.ip with overrides', async () => {
+  const { ConnectionQuotas, parseIpOverrides } = await import('../../../src/network/index.js');
+  const overrides = parseIpOverrides('10.0.0.1:1, ::1:5');
+  assert.deepEqual([...overrides], [['10.0.0.1', 1], ['::1', 5]]);
+  const q = new ConnectionQuotas(4, 2, overrides);
+  assert.ok(q.tryAcquire('10.0.0.1'));
+  assert.ok(!q.tryAcquire('10.0.0.1'), 'the override of 1');
+  assert.ok(q.tryAcquire('10.0.0.2') && q.tryAcquire('10.0.0.2'));
+  assert.ok(!q.tryAcquire('10.0.0.2'), 'max.connections.per.ip');
+  assert.ok(q.tryAcquire('10.0.0.3'));
+  assert.ok(!q.tryAcquire('10.0.0.4'), 'max.connections');
+  q.release('10.0.0.2');
+  assert.ok(q.tryAcquire('10.0.0.4'));
+});
