@@ -1,6 +1,6 @@
 // A single Kafka-compatible broker: loads metadata, opens (and recovers) every partition log,
 // then listens for Kafka clients. stop() closes listeners first, then flushes and closes the logs.
-import { type BrokerConfig } from '../config/index.js';
+import { listenerConfig, listenerOverrides, type BrokerConfig } from '../config/index.js';
 import { closeWorkerPools, createWorkerPools, FileRangeTransport, defaultComputeThreads, produceFrameMemory, type PoolStats, type WorkerPools } from '../hotpath/index.js';
 import { LogManager } from '../log/index.js';
 import { isClusterStore, LocalMetadataStore, openZooKeeperStore, type ClusterMetadataStore, type MetadataStore } from '../metadata/index.js';
@@ -8,7 +8,8 @@ import { Controller, Replicas } from '../cluster/index.js';
 import { OFFSETS_TOPIC } from '../group/index.js';
 import { assignReplicas } from './replica-assignment.js';
 import { ConnectionQuotas, InflightBudget, parseIpOverrides, SocketServer } from '../network/index.js';
-import { mapDistinguishedName } from '../security/index.js';
+import { mapDistinguishedName, parseJaasConfig, plainUsers } from '../security/index.js';
+import { PasswordCheck } from './password-check.js';
 import { BrokerContext, effectiveBrokerConfig, type Listener } from './context.js';
 import type { TlsOptions } from 'node:tls';
 import { BrokerError } from '../protocol/index.js';
@@ -254,6 +255,19 @@ export class Broker {
     let n = 0;
     for (const s of this.#servers.values()) n += s.connectionCount;
     return n;
+  }
+
+  /**
+   * Username/password checks for the gateway's HTTP Basic: PLAIN users of `listener`'s own JAAS config
+   * (listener.name.<listener>.plain.sasl.jaas.config) or sasl.jaas.config, and of every SASL listener;
+   * SCRAM users from the metadata store.
+   */
+  passwordCheck(listener: string): PasswordCheck {
+    const users = new Map<string, string>();
+    for (const sasl of this.context.saslListeners.values()) for (const [u, p] of sasl.plainUsers) users.set(u, p);
+    const jaas = listenerOverrides(this.config, listener)['plain.sasl.jaas.config'] ?? listenerConfig(this.config, listener)['sasl.jaas.config'];
+    if (jaas !== null) for (const [u, p] of plainUsers(parseJaasConfig(jaas))) users.set(u, p);
+    return new PasswordCheck(users, this.#metadata);
   }
 
   /** The advertised host:port of a listener by name (undefined when the broker has no such listener). */

@@ -1,6 +1,7 @@
 // Public face of the broker module.
 export { Broker, parseListener, type BrokerStartOptions } from './broker.js';
 export { BrokerContext } from './context.js';
+export { PasswordCheck } from './password-check.js';
 export { createLogger, type Logger } from './logger.js';
 export { requestChannel, produceChannel, fetchChannel, type RequestEvent, type ProduceEvent, type FetchEvent } from './diagnostics.js';
 export { ANONYMOUS_PRINCIPAL } from '../network/index.js';

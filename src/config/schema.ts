@@ -196,6 +196,8 @@ const BROKER_KEYS = [
   { name: 'gateway.ws.max.buffered.bytes', type: 'int', default: 1048576, validate: atLeast(1024), origin: 'gregor', doc: 'Per WebSocket: stop sending while this many bytes wait for the client to read them.' },
   { name: 'gateway.ws.max.payload.bytes', type: 'int', default: 65536, validate: atLeast(1024), origin: 'gregor', doc: 'Largest message a WebSocket client may send (control messages).' },
   { name: 'gateway.ws.idle.timeout.ms', type: 'long', default: 120000, validate: between(8000, 960000), origin: 'gregor', doc: 'Close WebSockets silent this long; the gateway pings to keep live ones open.' },
+  { name: 'gateway.authentication', type: 'string', default: 'none', allowed: ['none', 'basic'], origin: 'gregor',
+    doc: 'basic: every gateway request and WebSocket upgrade (and the console) needs HTTP Basic credentials of a PLAIN (JAAS) or SCRAM user; the principal is User:<name>. An HTTPS:// gateway listener serves TLS with the PEM key store of ssl.keystore.location (or listener.name.https.*).' },
 ] as const satisfies readonly ConfigKey[];
 
 /** Broker-level keys (server.properties), in the order README lists them. */

@@ -7,8 +7,8 @@
 //   WS   /ws                                streaming consumers (stream.ts), live stats for the console
 //   GET  /metrics /healthz /readyz /openapi.json, / (web console)
 // All handlers run on the main thread and never block: bodies stream in with caps, appends are awaited.
-import { ANONYMOUS_PRINCIPAL, GATEWAY_LISTENER, parseListener, type Broker, type Requester } from '../broker/index.js';
-import type { BrokerConfig } from '../config/index.js';
+import { ANONYMOUS_PRINCIPAL, GATEWAY_LISTENER, parseListener, type Broker, type PasswordCheck, type Requester } from '../broker/index.js';
+import { listenerConfig, type BrokerConfig } from '../config/index.js';
 import { BrokerError, decodeAssignment, ErrorCode } from '../protocol/index.js';
 import { CONSOLE_HTML } from './console-page.js';
 import { badRequest, GatewayError } from './errors.js';
@@ -32,6 +32,22 @@ export interface GatewayOptions {
   wsMaxBufferedBytes: number;
   wsMaxPayloadBytes: number;
   wsIdleTimeoutMs: number;
+  /** HTTPS:// listener: the PEM key store (one file with key and chain, or a key and a chain file). */
+  tls?: { keyFile: string; certFile: string; passphrase?: string };
+  /** gateway.authentication=basic: HTTP Basic credentials of PLAIN or SCRAM users on every request. */
+  basicAuth: boolean;
+  /** The gateway listener's name (its listener.name.<name>.* keys). */
+  listenerName: string;
+}
+
+/** The key store of an HTTPS gateway listener: PEM files only (uWebSockets.js reads them itself). */
+function gatewayTls(config: BrokerConfig, listener: string): GatewayOptions['tls'] {
+  const lc = listenerConfig(config, listener);
+  const location = lc['ssl.keystore.location'];
+  if (lc['ssl.keystore.type'] === 'PKCS12' || location === null) {
+    throw new Error(`gateway listener ${listener}: HTTPS needs a PEM key store file: ssl.keystore.location (or listener.name.${listener.toLowerCase()}.ssl.keystore.location) holding the private key and certificate chain`);
+  }
+  return { keyFile: location, certFile: location, passphrase: lc['ssl.key.password'] ?? undefined };
 }
 
 /** The gateway's options from the broker config, or undefined when gateway.listeners is unset. */
@@ -39,7 +55,11 @@ export function gatewayOptions(config: BrokerConfig): GatewayOptions | undefined
   const spec = config['gateway.listeners']?.[0];
   if (!spec) return undefined;
   const l = parseListener(spec);
+  const https = l.name.toUpperCase() === 'HTTPS';
   return {
+    tls: https ? gatewayTls(config, l.name) : undefined,
+    basicAuth: config['gateway.authentication'] === 'basic',
+    listenerName: l.name,
     host: l.host === '' ? '0.0.0.0' : l.host,
     port: l.port,
     maxRequestBytes: config['gateway.max.request.bytes'],
@@ -61,6 +81,7 @@ export class Gateway {
   readonly #sticky = new StickyPartitioner();
   readonly #cache = new ChunkCache(64 * 1024 * 1024);
   readonly #sockets = new Set<WebSocket<WsUserData>>();
+  #passwords: PasswordCheck | undefined;
   readonly #statsSockets = new Set<WebSocket<WsUserData>>();
   #statsTimer: NodeJS.Timeout | undefined;
   #listenSocket: ListenSocket | undefined;
@@ -93,12 +114,16 @@ export class Gateway {
       httpInflightBodyBytes: () => this.#budget.used,
       groupLag: () => this.#groups().flatMap((g) => g.partitions.map((p) => ({ group: g.group_id, topic: p.topic, partition: p.partition, lag: p.lag }))),
     });
-    this.#app = uws().App();
+    this.#app = options.tls ? uws().SSLApp({ key_file_name: options.tls.keyFile, cert_file_name: options.tls.certFile, passphrase: options.tls.passphrase }) : uws().App();
     this.#routes();
   }
 
   static async start(broker: Broker, options: GatewayOptions): Promise<Gateway> {
     const g = new Gateway(broker, options);
+    if (options.basicAuth) {
+      g.#passwords = broker.passwordCheck(options.listenerName);
+      await g.#passwords.start();
+    }
     await new Promise<void>((resolve, reject) => {
       g.#app.listen(options.host, options.port, (ls) => {
         if (!ls) {
@@ -112,7 +137,8 @@ export class Gateway {
       });
     });
     broker.log.info({ ...uwsBuild() }, 'uWebSockets.js loaded');
-    broker.log.info({ gateway: `http://${options.host}:${g.#port}`, console: `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${g.#port}/` }, 'gateway started');
+    const scheme = options.tls ? 'https' : 'http';
+    broker.log.info({ gateway: `${scheme}://${options.host}:${g.#port}`, console: `${scheme}://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${g.#port}/`, authentication: options.basicAuth ? 'basic' : 'none' }, 'gateway started');
     return g;
   }
 
@@ -129,6 +155,7 @@ export class Gateway {
     this.#listenSocket = undefined;
     for (const ws of [...this.#sockets]) ws.end(1001, 'broker shutting down');
     this.metrics.close();
+    this.#passwords?.close();
     this.broker.log.info({}, 'gateway stopped');
   }
 
@@ -152,6 +179,14 @@ export class Gateway {
         reply.error(new GatewayError(503, ErrorCode.BROKER_NOT_AVAILABLE, 'broker is shutting down'), true);
         return;
       }
+      if (this.#passwords) {
+        const principal = this.#authenticate(info.headers.get('authorization'));
+        if (!principal) {
+          reply.send(401, JSON.stringify(new GatewayError(401, ErrorCode.SASL_AUTHENTICATION_FAILED, 'HTTP Basic credentials of a PLAIN or SCRAM user are required').toJSON()), 'application/json', { 'www-authenticate': 'Basic realm="gregor", charset="UTF-8"' });
+          return;
+        }
+        info = { ...info, principal };
+      }
       const done = (error: boolean) => this.metrics.request(api, performance.now() - started, error);
       try {
         const r = handler(info, reply);
@@ -166,6 +201,17 @@ export class Gateway {
         this.#fail(reply, e);
       }
     });
+  }
+
+  /** `Authorization: Basic ...` checked against the PLAIN and SCRAM users: the principal, or undefined. */
+  #authenticate(header: string | undefined): string | undefined {
+    const m = header === undefined ? null : /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+    if (!m) return undefined;
+    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) return undefined;
+    const user = this.#passwords!.check(decoded.slice(0, colon), decoded.slice(colon + 1));
+    return user === undefined ? undefined : `User:${user}`;
   }
 
   #fail(reply: Reply, e: unknown): void {
@@ -210,13 +256,21 @@ export class Gateway {
           res.writeStatus('503 Service Unavailable').end();
           return;
         }
-        res.upgrade<WsUserData>({}, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
+        let principal: string | undefined;
+        if (this.#passwords) {
+          principal = this.#authenticate(req.getHeader('authorization'));
+          if (!principal) {
+            res.cork(() => res.writeStatus('401 Unauthorized').writeHeader('www-authenticate', 'Basic realm="gregor", charset="UTF-8"').end());
+            return;
+          }
+        }
+        res.upgrade<WsUserData>({ principal }, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
       },
       open: (ws) => {
         this.#sockets.add(ws);
         ws.getUserData().session = new StreamSession(this.broker, ws, this.#cache, this.options.wsMaxBufferedBytes, {
           recordsOut: (topic, records, bytes) => this.metrics.streamed(topic, records, bytes),
-        }, wsRequester(Buffer.from(ws.getRemoteAddressAsText()).toString()));
+        }, wsRequester(Buffer.from(ws.getRemoteAddressAsText()).toString(), ws.getUserData().principal));
       },
       message: (ws, data, isBinary) => {
         // Console live charts ride on the same socket: {"type":"stats"} subscribes to 1 Hz snapshots.

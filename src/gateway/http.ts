@@ -14,6 +14,8 @@ export interface RequestInfo {
   readonly params: readonly string[];
   /** The peer's address, for the broker's rules and log lines. */
   readonly remote: string;
+  /** Who the request authenticated as (gateway.authentication=basic); unset: anonymous. */
+  readonly principal?: string;
 }
 
 export function requestInfo(req: HttpRequest, paramCount: number, res?: HttpResponse): RequestInfo {

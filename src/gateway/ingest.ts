@@ -142,7 +142,7 @@ function approxSize(r: GatewayRecord): number {
 
 /** Who is producing over HTTP, as the broker's rules see it. */
 export function httpRequester(info: RequestInfo): Requester {
-  return { ingress: 'http', listener: GATEWAY_LISTENER, clientId: info.headers.get('user-agent') ?? null, remote: info.remote, principal: ANONYMOUS_PRINCIPAL };
+  return { ingress: 'http', listener: GATEWAY_LISTENER, clientId: info.headers.get('user-agent') ?? null, remote: info.remote, principal: info.principal ?? ANONYMOUS_PRINCIPAL };
 }
 
 /**

@@ -115,11 +115,13 @@ export interface SessionStats {
 
 export interface WsUserData {
   session?: StreamSession;
+  /** The principal the upgrade request authenticated (gateway.authentication=basic). */
+  principal?: string;
 }
 
 /** Who is reading over a WebSocket, as the broker's rules see it. */
-export function wsRequester(remote: string): Requester {
-  return { ingress: 'websocket', listener: GATEWAY_LISTENER, clientId: null, remote, principal: ANONYMOUS_PRINCIPAL };
+export function wsRequester(remote: string, principal: string = ANONYMOUS_PRINCIPAL): Requester {
+  return { ingress: 'websocket', listener: GATEWAY_LISTENER, clientId: null, remote, principal };
 }
 
 function wsError(code: number, message: string, extra: Record<string, unknown> = {}): string {

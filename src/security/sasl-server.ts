@@ -1,6 +1,7 @@
 // The broker's side of SASL exchanges (Kafka's SaslServerAuthenticator with PlainSaslServer and
 // ScramSaslServer): one exchange per authentication, fed the client's tokens in order, answering the
 // server's tokens until it completes with an authenticated user name or fails with Kafka's message.
+import { timingSafeEqual } from 'node:crypto';
 import { SaslPlain, Scram } from '../protocol/index.js';
 
 export const SUPPORTED_MECHANISMS: readonly string[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
@@ -122,4 +123,16 @@ class ScramExchange implements SaslExchange {
     const signature = Scram.serverSignature(this.mechanism, cred.serverKey, auth);
     return { response: Buffer.from(`v=${signature.toString('base64')}`, 'utf8'), user: first.user };
   }
+}
+
+/** Whether `password` is the one a SCRAM credential was made from (HTTP Basic against SCRAM users). */
+export function scramPasswordMatches(mechanism: Scram.ScramMechanism, cred: Scram.ScramCredential, password: string): boolean {
+  const salted = Scram.saltedPassword(mechanism, password, cred.salt, cred.iterations);
+  const stored = Scram.hash(mechanism, Scram.hmac(mechanism, salted, 'Client Key'));
+  return stored.length === cred.storedKey.length && timingSafeEqual(stored, cred.storedKey);
+}
+
+/** Constant-time comparison of two passwords. */
+export function passwordEquals(expected: string, given: string): boolean {
+  return constantTimeEquals(expected, given);
 }
