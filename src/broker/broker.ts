@@ -168,6 +168,8 @@ export class Broker {
         tlsPrincipal: (dn) => `User:${mapDistinguishedName(rules, dn)}`,
       }, dispatcher, log, transport));
     }
+    const listenerEntries = (dynamic: Readonly<Record<string, string>>) => JSON.stringify(Object.entries(dynamic).filter(([k]) => k.startsWith('listener.name.')).sort());
+    let appliedListenerSsl = listenerEntries({ ...metadata.brokerConfigs(''), ...metadata.brokerConfigs(String(config['broker.id'])) });
     context.listenerSslReload = (dynamic) => {
       const next = new Map<string, TlsOptions>();
       for (const sec of securities) {
@@ -179,10 +181,24 @@ export class Broker {
         }
       }
       return () => {
+        appliedListenerSsl = listenerEntries(dynamic);
         for (const [name, opts] of next) servers.get(name)!.setSecureContext(opts);
         if (next.size > 0) log.info({ listeners: [...next.keys()] }, 'TLS listeners reloaded their key and trust stores');
       };
     };
+    if (cluster) {
+      // Another broker may have stored this broker's new listener stores (AlterConfigs on broker <id>): load them.
+      cluster.on('configs', (type, entity) => {
+        if (type !== 'brokers' || (entity !== '' && entity !== String(config['broker.id']))) return;
+        const dynamic = { ...metadata.brokerConfigs(''), ...metadata.brokerConfigs(String(config['broker.id'])) };
+        if (listenerEntries(dynamic) === appliedListenerSsl) return;
+        try {
+          context.listenerSslReload?.(dynamic)();
+        } catch (e) {
+          log.warn({ err: (e as Error).message }, 'new listener key or trust stores from the cluster metadata cannot be loaded; keeping the current ones');
+        }
+      });
+    }
     const closeServers = () => Promise.all([...servers.values()].map((s) => s.close()));
     const bound = new Map<string, number>();
     for (const sec of securities) {

@@ -9,6 +9,8 @@ import { BrokerProcess, freePort } from '../helpers/broker-process.js';
 import { ZooKeeperServer } from '../helpers/zookeeper.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { waitFor } from '../helpers/wait.js';
+import { readFileSync } from 'node:fs';
+import { connect as tlsConnect } from 'node:tls';
 import { makeTestCerts, type TestCerts } from '../helpers/certs.js';
 import { setScramUser } from '../helpers/secure-broker.js';
 
@@ -17,7 +19,9 @@ describe('a cluster replicating over SASL_SSL', () => {
   let certs: TestCerts;
   const brokers: BrokerProcess[] = [];
   const clientPorts: number[] = [];
+  const brokerPorts: number[] = [];
   let bootstrap = '';
+  let next: TestCerts | undefined;
 
   before(async () => {
     certs = makeTestCerts();
@@ -26,6 +30,7 @@ describe('a cluster replicating over SASL_SSL', () => {
       const client = await freePort();
       const broker = await freePort();
       clientPorts.push(client);
+      brokerPorts.push(broker);
       brokers.push(await BrokerProcess.start({
         port: client,
         overrides: {
@@ -49,6 +54,7 @@ describe('a cluster replicating over SASL_SSL', () => {
   });
   after(async () => {
     for (const b of brokers) await b.close();
+    next?.remove();
     await zk?.stop();
     certs?.remove();
   });
@@ -82,5 +88,31 @@ describe('a cluster replicating over SASL_SSL', () => {
     } finally {
       await admin2.disconnect();
     }
+  });
+
+  test('AlterConfigs for broker 1 through broker 0: broker 1 loads its new key store from ZooKeeper', async () => {
+    next = makeTestCerts();
+    const handshake = (port: number, ca: string) => new Promise<boolean>((resolve) => {
+      const sock = tlsConnect({ host: '127.0.0.1', port, ca: [readFileSync(ca)] }, () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.once('error', () => resolve(false));
+      sock.setTimeout(5000, () => {
+        sock.destroy();
+        resolve(false);
+      });
+    });
+    assert.ok(!(await handshake(brokerPorts[1]!, next.caPem)));
+    const admin = kafkaClient(brokers[0]!.bootstrap).admin();
+    await admin.connect();
+    try {
+      await admin.alterConfigs({ validateOnly: false, resources: [{ type: 4, name: '1', configEntries: [
+        { name: 'listener.name.broker.ssl.keystore.type', value: 'PEM' }, { name: 'listener.name.broker.ssl.keystore.location', value: next.brokerPem }] }] });
+    } finally {
+      await admin.disconnect();
+    }
+    await waitFor('broker 1 serves the new certificate', async () => (await handshake(brokerPorts[1]!, next!.caPem)) || undefined, 30_000);
+    assert.ok(await handshake(brokerPorts[0]!, certs.caPem), 'broker 0 keeps its own');
   });
 });
