@@ -79,7 +79,8 @@ export class Broker {
     try {
       const dynamic = { ...metadata.brokerConfigs(''), ...metadata.brokerConfigs(String(config['broker.id'])) };
       securities = listenerDefs.map((d) => listenerSecurity(config, d.spec, d.protocol, metadata, dynamic));
-      interBrokerClient = interBrokerClientSecurity(config, interBroker);
+      // Only brokers of a cluster log in to each other: a single node needs no inter-broker credentials.
+      interBrokerClient = cluster ? interBrokerClientSecurity(config, interBroker) : {};
     } catch (e) {
       await metadata.close();
       throw e;
