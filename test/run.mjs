@@ -25,6 +25,7 @@ const TOOLS = [
   ['mvn', 'maven', 'Java client test'],
   ['chromium', 'chromium', 'gateway console test in a headless browser'],
   ['/usr/share/java/zookeeper.jar', 'zookeeper', 'ZooKeeper for the cluster metadata tests'],
+  ['openssl', 'openssl', 'certificates for the TLS tests'],
 ];
 const missing = TOOLS.filter(([tool]) => !has(tool));
 if (missing.length > 0) {
