@@ -11,10 +11,13 @@ const ALLOWED = {
   network: ['config'],
   // TLS options, SASL server exchanges, JAAS and principal mapping (the broker wires them to listeners).
   security: ['protocol', 'config'],
-  broker: ['protocol', 'log', 'group', 'metadata', 'config', 'network', 'hotpath', 'cluster', 'security'],
+  broker: ['protocol', 'log', 'group', 'metadata', 'config', 'network', 'hotpath', 'cluster', 'security', 'txn'],
   // The controller, partition roles and replica fetchers (which talk to leaders with the client's connection).
   cluster: ['protocol', 'log', 'metadata', 'config', 'client'],
   group: ['protocol', 'log', 'metadata', 'config'],
+  // The transaction coordinator: beside group (whose partition formula and offsets topic it uses for AddOffsetsToTxn);
+  // markers for partitions led elsewhere go out with the client's connection, as the replica fetchers do.
+  txn: ['protocol', 'log', 'group', 'metadata', 'config', 'client'],
   log: ['hotpath', 'config', 'protocol'],
   metadata: ['config'],
   hotpath: ['protocol'],

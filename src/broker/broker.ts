@@ -6,6 +6,7 @@ import { LogManager } from '../log/index.js';
 import { isClusterStore, LocalMetadataStore, openZooKeeperStore, type ClusterMetadataStore, type MetadataStore } from '../metadata/index.js';
 import { Controller, Replicas } from '../cluster/index.js';
 import { OFFSETS_TOPIC } from '../group/index.js';
+import { TRANSACTION_STATE_TOPIC } from '../txn/index.js';
 import { assignReplicas } from './replica-assignment.js';
 import { ConnectionQuotas, InflightBudget, parseIpOverrides, SocketServer } from '../network/index.js';
 import { mapDistinguishedName, parseJaasConfig, plainUsers } from '../security/index.js';
@@ -128,7 +129,26 @@ export class Broker {
         },
       }, (topic, partition) => logs.checkpointedHighWatermark(topic, partition) ?? 0);
       logs.startHighWatermarkCheckpoints(() => replicas.all(), config['replica.high.watermark.checkpoint.interval.ms']);
+      // Transactional ids likewise: coordinated by the leader of their __transaction_state partition.
+      context.txn.setOwnership((p) => context.cluster?.replicas.replica(TRANSACTION_STATE_TOPIC, p)?.role === 'leader',
+        async (p, next) => {
+          const r = context.cluster?.replicas.replica(TRANSACTION_STATE_TOPIC, p);
+          if (r) await context.cluster!.replicas.waitForHighWatermark(r, next, config['offsets.commit.timeout.ms']);
+        },
+        (p) => context.cluster?.replicas.replica(TRANSACTION_STATE_TOPIC, p)?.leaderEpoch ?? 0);
+      context.txn.topicAssignment = (partitions) => {
+        const brokers = context.liveBrokers();
+        const wanted = config['transaction.state.log.replication.factor'];
+        const rf = Math.max(1, Math.min(wanted, brokers.length));
+        if (rf < wanted) log.warn({ wanted, live: brokers.length, replicationFactor: rf }, 'transaction.state.log.replication.factor is larger than the live brokers: __transaction_state gets fewer replicas');
+        return assignReplicas(brokers, partitions, rf);
+      };
       replicas.onRoleChange((r, previous) => {
+        if (r.topic === TRANSACTION_STATE_TOPIC) {
+          if (r.role === 'leader') context.txn.loadPartition(r.partition);
+          else if (previous === 'leader') context.txn.unloadPartition(r.partition);
+          return;
+        }
         if (r.topic !== OFFSETS_TOPIC) return;
         if (r.role === 'leader') context.groups.loadPartition(r.partition);
         else if (previous === 'leader') context.groups.unloadPartition(r.partition);
@@ -141,6 +161,7 @@ export class Broker {
       context.cluster = { store: cluster, controller, replicas, listenerName: interBroker.name };
     }
     context.groups.start();
+    context.txn.start();
     logs.startBackgroundTasks((topic) => context.topicConfig(topic)['flush.ms']);
     logs.startRetention((topic) => context.topicConfig(topic));
     logs.startCleaner((topic) => context.topicConfig(topic));
@@ -208,6 +229,7 @@ export class Broker {
       } catch (e) {
         await closeServers();
         context.groups.close();
+        context.txn.close();
         logs.close();
         await closeWorkerPools(pools);
         throw new Error(`Cannot listen on ${sec.spec.host}:${sec.spec.port} (${sec.spec.name}): ${(e as Error).message}`);
@@ -234,6 +256,7 @@ export class Broker {
       } catch (e) {
         await closeServers();
         context.groups.close();
+        context.txn.close();
         logs.close();
         await closeWorkerPools(pools);
         await c.store.close();
@@ -312,6 +335,7 @@ export class Broker {
       }
       await Promise.all([...this.#servers.values()].map((s) => s.close()));
       this.context.groups.close();
+      this.context.txn.close();
       this.context.logs.close();
       await closeWorkerPools(this.#pools);
       await this.#metadata.close();

@@ -3,6 +3,7 @@ import type { BrokerConfig, TopicConfig } from '../config/index.js';
 import { ConfigError, validateTopicConfigs, effectiveTopicConfig, validateDynamicBrokerConfigs, withDynamicBrokerConfigs } from '../config/index.js';
 import type { LogManager, Partition } from '../log/index.js';
 import { GroupCoordinator, OFFSETS_TOPIC } from '../group/index.js';
+import { TransactionCoordinator, TRANSACTION_STATE_TOPIC, type TxnMarkerOutcome, type TxnMarkerRequest } from '../txn/index.js';
 import { validateTopicName, type ClusterMetadataStore, type MetadataStore, type TopicMetadata } from '../metadata/index.js';
 import type { Controller, Replicas } from '../cluster/index.js';
 import { BrokerError } from '../protocol/index.js';
@@ -45,6 +46,8 @@ export class BrokerContext {
   readonly producerIds: ProducerIdManager;
   /** Consumer groups and committed offsets (src/group). */
   readonly groups: GroupCoordinator;
+  /** Transactional ids, their producer ids and transactions (src/txn). */
+  readonly txn: TransactionCoordinator;
   /** The one append/read service every ingress (Kafka handlers, gateway) goes through. */
   readonly replicaManager: ReplicaManager;
   /** Set when the broker is part of a cluster (zookeeper.connect, or startCluster). */
@@ -84,6 +87,15 @@ export class BrokerContext {
     this.producerIds = new ProducerIdManager(metadata);
     this.groups = new GroupCoordinator(config, metadata, logs, log);
     this.replicaManager = new ReplicaManager(this);
+    this.txn = new TransactionCoordinator(config, metadata, logs, log, {
+      nextProducerId: () => this.producerIds.nextProducerId(),
+      partitionExists: (topic, partition) => {
+        const t = this.metadata.getTopic(topic);
+        return t !== undefined && Number.isInteger(partition) && partition >= 0 && partition < t.partitions;
+      },
+      writeTxnMarkers: (markers) => this.writeTxnMarkers(markers),
+    });
+    this.transactionVerifier = async (transactionalId, producerId, producerEpoch, partitions) => this.txn.verifyPartitions(transactionalId, producerId, producerEpoch, partitions);
   }
 
   /** The effective broker configuration: static values with dynamic broker configs on top. */
@@ -183,11 +195,26 @@ export class BrokerContext {
     return [{ id: this.brokerId, rack: null }];
   }
 
+  /**
+   * Writes transaction markers to partitions this broker leads (the ReplicaManager writes the control batches);
+   * a marker that reaches a __consumer_offsets partition also ends the producer's pending offsets of the groups
+   * there. One outcome per marker, per partition an error code.
+   */
+  async writeTxnMarkers(markers: readonly TxnMarkerRequest[]): Promise<TxnMarkerOutcome[]> {
+    const results = await this.replicaManager.appendTxnMarkers(markers);
+    markers.forEach((m, i) => {
+      const offsets = (results[i]?.partitions ?? []).filter((p) => p.topic === OFFSETS_TOPIC && p.errorCode === 0).map((p) => p.partition);
+      if (offsets.length > 0) this.groups.completeTransaction(m.producerId, m.commit, offsets);
+    });
+    return results;
+  }
+
   /** Validates a topic creation; throws BrokerError with the Kafka code. Returns the normalised spec with its replica assignment. */
   validateNewTopic(spec: CreateTopicSpec): { name: string; partitions: number; replicationFactor: number; replicas: number[][]; configs: Record<string, string> } {
     const why = validateTopicName(spec.name);
     if (why) throw new BrokerError('INVALID_TOPIC_EXCEPTION', why);
     if (spec.name === OFFSETS_TOPIC) throw new BrokerError('INVALID_REQUEST', `Creation of internal topic ${OFFSETS_TOPIC} is prohibited: the group coordinator creates it.`);
+    if (spec.name === TRANSACTION_STATE_TOPIC) throw new BrokerError('INVALID_REQUEST', `Creation of internal topic ${TRANSACTION_STATE_TOPIC} is prohibited: the transaction coordinator creates it.`);
     if (this.metadata.getTopic(spec.name)) throw new BrokerError('TOPIC_ALREADY_EXISTS', `Topic '${spec.name}' already exists.`);
     const collides = this.metadata.listTopics().find((t) => t.name.replace(/\./g, '_') === spec.name.replace(/\./g, '_'));
     if (collides) throw new BrokerError('INVALID_TOPIC_EXCEPTION', `Topic '${spec.name}' collides with existing topic '${collides.name}' ('.' and '_' are treated alike in metric names)`);
@@ -219,6 +246,7 @@ export class BrokerContext {
     if (existing) return Promise.resolve(existing);
     // The offsets topic is the coordinator's, created with its own settings (internal, compacted), as Kafka does.
     if (name === OFFSETS_TOPIC) return this.groups.ensureOffsetsTopic().then((ok) => (ok ? this.metadata.getTopic(name) : undefined));
+    if (name === TRANSACTION_STATE_TOPIC) return this.txn.ensureTopic().then((ok) => (ok ? this.metadata.getTopic(name) : undefined));
     if (!this.config['auto.create.topics.enable'] || validateTopicName(name) !== undefined) return Promise.resolve(undefined);
     let creating = this.#creating.get(name);
     if (!creating) {

@@ -12,12 +12,21 @@
 // after them, so nothing written at home since is undone; such groups are then rewritten at home and their
 // old records get tombstones, so compaction removes them.
 //
+// Transactional offset commits (TxnOffsetCommit) are written the same way, but in a transactional batch of the
+// producer, and held pending (per producer id) until the transaction's COMMIT marker reaches the group's
+// __consumer_offsets partition (completeTransaction): then they become the committed offsets; an ABORT drops
+// them. A replay does the same with the batches and markers it reads, so a restart keeps pending offsets
+// pending until the transaction coordinator finishes the transaction.
+//
 // Threading: main thread only. Writes of one group are chained so its cache follows the log's order; groups
 // never wait on each other. The replay at start reads the log synchronously before the broker listens.
-import { buildRecordBatch, readRecordBatches, type InternalRecord, type LogManager, type Partition } from '../log/index.js';
+import { buildRecordBatch, type InternalRecord, type LogManager, type Partition } from '../log/index.js';
 import type { MetadataStore } from '../metadata/index.js';
 import type { BrokerConfig } from '../config/index.js';
-import { CONSUMER_PROTOCOL_TYPE, decodeSubscription, ErrorCode } from '../protocol/index.js';
+import {
+  CONSUMER_PROTOCOL_TYPE, ControlRecordType, decodeEndTransactionMarker, decodeSubscription, ErrorCode, buildRecordBatchSync, parseRecordBatchSync,
+  readRecordBatchHeader, splitRecordBatches,
+} from '../protocol/index.js';
 import { Group, Member, joinError, type CommittedOffset, type GroupHost, type GroupState, type JoinGroupParams, type JoinGroupResult, type SyncGroupParams, type SyncGroupResult } from './group.js';
 import { invalidGroupIdReason } from './group-id.js';
 import {
@@ -48,6 +57,17 @@ export interface OffsetCommitParams {
   groupInstanceId: string | null;
   /** OffsetCommit v2-4: how long to keep these offsets; -1 = offsets.retention.minutes. */
   retentionTimeMs: number;
+  offsets: OffsetCommitEntry[];
+}
+
+export interface TxnOffsetCommitParams {
+  transactionalId: string;
+  producerId: number;
+  producerEpoch: number;
+  /** -1 when the producer does not name its consumer's generation (TxnOffsetCommit before v3). */
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
   offsets: OffsetCommitEntry[];
 }
 
@@ -91,6 +111,8 @@ export class GroupCoordinator {
   /** Replica lists for a new __consumer_offsets (clusters: offsets.topic.replication.factor among live brokers). */
   offsetsTopicAssignment: ((partitions: number) => number[][]) | undefined;
   #replicated: ((partition: number, nextOffset: number) => Promise<void>) | undefined;
+  /** Transactional offset commits waiting for their transaction's marker: producer id -> group id -> offset key -> offset. */
+  readonly #pendingTxnOffsets = new Map<number, Map<string, Map<string, CommittedOffset>>>();
 
   constructor(config: BrokerConfig, metadata: MetadataStore, logs: LogManager, log: CoordinatorLogger) {
     this.#config = config;
@@ -205,6 +227,7 @@ export class GroupCoordinator {
     if (!t) return;
     for (const [id, g] of [...this.#groups]) {
       if (offsetsPartitionFor(id, t.partitions) !== partition) continue;
+      for (const byGroup of this.#pendingTxnOffsets.values()) byGroup.delete(id);
       g.shutdown();
       this.#groups.delete(id);
     }
@@ -309,6 +332,84 @@ export class GroupCoordinator {
     return results;
   }
 
+  /**
+   * TxnOffsetCommit: the offsets are written (durably, in a transactional batch of the producer) and held
+   * pending until the transaction ends (completeTransaction). Every partition gets an error code.
+   */
+  async commitTxnOffsets(groupId: string, p: TxnOffsetCommitParams): Promise<PartitionError[]> {
+    const all = (errorCode: number): PartitionError[] => p.offsets.map((o) => ({ topic: o.topic, partition: o.partition, errorCode }));
+    if (this.#closed || !this.owns(groupId)) return all(ErrorCode.NOT_COORDINATOR);
+    if (invalidGroupIdReason(groupId)) return all(ErrorCode.INVALID_GROUP_ID);
+    if (!(await this.#offsetsTopicReady())) return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (this.#closed || !this.owns(groupId)) return all(ErrorCode.NOT_COORDINATOR);
+    const group = this.#groups.get(groupId) ?? this.#newGroup(groupId);
+    // Kafka's checks for a transactional commit: the member (when named) and its generation (when given).
+    if (group.state === 'Dead') return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (p.memberId !== '' && !group.members.has(p.memberId)) return all(ErrorCode.UNKNOWN_MEMBER_ID);
+    if (p.generationId >= 0 && p.generationId !== group.generationId) return all(ErrorCode.ILLEGAL_GENERATION);
+    const now = Date.now();
+    const maxMetadata = this.#config['offset.metadata.max.bytes'];
+    const results: PartitionError[] = [];
+    const accepted: CommittedOffset[] = [];
+    for (const o of p.offsets) {
+      const topic = this.#metadata.getTopic(o.topic);
+      let errorCode: number = ErrorCode.NONE;
+      if (!topic || o.partition < 0 || o.partition >= topic.partitions) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      else if (Buffer.byteLength(o.metadata ?? '', 'utf8') > maxMetadata) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
+      results.push({ topic: o.topic, partition: o.partition, errorCode });
+      if (errorCode === ErrorCode.NONE) {
+        accepted.push({ topic: o.topic, partition: o.partition, offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata ?? '', commitTimestamp: now, expireTimestamp: -1 });
+      }
+    }
+    if (accepted.length === 0) return results;
+    const records = accepted.map((c) => ({ key: encodeOffsetCommitKey(groupId, c.topic, c.partition), value: encodeOffsetCommitValue(c) }));
+    try {
+      await this.#write(group, records, () => {
+        for (const c of accepted) this.#addPendingTxnOffset(p.producerId, groupId, c);
+      }, undefined, { producerId: p.producerId, producerEpoch: p.producerEpoch });
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      this.#log.warn({ group: groupId, transactionalId: p.transactionalId, err: e }, 'storing transactional offsets failed');
+      const errorCode = code === 'MESSAGE_TOO_LARGE' || code === 'RECORD_LIST_TOO_LARGE' ? ErrorCode.INVALID_COMMIT_OFFSET_SIZE
+        : code === 'INVALID_PRODUCER_EPOCH' || code === 'PRODUCER_FENCED' ? ErrorCode.PRODUCER_FENCED : ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      for (const r of results) if (r.errorCode === ErrorCode.NONE) r.errorCode = errorCode;
+    }
+    return results;
+  }
+
+  /**
+   * A transaction's marker reached these __consumer_offsets partitions: the producer's pending offsets for
+   * groups in them become committed (COMMIT) or are dropped (ABORT).
+   */
+  completeTransaction(producerId: number, commit: boolean, offsetsPartitions: readonly number[]): void {
+    const byGroup = this.#pendingTxnOffsets.get(producerId);
+    const t = this.#metadata.getTopic(OFFSETS_TOPIC);
+    if (!byGroup || !t) return;
+    const wanted = new Set(offsetsPartitions);
+    for (const [groupId, offsets] of [...byGroup]) {
+      if (!wanted.has(offsetsPartitionFor(groupId, t.partitions))) continue;
+      byGroup.delete(groupId);
+      if (!commit) continue;
+      const group = this.#groups.get(groupId) ?? this.#newGroup(groupId);
+      for (const [k, c] of offsets) group.offsets.set(k, c);
+    }
+    if (byGroup.size === 0) this.#pendingTxnOffsets.delete(producerId);
+  }
+
+  #addPendingTxnOffset(producerId: number, groupId: string, c: CommittedOffset): void {
+    let byGroup = this.#pendingTxnOffsets.get(producerId);
+    if (!byGroup) this.#pendingTxnOffsets.set(producerId, (byGroup = new Map()));
+    let offsets = byGroup.get(groupId);
+    if (!offsets) byGroup.set(groupId, (offsets = new Map()));
+    offsets.set(Group.offsetKey(c.topic, c.partition), c);
+  }
+
+  /** Whether a transaction has an offset for this group and partition that is not committed yet. */
+  #hasPendingTxnOffset(groupId: string, key: string): boolean {
+    for (const byGroup of this.#pendingTxnOffsets.values()) if (byGroup.get(groupId)?.has(key)) return true;
+    return false;
+  }
+
   #commitRefusal(group: Group, p: OffsetCommitParams): number {
     if (group.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (p.generationId < 0 && group.state === 'Empty') return ErrorCode.NONE; // a commit from outside the group (admin, simple consumer)
@@ -319,12 +420,16 @@ export class GroupCoordinator {
   }
 
   /** OffsetFetch for one group: the listed partitions (or all committed ones when `topics` is null). */
-  fetchOffsets(groupId: string, topics: Array<{ name: string; partitions: number[] }> | null): { errorCode: number; offsets: FetchedOffset[] } {
+  fetchOffsets(groupId: string, topics: Array<{ name: string; partitions: number[] }> | null, requireStable = false): { errorCode: number; offsets: FetchedOffset[] } {
     if (this.#closed || !this.owns(groupId)) return { errorCode: ErrorCode.NOT_COORDINATOR, offsets: [] };
     if (invalidGroupIdReason(groupId)) return { errorCode: ErrorCode.INVALID_GROUP_ID, offsets: [] };
     const group = this.#groups.get(groupId);
     const live = group && group.state !== 'Dead' ? group : undefined;
     const describe = (topic: string, partition: number): FetchedOffset => {
+      // requireStable (KIP-447): an offset a transaction has not committed yet is not answered.
+      if (requireStable && this.#hasPendingTxnOffset(groupId, Group.offsetKey(topic, partition))) {
+        return { topic, partition, offset: NO_OFFSET, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
+      }
       const c = live?.offsets.get(Group.offsetKey(topic, partition));
       return c
         ? { topic, partition, offset: c.offset, leaderEpoch: c.leaderEpoch, metadata: c.metadata, errorCode: ErrorCode.NONE }
@@ -518,11 +623,15 @@ export class GroupCoordinator {
    * Appends one batch to the group's partition (or `partition`, for tombstones of records left elsewhere) after the
    * group's earlier writes; `apply` runs once it is in the log.
    */
-  #write(group: Group, records: InternalRecord[], apply: () => void, partition?: Partition): Promise<void> {
+  #write(group: Group, records: InternalRecord[], apply: () => void, partition?: Partition, txn?: { producerId: number; producerEpoch: number }): Promise<void> {
     const run = async (): Promise<void> => {
       if (!(await this.#offsetsTopicReady())) throw new Error('__consumer_offsets is not available');
       const target = partition ?? this.#partitionFor(group.groupId);
-      const r = await target.append(buildRecordBatch(records, Date.now()));
+      const now = Date.now();
+      // A transaction's offsets go in a transactional batch of its producer, so its marker (and a replay) can find them.
+      const batch = txn ? buildRecordBatchSync(records.map((r) => ({ key: r.key, value: r.value, timestamp: now })), { producerId: txn.producerId, producerEpoch: txn.producerEpoch, transactional: true })
+        : buildRecordBatch(records, now);
+      const r = await target.append(batch);
       await this.#replicated?.(target.partition, r.lastOffset + 1);
       apply();
     };
@@ -564,25 +673,40 @@ export class GroupCoordinator {
       try {
         const r = part.read(offset, 8 << 20, true);
         if (r.records.length === 0) break;
-        next = readRecordBatches(r.records, (rec) => {
-          records++;
-          let key;
-          try {
-            key = decodeKey(rec.key);
-          } catch (e) {
-            if (home) this.#log.warn({ err: e }, 'skipped an unreadable __consumer_offsets key');
-            return;
+        next = -1;
+        for (const batch of splitRecordBatches(r.records)) {
+          const head = readRecordBatchHeader(batch, { verifyCrc: false });
+          next = head.lastOffset + 1;
+          const decoded = parseRecordBatchSync(batch, { verifyCrc: false }).records;
+          if (head.isControl) {
+            // A transaction's marker: its pending offsets in this partition are committed or dropped.
+            for (const rec of decoded) {
+              const marker = home ? decodeEndTransactionMarker(rec) : undefined;
+              if (marker) this.completeTransaction(head.producerId, marker.type === ControlRecordType.COMMIT, [part.partition]);
+            }
+            continue;
           }
-          if (!key || (offsetsPartitionFor(key.groupId, count) === part.partition) !== home) return;
-          if (!home) {
-            let byPartition = strays.get(key.groupId);
-            if (!byPartition) strays.set(key.groupId, (byPartition = new Map()));
-            let keys = byPartition.get(part.partition);
-            if (!keys) byPartition.set(part.partition, (keys = new Map()));
-            keys.set(rec.key.toString('hex'), Buffer.from(rec.key));
+          for (const rec of decoded) {
+            if (rec.key === null) continue;
+            records++;
+            let key;
+            try {
+              key = decodeKey(rec.key);
+            } catch (e) {
+              if (home) this.#log.warn({ err: e }, 'skipped an unreadable __consumer_offsets key');
+              continue;
+            }
+            if (!key || (offsetsPartitionFor(key.groupId, count) === part.partition) !== home) continue;
+            if (!home) {
+              let byPartition = strays.get(key.groupId);
+              if (!byPartition) strays.set(key.groupId, (byPartition = new Map()));
+              let keys = byPartition.get(part.partition);
+              if (!keys) byPartition.set(part.partition, (keys = new Map()));
+              keys.set(rec.key.toString('hex'), Buffer.from(rec.key));
+            }
+            this.#replayRecord(key, rec.value, metadataByGroup, home && head.isTransactional ? head.producerId : undefined);
           }
-          this.#replayRecord(key, rec.value, metadataByGroup);
-        });
+        }
       } catch (e) {
         if (home) this.#log.error({ partition: part.partition, offset, err: e }, 'cannot replay __consumer_offsets from here on; the rest of this partition is ignored');
         break;
@@ -593,8 +717,13 @@ export class GroupCoordinator {
     return records;
   }
 
-  #replayRecord(key: OffsetCommitKey | GroupMetadataKey, value: Buffer | null, metadataByGroup: Map<string, GroupMetadataValue | null>): void {
+  #replayRecord(key: OffsetCommitKey | GroupMetadataKey, value: Buffer | null, metadataByGroup: Map<string, GroupMetadataValue | null>, producerId?: number): void {
     try {
+      if (key.kind === 'offset' && producerId !== undefined && value !== null) {
+        // A transaction's offset: pending until its marker is replayed (or the coordinator writes it).
+        this.#addPendingTxnOffset(producerId, key.groupId, { topic: key.topic, partition: key.partition, ...decodeOffsetCommitValue(value) });
+        return;
+      }
       if (key.kind === 'offset') {
         const k = Group.offsetKey(key.topic, key.partition);
         let group = this.#groups.get(key.groupId);

@@ -32,6 +32,10 @@ import * as DescribeCluster from './apis/describe-cluster.js';
 import * as OffsetForLeaderEpoch from './apis/offset-for-leader-epoch.js';
 import * as DescribeLogDirs from './apis/describe-log-dirs.js';
 import * as DeleteRecords from './apis/delete-records.js';
+import * as AddPartitionsToTxn from './apis/add-partitions-to-txn.js';
+import * as AddOffsetsToTxn from './apis/add-offsets-to-txn.js';
+import * as EndTxn from './apis/end-txn.js';
+import * as TxnOffsetCommit from './apis/txn-offset-commit.js';
 import * as WriteTxnMarkers from './apis/write-txn-markers.js';
 import * as SaslHandshake from './apis/sasl-handshake.js';
 import * as SaslAuthenticate from './apis/sasl-authenticate.js';
@@ -80,6 +84,10 @@ export const ApiKey = {
   OffsetForLeaderEpoch: 23,
   DescribeLogDirs: 35,
   DeleteRecords: 21,
+  AddPartitionsToTxn: 24,
+  AddOffsetsToTxn: 25,
+  EndTxn: 26,
+  TxnOffsetCommit: 28,
   WriteTxnMarkers: 27,
   SaslHandshake: 17,
   SaslAuthenticate: 36,
@@ -116,6 +124,10 @@ const modules: readonly ApiModule[] = [
   OffsetForLeaderEpoch,
   DescribeLogDirs,
   DeleteRecords,
+  AddPartitionsToTxn,
+  AddOffsetsToTxn,
+  EndTxn,
+  TxnOffsetCommit,
   WriteTxnMarkers,
   SaslHandshake,
   SaslAuthenticate,

@@ -28,6 +28,10 @@ import { handleDescribeCluster } from './describe-cluster.js';
 import { handleOffsetForLeaderEpoch } from './offset-for-leader-epoch.js';
 import { handleDescribeLogDirs } from './describe-log-dirs.js';
 import { handleDeleteRecords } from './delete-records.js';
+import { handleAddPartitionsToTxn } from './add-partitions-to-txn.js';
+import { handleAddOffsetsToTxn } from './add-offsets-to-txn.js';
+import { handleEndTxn } from './end-txn.js';
+import { handleTxnOffsetCommit } from './txn-offset-commit.js';
 import { handleWriteTxnMarkers } from './write-txn-markers.js';
 import { handleSaslHandshake } from './sasl-handshake.js';
 import { handleSaslAuthenticate } from './sasl-authenticate.js';
@@ -70,6 +74,10 @@ export const HANDLERS = new Map<number, Handler>([
   [ApiKey.SaslAuthenticate, handleSaslAuthenticate],
   [ApiKey.DescribeUserScramCredentials, handleDescribeUserScramCredentials],
   [ApiKey.AlterUserScramCredentials, handleAlterUserScramCredentials],
+  [ApiKey.AddPartitionsToTxn, handleAddPartitionsToTxn],
+  [ApiKey.AddOffsetsToTxn, handleAddOffsetsToTxn],
+  [ApiKey.EndTxn, handleEndTxn],
+  [ApiKey.TxnOffsetCommit, handleTxnOffsetCommit],
 ]);
 
 /**

@@ -1,5 +1,6 @@
 // InitProducerId (key 22): a fresh producer id (epoch 0) for idempotent producers, or the same id with a
-// bumped epoch when the producer presents its current one (KIP-360). Transactions are not served yet.
+// bumped epoch when the producer presents its current one (KIP-360). With a transactional id the
+// transaction coordinator answers (src/txn): fencing the previous producer of that id.
 import { ErrorCode, type InitProducerId } from '../../protocol/index.js';
 import type { RequestContext } from '../request-context.js';
 
@@ -7,8 +8,12 @@ const MAX_EPOCH = 32767;
 
 export async function handleInitProducerId(req: InitProducerId.InitProducerIdRequest, rc: RequestContext): Promise<InitProducerId.InitProducerIdResponse> {
   const answer = (errorCode: number, producerId = -1, producerEpoch = -1) => ({ throttleTimeMs: 0, errorCode, producerId, producerEpoch });
-  if (req.transactionalId !== null && req.transactionalId !== '') {
-    return answer(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+  if (req.transactionalId !== null) {
+    const expected = req.producerId >= 0 ? { producerId: req.producerId, producerEpoch: req.producerEpoch } : undefined;
+    const r = await rc.ctx.txn.initProducerId(req.transactionalId, req.transactionTimeoutMs, expected);
+    // PRODUCER_FENCED is new in v4; older clients know it as INVALID_PRODUCER_EPOCH.
+    const errorCode = r.errorCode === ErrorCode.PRODUCER_FENCED && rc.version < 4 ? ErrorCode.INVALID_PRODUCER_EPOCH : r.errorCode;
+    return answer(errorCode, r.producerId, r.producerEpoch);
   }
   if (req.producerId >= 0 && req.producerEpoch >= 0 && req.producerEpoch < MAX_EPOCH - 1) {
     return answer(ErrorCode.NONE, req.producerId, req.producerEpoch + 1);

@@ -16,7 +16,7 @@ function byTopic(offsets: FetchedOffset[]): Array<{ name: string; partitions: Fe
 export function handleOffsetFetch(req: OffsetFetch.OffsetFetchRequest, rc: RequestContext): OffsetFetch.OffsetFetchResponse {
   const { ctx, version } = rc;
   const fetch = (groupId: string, topics: Array<{ name: string; partitionIndexes: number[] }> | null) =>
-    ctx.groups.fetchOffsets(groupId, topics === null ? null : topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes })));
+    ctx.groups.fetchOffsets(groupId, topics === null ? null : topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes })), req.requireStable);
   const partition = (o: FetchedOffset) => ({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: o.errorCode });
   if (version >= 8) {
     return {

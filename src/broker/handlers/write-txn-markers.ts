@@ -1,11 +1,12 @@
 // WriteTxnMarkers (key 27): a transaction coordinator's COMMIT/ABORT markers for the partitions this broker
 // leads, written through the ReplicaManager (`appendTxnMarkers`: leader only, internal topics included,
-// answered once the ISR has them). Answered per marker and partition, in request order.
+// answered once the ISR has them). Answered per marker and partition, in request order. A marker on a
+// __consumer_offsets partition also ends the producer's pending transactional offsets there (BrokerContext.writeTxnMarkers).
 import type { WriteTxnMarkers } from '../../protocol/index.js';
 import type { RequestContext } from '../request-context.js';
 
 export async function handleWriteTxnMarkers(req: WriteTxnMarkers.WriteTxnMarkersRequest, rc: RequestContext): Promise<WriteTxnMarkers.WriteTxnMarkersResponse> {
-  const results = await rc.ctx.replicaManager.appendTxnMarkers(req.markers.map((m) => ({
+  const results = await rc.ctx.writeTxnMarkers(req.markers.map((m) => ({
     producerId: m.producerId,
     producerEpoch: m.producerEpoch,
     coordinatorEpoch: m.coordinatorEpoch,

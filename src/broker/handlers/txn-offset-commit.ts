@@ -1,0 +1,25 @@
+// TxnOffsetCommit (key 28): a transaction's consumer offsets, sent to the group coordinator. They are durable
+// at once but stay pending (invisible, UNSTABLE_OFFSET_COMMIT to requireStable fetches) until the transaction's
+// COMMIT marker reaches the group's __consumer_offsets partition; an ABORT drops them.
+import { ErrorCode, type TxnOffsetCommit } from '../../protocol/index.js';
+import type { RequestContext } from '../request-context.js';
+
+export async function handleTxnOffsetCommit(req: TxnOffsetCommit.TxnOffsetCommitRequest, rc: RequestContext): Promise<TxnOffsetCommit.TxnOffsetCommitResponse> {
+  const { ctx, version } = rc;
+  const offsets = req.topics.flatMap((t) => t.partitions.map((p) => ({
+    topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata,
+  })));
+  const results = await ctx.groups.commitTxnOffsets(req.groupId, {
+    transactionalId: req.transactionalId, producerId: req.producerId, producerEpoch: req.producerEpoch,
+    generationId: req.generationId, memberId: req.memberId, groupInstanceId: req.groupInstanceId, offsets,
+  });
+  // Clients before v2 know PRODUCER_FENCED as INVALID_PRODUCER_EPOCH.
+  const mapped = (code: number) => (code === ErrorCode.PRODUCER_FENCED && version < 2 ? ErrorCode.INVALID_PRODUCER_EPOCH : code);
+  const topics = new Map<string, Array<{ partitionIndex: number; errorCode: number }>>();
+  for (const r of results) {
+    let list = topics.get(r.topic);
+    if (!list) topics.set(r.topic, (list = []));
+    list.push({ partitionIndex: r.partition, errorCode: mapped(r.errorCode) });
+  }
+  return { throttleTimeMs: 0, topics: [...topics].map(([name, partitions]) => ({ name, partitions })) };
+}
