@@ -113,6 +113,11 @@ export class GroupCoordinator {
   #replicated: ((partition: number, nextOffset: number) => Promise<void>) | undefined;
   /** Transactional offset commits waiting for their transaction's marker: producer id -> group id -> offset key -> offset. */
   readonly #pendingTxnOffsets = new Map<number, Map<string, Map<string, CommittedOffset>>>();
+  /**
+   * The next sequence of each producer's transactional batches per __consumer_offsets partition ("partition:producerId"):
+   * the log checks a producer's sequences, so the coordinator numbers the batches it writes for it.
+   */
+  readonly #txnSequences = new Map<string, { epoch: number; next: number }>();
 
   constructor(config: BrokerConfig, metadata: MetadataStore, logs: LogManager, log: CoordinatorLogger) {
     this.#config = config;
@@ -629,8 +634,18 @@ export class GroupCoordinator {
       const target = partition ?? this.#partitionFor(group.groupId);
       const now = Date.now();
       // A transaction's offsets go in a transactional batch of its producer, so its marker (and a replay) can find them.
-      const batch = txn ? buildRecordBatchSync(records.map((r) => ({ key: r.key, value: r.value, timestamp: now })), { producerId: txn.producerId, producerEpoch: txn.producerEpoch, transactional: true })
-        : buildRecordBatch(records, now);
+      let batch: Buffer;
+      if (txn) {
+        const seqKey = `${target.partition}:${txn.producerId}`;
+        let seq = this.#txnSequences.get(seqKey);
+        if (!seq || seq.epoch !== txn.producerEpoch) this.#txnSequences.set(seqKey, (seq = { epoch: txn.producerEpoch, next: 0 }));
+        batch = buildRecordBatchSync(records.map((r) => ({ key: r.key, value: r.value, timestamp: now })), {
+          producerId: txn.producerId, producerEpoch: txn.producerEpoch, baseSequence: seq.next, transactional: true,
+        });
+        seq.next += records.length;
+      } else {
+        batch = buildRecordBatch(records, now);
+      }
       const r = await target.append(batch);
       await this.#replicated?.(target.partition, r.lastOffset + 1);
       apply();
@@ -678,6 +693,9 @@ export class GroupCoordinator {
           const head = readRecordBatchHeader(batch, { verifyCrc: false });
           next = head.lastOffset + 1;
           const decoded = parseRecordBatchSync(batch, { verifyCrc: false }).records;
+          if (head.isTransactional && !head.isControl && head.baseSequence >= 0) {
+            this.#txnSequences.set(`${part.partition}:${head.producerId}`, { epoch: head.producerEpoch, next: head.baseSequence + head.recordCount });
+          }
           if (head.isControl) {
             // A transaction's marker: its pending offsets in this partition are committed or dropped.
             for (const rec of decoded) {
