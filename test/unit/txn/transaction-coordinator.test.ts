@@ -10,7 +10,7 @@ import { loadBrokerConfig } from '../../../src/config/index.js';
 import { LogManager } from '../../../src/log/index.js';
 import { LocalMetadataStore } from '../../../src/metadata/index.js';
 import { ErrorCode } from '../../../src/protocol/index.js';
-import { GroupCoordinator, offsetsPartitionFor } from '../../../src/group/index.js';
+import { GroupCoordinator, OFFSETS_TOPIC, offsetsPartitionFor } from '../../../src/group/index.js';
 import {
   TransactionCoordinator, TxnState, decodeTransactionLogKey, decodeTransactionLogValue, encodeTransactionLogKey, encodeTransactionLogValue,
   transactionStatePartitionFor, type TxnMarkerRequest,
@@ -234,7 +234,7 @@ describe('transactional offset commits in the group coordinator', () => {
   });
   const fetch = (g: GroupCoordinator, stable: boolean) => g.fetchOffsets('g', [{ name: 't', partitions: [0] }], stable).offsets[0]!;
 
-  it('holds offsets pending until the commit marker, drops them on abort, and keeps them pending across a restart', async () => {
+  it('holds offsets pending until the commit marker, drops them on abort, and replays both from the log', async () => {
     let b = openGroups();
     try {
       assert.deepEqual((await commit(b.groups, 7, 10, 'stranger')).map((r) => r.errorCode), [ErrorCode.UNKNOWN_MEMBER_ID]);
@@ -254,14 +254,31 @@ describe('transactional offset commits in the group coordinator', () => {
     b = openGroups();
     try {
       assert.equal(fetch(b.groups, true).errorCode, ErrorCode.UNSTABLE_OFFSET_COMMIT, 'pending offsets stay pending across a restart');
-      // Until the log side writes markers, the restarted coordinator sees all four transactions pending; end them as their markers would.
-      b.groups.completeTransaction(7, true, [offsetsPartitionFor('g', 3)]);
-      b.groups.completeTransaction(8, false, [offsetsPartitionFor('g', 3)]);
-      b.groups.completeTransaction(10, false, [offsetsPartitionFor('g', 3)]);
-      b.groups.completeTransaction(9, true, [offsetsPartitionFor('g', 3)]);
+      // The markers as the ReplicaManager writes them (7 and 9 commit, 8 and 10 abort); the coordinator learns of them.
+      const part = b.logs.getPartition(OFFSETS_TOPIC, offsetsPartitionFor('g', 3))!;
+      for (const [producerId, commit] of [[7, true], [8, false], [10, false], [9, true]] as const) {
+        await part.appendTxnMarker({ producerId, producerEpoch: 0, coordinatorEpoch: 0, commit });
+        b.groups.completeTransaction(producerId, commit, [part.partition]);
+      }
       assert.deepEqual([fetch(b.groups, true).offset, fetch(b.groups, true).errorCode], [30, 0]);
       // The coordinator numbers its batches per producer on from what it replayed: another commit is accepted.
       assert.deepEqual((await commit(b.groups, 9, 31)).map((r) => r.errorCode), [0]);
+    } finally {
+      b.close();
+    }
+    b = openGroups();
+    try {
+      // Replayed: 7 and 9 committed (30 is the offset), 8 and 10 dropped, the second commit of 9 still pending.
+      assert.equal(fetch(b.groups, false).offset, 30);
+      assert.equal(fetch(b.groups, true).errorCode, ErrorCode.UNSTABLE_OFFSET_COMMIT);
+    } finally {
+      b.close();
+    }
+    b = openGroups();
+    try {
+      // Replayed: 7 and 9 committed (30 is the offset), 8 and 10 dropped, the second commit of 9 still pending.
+      assert.equal(fetch(b.groups, false).offset, 30);
+      assert.equal(fetch(b.groups, true).errorCode, ErrorCode.UNSTABLE_OFFSET_COMMIT);
     } finally {
       b.close();
     }
