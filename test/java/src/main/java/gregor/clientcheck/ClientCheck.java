@@ -55,6 +55,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   admin-lifecycle &lt;bootstrap&gt; &lt;topic&gt;   (an existing 1-partition topic holding at least 10 records)
  *   alter-configs &lt;bootstrap&gt; &lt;topic&gt; &lt;OP:key[=value]&gt;...   (OP: SET, DELETE, APPEND, SUBTRACT)
  *   secure-roundtrip &lt;bootstrap&gt; &lt;topic&gt; &lt;client.properties&gt; &lt;count&gt;   (security.protocol, ssl.*, sasl.* from the file)
+ *   transactions &lt;bootstrap&gt; &lt;topic&gt; &lt;transactionalId&gt; &lt;group&gt;   (an existing topic)
  * </pre>
  *
  * produce sends record i with key P+"key-"+i, value P+"value-"+i (followed by "abc" repeated i % N times
@@ -83,6 +84,7 @@ public final class ClientCheck {
       case "admin-lifecycle" -> code = adminLifecycle(args);
       case "alter-configs" -> code = alterConfigs(args);
       case "secure-roundtrip" -> code = secureRoundtrip(args);
+      case "transactions" -> code = transactions(args);
       default -> {
         usage();
         code = 64;
@@ -99,7 +101,9 @@ public final class ClientCheck {
         + "       group-consume <bootstrap> <topic> <group> --duration-ms D\n"
         + "       admin-lifecycle <bootstrap> <topic>\n"
         + "       alter-configs <bootstrap> <topic> <OP:key[=value]>...\n"
-        + "       secure-roundtrip <bootstrap> <topic> <client.properties> <count>");
+        + "       secure-roundtrip <bootstrap> <topic> <client.properties> <count>\n"
+
+        + "       transactions <bootstrap> <topic> <transactionalId> <group>");
     System.exit(64);
   }
 
@@ -111,6 +115,110 @@ public final class ClientCheck {
   private static String arg(String[] args, int i) {
     if (args.length <= i || args[i].startsWith("--")) usage();
     return args[i];
+  }
+
+  // ---- transactions -----------------------------------------------------------------------------------------
+
+  /**
+   * A transactional producer commits three records and aborts two; it opens a third transaction ("zombie") and a
+   * second producer with the same transactional id takes over (fencing it), commits one record with the group's
+   * offset (sendOffsetsToTransaction, offset 42 of partition 0); the zombie's commit must fail. Then a
+   * read_committed and a read_uncommitted consumer read the topic to its end, and the admin client reads the
+   * group's offsets with requireStable. Summarised as JSON.
+   */
+  private static int transactions(String[] args) throws Exception {
+    String bootstrap = arg(args, 1), topic = arg(args, 2), txnId = arg(args, 3), group = arg(args, 4);
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, txnId);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    String fencedError = "none";
+    KafkaProducer<byte[], byte[]> zombie = new KafkaProducer<>(props);
+    try {
+      zombie.initTransactions();
+      zombie.beginTransaction();
+      for (int i = 0; i < 3; i++) zombie.send(new ProducerRecord<>(topic, utf8("k" + i), utf8("commit-" + i)));
+      zombie.commitTransaction();
+      zombie.beginTransaction();
+      for (int i = 0; i < 2; i++) zombie.send(new ProducerRecord<>(topic, utf8("k" + i), utf8("abort-" + i)));
+      zombie.flush(); // written, then aborted (an abort drops what is still unsent)
+      zombie.abortTransaction();
+      zombie.beginTransaction();
+      zombie.send(new ProducerRecord<>(topic, utf8("z"), utf8("zombie"))).get(30, TimeUnit.SECONDS);
+      try (KafkaProducer<byte[], byte[]> successor = new KafkaProducer<>(props)) {
+        successor.initTransactions();
+        successor.beginTransaction();
+        successor.send(new ProducerRecord<>(topic, 0, utf8("s"), utf8("successor")));
+        successor.sendOffsetsToTransaction(Map.of(new TopicPartition(topic, 0), new org.apache.kafka.clients.consumer.OffsetAndMetadata(42L)),
+            new org.apache.kafka.clients.consumer.ConsumerGroupMetadata(group));
+        successor.commitTransaction();
+      }
+      try {
+        zombie.commitTransaction();
+      } catch (Exception e) {
+        fencedError = e.getClass().getSimpleName();
+      }
+    } finally {
+      zombie.close(Duration.ofSeconds(5));
+    }
+    List<String> committed = readAll(bootstrap, topic, "read_committed");
+    List<String> uncommitted = readAll(bootstrap, topic, "read_uncommitted");
+    long groupOffset = -1;
+    Properties adminProps = new Properties();
+    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    try (Admin admin = Admin.create(adminProps)) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (groupOffset != 42 && System.nanoTime() < deadline) {
+        var offsets = admin.listConsumerGroupOffsets(group, new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions().requireStable(true))
+            .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        var om = offsets.get(new TopicPartition(topic, 0));
+        groupOffset = om == null ? -1 : om.offset();
+        if (groupOffset != 42) Thread.sleep(100);
+      }
+    }
+    OUT.println("{\"summary\":\"transactions\",\"fencedError\":" + json(fencedError) + ",\"committed\":" + jsonList(committed)
+        + ",\"uncommitted\":" + jsonList(uncommitted) + ",\"groupOffset\":" + groupOffset + "}");
+    return 0;
+  }
+
+  /** Every value of `topic` from the beginning to its end (the last stable offset for read_committed). */
+  private static List<String> readAll(String bootstrap, String topic, String isolation) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (PartitionInfo pi : consumer.partitionsFor(topic, Duration.ofSeconds(30))) tps.add(new TopicPartition(topic, pi.partition()));
+      tps.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = consumer.endOffsets(tps, Duration.ofSeconds(30));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        boolean done = true;
+        for (TopicPartition tp : tps) if (consumer.position(tp) < end.get(tp)) done = false;
+        if (done) break;
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) values.add(new String(r.value(), StandardCharsets.UTF_8));
+      }
+    }
+    values.sort(null);
+    return values;
+  }
+
+  private static String jsonList(List<String> values) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < values.size(); i++) b.append(i == 0 ? "" : ",").append(json(values.get(i)));
+    return b.append(']').toString();
   }
 
   // ---- create-topic ---------------------------------------------------------------------------------------
