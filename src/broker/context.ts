@@ -3,7 +3,7 @@ import type { BrokerConfig, TopicConfig } from '../config/index.js';
 import { ConfigError, validateTopicConfigs, effectiveTopicConfig, validateDynamicBrokerConfigs, withDynamicBrokerConfigs } from '../config/index.js';
 import type { LogManager, Partition } from '../log/index.js';
 import { GroupCoordinator, OFFSETS_TOPIC } from '../group/index.js';
-import { TransactionCoordinator, TRANSACTION_STATE_TOPIC, type TxnMarkerOutcome, type TxnMarkerRequest } from '../txn/index.js';
+import { TransactionCoordinator, TRANSACTION_STATE_TOPIC, TxnMarkerChannel, type TxnMarkerOutcome, type TxnMarkerRequest } from '../txn/index.js';
 import { validateTopicName, type ClusterMetadataStore, type MetadataStore, type TopicMetadata } from '../metadata/index.js';
 import type { Controller, Replicas } from '../cluster/index.js';
 import { BrokerError } from '../protocol/index.js';
@@ -87,13 +87,21 @@ export class BrokerContext {
     this.producerIds = new ProducerIdManager(metadata);
     this.groups = new GroupCoordinator(config, metadata, logs, log);
     this.replicaManager = new ReplicaManager(this);
+    // Markers go to the ReplicaManager for partitions this broker leads, as WriteTxnMarkers to the other leaders.
+    const markers = new TxnMarkerChannel({
+      brokerId: this.brokerId,
+      leaderOf: (topic, partition) => (this.cluster ? this.cluster.store.partitionState(topic, partition)?.leader ?? -1 : this.brokerId),
+      endpointOf: (id) => this.brokerEndpoints().find((b) => b.nodeId === id),
+      writeLocal: (ms) => this.writeTxnMarkers(ms),
+    });
     this.txn = new TransactionCoordinator(config, metadata, logs, log, {
       nextProducerId: () => this.producerIds.nextProducerId(),
       partitionExists: (topic, partition) => {
         const t = this.metadata.getTopic(topic);
         return t !== undefined && Number.isInteger(partition) && partition >= 0 && partition < t.partitions;
       },
-      writeTxnMarkers: (markers) => this.writeTxnMarkers(markers),
+      writeTxnMarkers: (ms) => markers.write(ms),
+      close: () => markers.close(),
     });
     this.transactionVerifier = async (transactionalId, producerId, producerEpoch, partitions) => this.txn.verifyPartitions(transactionalId, producerId, producerEpoch, partitions);
   }

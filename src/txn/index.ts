@@ -7,3 +7,4 @@ export {
   TRANSACTION_STATE_TOPIC, TxnState, TXN_STATE_NAMES, transactionStatePartitionFor, encodeTransactionLogKey, decodeTransactionLogKey,
   encodeTransactionLogValue, decodeTransactionLogValue, type TxnStateId, type TransactionLogValue, type TopicPartitionRef,
 } from './transaction-log.js';
+export { TxnMarkerChannel, type MarkerRouting } from './marker-channel.js';

@@ -60,6 +60,8 @@ export interface TxnCoordinatorHost {
   writeTxnMarkers(markers: readonly TxnMarkerRequest[]): Promise<TxnMarkerOutcome[]>;
   /** Whether a topic partition exists (AddPartitionsToTxn refuses others with UNKNOWN_TOPIC_OR_PARTITION). */
   partitionExists(topic: string, partition: number): boolean;
+  /** Releases what the host holds for the coordinator (connections to other brokers). */
+  close?(): void;
 }
 
 export interface InitProducerIdResult {
@@ -171,6 +173,7 @@ export class TransactionCoordinator {
     this.#closed = true;
     clearInterval(this.#abortTimer);
     clearInterval(this.#expiryTimer);
+    this.#host.close?.();
   }
 
   /**
