@@ -6,7 +6,7 @@ import { GroupCoordinator, OFFSETS_TOPIC } from '../group/index.js';
 import { TransactionCoordinator, TRANSACTION_STATE_TOPIC, TxnMarkerChannel, type TxnMarkerOutcome, type TxnMarkerRequest } from '../txn/index.js';
 import { validateTopicName, type ClusterMetadataStore, type MetadataStore, type TopicMetadata } from '../metadata/index.js';
 import type { Controller, Replicas } from '../cluster/index.js';
-import { BrokerError } from '../protocol/index.js';
+import { BrokerError, ErrorCode } from '../protocol/index.js';
 import type { Logger } from './logger.js';
 import { ProducerIdManager } from './producer-ids.js';
 import { ReplicaManager } from './replica-manager.js';
@@ -48,6 +48,8 @@ export class BrokerContext {
   readonly groups: GroupCoordinator;
   /** Transactional ids, their producer ids and transactions (src/txn). */
   readonly txn: TransactionCoordinator;
+  /** Transaction markers and verification requests to other brokers. */
+  readonly #txnChannel: TxnMarkerChannel;
   /** The one append/read service every ingress (Kafka handlers, gateway) goes through. */
   readonly replicaManager: ReplicaManager;
   /** Set when the broker is part of a cluster (zookeeper.connect, or startCluster). */
@@ -57,7 +59,7 @@ export class BrokerContext {
    * the producer's ongoing transaction (error code by "topic-partition", 0 ok). Absent: accepted unverified.
    */
   transactionVerifier?: (transactionalId: string, producerId: number, producerEpoch: number,
-    partitions: ReadonlyArray<{ topic: string; partition: number }>) => Promise<Map<string, number>>;
+    partitions: ReadonlyArray<{ topic: string; partition: number }>, add?: boolean) => Promise<Map<string, number>>;
   /** Effective topic configs, cached per topic. */
   readonly #topicConfigs = new Map<string, TopicConfig>();
   /** Auto-creations in flight, by topic name. */
@@ -88,7 +90,7 @@ export class BrokerContext {
     this.groups = new GroupCoordinator(config, metadata, logs, log);
     this.replicaManager = new ReplicaManager(this);
     // Markers go to the ReplicaManager for partitions this broker leads, as WriteTxnMarkers to the other leaders.
-    const markers = new TxnMarkerChannel({
+    const markers = this.#txnChannel = new TxnMarkerChannel({
       brokerId: this.brokerId,
       leaderOf: (topic, partition) => (this.cluster ? this.cluster.store.partitionState(topic, partition)?.leader ?? -1 : this.brokerId),
       endpointOf: (id) => this.brokerEndpoints().find((b) => b.nodeId === id),
@@ -103,7 +105,41 @@ export class BrokerContext {
       writeTxnMarkers: (ms) => markers.write(ms),
       close: () => markers.close(),
     });
-    this.transactionVerifier = async (transactionalId, producerId, producerEpoch, partitions) => this.txn.verifyPartitions(transactionalId, producerId, producerEpoch, partitions);
+    this.transactionVerifier = async (transactionalId, producerId, producerEpoch, partitions, add) => {
+      const codes = await this.checkTransaction(transactionalId, producerId, producerEpoch, partitions, add ?? false);
+      // As a produce's errors (Kafka's mapping): a fenced producer gets INVALID_PRODUCER_EPOCH, a coordinator that is
+      // busy or moving NOT_ENOUGH_REPLICAS (retriable).
+      for (const [k, code] of codes) {
+        if (code === ErrorCode.PRODUCER_FENCED) codes.set(k, ErrorCode.INVALID_PRODUCER_EPOCH);
+        else if (code === ErrorCode.CONCURRENT_TRANSACTIONS || code === ErrorCode.COORDINATOR_NOT_AVAILABLE || code === ErrorCode.NOT_COORDINATOR
+          || code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) codes.set(k, ErrorCode.NOT_ENOUGH_REPLICAS);
+      }
+      return codes;
+    };
+  }
+
+  /**
+   * Partitions checked with the transaction coordinator of `transactionalId` (this broker, or the leader of the
+   * id's __transaction_state partition): in the ongoing transaction (verify), or added to it (`add`, transactions
+   * v2). The coordinator's error codes by "topic-partition".
+   */
+  async checkTransaction(transactionalId: string, producerId: number, producerEpoch: number, partitions: ReadonlyArray<{ topic: string; partition: number }>, add: boolean): Promise<Map<string, number>> {
+    const all = (code: number) => new Map(partitions.map((p) => [`${p.topic}-${p.partition}`, code]));
+    let codes: Map<string, number>;
+    if (!this.cluster || this.txn.owns(transactionalId)) {
+      if (add) {
+        const added = await this.txn.addPartitions(transactionalId, producerId, producerEpoch, partitions);
+        codes = new Map(partitions.map((p) => [`${p.topic}-${p.partition}`, added.get(`${p.topic}\u0000${p.partition}`) ?? ErrorCode.UNKNOWN_SERVER_ERROR]));
+      } else {
+        codes = this.txn.verifyPartitions(transactionalId, producerId, producerEpoch, partitions);
+      }
+    } else {
+      const p = this.txn.partitionFor(transactionalId);
+      const leader = p === undefined ? -1 : this.cluster.store.partitionState(TRANSACTION_STATE_TOPIC, p)?.leader ?? -1;
+      codes = leader < 0 ? all(ErrorCode.COORDINATOR_NOT_AVAILABLE)
+        : await this.#txnChannel.addPartitions(leader, transactionalId, producerId, producerEpoch, partitions, !add).catch(() => all(ErrorCode.COORDINATOR_NOT_AVAILABLE));
+    }
+    return codes;
   }
 
   /** The effective broker configuration: static values with dynamic broker configs on top. */

@@ -44,6 +44,8 @@ export interface AppendOptions {
   readonly acks: number;
   /** The Produce request's transactional id: required for transactional batches, checked by the context's `transactionVerifier`. */
   readonly transactionalId?: string | null;
+  /** Transactions v2 (Produce v12+, KIP-890): the partitions join the producer's transaction rather than being verified. */
+  readonly addToTransaction?: boolean;
   /** How long acks=all waits for the ISR (the Produce request's timeout); default 30 s. */
   readonly timeoutMs?: number;
 }
@@ -201,7 +203,7 @@ export class ReplicaManager {
     }
     const topicOf = (name: string): TopicMetadata | BrokerError => topics.get(name)!;
     // The transaction coordinator confirms that each partition is part of the producer's transaction.
-    const verified = !refusal && transactional && opts.transactionalId != null ? await this.#verifyTransaction(opts.transactionalId, entries, txnProducers) : undefined;
+    const verified = !refusal && transactional && opts.transactionalId != null ? await this.#verifyTransaction(opts.transactionalId, entries, txnProducers, opts.addToTransaction ?? false) : undefined;
     entries.forEach((e, i) => {
       const fail = (err: BrokerError) => {
         results[i] = failed(e, err.errorCode, err.message);
@@ -467,13 +469,13 @@ export class ReplicaManager {
   }
 
   /** Asks the coordinator's verifier (when installed) about each partition with transactional batches; error codes by "topic-partition". */
-  async #verifyTransaction(transactionalId: string, entries: readonly PartitionAppend[], producers: ReadonlyArray<{ producerId: number; producerEpoch: number } | null>): Promise<Map<string, number> | undefined> {
+  async #verifyTransaction(transactionalId: string, entries: readonly PartitionAppend[], producers: ReadonlyArray<{ producerId: number; producerEpoch: number } | null>, add: boolean): Promise<Map<string, number> | undefined> {
     const verifier = this.#ctx.transactionVerifier;
     if (!verifier) return undefined;
     const first = producers.find((p) => p !== null)!;
     const partitions = entries.filter((_, i) => producers[i] !== null).map((e) => ({ topic: e.topic, partition: e.partition }));
     try {
-      return await verifier(transactionalId, first.producerId, first.producerEpoch, partitions);
+      return await verifier(transactionalId, first.producerId, first.producerEpoch, partitions, add);
     } catch (err) {
       const code = kafkaErrorOf(err).errorCode;
       return new Map(partitions.map((p) => [`${p.topic}-${p.partition}`, code]));

@@ -1,9 +1,11 @@
-// Where a transaction's markers go: to the ReplicaManager for partitions this broker leads, and as
-// WriteTxnMarkers requests to the leaders of the others (one request per broker, over a connection kept per
-// broker, as Kafka's TransactionMarkerChannelManager does). A partition without a known leader, or whose
-// broker cannot be reached, gets a retriable error; the coordinator retries until every partition has its marker.
+// A broker's transaction traffic with other brokers, over a connection kept per broker. Markers: to the
+// ReplicaManager for partitions this broker leads, as WriteTxnMarkers requests to the leaders of the others (one
+// request per broker, as Kafka's TransactionMarkerChannelManager does); a partition without a known leader, or
+// whose broker cannot be reached, gets a retriable error and the coordinator retries until every partition has its
+// marker. Verification: a partition leader asks a transaction coordinator elsewhere with AddPartitionsToTxn v4+
+// (verify_only, or adding the partitions for transactions v2), as Kafka's AddPartitionsToTxnManager does.
 import { Connection } from '../client/index.js';
-import { ErrorCode, WriteTxnMarkers } from '../protocol/index.js';
+import { AddPartitionsToTxn, ErrorCode, WriteTxnMarkers } from '../protocol/index.js';
 import type { TxnMarkerOutcome, TxnMarkerRequest } from './transaction-coordinator.js';
 
 export interface MarkerRouting {
@@ -56,6 +58,34 @@ export class TxnMarkerChannel {
       indexes.forEach((i, k) => outcomes[i]!.partitions.push(...(results[k]?.partitions ?? sub[k]!.partitions.map((p) => ({ ...p, errorCode: ErrorCode.UNKNOWN_SERVER_ERROR })))));
     }));
     return outcomes;
+  }
+
+  /**
+   * Asks the coordinator on `brokerId` whether the partitions are in the producer's transaction (`verifyOnly`)
+   * or adds them (transactions v2). Error codes by "topic-partition".
+   */
+  async addPartitions(brokerId: number, transactionalId: string, producerId: number, producerEpoch: number, partitions: ReadonlyArray<{ topic: string; partition: number }>, verifyOnly: boolean): Promise<Map<string, number>> {
+    let conn = await this.#connection(brokerId);
+    if (conn.closed) {
+      this.#connections.delete(brokerId);
+      conn = await this.#connection(brokerId);
+    }
+    const topics = new Map<string, number[]>();
+    for (const p of partitions) {
+      let list = topics.get(p.topic);
+      if (!list) topics.set(p.topic, (list = []));
+      list.push(p.partition);
+    }
+    const res = await conn.send(AddPartitionsToTxn, {
+      transactions: [{ transactionalId, producerId, producerEpoch, verifyOnly, topics: [...topics].map(([name, ps]) => ({ name, partitions: ps })) }],
+      v3AndBelowTransactionalId: '', v3AndBelowProducerId: -1, v3AndBelowProducerEpoch: -1, v3AndBelowTopics: [],
+    }, { version: Math.max(4, Math.min(AddPartitionsToTxn.maxVersion, 5)) });
+    const codes = new Map<string, number>();
+    for (const p of partitions) codes.set(`${p.topic}-${p.partition}`, res.errorCode !== ErrorCode.NONE ? res.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR);
+    for (const t of res.resultsByTransaction[0]?.topicResults ?? []) {
+      for (const p of t.resultsByPartition) codes.set(`${t.name}-${p.partitionIndex}`, p.partitionErrorCode);
+    }
+    return codes;
   }
 
   close(): void {

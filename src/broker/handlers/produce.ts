@@ -10,7 +10,7 @@ export async function handleProduce(req: Produce.ProduceRequest, rc: RequestCont
   for (const topic of req.topicData) {
     for (const pd of topic.partitionData) entries.push({ topic: topic.name, partition: pd.index, records: pd.records });
   }
-  const results = await rc.ctx.replicaManager.appendRecords(requesterOf(rc), { acks: req.acks, transactionalId: req.transactionalId, timeoutMs: req.timeoutMs }, entries);
+  const results = await rc.ctx.replicaManager.appendRecords(requesterOf(rc), { acks: req.acks, transactionalId: req.transactionalId, timeoutMs: req.timeoutMs, addToTransaction: rc.version >= 12 }, entries);
   if (req.acks === 0) return null;
   // Results come back in entry order, which is request order: regroup them by topic.
   const responses: Produce.ProduceResponse['responses'] = [];

@@ -1,7 +1,9 @@
 // TxnOffsetCommit (key 28): a transaction's consumer offsets, sent to the group coordinator. They are durable
 // at once but stay pending (invisible, UNSTABLE_OFFSET_COMMIT to requireStable fetches) until the transaction's
-// COMMIT marker reaches the group's __consumer_offsets partition; an ABORT drops them.
+// COMMIT marker reaches the group's __consumer_offsets partition; an ABORT drops them. v5 (transactions v2,
+// KIP-890) adds that partition to the transaction itself: the producer sends no AddOffsetsToTxn.
 import { ErrorCode, type TxnOffsetCommit } from '../../protocol/index.js';
+import { OFFSETS_TOPIC, offsetsPartitionFor } from '../../group/index.js';
 import type { RequestContext } from '../request-context.js';
 
 export async function handleTxnOffsetCommit(req: TxnOffsetCommit.TxnOffsetCommitRequest, rc: RequestContext): Promise<TxnOffsetCommit.TxnOffsetCommitResponse> {
@@ -9,6 +11,17 @@ export async function handleTxnOffsetCommit(req: TxnOffsetCommit.TxnOffsetCommit
   const offsets = req.topics.flatMap((t) => t.partitions.map((p) => ({
     topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata,
   })));
+  if (version >= 5 && (await ctx.groups.ensureOffsetsTopic())) {
+    const partition = offsetsPartitionFor(req.groupId, ctx.metadata.getTopic(OFFSETS_TOPIC)!.partitions);
+    const codes = await ctx.checkTransaction(req.transactionalId, req.producerId, req.producerEpoch, [{ topic: OFFSETS_TOPIC, partition }], true);
+    let code = codes.get(`${OFFSETS_TOPIC}-${partition}`) ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+    // A coordinator that is busy or moving is retried by the client as an unavailable one.
+    if (code === ErrorCode.CONCURRENT_TRANSACTIONS || code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) code = ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (code !== ErrorCode.NONE) {
+      const topics = req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code })) }));
+      return { throttleTimeMs: 0, topics };
+    }
+  }
   const results = await ctx.groups.commitTxnOffsets(req.groupId, {
     transactionalId: req.transactionalId, producerId: req.producerId, producerEpoch: req.producerEpoch,
     generationId: req.generationId, memberId: req.memberId, groupInstanceId: req.groupInstanceId, offsets,

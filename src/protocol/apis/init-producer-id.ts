@@ -1,4 +1,4 @@
-// InitProducerId (API key 22): versions 0-4, flexible from v2.
+// InitProducerId (API key 22): versions 0-5, flexible from v2 (v5 adds the error TRANSACTION_ABORTABLE, KIP-890).
 // Codec derived from apache/kafka clients/src/main/resources/common/message/InitProducerIdRequest.json
 // and InitProducerIdResponse.json (commit 1eb7644349cb); versions differ by the if (version ...) guards.
 
@@ -9,7 +9,7 @@ import type { Writer } from '../writer.js';
 export const apiKey = 22;
 export const apiName = 'InitProducerId';
 export const minVersion = 0;
-export const maxVersion = 4;
+export const maxVersion = 5;
 /** First flexible version (compact encodings and tagged fields). */
 export const flexibleFrom = 2;
 

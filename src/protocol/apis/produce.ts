@@ -1,4 +1,6 @@
-// Produce (API key 0): versions 3-9, flexible from v9.
+// Produce (API key 0): versions 3-12, flexible from v9. v10-v12 add only tagged response fields (KIP-951
+// leader hints, not written here) and new error codes; v12 is the transaction version 2 form (KIP-890), whose
+// partitions join the producer's transaction without AddPartitionsToTxn.
 // Codec derived from apache/kafka clients/src/main/resources/common/message/ProduceRequest.json
 // and ProduceResponse.json (commit 1eb7644349cb); versions differ by the if (version ...) guards.
 
@@ -9,7 +11,7 @@ import type { Writer } from '../writer.js';
 export const apiKey = 0;
 export const apiName = 'Produce';
 export const minVersion = 3;
-export const maxVersion = 9;
+export const maxVersion = 12;
 /** First flexible version (compact encodings and tagged fields). */
 export const flexibleFrom = 9;
 

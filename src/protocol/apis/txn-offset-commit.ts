@@ -1,4 +1,5 @@
-// TxnOffsetCommit (API key 28): versions 0-4, flexible from v3.
+// TxnOffsetCommit (API key 28): versions 0-5, flexible from v3. v5 (KIP-890 part 2, transaction version 2) is v4's
+// form; its group's offsets partition joins the transaction without AddOffsetsToTxn.
 // Codec derived from apache/kafka clients/src/main/resources/common/message/TxnOffsetCommitRequest.json
 // and TxnOffsetCommitResponse.json; versions differ by the if (version ...) guards.
 
@@ -9,7 +10,7 @@ import type { Writer } from '../writer.js';
 export const apiKey = 28;
 export const apiName = 'TxnOffsetCommit';
 export const minVersion = 0;
-export const maxVersion = 4;
+export const maxVersion = 5;
 /** First flexible version (compact encodings and tagged fields). */
 export const flexibleFrom = 3;
 

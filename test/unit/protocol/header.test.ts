@@ -68,7 +68,7 @@ describe('headers', () => {
 describe('registry', () => {
   it('lists served APIs in key order and answers lookups', () => {
     const apis = supportedApis();
-    assert.deepEqual(apis.find((a) => a.apiKey === 0), { apiKey: 0, minVersion: 3, maxVersion: 9 });
+    assert.deepEqual(apis.find((a) => a.apiKey === 0), { apiKey: 0, minVersion: 3, maxVersion: 12 });
     assert.deepEqual(apis.find((a) => a.apiKey === 1), { apiKey: 1, minVersion: 4, maxVersion: 12 });
     assert.deepEqual(apis.map((a) => a.apiKey), [...apis.map((a) => a.apiKey)].sort((a, b) => a - b));
     for (const [name, key] of Object.entries(ApiKey)) assert.equal(apiByKey(key)?.apiName, name);

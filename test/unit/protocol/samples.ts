@@ -29,6 +29,7 @@ import type { RoundTripCase } from './helpers.js';
 import { adminCases } from './samples-admin.js';
 import { txnMarkerCases } from './samples-txn-markers.js';
 import { securityCases } from './samples-security.js';
+import { txnCoordinatorCases } from './samples-txn-coordinator.js';
 
 const TOPIC_ID = uuid('5b0b5d8c1e6a4f4d9d3e2b1a0c9f8e7d');
 const RECORDS = Buffer.from('00000000000000000000003c0000000002c0ffee00', 'hex');
@@ -231,9 +232,9 @@ export const cases: RoundTripCase<unknown, unknown>[] = [
       throttleTimeMs: 4,
     },
     responseFields: [
-      ['responses.*.partitionResponses.*.logStartOffset', 5, 9, -1],
-      ['responses.*.partitionResponses.*.recordErrors', 8, 9, []],
-      ['responses.*.partitionResponses.*.errorMessage', 8, 9, null],
+      ['responses.*.partitionResponses.*.logStartOffset', 5, 12, -1],
+      ['responses.*.partitionResponses.*.recordErrors', 8, 12, []],
+      ['responses.*.partitionResponses.*.errorMessage', 8, 12, null],
     ],
   }),
 
@@ -366,8 +367,8 @@ export const cases: RoundTripCase<unknown, unknown>[] = [
     codec: InitProducerId,
     request: { transactionalId: 'tx-orders', transactionTimeoutMs: 60000, producerId: 4000, producerEpoch: 2 },
     requestFields: [
-      ['producerId', 3, 4, -1],
-      ['producerEpoch', 3, 4, -1],
+      ['producerId', 3, 5, -1],
+      ['producerEpoch', 3, 5, -1],
     ],
     response: { throttleTimeMs: 1, errorCode: 0, producerId: 4001, producerEpoch: 0 },
     responseFields: [],
@@ -669,4 +670,5 @@ export const cases: RoundTripCase<unknown, unknown>[] = [
   ...adminCases,
   ...txnMarkerCases,
   ...securityCases,
+  ...txnCoordinatorCases,
 ];
