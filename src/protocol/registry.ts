@@ -36,6 +36,9 @@ import * as AddPartitionsToTxn from './apis/add-partitions-to-txn.js';
 import * as AddOffsetsToTxn from './apis/add-offsets-to-txn.js';
 import * as EndTxn from './apis/end-txn.js';
 import * as TxnOffsetCommit from './apis/txn-offset-commit.js';
+import * as DescribeTransactions from './apis/describe-transactions.js';
+import * as ListTransactions from './apis/list-transactions.js';
+import * as DescribeProducers from './apis/describe-producers.js';
 import * as WriteTxnMarkers from './apis/write-txn-markers.js';
 import * as SaslHandshake from './apis/sasl-handshake.js';
 import * as SaslAuthenticate from './apis/sasl-authenticate.js';
@@ -88,6 +91,9 @@ export const ApiKey = {
   AddOffsetsToTxn: 25,
   EndTxn: 26,
   TxnOffsetCommit: 28,
+  DescribeTransactions: 65,
+  ListTransactions: 66,
+  DescribeProducers: 61,
   WriteTxnMarkers: 27,
   SaslHandshake: 17,
   SaslAuthenticate: 36,
@@ -128,6 +134,9 @@ const modules: readonly ApiModule[] = [
   AddOffsetsToTxn,
   EndTxn,
   TxnOffsetCommit,
+  DescribeTransactions,
+  ListTransactions,
+  DescribeProducers,
   WriteTxnMarkers,
   SaslHandshake,
   SaslAuthenticate,

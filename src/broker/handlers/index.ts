@@ -32,6 +32,9 @@ import { handleAddPartitionsToTxn } from './add-partitions-to-txn.js';
 import { handleAddOffsetsToTxn } from './add-offsets-to-txn.js';
 import { handleEndTxn } from './end-txn.js';
 import { handleTxnOffsetCommit } from './txn-offset-commit.js';
+import { handleDescribeTransactions } from './describe-transactions.js';
+import { handleListTransactions } from './list-transactions.js';
+import { handleDescribeProducers } from './describe-producers.js';
 import { handleWriteTxnMarkers } from './write-txn-markers.js';
 import { handleSaslHandshake } from './sasl-handshake.js';
 import { handleSaslAuthenticate } from './sasl-authenticate.js';
@@ -78,6 +81,9 @@ export const HANDLERS = new Map<number, Handler>([
   [ApiKey.AddOffsetsToTxn, handleAddOffsetsToTxn],
   [ApiKey.EndTxn, handleEndTxn],
   [ApiKey.TxnOffsetCommit, handleTxnOffsetCommit],
+  [ApiKey.DescribeTransactions, handleDescribeTransactions],
+  [ApiKey.ListTransactions, handleListTransactions],
+  [ApiKey.DescribeProducers, handleDescribeProducers],
 ]);
 
 /**

@@ -1,7 +1,7 @@
 // Round-trip samples for the transaction coordinator's APIs: every field non-default, with the versions each
 // version-dependent field exists in.
 
-import { AddOffsetsToTxn, AddPartitionsToTxn, EndTxn, TxnOffsetCommit } from '../../../src/protocol/index.js';
+import { AddOffsetsToTxn, AddPartitionsToTxn, DescribeProducers, DescribeTransactions, EndTxn, ListTransactions, TxnOffsetCommit } from '../../../src/protocol/index.js';
 import { defineCase } from './helpers.js';
 import type { RoundTripCase } from './helpers.js';
 
@@ -59,6 +59,42 @@ export const txnCoordinatorCases: RoundTripCase<unknown, unknown>[] = [
       ['topics.*.partitions.*.committedLeaderEpoch', 2, 5, -1],
     ],
     response: { throttleTimeMs: 1, topics: [{ name: 'in', partitions: [{ partitionIndex: 2, errorCode: 0 }, { partitionIndex: 3, errorCode: 88 }] }] },
+    responseFields: [],
+  }),
+];
+
+export const txnAdminCases: RoundTripCase<unknown, unknown>[] = [
+  defineCase({
+    codec: DescribeTransactions,
+    request: { transactionalIds: ['tx-a', 'tx-b'] },
+    requestFields: [],
+    response: {
+      throttleTimeMs: 1,
+      transactionStates: [
+        { errorCode: 0, transactionalId: 'tx-a', transactionState: 'Ongoing', transactionTimeoutMs: 60000, transactionStartTimeMs: 1718000000123, producerId: 4001, producerEpoch: 3, topics: [{ topic: 'orders', partitions: [0, 2] }] },
+        { errorCode: 105, transactionalId: 'tx-b', transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1, producerId: -1, producerEpoch: -1, topics: [] },
+      ],
+    },
+    responseFields: [],
+  }),
+  defineCase({
+    codec: ListTransactions,
+    request: { stateFilters: ['Ongoing', 'Nope'], producerIdFilters: [4001], durationFilter: 5000 },
+    requestFields: [['durationFilter', 1, 1, -1]],
+    response: { throttleTimeMs: 1, errorCode: 0, unknownStateFilters: ['Nope'], transactionStates: [{ transactionalId: 'tx-a', producerId: 4001, transactionState: 'Ongoing' }] },
+    responseFields: [],
+  }),
+  defineCase({
+    codec: DescribeProducers,
+    request: { topics: [{ name: 'orders', partitionIndexes: [0, 1] }] },
+    requestFields: [],
+    response: {
+      throttleTimeMs: 2,
+      topics: [{ name: 'orders', partitions: [
+        { partitionIndex: 0, errorCode: 0, errorMessage: null, activeProducers: [{ producerId: 4001, producerEpoch: 3, lastSequence: 41, lastTimestamp: 1718000000123, coordinatorEpoch: 2, currentTxnStartOffset: 17 }] },
+        { partitionIndex: 1, errorCode: 6, errorMessage: 'not the leader', activeProducers: [] },
+      ] }],
+    },
     responseFields: [],
   }),
 ];
