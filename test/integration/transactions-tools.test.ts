@@ -5,7 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Producer } from 'kafkajs';
-import { BrokerProcess } from '../helpers/broker-process.js';
+import { BrokerProcess, GREGOR_BIN } from '../helpers/broker-process.js';
+import { run, type RunResult } from '../helpers/run.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { KAFKA_TOOL, KAFKA_TOOLS_RESOLVE_TIMEOUT_MS, kafkaToolsClasspath, runKafkaTool } from '../helpers/kafka-tools.js';
 import { waitFor } from '../helpers/wait.js';
@@ -38,6 +39,49 @@ describe('kafka-transactions against gregor', () => {
     return r.stdout;
   };
   const rows = (out: string) => out.trim().split('\n').map((l) => l.trim().split(/\s+/));
+
+  const gregor = async (...args: string[]): Promise<RunResult> => run(process.execPath, [GREGOR_BIN, 'transactions', '--bootstrap-server', broker.bootstrap, ...args], undefined, 60_000);
+
+  test('gregor transactions --list, --describe and --describe-producers show the hanging transaction; bad usage exits 2', async () => {
+    const list = await gregor('--list');
+    assert.equal(list.code, 0, list.stderr);
+    const listed = rows(list.stdout);
+    assert.deepEqual(listed[0], ['TransactionalId', 'Coordinator', 'ProducerId', 'TransactionState']);
+    assert.deepEqual(listed.find((r) => r[0] === 'hanging-id')?.slice(1).filter((_, i) => i !== 1), ['0', 'Ongoing']);
+    const desc = await gregor('--describe', '--transactional-id', 'hanging-id');
+    assert.equal(desc.code, 0, desc.stderr);
+    const [head, row] = rows(desc.stdout);
+    assert.equal(row![head!.indexOf('TransactionState')], 'Ongoing');
+    assert.equal(row![head!.indexOf('TopicPartitions')], 'hang-0');
+    const producers = await gregor('--describe-producers', '--topic', 'hang', '--partition', '0');
+    assert.equal(producers.code, 0, producers.stderr);
+    const [ph, ...prows] = rows(producers.stdout);
+    assert.ok(prows.some((r) => r[ph!.indexOf('CurrentTransactionStartOffset')] === '0'), producers.stdout);
+    const missing = await gregor('--describe', '--transactional-id', 'nobody');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /TRANSACTIONAL_ID_NOT_FOUND|transactional id/i);
+    assert.equal((await gregor('--abort', '--topic', 'hang')).code, 2);
+    assert.equal((await gregor()).code, 2);
+  });
+
+  test('gregor transactions --abort ends a hanging transaction found by its start offset', async () => {
+    const kafka = kafkaClient(broker.bootstrap, 'tools-test-2');
+    const stuck = kafka.producer({ transactionalId: 'hanging-2', transactionTimeout: 600_000, maxInFlightRequests: 1, idempotent: true });
+    await stuck.connect();
+    try {
+      const t = await stuck.transaction();
+      await t.send({ topic: 'hang-2', messages: [{ value: 'stuck' }] });
+      const abort = await gregor('--abort', '--topic', 'hang-2', '--partition', '0', '--start-offset', '0');
+      assert.equal(abort.code, 0, abort.stderr);
+      assert.match(abort.stdout, /Aborted the transaction of producer \d+/);
+      const producers = await gregor('--describe-producers', '--topic', 'hang-2', '--partition', '0');
+      const [ph, ...prows] = rows(producers.stdout);
+      assert.ok(prows.length > 0 && prows.every((r) => r[ph!.indexOf('CurrentTransactionStartOffset')] === 'None'), producers.stdout);
+      assert.equal((await gregor('--abort', '--topic', 'hang-2', '--partition', '0', '--start-offset', '0')).code, 1, 'nothing left to abort');
+    } finally {
+      await stuck.disconnect().catch(() => undefined);
+    }
+  });
 
   test('--list and --describe show the hanging transaction with its partition', async () => {
     const list = rows(await tool('list'));
