@@ -93,6 +93,7 @@ export class BrokerContext {
     const markers = this.#txnChannel = new TxnMarkerChannel({
       brokerId: this.brokerId,
       leaderOf: (topic, partition) => (this.cluster ? this.cluster.store.partitionState(topic, partition)?.leader ?? -1 : this.brokerId),
+      exists: (topic, partition) => (this.metadata.getTopic(topic)?.partitions ?? 0) > partition,
       endpointOf: (id) => this.brokerEndpoints().find((b) => b.nodeId === id),
       writeLocal: (ms) => this.writeTxnMarkers(ms),
     });

@@ -12,6 +12,8 @@ export interface MarkerRouting {
   readonly brokerId: number;
   /** The partition's leader (-1 when it has none); on a single node always this broker. */
   leaderOf(topic: string, partition: number): number;
+  /** Whether the partition exists (markers for deleted topics are dropped, as Kafka does). */
+  exists(topic: string, partition: number): boolean;
   /** A broker's advertised endpoint, or undefined when it is not alive. */
   endpointOf(brokerId: number): { host: string; port: number } | undefined;
   /** Writes markers to partitions this broker leads (ReplicaManager.appendTxnMarkers). */
@@ -34,6 +36,10 @@ export class TxnMarkerChannel {
     const byBroker = new Map<number, Map<number, Array<{ topic: string; partition: number }>>>();
     markers.forEach((m, i) => {
       for (const p of m.partitions) {
+        if (!this.#routing.exists(p.topic, p.partition)) {
+          outcomes[i]!.partitions.push({ topic: p.topic, partition: p.partition, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+          continue;
+        }
         const leader = this.#routing.leaderOf(p.topic, p.partition);
         if (leader < 0) {
           outcomes[i]!.partitions.push({ topic: p.topic, partition: p.partition, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER });
