@@ -107,6 +107,8 @@ export class BrokerContext {
       close: () => markers.close(),
     });
     this.transactionVerifier = async (transactionalId, producerId, producerEpoch, partitions, add) => {
+      // transaction.partition.verification.enable=false: classic producers' partitions are taken on trust, as in Kafka.
+      if (!add && !this.config['transaction.partition.verification.enable']) return new Map();
       const codes = await this.checkTransaction(transactionalId, producerId, producerEpoch, partitions, add ?? false);
       // As a produce's errors (Kafka's mapping): a fenced producer gets INVALID_PRODUCER_EPOCH, a coordinator that is
       // busy or moving NOT_ENOUGH_REPLICAS (retriable).

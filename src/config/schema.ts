@@ -184,6 +184,7 @@ const BROKER_KEYS = [
   { name: 'offsets.retention.check.interval.ms', type: 'long', default: 600000, validate: atLeast(1), doc: 'How often expired offsets are looked for.' },
   { name: 'offset.metadata.max.bytes', type: 'int', default: 4096, validate: atLeast(0), doc: 'Largest metadata string a commit may carry.' },
   { name: 'transaction.version', type: 'int', default: 2, validate: between(0, 2), origin: 'gregor', doc: 'The finalized transaction.version feature ApiVersions announces (Kafka sets it with kafka-features): 2 lets clients use transactions v2 (KIP-890: Produce v12 adds partitions, EndTxn v5 bumps the epoch), 0 or 1 keeps them on the classic protocol.' },
+  { name: 'transaction.partition.verification.enable', type: 'boolean', default: true, doc: 'Check each transactional produce with the transaction coordinator: a partition outside the producer\'s transaction gets INVALID_TXN_STATE (KIP-890).' },
   { name: 'transaction.state.log.num.partitions', type: 'int', default: 50, validate: atLeast(1), doc: 'Partitions of the internal __transaction_state topic, fixed when it is first created.' },
   { name: 'transaction.state.log.replication.factor', type: 'int', default: 3, validate: atLeast(1), doc: 'Replication factor of __transaction_state; capped (with a log line) at the live brokers when it is created.' },
   { name: 'transaction.state.log.min.isr', type: 'int', default: 2, validate: atLeast(1), doc: 'min.insync.replicas of __transaction_state (capped at its replication factor).' },

@@ -19,7 +19,7 @@ describe('transactions in a cluster: markers replicate, the LSO survives failove
   const conns: RawConnection[] = [];
 
   before(async () => {
-    cluster = await startCluster({ brokers: 3, config: { 'replica.lag.time.max.ms': 2000, 'replica.fetch.wait.max.ms': 100, 'offsets.topic.num.partitions': 1 } });
+    cluster = await startCluster({ brokers: 3, config: { 'replica.lag.time.max.ms': 2000, 'replica.fetch.wait.max.ms': 100, 'offsets.topic.num.partitions': 1, 'transaction.partition.verification.enable': false } });
     const admin = kafkaClient(cluster.bootstrap).admin();
     await admin.connect();
     try {

@@ -10,7 +10,7 @@ import { BrokerProcess } from '../helpers/broker-process.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { waitFor } from '../helpers/wait.js';
 import { Connection } from '../../src/client/index.js';
-import { AddPartitionsToTxn, EndTxn, ErrorCode, FindCoordinator, InitProducerId, OffsetFetch } from '../../src/protocol/index.js';
+import { AddPartitionsToTxn, buildRecordBatchSync, EndTxn, ErrorCode, FindCoordinator, InitProducerId, OffsetFetch, Produce } from '../../src/protocol/index.js';
 
 /** Every value of `topic` a fresh group consumer reads until `last` arrives (read_committed unless told). */
 async function readValues(kafka: Kafka, topic: string, last: string, readUncommitted = false): Promise<string[]> {
@@ -184,6 +184,15 @@ describe('transactions with kafkajs', () => {
         v3AndBelowTransactionalId: '', v3AndBelowProducerId: -1, v3AndBelowProducerEpoch: -1, v3AndBelowTopics: [],
       }, { version: 4 });
       assert.deepEqual(verify.resultsByTransaction[0]!.topicResults[0]!.resultsByPartition.map((p) => p.partitionErrorCode), [ErrorCode.NONE, ErrorCode.INVALID_TXN_STATE]);
+      // A transactional batch for a partition the producer did not add is refused (INVALID_TXN_STATE); an added one is taken.
+      const produce = async (partition: number, baseSequence: number) => {
+        const records = buildRecordBatchSync([{ key: null, value: Buffer.from(`p${partition}`), timestamp: Date.now() }],
+          { producerId: again.producerId, producerEpoch: again.producerEpoch, baseSequence, transactional: true });
+        const r = await conn.send(Produce, { transactionalId: 'bad', acks: -1, timeoutMs: 5000, topicData: [{ name: 'tx-basic', partitionData: [{ index: partition, records }] }] }, { version: 9 });
+        return r.responses[0]!.partitionResponses[0]!.errorCode;
+      };
+      assert.equal(await produce(1, 0), ErrorCode.INVALID_TXN_STATE);
+      assert.equal(await produce(0, 0), ErrorCode.NONE);
       const abort = await conn.send(EndTxn, { transactionalId: 'bad', producerId: again.producerId, producerEpoch: again.producerEpoch, committed: false }, { version: 3 });
       assert.equal(abort.errorCode, ErrorCode.NONE);
     } finally {

@@ -36,7 +36,8 @@ describe('transactions: markers, last stable offset and read_committed with real
   let javaBuilt: Promise<void>;
 
   before(async () => {
-    broker = await BrokerProcess.start({ overrides: { 'num.partitions': 1, 'auto.create.topics.enable': false, 'log.cleaner.backoff.ms': 100 } });
+    // Hand-built transactions (no transaction coordinator involved): the broker takes their partitions on trust.
+    broker = await BrokerProcess.start({ overrides: { 'num.partitions': 1, 'auto.create.topics.enable': false, 'log.cleaner.backoff.ms': 100, 'transaction.partition.verification.enable': false } });
     raw = await RawConnection.open(broker.port);
     // The Java client check program, built once (in the background while the other tests run).
     javaBuilt = runIn('mvn', ['-q', '-B', '-Dstyle.color=never', 'package', '-DskipTests'], { cwd: JAVA_DIR, timeoutMs: 5 * 60_000 }).then((b) => {
