@@ -10,6 +10,7 @@ import { BrokerProcess } from '../helpers/broker-process.js';
 import { ZooKeeperServer } from '../helpers/zookeeper.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { waitFor } from '../helpers/wait.js';
+import { createTopicsWhenReady } from '../helpers/cluster.js';
 import { Connection } from '../../src/client/index.js';
 import { ErrorCode, FindCoordinator, InitProducerId } from '../../src/protocol/index.js';
 
@@ -74,7 +75,7 @@ describe('transactions in a three-broker cluster', () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: ['ctx', 'ctx-b'].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] })) });
+      await createTopicsWhenReady(kafka, ['ctx', 'ctx-b'].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] })));
       await waitFor('leaders on three brokers', async () => {
         const m = await admin.fetchTopicMetadata({ topics: ['ctx'] });
         return new Set(m.topics[0]!.partitions.map((p) => p.leader)).size === 3;
