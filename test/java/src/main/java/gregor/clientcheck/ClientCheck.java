@@ -102,7 +102,6 @@ public final class ClientCheck {
         + "       admin-lifecycle <bootstrap> <topic>\n"
         + "       alter-configs <bootstrap> <topic> <OP:key[=value]>...\n"
         + "       secure-roundtrip <bootstrap> <topic> <client.properties> <count>\n"
-
         + "       transactions <bootstrap> <topic> <transactionalId> <group>");
     System.exit(64);
   }
