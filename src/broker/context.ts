@@ -11,6 +11,8 @@ import { ProducerIdManager } from './producer-ids.js';
 import { ReplicaManager } from './replica-manager.js';
 import { assignReplicas, type AssignableBroker } from './replica-assignment.js';
 import type { ListenerSasl } from './listeners.js';
+import { Authorizer } from '../acl/index.js';
+import type { Requester } from './replica-manager.js';
 
 export interface Listener {
   readonly name: string;
@@ -47,6 +49,8 @@ export class BrokerContext {
   readonly groups: GroupCoordinator;
   /** The one append/read service every ingress (Kafka handlers, gateway) goes through. */
   readonly replicaManager: ReplicaManager;
+  /** The ACL authorizer when authorizer.class.name is set; without one every request is allowed. */
+  readonly authorizer: Authorizer | undefined;
   /** Set when the broker is part of a cluster (zookeeper.connect, or startCluster). */
   cluster: ClusterRole | undefined;
   /**
@@ -84,6 +88,13 @@ export class BrokerContext {
     this.producerIds = new ProducerIdManager(metadata);
     this.groups = new GroupCoordinator(config, metadata, logs, log);
     this.replicaManager = new ReplicaManager(this);
+    this.authorizer = config['authorizer.class.name'] === '' ? undefined
+      : new Authorizer(metadata, { superUsers: Authorizer.superUsers(config['super.users']), allowEveryoneIfNoAclFound: config['allow.everyone.if.no.acl.found'] });
+  }
+
+  /** Whether the requester may do `operation` on a resource (Kafka's AclOperation and ResourceType codes); always with no authorizer. */
+  authorize(who: Requester, operation: number, resourceType: number, name?: string): boolean {
+    return this.authorizer === undefined || this.authorizer.authorize({ principal: who.principal, host: who.remote }, operation, resourceType, name);
   }
 
   /** The effective broker configuration: static values with dynamic broker configs on top. */

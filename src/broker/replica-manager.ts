@@ -12,6 +12,7 @@ import { PartitionReplica } from '../cluster/index.js';
 import type { TopicMetadata } from '../metadata/index.js';
 import type { BrokerContext } from './context.js';
 import { fetchChannel, produceChannel, type FetchEvent, type ProduceEvent } from './diagnostics.js';
+import { AclOperation, ResourceType } from '../acl/index.js';
 
 /** The listener name the gateway's requests carry. */
 export const GATEWAY_LISTENER = 'GATEWAY';
@@ -156,8 +157,9 @@ export class ReplicaManager {
    * BrokerError: UNKNOWN_TOPIC_OR_PARTITION, or INVALID_TOPIC_EXCEPTION for an internal topic (only the
    * broker writes those; Kafka: "Cannot append to internal topic").
    */
-  async topicForAppend(_requester: Requester, topic: string): Promise<TopicMetadata> {
-    const meta = this.#ctx.metadata.getTopic(topic) ?? await this.#ctx.autoCreateTopic(topic);
+  async topicForAppend(requester: Requester, topic: string): Promise<TopicMetadata> {
+    this.#authorizeTopic(requester, AclOperation.WRITE, topic);
+    const meta = this.#ctx.metadata.getTopic(topic) ?? (this.#mayCreate(requester, topic) ? await this.#ctx.autoCreateTopic(topic) : undefined);
     if (!meta) {
       const why = this.#ctx.config['auto.create.topics.enable'] ? '' : ' (auto.create.topics.enable=false)';
       throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${topic}' does not exist${why}`);
@@ -166,8 +168,9 @@ export class ReplicaManager {
     return meta;
   }
 
-  /** The topic a client may read, or a BrokerError(UNKNOWN_TOPIC_OR_PARTITION). */
-  topicForRead(_requester: Requester, topic: string): TopicMetadata {
+  /** The topic a client may read, or a BrokerError (TOPIC_AUTHORIZATION_FAILED, UNKNOWN_TOPIC_OR_PARTITION). */
+  topicForRead(requester: Requester, topic: string): TopicMetadata {
+    this.#authorizeTopic(requester, AclOperation.READ, topic);
     const meta = this.#ctx.metadata.getTopic(topic);
     if (!meta) throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${topic}' does not exist`);
     return meta;
@@ -195,7 +198,7 @@ export class ReplicaManager {
       for (const e of entries) {
         if (topics.has(e.topic)) continue;
         const known = this.#ctx.metadata.getTopic(e.topic);
-        topics.set(e.topic, known && !known.internal ? known : await this.topicForAppend(requester, e.topic).catch((err: unknown) => (
+        topics.set(e.topic, known && !known.internal && this.#ctx.authorize(requester, AclOperation.WRITE, ResourceType.TOPIC, e.topic) ? known : await this.topicForAppend(requester, e.topic).catch((err: unknown) => (
           err instanceof BrokerError ? err : new BrokerError('UNKNOWN_SERVER_ERROR', (err as Error).message))));
       }
     }
@@ -287,6 +290,18 @@ export class ReplicaManager {
       }
     });
     if (follower && !cluster) return entries.map((e) => fetchError(e, ErrorCode.NOT_LEADER_OR_FOLLOWER));
+    // Followers need ClusterAction on the cluster, consumers Read on each topic (Kafka: TOPIC_AUTHORIZATION_FAILED).
+    const denied = this.#ctx.authorizer === undefined ? undefined
+      : follower ? (this.#ctx.authorize(requester, AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER) ? undefined : () => true)
+        : deniedTopics(entries, (t) => this.#ctx.authorize(requester, AclOperation.READ, ResourceType.TOPIC, t));
+    if (denied) {
+      const partial = entries.map((e) => (denied(e.topic) ? fetchError(e, ErrorCode.TOPIC_AUTHORIZATION_FAILED) : undefined));
+      if (partial.every((r) => r !== undefined)) return partial as PartitionFetchResult[];
+      const allowedEntries = entries.filter((_, i) => partial[i] === undefined);
+      const rest = await this.fetchRecords(requester, opts, allowedEntries);
+      let j = 0;
+      return partial.map((r) => r ?? rest[j++]!);
+    }
     const logs = entries.map((e, i) => !(leaders?.[i] instanceof BrokerError) && this.#ctx.metadata.getTopic(e.topic) ? this.#ctx.partition(e.topic, e.partition) : undefined);
 
     const read = (): { results: PartitionFetchResult[]; bytes: number; errors: boolean } => {
@@ -367,7 +382,7 @@ export class ReplicaManager {
 
   /** Up to `maxBytes` of whole batches from `offset`, in memory; throws a BrokerError (e.g. OFFSET_OUT_OF_RANGE). */
   readRecords(requester: Requester, topic: string, partition: number, offset: number, maxBytes: number, minOneBatch = true): ReadRecordsResult {
-    const log = this.#readable(requester, topic, partition);
+    const log = this.#readable(requester, topic, partition, -1, AclOperation.READ);
     const hw = this.#highWatermark(topic, partition, log);
     const r = log.read(offset, maxBytes, minOneBatch, hw);
     if (fetchChannel.hasSubscribers && r.records.length > 0) fetchChannel.publish({ topic, partition, bytes: r.records.length, ingress: requester.ingress } satisfies FetchEvent);
@@ -412,12 +427,12 @@ export class ReplicaManager {
 
   /** Calls `wake` once on the next append to the partition; returns a cancel function. */
   onAppend(requester: Requester, topic: string, partition: number, wake: () => void): () => void {
-    return this.#readable(requester, topic, partition).onData(wake);
+    return this.#readable(requester, topic, partition, -1, AclOperation.READ).onData(wake);
   }
 
   /** DeleteRecords: moves the log start offset up to `offset` (-1: the high watermark); returns the new low watermark. */
   deleteRecords(requester: Requester, topic: string, partition: number, offset: number): number {
-    this.#readable(requester, topic, partition);
+    this.#readable(requester, topic, partition, -1, AclOperation.DELETE);
     if (offset < -1) throw new BrokerError('OFFSET_OUT_OF_RANGE', `Cannot delete records of ${topic}-${partition} before offset ${offset}`);
     const low = this.#ctx.logs.deleteRecords(topic, partition, offset);
     this.#ctx.log.info({ topic, partition, offset, logStartOffset: low, ingress: requester.ingress, client: requester.clientId }, 'deleted records');
@@ -502,7 +517,21 @@ export class ReplicaManager {
     return new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${topic}-${partition}`);
   }
 
-  #readable(_requester: Requester, topic: string, partition: number, currentLeaderEpoch = -1): Partition {
+  /** Throws TOPIC_AUTHORIZATION_FAILED unless the requester may do `operation` on the topic. */
+  #authorizeTopic(requester: Requester, operation: number, topic: string): void {
+    if (!this.#ctx.authorize(requester, operation, ResourceType.TOPIC, topic)) {
+      throw new BrokerError('TOPIC_AUTHORIZATION_FAILED', `Not authorized to access topics: [${topic}]`);
+    }
+  }
+
+  /** Auto-creation needs Create on the cluster or on the topic (Kafka's rule for Metadata's auto-creation). */
+  #mayCreate(requester: Requester, topic: string): boolean {
+    return this.#ctx.authorize(requester, AclOperation.CREATE, ResourceType.CLUSTER) || this.#ctx.authorize(requester, AclOperation.CREATE, ResourceType.TOPIC, topic);
+  }
+
+  /** A partition log the requester may use for `operation` (Describe unless said), checking leadership and the leader epoch. */
+  #readable(requester: Requester, topic: string, partition: number, currentLeaderEpoch = -1, operation: number = AclOperation.DESCRIBE): Partition {
+    this.#authorizeTopic(requester, operation, topic);
     const log = this.#ctx.metadata.getTopic(topic) ? this.#ctx.partition(topic, partition) : undefined;
     if (!log) throw this.#notHosted(topic, partition);
     if (this.#ctx.cluster) {
@@ -566,6 +595,18 @@ function waitForAppend(logs: readonly Partition[], ms: number, replicas: readonl
     for (const l of logs) cancels.push(l.onData(done));
     for (const r of replicas) cancels.push(r.onHighWatermark(done));
   });
+}
+
+/** Which topics of a fetch are denied, or undefined when none is (one check per topic). */
+function deniedTopics(entries: readonly PartitionFetch[], allowed: (topic: string) => boolean): ((topic: string) => boolean) | undefined {
+  const denied = new Set<string>();
+  const checked = new Set<string>();
+  for (const e of entries) {
+    if (checked.has(e.topic)) continue;
+    checked.add(e.topic);
+    if (!allowed(e.topic)) denied.add(e.topic);
+  }
+  return denied.size === 0 ? undefined : (t) => denied.has(t);
 }
 
 /** Bytes of a partition's records, in memory or left in a segment file. */

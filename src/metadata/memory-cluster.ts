@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BrokerRegistration, ClusterMetadataEvents, ClusterMetadataStore, ControllerInfo, NewTopic, PartitionState, ProducerIdBlock, TopicChange, TopicMetadata, VersionedPartitionState } from './store.js';
 import type { ClusterEvent } from './cluster-store.js';
+import { AclTable, type AclResource, type AclResourceEntry, type StoredAcl } from './acls.js';
 
 const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
 
@@ -16,6 +17,7 @@ export class InMemoryCluster {
   readonly brokers = new Map<number, { reg: BrokerRegistration; session: InMemoryClusterStore }>();
   readonly brokerConfigs = new Map<string, Record<string, string>>();
   readonly scramCredentials = new Map<string, Record<string, string>>();
+  readonly acls = new AclTable();
   controller: { id: number; epoch: number; session: InMemoryClusterStore } | undefined;
   controllerEpoch = 0;
   nextProducerId = 0;
@@ -150,6 +152,19 @@ export class InMemoryClusterStore implements ClusterMetadataStore {
     }
     if (Object.keys(next).length === 0) this.#cluster.scramCredentials.delete(user);
     else this.#cluster.scramCredentials.set(user, next);
+  }
+
+  listAcls(): AclResourceEntry[] {
+    return this.#cluster.acls.list();
+  }
+
+  get aclsVersion(): number {
+    return this.#cluster.acls.version;
+  }
+
+  async updateAcls(resource: AclResource, update: (current: readonly StoredAcl[]) => StoredAcl[]): Promise<readonly StoredAcl[]> {
+    this.#cluster.acls.set(resource, update(this.#cluster.acls.get(resource)));
+    return this.#cluster.acls.get(resource);
   }
 
   async allocateProducerIds(size: number): Promise<ProducerIdBlock> {

@@ -37,6 +37,9 @@ import * as SaslHandshake from './apis/sasl-handshake.js';
 import * as SaslAuthenticate from './apis/sasl-authenticate.js';
 import * as DescribeUserScramCredentials from './apis/describe-user-scram-credentials.js';
 import * as AlterUserScramCredentials from './apis/alter-user-scram-credentials.js';
+import * as DescribeAcls from './apis/describe-acls.js';
+import * as CreateAcls from './apis/create-acls.js';
+import * as DeleteAcls from './apis/delete-acls.js';
 
 /** What every module in apis/ exports. Bodies are opaque here; use the module itself for typed access. */
 export interface ApiModule {
@@ -85,6 +88,9 @@ export const ApiKey = {
   SaslAuthenticate: 36,
   DescribeUserScramCredentials: 50,
   AlterUserScramCredentials: 51,
+  DescribeAcls: 29,
+  CreateAcls: 30,
+  DeleteAcls: 31,
 } as const;
 export type ApiKeyValue = (typeof ApiKey)[keyof typeof ApiKey];
 
@@ -121,6 +127,9 @@ const modules: readonly ApiModule[] = [
   SaslAuthenticate,
   DescribeUserScramCredentials,
   AlterUserScramCredentials,
+  DescribeAcls,
+  CreateAcls,
+  DeleteAcls,
 ];
 
 const byKey = new Map<number, ApiModule>(modules.map((m) => [m.apiKey, m]));

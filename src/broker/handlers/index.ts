@@ -33,6 +33,9 @@ import { handleSaslHandshake } from './sasl-handshake.js';
 import { handleSaslAuthenticate } from './sasl-authenticate.js';
 import { handleDescribeUserScramCredentials } from './describe-user-scram-credentials.js';
 import { handleAlterUserScramCredentials } from './alter-user-scram-credentials.js';
+import { handleDescribeAcls } from './describe-acls.js';
+import { handleCreateAcls } from './create-acls.js';
+import { handleDeleteAcls } from './delete-acls.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (req: any, rc: RequestContext) => unknown;
@@ -70,6 +73,9 @@ export const HANDLERS = new Map<number, Handler>([
   [ApiKey.SaslAuthenticate, handleSaslAuthenticate],
   [ApiKey.DescribeUserScramCredentials, handleDescribeUserScramCredentials],
   [ApiKey.AlterUserScramCredentials, handleAlterUserScramCredentials],
+  [ApiKey.DescribeAcls, handleDescribeAcls],
+  [ApiKey.CreateAcls, handleCreateAcls],
+  [ApiKey.DeleteAcls, handleDeleteAcls],
 ]);
 
 /**
