@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<(setExit: SetExit) => Command>> = {
   'delete-records': async () => (await import('./delete-records-command.js')).deleteRecordsCommand,
   'log-dirs': async () => (await import('./log-dirs-command.js')).logDirsCommand,
   'dev-cluster': async () => (await import('./dev-cluster-command.js')).devClusterCommand,
+  acls: async () => (await import('./acls-command.js')).aclsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
