@@ -13,6 +13,7 @@ import { assignReplicas, type AssignableBroker } from './replica-assignment.js';
 import type { ListenerSasl } from './listeners.js';
 import { Authorizer } from '../acl/index.js';
 import type { Requester } from './replica-manager.js';
+import { ClientQuotaManager } from './quotas.js';
 
 export interface Listener {
   readonly name: string;
@@ -51,6 +52,8 @@ export class BrokerContext {
   readonly replicaManager: ReplicaManager;
   /** The ACL authorizer when authorizer.class.name is set; without one every request is allowed. */
   readonly authorizer: Authorizer | undefined;
+  /** Produce and fetch byte-rate quotas by user and client id. */
+  readonly quotas: ClientQuotaManager;
   /** Set when the broker is part of a cluster (zookeeper.connect, or startCluster). */
   cluster: ClusterRole | undefined;
   /**
@@ -88,6 +91,7 @@ export class BrokerContext {
     this.producerIds = new ProducerIdManager(metadata);
     this.groups = new GroupCoordinator(config, metadata, logs, log);
     this.replicaManager = new ReplicaManager(this);
+    this.quotas = new ClientQuotaManager(metadata, { samples: config['quota.window.num'], sampleMs: config['quota.window.size.seconds'] * 1000 });
     this.authorizer = config['authorizer.class.name'] === '' ? undefined
       : new Authorizer(metadata, { superUsers: Authorizer.superUsers(config['super.users']), allowEveryoneIfNoAclFound: config['allow.everyone.if.no.acl.found'] });
   }

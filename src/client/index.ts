@@ -32,3 +32,5 @@ export { encodeSubscription, decodeSubscription, encodeAssignment, decodeAssignm
 export type { TopicPartitions } from '../protocol/index.js';
 export { describeAcls, createAcls, deleteAcls } from './acls.js';
 export type { AclBindingCodes, AclFilterCodes } from './acls.js';
+export { describeClientQuotas, alterClientQuotas } from './quotas.js';
+export type { QuotaEntityNames, ClientQuotaEntry } from './quotas.js';

@@ -118,6 +118,8 @@ const BROKER_KEYS = [
     doc: 'ACL authorizer: kafka.security.authorizer.AclAuthorizer, org.apache.kafka.metadata.authorizer.StandardAuthorizer or gregor.Authorizer (all the same ACL authorizer); empty: every request is allowed.' },
   { name: 'super.users', type: 'string', default: '', defaultText: 'empty', doc: 'Principals allowed everything by the authorizer, separated by semicolons (User:admin;User:broker).' },
   { name: 'allow.everyone.if.no.acl.found', type: 'boolean', default: false, doc: 'With an authorizer: allow a resource that no ACL matches to everyone.' },
+  { name: 'quota.window.num', type: 'int', default: 11, validate: atLeast(1), doc: 'Samples kept to measure a client\'s rate against its quota.' },
+  { name: 'quota.window.size.seconds', type: 'int', default: 1, validate: atLeast(1), doc: 'Length of each quota sample.' },
   { name: 'log.retention.hours', type: 'int', default: 168, validate: atLeast(-1), defaultText: '7 days',
     doc: 'Retention by time: closed segments whose newest record is older are deleted; overridden by log.retention.minutes and log.retention.ms.' },
   { name: 'log.retention.minutes', type: 'int', default: null, validate: nullOr(atLeast(-1)), defaultText: 'unset (log.retention.hours applies)', doc: 'Retention by time in minutes.' },

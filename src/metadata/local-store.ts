@@ -6,6 +6,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, wr
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AclTable, type AclResource, type AclResourceEntry, type StoredAcl } from './acls.js';
+import { QuotaTable, type QuotaEntity, type QuotaEntry } from './quotas.js';
 import type { MetadataStore, NewTopic, ProducerIdBlock, TopicChange, TopicMetadata } from './store.js';
 
 interface FileFormat {
@@ -19,6 +20,8 @@ interface FileFormat {
   scramCredentials?: Record<string, Record<string, string>>;
   /** ACLs by resource pattern; absent in older files. */
   acls?: AclResourceEntry[];
+  /** Client quotas by entity; absent in older files. */
+  clientQuotas?: QuotaEntry[];
 }
 
 export const METADATA_FILE = 'gregor-metadata.json';
@@ -29,6 +32,7 @@ export class LocalMetadataStore implements MetadataStore {
   #state: FileFormat;
   readonly #topics = new Map<string, TopicMetadata>();
   readonly #acls = new AclTable();
+  readonly #quotas = new QuotaTable();
 
   constructor(dir: string, clusterId?: string | null, brokerId = 0) {
     this.#dir = dir;
@@ -46,6 +50,7 @@ export class LocalMetadataStore implements MetadataStore {
       this.#topics.set(t.name, freezeTopic({ ...t, replicas }));
     }
     for (const e of this.#state.acls ?? []) this.#acls.set(e.resource, e.acls);
+    for (const q of this.#state.clientQuotas ?? []) this.#quotas.alter(q.entity, q.values, []);
     if (!state) this.#persist();
   }
 
@@ -145,12 +150,27 @@ export class LocalMetadataStore implements MetadataStore {
     return this.#acls.get(resource);
   }
 
+  clientQuotas(): QuotaEntry[] {
+    return this.#quotas.list();
+  }
+
+  get quotasVersion(): number {
+    return this.#quotas.version;
+  }
+
+  async alterClientQuotas(entity: QuotaEntity, set: Readonly<Record<string, number>>, remove: readonly string[]): Promise<void> {
+    this.#quotas.alter(entity, set, remove);
+    this.#persist();
+  }
+
   async close(): Promise<void> {}
 
   #persist(): void {
     this.#state.topics = [...this.#topics.values()];
     const acls = this.#acls.list();
     if (acls.length > 0 || this.#state.acls) this.#state.acls = acls;
+    const quotas = this.#quotas.list();
+    if (quotas.length > 0 || this.#state.clientQuotas) this.#state.clientQuotas = quotas;
     const tmp = `${this.#path}.tmp`;
     const fd = openSync(tmp, 'w');
     try {

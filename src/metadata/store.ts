@@ -38,6 +38,7 @@ export interface ProducerIdBlock {
 }
 
 import type { AclResource, AclResourceEntry, StoredAcl } from './acls.js';
+import type { QuotaEntity, QuotaEntry } from './quotas.js';
 
 export interface MetadataStore {
   readonly clusterId: string;
@@ -71,6 +72,12 @@ export interface MetadataStore {
   readonly aclsVersion: number;
   /** Replaces one resource's ACLs with `update(current)`, atomically (re-run on a concurrent change); resolves the new list. */
   updateAcls(resource: AclResource, update: (current: readonly StoredAcl[]) => StoredAcl[]): Promise<readonly StoredAcl[]>;
+  /** Every client quota entity with values, from the store's view. */
+  clientQuotas(): QuotaEntry[];
+  /** Grows at every client quota change the view sees. */
+  readonly quotasVersion: number;
+  /** Sets and removes quota values of one entity (AlterClientQuotas). */
+  alterClientQuotas(entity: QuotaEntity, set: Readonly<Record<string, number>>, remove: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -40,6 +40,8 @@ import * as AlterUserScramCredentials from './apis/alter-user-scram-credentials.
 import * as DescribeAcls from './apis/describe-acls.js';
 import * as CreateAcls from './apis/create-acls.js';
 import * as DeleteAcls from './apis/delete-acls.js';
+import * as DescribeClientQuotas from './apis/describe-client-quotas.js';
+import * as AlterClientQuotas from './apis/alter-client-quotas.js';
 
 /** What every module in apis/ exports. Bodies are opaque here; use the module itself for typed access. */
 export interface ApiModule {
@@ -91,6 +93,8 @@ export const ApiKey = {
   DescribeAcls: 29,
   CreateAcls: 30,
   DeleteAcls: 31,
+  DescribeClientQuotas: 48,
+  AlterClientQuotas: 49,
 } as const;
 export type ApiKeyValue = (typeof ApiKey)[keyof typeof ApiKey];
 
@@ -130,6 +134,8 @@ const modules: readonly ApiModule[] = [
   DescribeAcls,
   CreateAcls,
   DeleteAcls,
+  DescribeClientQuotas,
+  AlterClientQuotas,
 ];
 
 const byKey = new Map<number, ApiModule>(modules.map((m) => [m.apiKey, m]));

@@ -36,6 +36,8 @@ import { handleAlterUserScramCredentials } from './alter-user-scram-credentials.
 import { handleDescribeAcls } from './describe-acls.js';
 import { handleCreateAcls } from './create-acls.js';
 import { handleDeleteAcls } from './delete-acls.js';
+import { handleDescribeClientQuotas } from './describe-client-quotas.js';
+import { handleAlterClientQuotas } from './alter-client-quotas.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (req: any, rc: RequestContext) => unknown;
@@ -76,6 +78,8 @@ export const HANDLERS = new Map<number, Handler>([
   [ApiKey.DescribeAcls, handleDescribeAcls],
   [ApiKey.CreateAcls, handleCreateAcls],
   [ApiKey.DeleteAcls, handleDeleteAcls],
+  [ApiKey.DescribeClientQuotas, handleDescribeClientQuotas],
+  [ApiKey.AlterClientQuotas, handleAlterClientQuotas],
 ]);
 
 /**

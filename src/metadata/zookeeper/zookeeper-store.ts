@@ -30,6 +30,7 @@ import { SCRAM_CONFIG_KEYS } from '../store.js';
 import { newClusterId, newTopicId } from '../local-store.js';
 import { ZkSession, ZooKeeperError, type ZkNode, type ZkOp, type ZkSessionOptions } from './zk-session.js';
 import * as Z from './znodes.js';
+import { applyQuotaChange, desanitizeEntityName, quotaEntityKey, quotaValuesOf, sanitizeEntityName, type QuotaEntity, type QuotaEntry } from '../quotas.js';
 import { STORED_RESOURCE_TYPES, aclResourceKey, type AclResource, type AclResourceEntry, type StoredAcl } from '../acls.js';
 
 export interface ZooKeeperMetadataStoreOptions extends ZkSessionOptions {
@@ -62,6 +63,8 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
   readonly #brokerConfigs = new Map<string, Record<string, string>>();
   #acls: AclResourceEntry[] = [];
   #aclsVersion = 0;
+  #quotas: QuotaEntry[] = [];
+  #quotasVersion = 0;
   #closed = false;
   readonly #listeners: Listeners = { brokers: new Set(), controller: new Set(), topics: new Set(), partitionState: new Set(), configs: new Set(), sessionExpired: new Set(), reconnected: new Set() };
 
@@ -468,6 +471,68 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     });
   }
 
+  // ---- client quotas (/config/users, /config/clients, /config/users/<u>/clients/<c>) ----
+
+  clientQuotas(): QuotaEntry[] {
+    return this.#quotas;
+  }
+
+  get quotasVersion(): number {
+    return this.#quotasVersion;
+  }
+
+  async alterClientQuotas(entity: QuotaEntity, set: Readonly<Record<string, number>>, remove: readonly string[]): Promise<void> {
+    const user = entity.user === undefined ? undefined : sanitizeEntityName(entity.user);
+    const client = entity.clientId === undefined ? undefined : sanitizeEntityName(entity.clientId);
+    const entityPath = user !== undefined ? (client !== undefined ? `users/${user}/clients/${client}` : `users/${user}`) : `clients/${client}`;
+    const path = `/config/${entityPath}`;
+    if (user !== undefined && client !== undefined) await this.#zk.ensurePath(`/config/users/${user}/clients`);
+    for (let attempt = 0; ; attempt++) {
+      const node = await this.#zk.get(path);
+      // Other keys of the znode (SCRAM credentials of a user) are kept as they are.
+      const next = applyQuotaChange(node ? Z.decodeConfig(node.data) : {}, set, remove);
+      const write: ZkOp = node ? { op: 'set', path, data: Z.encodeConfig(next), version: node.version } : { op: 'create', path, data: Z.encodeConfig(next) };
+      try {
+        await this.#zk.multi([write, { op: 'create', path: Z.CONFIG_CHANGE_PREFIX, data: Z.encodeConfigChange(entityPath), mode: 'persistent_sequential' }]);
+        break;
+      } catch (e) {
+        if (!(e instanceof ZooKeeperError && (e.code === 'BAD_VERSION' || e.code === 'NODE_EXISTS' || e.code === 'NO_NODE')) || attempt >= 20) throw e;
+      }
+    }
+    await this.#refreshQuotas();
+  }
+
+  readonly #onConfigChange = this.#watch(() => this.#refreshQuotas());
+
+  /** Re-reads every quota entity; the /config/changes children watch calls it on every config change. */
+  #refreshQuotas(): Promise<void> {
+    return this.#latest('quotas', async (current) => {
+      const zk = this.#zk;
+      await zk.children(Z.CONFIG_CHANGES, this.#onConfigChange);
+      const entries: QuotaEntry[] = [];
+      const add = (entity: QuotaEntity, node: ZkNode | undefined) => {
+        const values = node ? quotaValuesOf(Z.decodeConfig(node.data)) : {};
+        if (Object.keys(values).length > 0) entries.push(Object.freeze({ entity: Object.freeze(entity), values: Object.freeze(values) }));
+      };
+      const users = (await zk.children('/config/users')) ?? [];
+      const clients = (await zk.children('/config/clients')) ?? [];
+      await Promise.all([
+        ...users.map(async (u) => {
+          const user = desanitizeEntityName(u);
+          add({ user }, await zk.get(`/config/users/${u}`));
+          const nested = (await zk.children(`/config/users/${u}/clients`)) ?? [];
+          await Promise.all(nested.map(async (c) => add({ user, clientId: desanitizeEntityName(c) }, await zk.get(`/config/users/${u}/clients/${c}`))));
+        }),
+        ...clients.map(async (c) => add({ clientId: desanitizeEntityName(c) }, await zk.get(`/config/clients/${c}`))),
+      ]);
+      if (!current()) return;
+      const key = (list: readonly QuotaEntry[]) => JSON.stringify([...list].sort((a, b) => (quotaEntityKey(a.entity) < quotaEntityKey(b.entity) ? -1 : 1)));
+      if (key(entries) === key(this.#quotas)) return;
+      this.#quotas = entries;
+      this.#quotasVersion++;
+    });
+  }
+
   // ---- producer ids ----
 
   async allocateProducerIds(size: number): Promise<ProducerIdBlock> {
@@ -557,7 +622,7 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
   }
 
   async #loadAll(): Promise<void> {
-    await Promise.all([this.#refreshBrokers(), this.#refreshController(), this.#refreshTopics(), this.#refreshBrokerConfigs(), this.#refreshAcls()]);
+    await Promise.all([this.#refreshBrokers(), this.#refreshController(), this.#refreshTopics(), this.#refreshBrokerConfigs(), this.#refreshAcls(), this.#refreshQuotas()]);
   }
 
   async #afterRenewal(): Promise<void> {

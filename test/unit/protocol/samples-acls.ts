@@ -1,7 +1,7 @@
 // Round-trip samples for the ACL APIs (DescribeAcls, CreateAcls, DeleteAcls): every field non-default,
 // with the versions each version-dependent field exists in (pattern types from v1).
 
-import { CreateAcls, DeleteAcls, DescribeAcls } from '../../../src/protocol/index.js';
+import { AlterClientQuotas, CreateAcls, DeleteAcls, DescribeAcls, DescribeClientQuotas } from '../../../src/protocol/index.js';
 import { defineCase } from './helpers.js';
 import type { RoundTripCase } from './helpers.js';
 
@@ -48,5 +48,22 @@ export const aclCases: RoundTripCase<unknown, unknown>[] = [
       ],
     },
     responseFields: [['filterResults.*.matchingAcls.*.patternType', 1, 3, 3]],
+  }),
+  defineCase({
+    codec: DescribeClientQuotas,
+    request: { components: [{ entityType: 'user', matchType: 0, match: 'alice' }, { entityType: 'client-id', matchType: 1, match: null }], strict: true },
+    requestFields: [],
+    response: {
+      throttleTimeMs: 4, errorCode: 0, errorMessage: 'm',
+      entries: [{ entity: [{ entityType: 'user', entityName: 'alice' }, { entityType: 'client-id', entityName: null }], values: [{ key: 'producer_byte_rate', value: 1024.5 }] }],
+    },
+    responseFields: [],
+  }),
+  defineCase({
+    codec: AlterClientQuotas,
+    request: { entries: [{ entity: [{ entityType: 'client-id', entityName: 'c1' }], ops: [{ key: 'consumer_byte_rate', value: 2048, remove: false }, { key: 'producer_byte_rate', value: 0, remove: true }] }], validateOnly: true },
+    requestFields: [],
+    response: { throttleTimeMs: 2, entries: [{ errorCode: 42, errorMessage: 'bad', entity: [{ entityType: 'user', entityName: null }] }] },
+    responseFields: [],
   }),
 ];
