@@ -1,22 +1,34 @@
 // ACLs against a real broker process with authorizer.class.name set and allow.everyone.if.no.acl.found=false:
-// kafkajs, kcat and the HTTP gateway (all User:ANONYMOUS until listeners authenticate) are refused with
+// kafkajs, kcat, the Java client and the HTTP gateway (all User:ANONYMOUS until listeners authenticate) are refused with
 // Kafka's errors until ACLs are added with Apache Kafka's own kafka-acls tool and with `gregor acls`; a DENY
 // wins over an ALLOW; prefixed patterns; Metadata hides what may not be described.
 // Before the broker starts, its metadata file is given one ACL (User:ANONYMOUS may Alter and Create on the
 // cluster), the way an operator seeds the first admin: without it nobody could create ACLs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BrokerProcess, freePort, GREGOR_BIN } from '../helpers/broker-process.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { kcat } from '../helpers/kcat.js';
-import { run, type RunResult } from '../helpers/run.js';
+import { run, runIn, type RunResult } from '../helpers/run.js';
 import { waitFor } from '../helpers/wait.js';
 import { KAFKA_TOOL, runKafkaTool } from '../helpers/kafka-tools.js';
 import { http } from './gateway-helpers.js';
 import { LocalMetadataStore } from '../../src/metadata/index.js';
+
+const JAVA_DIR = join(resolve(import.meta.dirname, '..', '..', '..'), 'test', 'java');
+const JAR = join(JAVA_DIR, 'target', 'client-check-all.jar');
+
+/** The Java client check program (test/java), built once when missing. */
+async function javaClient(args: string[]): Promise<RunResult> {
+  if (!existsSync(JAR)) {
+    const build = await runIn('mvn', ['-q', '-B', '-Dstyle.color=never', 'package', '-DskipTests'], { cwd: JAVA_DIR, timeoutMs: 5 * 60_000 });
+    assert.equal(build.code, 0, `mvn package in test/java failed:\n${(build.stdout + build.stderr).slice(-4000)}`);
+  }
+  return runIn('java', ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-jar', JAR, ...args], { timeoutMs: 120_000 });
+}
 
 function gregor(args: string[], timeoutMs = 60_000): Promise<RunResult> {
   return run(process.execPath, [GREGOR_BIN, ...args], undefined, timeoutMs);
@@ -59,7 +71,7 @@ describe('ACLs (single broker, User:ANONYMOUS)', () => {
     const admin = kafkaClient(broker.bootstrap).admin();
     await admin.connect();
     try {
-      await admin.createTopics({ waitForLeaders: false, topics: [{ topic: 'orders' }, { topic: 'secret' }, { topic: 'pre-a' }, { topic: 'other-a' }] });
+      await admin.createTopics({ waitForLeaders: false, topics: [{ topic: 'orders' }, { topic: 'secret' }, { topic: 'pre-a' }, { topic: 'other-a' }, { topic: 'jv-acl' }] });
     } finally {
       await admin.disconnect();
     }
@@ -154,6 +166,16 @@ describe('ACLs (single broker, User:ANONYMOUS)', () => {
     const list = await gregor(['acls', '--bootstrap-server', broker.bootstrap, '--list', '--topic', 'pre-', '--resource-pattern-type', 'prefixed']);
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, /ResourcePattern\(resourceType=TOPIC, name=pre-, patternType=PREFIXED\)/);
+  });
+
+  test('the Java client (idempotent producer) gets TopicAuthorizationException until --producer; InitProducerId passes on Write to some topic', { timeout: 400_000 }, async () => {
+    const denied = await javaClient(['produce', broker.bootstrap, 'jv-acl', '20']);
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.stdout + denied.stderr, /TopicAuthorizationException/);
+    const add = await gregor(['acls', '--bootstrap-server', broker.bootstrap, '--add', '--allow-principal', 'User:ANONYMOUS', '--producer', '--topic', 'jv-acl']);
+    assert.equal(add.code, 0, add.stdout + add.stderr);
+    const ok = await javaClient(['produce', broker.bootstrap, 'jv-acl', '20']);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr.slice(-3000));
   });
 
   test('the HTTP gateway (User:ANONYMOUS) gets 403 with the Kafka error name on a denied topic, 200 on an allowed one', async () => {
