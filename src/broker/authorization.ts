@@ -4,7 +4,7 @@
 // in the ReplicaManager instead, so the gateway's requests meet the same rules.
 import { AclOperation, CLUSTER_NAME, ResourceType, supportedOperations } from '../acl/index.js';
 import { BrokerError } from '../protocol/index.js';
-import { requesterOf, type RequestContext } from './request-context.js';
+import type { RequestContext } from './request-context.js';
 
 export { AclOperation, ResourceType };
 
@@ -12,7 +12,8 @@ export { AclOperation, ResourceType };
 export const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 
 export function allowed(rc: RequestContext, operation: number, resourceType: number, name: string = CLUSTER_NAME): boolean {
-  return rc.ctx.authorize(requesterOf(rc), operation, resourceType, name);
+  const authorizer = rc.ctx.authorizer;
+  return authorizer === undefined || authorizer.authorize({ principal: rc.conn.principal, host: rc.conn.remoteAddress }, operation, resourceType, name);
 }
 
 /** Throws CLUSTER_AUTHORIZATION_FAILED unless `operation` on the cluster is allowed. */

@@ -1,4 +1,6 @@
-// Client quotas (Kafka's ClientQuotaManager): byte rates of produce and fetch per user and/or client id,
+// Client quotas (Kafka's ClientQuotaManager, ClientRequestQuotaManager): byte rates of produce and fetch,
+// and request_percentage (event-loop time spent on a client's requests, as a percentage of one thread), per
+// user and/or client id,
 // from the metadata store's quota entities, resolved in Kafka's order of precedence:
 //   users/<user>/clients/<client>, users/<user>/clients/<default>, users/<user>,
 //   users/<default>/clients/<client>, users/<default>/clients/<default>, users/<default>,
@@ -9,8 +11,8 @@
 import { DEFAULT_QUOTA_ENTITY, quotaEntityKey, type MetadataStore, type QuotaEntity } from '../metadata/index.js';
 import type { Requester } from './replica-manager.js';
 
-export type QuotaType = 'produce' | 'fetch';
-const QUOTA_KEY: Record<QuotaType, string> = { produce: 'producer_byte_rate', fetch: 'consumer_byte_rate' };
+export type QuotaType = 'produce' | 'fetch' | 'request';
+const QUOTA_KEY: Record<QuotaType, string> = { produce: 'producer_byte_rate', fetch: 'consumer_byte_rate', request: 'request_percentage' };
 
 export interface QuotaWindowConfig {
   /** quota.window.num */
@@ -94,6 +96,17 @@ export class ClientQuotaManager {
   constructor(store: MetadataStore, cfg: QuotaWindowConfig) {
     this.#store = store;
     this.#cfg = cfg;
+  }
+
+  /** Whether any quota is set (requests of clients under none are not measured). */
+  get active(): boolean {
+    if (this.#version !== this.#store.quotasVersion) this.#reload();
+    return this.#values.size > 0;
+  }
+
+  /** Records `ms` of request handling time against request_percentage (Kafka records it as percent-seconds). */
+  recordRequestTime(who: Requester, ms: number, now = Date.now()): number {
+    return this.record('request', who, ms / 10, now);
   }
 
   /**

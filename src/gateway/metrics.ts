@@ -194,7 +194,8 @@ export class GatewayMetrics {
     gauge('gregor_worker_pool_shared_bytes_total', 'Record bytes handed to workers in shared memory (no copy).', pools.map(([pool, s]) => [{ pool }, s.sharedBytes]));
     gauge('gregor_worker_pool_copied_bytes_total', 'Record bytes copied into shared memory before a hop to a worker.', pools.map(([pool, s]) => [{ pool }, s.copiedBytes]));
     // Client quotas (Kafka's kafka.server:type=Produce|Fetch,user=..,client-id=.. byte-rate and throttle-time).
-    const quotas = ctx.quotas.metrics().map((q) => [{ type: q.type === 'produce' ? 'Produce' : 'Fetch', user: q.user, client_id: q.clientId }, q] as const);
+    const quotaTypes = { produce: 'Produce', fetch: 'Fetch', request: 'Request' } as const;
+    const quotas = ctx.quotas.metrics().map((q) => [{ type: quotaTypes[q.type], user: q.user, client_id: q.clientId }, q] as const);
     gauge('kafka_server_quota_byte_rate', 'Bytes per second of a client measured against its quota (over the quota window).', quotas.map(([l, q]) => [l, q.byteRate]));
     gauge('kafka_server_quota_limit_bytes_per_second', 'The quota (producer_byte_rate or consumer_byte_rate) that applies to the client.', quotas.map(([l, q]) => [l, q.quota]));
     gauge('kafka_server_quota_throttle_time_ms_total', 'Throttle time given to the client\'s requests (muted connection, throttle_time_ms).', quotas.map(([l, q]) => [l, q.throttleTimeMs]));

@@ -2,6 +2,7 @@
 // kafka-configs tool (AlterClientQuotas) holds a kafkajs producer near the quota over a bounded run, its
 // responses carry throttle_time_ms (kafkajs reports client-side throttling, KIP-219), /metrics shows it; a
 // producer with another client id beside it is not slowed; removing the quota with `gregor configs` lifts it.
+// request_percentage throttles a client by the event-loop time its requests take.
 // The quota window is 4 samples of 1 s (quota.window.num, quota.window.size.seconds) so the run stays short.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -90,6 +91,23 @@ describe('client quotas', () => {
     const line = m.text.split('\n').find((l) => l.startsWith('kafka_server_quota_throttle_time_ms_total{type="Produce",user="",client_id="limited"}'));
     assert.ok(line && Number(line.split(' ').pop()) > 0, `metrics line: ${line}`);
     assert.match(m.text, new RegExp(`kafka_server_quota_limit_bytes_per_second\\{type="Produce",user="",client_id="limited"\\} ${QUOTA}`));
+  });
+
+  test('request_percentage set with gregor configs throttles a busy client (event-loop time per second); removing it lifts it', async () => {
+    const set = await run(process.execPath, [GREGOR_BIN, 'configs', '--bootstrap-server', broker.bootstrap, '--entity-type', 'clients', '--entity-name', 'busy', '--alter', '--add-config', 'request_percentage=0.01'], undefined, 60_000);
+    assert.equal(set.code, 0, set.stdout + set.stderr);
+    const busy = producerFor('busy');
+    await busy.producer.connect();
+    try {
+      await produceFor(busy.producer, 'q-busy', 4_000, 0);
+      assert.ok(busy.throttles.length > 0, 'throttle_time_ms reported for request time');
+    } finally {
+      await busy.producer.disconnect();
+    }
+    const m = await http('GET', metricsUrl);
+    assert.match(m.text, /kafka_server_quota_throttled_requests_total\{type="Request",user="",client_id="busy"\} [1-9]/);
+    const del = await run(process.execPath, [GREGOR_BIN, 'configs', '--bootstrap-server', broker.bootstrap, '--entity-type', 'clients', '--entity-name', 'busy', '--alter', '--delete-config', 'request_percentage'], undefined, 60_000);
+    assert.equal(del.code, 0, del.stdout + del.stderr);
   });
 
   test('removing the quota with gregor configs lifts it', async () => {
