@@ -2,13 +2,15 @@
 // kafka-configs tool (AlterClientQuotas) holds a kafkajs producer near the quota over a bounded run, its
 // responses carry throttle_time_ms (kafkajs reports client-side throttling, KIP-219), /metrics shows it; a
 // producer with another client id beside it is not slowed; removing the quota with `gregor configs` lifts it.
-// request_percentage throttles a client by the event-loop time its requests take.
-// The quota window is 4 samples of 1 s (quota.window.num, quota.window.size.seconds) so the run stays short.
+// request_percentage throttles a client by the event-loop time its requests take; consumer_byte_rate on the
+// default client id throttles a kcat consumer. The quota window is 4 samples of 1 s (quota.window.num,
+// quota.window.size.seconds) so the run stays short.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { BrokerProcess, GREGOR_BIN, freePort } from '../helpers/broker-process.js';
 import { run } from '../helpers/run.js';
+import { kcat } from '../helpers/kcat.js';
 import { waitFor } from '../helpers/wait.js';
 import { KAFKA_TOOL, runKafkaTool } from '../helpers/kafka-tools.js';
 import { http } from './gateway-helpers.js';
@@ -108,6 +110,36 @@ describe('client quotas', () => {
     assert.match(m.text, /kafka_server_quota_throttled_requests_total\{type="Request",user="",client_id="busy"\} [1-9]/);
     const del = await run(process.execPath, [GREGOR_BIN, 'configs', '--bootstrap-server', broker.bootstrap, '--entity-type', 'clients', '--entity-name', 'busy', '--alter', '--delete-config', 'request_percentage'], undefined, 60_000);
     assert.equal(del.code, 0, del.stdout + del.stderr);
+  });
+
+  test('consumer_byte_rate on the default client id throttles a kcat consumer once its first window of allowance is read', async () => {
+    // 1 MiB in the topic; the first window counts as 3 s, so about 3 x quota is read before throttling starts.
+    const fill = producerFor('filler');
+    await fill.producer.connect();
+    try {
+      for (let i = 0; i < 64; i++) await fill.producer.send({ topic: 'q-read', acks: 1, messages: Array.from({ length: 16 }, () => ({ value: VALUE })) });
+    } finally {
+      await fill.producer.disconnect();
+    }
+    const set = await runKafkaTool(KAFKA_TOOL.configs, ['--bootstrap-server', broker.bootstrap, '--alter', '--entity-type', 'clients', '--entity-default', '--add-config', `consumer_byte_rate=${4 * QUOTA}`]);
+    assert.equal(set.code, 0, set.stdout + set.stderr);
+    try {
+      const start = Date.now();
+      const r = await kcat(['-b', broker.bootstrap, '-X', 'client.id=reader', '-C', '-t', 'q-read', '-o', 'beginning', '-e', '-q', '-f', '%S\n'], undefined, 120_000);
+      const seconds = (Date.now() - start) / 1000;
+      assert.equal(r.code, 0, r.stderr);
+      const bytes = r.stdout.trim().split('\n').reduce((n, l) => n + Number(l), 0);
+      assert.equal(bytes, 64 * 16 * VALUE.length);
+      const rate = bytes / seconds;
+      console.log(`# consumer_byte_rate=${4 * QUOTA}: kcat read ${bytes} bytes in ${seconds.toFixed(1)} s (${Math.round(rate)} B/s overall, the first ~3 s of quota allowed at once)`);
+      // Unthrottled this takes well under a second; (1 MiB - 3 x 256 KiB) / 256 KiB/s is 1 s more at least.
+      assert.ok(seconds >= 1, `read in ${seconds} s`);
+      const m = await http('GET', metricsUrl);
+      assert.match(m.text, /kafka_server_quota_throttled_requests_total\{type="Fetch",user="",client_id="reader"\} [1-9]/);
+    } finally {
+      const del = await run(process.execPath, [GREGOR_BIN, 'configs', '--bootstrap-server', broker.bootstrap, '--entity-type', 'clients', '--entity-default', '--alter', '--delete-config', 'consumer_byte_rate'], undefined, 60_000);
+      assert.equal(del.code, 0, del.stdout + del.stderr);
+    }
   });
 
   test('removing the quota with gregor configs lifts it', async () => {
