@@ -3,8 +3,9 @@
 // partition logs through it, never directly. The rules about who may append or read what live here
 // once: auto-creation, the refusal of client writes to internal topics, the acks and transactional-id
 // rules, transaction markers (WriteTxnMarkers) and the read_committed bound (the last stable offset),
-// error mapping to Kafka codes, and the produce/fetch diagnostics. Leadership checks and authorization
-// are added here, once, for every ingress.
+// error mapping to Kafka codes, the produce/fetch diagnostics, leadership checks, and the ACL checks
+// (Write to append, Read to fetch, Describe for offsets, Delete for DeleteRecords, ClusterAction for
+// followers; auto-creation needs Create), once, for every ingress.
 import { BrokerError, ErrorCode, errorName, kafkaErrorOf, TRANSACTIONAL_FLAG, CONTROL_FLAG, type RecordsPayload } from '../protocol/index.js';
 import { fileRecords, native, type EpochEndOffset, type TimestampOffset } from '../hotpath/index.js';
 import type { Partition } from '../log/index.js';
@@ -187,9 +188,12 @@ export class ReplicaManager {
     const acks = opts.acks;
     const txnProducers = entries.map((e) => transactionalProducer(e.records));
     const transactional = txnProducers.some((p) => p !== null);
+    // A transactional produce needs Write on its transactional id (Kafka: the whole request is refused).
+    const txnDenied = opts.transactionalId != null && !this.#ctx.authorize(requester, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, opts.transactionalId);
     // Kafka refuses transactional batches without a transactional id as an authorization failure of the
     // (missing) id, for the whole request.
     const refusal = acks !== -1 && acks !== 0 && acks !== 1 ? new BrokerError('INVALID_REQUIRED_ACKS', `acks must be -1, 0 or 1, got ${acks}`)
+      : txnDenied ? new BrokerError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', `Not authorized to use transactional id ${opts.transactionalId}`)
       : transactional && opts.transactionalId == null ? new BrokerError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'Transactional records need the transactional id of their producer')
         : undefined;
     // One topic lookup (and auto-creation, awaited only for topics that do not exist yet) per topic.
