@@ -77,6 +77,8 @@ export class BrokerContext {
   listenerSslReload: ((dynamic: Readonly<Record<string, string>>) => () => void) | undefined;
   /** Authentication settings of each SASL listener, by listener name (src/broker/listeners.ts). */
   readonly saslListeners = new Map<string, ListenerSasl>();
+  /** Called (and awaited) after this broker changed SCRAM credentials: password snapshots reload. */
+  readonly scramCredentialsChanged = new Set<() => Promise<void>>();
   #config: BrokerConfig;
 
   constructor(
