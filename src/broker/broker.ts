@@ -307,7 +307,11 @@ export class Broker {
     for (const sasl of this.context.saslListeners.values()) for (const [u, p] of sasl.plainUsers) users.set(u, p);
     const jaas = listenerOverrides(this.config, listener)['plain.sasl.jaas.config'] ?? listenerConfig(this.config, listener)['sasl.jaas.config'];
     if (jaas !== null) for (const [u, p] of plainUsers(parseJaasConfig(jaas))) users.set(u, p);
-    return new PasswordCheck(users, this.#metadata);
+    const check = new PasswordCheck(users, this.#metadata);
+    const reload = () => check.refresh();
+    this.context.scramCredentialsChanged.add(reload);
+    check.onClose(() => this.context.scramCredentialsChanged.delete(reload));
+    return check;
   }
 
   /** The advertised host:port of a listener by name (undefined when the broker has no such listener). */

@@ -12,6 +12,9 @@ import { ProducerIdManager } from './producer-ids.js';
 import { ReplicaManager } from './replica-manager.js';
 import { assignReplicas, type AssignableBroker } from './replica-assignment.js';
 import type { ListenerSasl } from './listeners.js';
+import { Authorizer } from '../acl/index.js';
+import type { Requester } from './replica-manager.js';
+import { ClientQuotaManager } from './quotas.js';
 
 export interface Listener {
   readonly name: string;
@@ -52,6 +55,10 @@ export class BrokerContext {
   readonly #txnChannel: TxnMarkerChannel;
   /** The one append/read service every ingress (Kafka handlers, gateway) goes through. */
   readonly replicaManager: ReplicaManager;
+  /** The ACL authorizer when authorizer.class.name is set; without one every request is allowed. */
+  readonly authorizer: Authorizer | undefined;
+  /** Produce and fetch byte-rate quotas by user and client id. */
+  readonly quotas: ClientQuotaManager;
   /** Set when the broker is part of a cluster (zookeeper.connect, or startCluster). */
   cluster: ClusterRole | undefined;
   /**
@@ -75,6 +82,8 @@ export class BrokerContext {
   listenerSslReload: ((dynamic: Readonly<Record<string, string>>) => () => void) | undefined;
   /** Authentication settings of each SASL listener, by listener name (src/broker/listeners.ts). */
   readonly saslListeners = new Map<string, ListenerSasl>();
+  /** Called (and awaited) after this broker changed SCRAM credentials: password snapshots reload. */
+  readonly scramCredentialsChanged = new Set<() => Promise<void>>();
   #config: BrokerConfig;
 
   constructor(
@@ -89,6 +98,9 @@ export class BrokerContext {
     this.producerIds = new ProducerIdManager(metadata);
     this.groups = new GroupCoordinator(config, metadata, logs, log);
     this.replicaManager = new ReplicaManager(this);
+    this.quotas = new ClientQuotaManager(metadata, { samples: config['quota.window.num'], sampleMs: config['quota.window.size.seconds'] * 1000 });
+    this.authorizer = config['authorizer.class.name'] === '' ? undefined
+      : new Authorizer(metadata, { superUsers: Authorizer.superUsers(config['super.users']), allowEveryoneIfNoAclFound: config['allow.everyone.if.no.acl.found'] });
     // Markers go to the ReplicaManager for partitions this broker leads, as WriteTxnMarkers to the other leaders.
     const markers = this.#txnChannel = new TxnMarkerChannel({
       brokerId: this.brokerId,
@@ -143,6 +155,11 @@ export class BrokerContext {
         : await this.#txnChannel.addPartitions(leader, transactionalId, producerId, producerEpoch, partitions, !add).catch(() => all(ErrorCode.COORDINATOR_NOT_AVAILABLE));
     }
     return codes;
+  }
+
+  /** Whether the requester may do `operation` on a resource (Kafka's AclOperation and ResourceType codes); always with no authorizer. */
+  authorize(who: Requester, operation: number, resourceType: number, name?: string): boolean {
+    return this.authorizer === undefined || this.authorizer.authorize({ principal: who.principal, host: who.remote }, operation, resourceType, name);
   }
 
   /** The effective broker configuration: static values with dynamic broker configs on top. */

@@ -1,7 +1,8 @@
 // Username/password checks for ingresses that cannot speak SASL (the gateway's HTTP Basic): the same users
 // as the Kafka listeners — PLAIN users from JAAS and SCRAM users from the metadata store. The check is
 // synchronous (an HTTP handler must take its body in the same tick): SCRAM credentials are kept in a
-// snapshot refreshed in the background and after every change on this broker, and a verified
+// snapshot refreshed in the background (every 5 s: changes made through other brokers) and before this
+// broker answers an AlterUserScramCredentials that changed them, and a verified
 // user/password pair is remembered for a while so PBKDF2 runs once per pair, not per request.
 import { createHash } from 'node:crypto';
 import type { MetadataStore } from '../metadata/index.js';
@@ -18,6 +19,7 @@ export class PasswordCheck {
   #scram = new Map<string, Readonly<Record<string, string>>>();
   readonly #verified = new Map<string, { user: string; until: number }>();
   #timer: NodeJS.Timeout | undefined;
+  readonly #onClose: Array<() => void> = [];
 
   constructor(plainUsers: ReadonlyMap<string, string>, store: MetadataStore) {
     this.#plain = plainUsers;
@@ -39,8 +41,14 @@ export class PasswordCheck {
     this.#verified.clear();
   }
 
+  /** Runs `f` at close() (the broker unsubscribes the check from credential changes). */
+  onClose(f: () => void): void {
+    this.#onClose.push(f);
+  }
+
   close(): void {
     clearInterval(this.#timer);
+    for (const f of this.#onClose.splice(0)) f();
   }
 
   /** The user name when `password` is right for `user` (a PLAIN or a SCRAM user), else undefined. */

@@ -3,8 +3,9 @@
 // partition logs through it, never directly. The rules about who may append or read what live here
 // once: auto-creation, the refusal of client writes to internal topics, the acks and transactional-id
 // rules, transaction markers (WriteTxnMarkers) and the read_committed bound (the last stable offset),
-// error mapping to Kafka codes, and the produce/fetch diagnostics. Leadership checks and authorization
-// are added here, once, for every ingress.
+// error mapping to Kafka codes, the produce/fetch diagnostics, leadership checks, and the ACL checks
+// (Write to append, Read to fetch, Describe for offsets, Delete for DeleteRecords, ClusterAction for
+// followers; auto-creation needs Create), once, for every ingress.
 import { BrokerError, ErrorCode, errorName, kafkaErrorOf, TRANSACTIONAL_FLAG, CONTROL_FLAG, type RecordsPayload } from '../protocol/index.js';
 import { fileRecords, native, type EpochEndOffset, type TimestampOffset } from '../hotpath/index.js';
 import type { Partition } from '../log/index.js';
@@ -12,6 +13,7 @@ import { PartitionReplica } from '../cluster/index.js';
 import type { TopicMetadata } from '../metadata/index.js';
 import type { BrokerContext } from './context.js';
 import { fetchChannel, produceChannel, type FetchEvent, type ProduceEvent } from './diagnostics.js';
+import { AclOperation, ResourceType } from '../acl/index.js';
 
 /** The listener name the gateway's requests carry. */
 export const GATEWAY_LISTENER = 'GATEWAY';
@@ -158,8 +160,9 @@ export class ReplicaManager {
    * BrokerError: UNKNOWN_TOPIC_OR_PARTITION, or INVALID_TOPIC_EXCEPTION for an internal topic (only the
    * broker writes those; Kafka: "Cannot append to internal topic").
    */
-  async topicForAppend(_requester: Requester, topic: string): Promise<TopicMetadata> {
-    const meta = this.#ctx.metadata.getTopic(topic) ?? await this.#ctx.autoCreateTopic(topic);
+  async topicForAppend(requester: Requester, topic: string): Promise<TopicMetadata> {
+    this.#authorizeTopic(requester, AclOperation.WRITE, topic);
+    const meta = this.#ctx.metadata.getTopic(topic) ?? (this.#mayCreate(requester, topic) ? await this.#ctx.autoCreateTopic(topic) : undefined);
     if (!meta) {
       const why = this.#ctx.config['auto.create.topics.enable'] ? '' : ' (auto.create.topics.enable=false)';
       throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${topic}' does not exist${why}`);
@@ -168,8 +171,9 @@ export class ReplicaManager {
     return meta;
   }
 
-  /** The topic a client may read, or a BrokerError(UNKNOWN_TOPIC_OR_PARTITION). */
-  topicForRead(_requester: Requester, topic: string): TopicMetadata {
+  /** The topic a client may read, or a BrokerError (TOPIC_AUTHORIZATION_FAILED, UNKNOWN_TOPIC_OR_PARTITION). */
+  topicForRead(requester: Requester, topic: string): TopicMetadata {
+    this.#authorizeTopic(requester, AclOperation.READ, topic);
     const meta = this.#ctx.metadata.getTopic(topic);
     if (!meta) throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${topic}' does not exist`);
     return meta;
@@ -186,9 +190,12 @@ export class ReplicaManager {
     const acks = opts.acks;
     const txnProducers = entries.map((e) => transactionalProducer(e.records));
     const transactional = txnProducers.some((p) => p !== null);
+    // A transactional produce needs Write on its transactional id (Kafka: the whole request is refused).
+    const txnDenied = opts.transactionalId != null && !this.#ctx.authorize(requester, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, opts.transactionalId);
     // Kafka refuses transactional batches without a transactional id as an authorization failure of the
     // (missing) id, for the whole request.
     const refusal = acks !== -1 && acks !== 0 && acks !== 1 ? new BrokerError('INVALID_REQUIRED_ACKS', `acks must be -1, 0 or 1, got ${acks}`)
+      : txnDenied ? new BrokerError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', `Not authorized to use transactional id ${opts.transactionalId}`)
       : transactional && opts.transactionalId == null ? new BrokerError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'Transactional records need the transactional id of their producer')
         : undefined;
     // One topic lookup (and auto-creation, awaited only for topics that do not exist yet) per topic.
@@ -197,7 +204,7 @@ export class ReplicaManager {
       for (const e of entries) {
         if (topics.has(e.topic)) continue;
         const known = this.#ctx.metadata.getTopic(e.topic);
-        topics.set(e.topic, known && !known.internal ? known : await this.topicForAppend(requester, e.topic).catch((err: unknown) => (
+        topics.set(e.topic, known && !known.internal && this.#ctx.authorize(requester, AclOperation.WRITE, ResourceType.TOPIC, e.topic) ? known : await this.topicForAppend(requester, e.topic).catch((err: unknown) => (
           err instanceof BrokerError ? err : new BrokerError('UNKNOWN_SERVER_ERROR', (err as Error).message))));
       }
     }
@@ -289,6 +296,18 @@ export class ReplicaManager {
       }
     });
     if (follower && !cluster) return entries.map((e) => fetchError(e, ErrorCode.NOT_LEADER_OR_FOLLOWER));
+    // Followers need ClusterAction on the cluster, consumers Read on each topic (Kafka: TOPIC_AUTHORIZATION_FAILED).
+    const denied = this.#ctx.authorizer === undefined ? undefined
+      : follower ? (this.#ctx.authorize(requester, AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER) ? undefined : () => true)
+        : deniedTopics(entries, (t) => this.#ctx.authorize(requester, AclOperation.READ, ResourceType.TOPIC, t));
+    if (denied) {
+      const partial = entries.map((e) => (denied(e.topic) ? fetchError(e, ErrorCode.TOPIC_AUTHORIZATION_FAILED) : undefined));
+      if (partial.every((r) => r !== undefined)) return partial as PartitionFetchResult[];
+      const allowedEntries = entries.filter((_, i) => partial[i] === undefined);
+      const rest = await this.fetchRecords(requester, opts, allowedEntries);
+      let j = 0;
+      return partial.map((r) => r ?? rest[j++]!);
+    }
     const logs = entries.map((e, i) => !(leaders?.[i] instanceof BrokerError) && this.#ctx.metadata.getTopic(e.topic) ? this.#ctx.partition(e.topic, e.partition) : undefined);
 
     const read = (): { results: PartitionFetchResult[]; bytes: number; errors: boolean } => {
@@ -369,7 +388,7 @@ export class ReplicaManager {
 
   /** Up to `maxBytes` of whole batches from `offset`, in memory; throws a BrokerError (e.g. OFFSET_OUT_OF_RANGE). */
   readRecords(requester: Requester, topic: string, partition: number, offset: number, maxBytes: number, minOneBatch = true): ReadRecordsResult {
-    const log = this.#readable(requester, topic, partition);
+    const log = this.#readable(requester, topic, partition, -1, AclOperation.READ);
     const hw = this.#highWatermark(topic, partition, log);
     const r = log.read(offset, maxBytes, minOneBatch, hw);
     if (fetchChannel.hasSubscribers && r.records.length > 0) fetchChannel.publish({ topic, partition, bytes: r.records.length, ingress: requester.ingress } satisfies FetchEvent);
@@ -414,12 +433,12 @@ export class ReplicaManager {
 
   /** Calls `wake` once on the next append to the partition; returns a cancel function. */
   onAppend(requester: Requester, topic: string, partition: number, wake: () => void): () => void {
-    return this.#readable(requester, topic, partition).onData(wake);
+    return this.#readable(requester, topic, partition, -1, AclOperation.READ).onData(wake);
   }
 
   /** DeleteRecords: moves the log start offset up to `offset` (-1: the high watermark); returns the new low watermark. */
   deleteRecords(requester: Requester, topic: string, partition: number, offset: number): number {
-    this.#readable(requester, topic, partition);
+    this.#readable(requester, topic, partition, -1, AclOperation.DELETE);
     if (offset < -1) throw new BrokerError('OFFSET_OUT_OF_RANGE', `Cannot delete records of ${topic}-${partition} before offset ${offset}`);
     const low = this.#ctx.logs.deleteRecords(topic, partition, offset);
     this.#ctx.log.info({ topic, partition, offset, logStartOffset: low, ingress: requester.ingress, client: requester.clientId }, 'deleted records');
@@ -504,7 +523,21 @@ export class ReplicaManager {
     return new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${topic}-${partition}`);
   }
 
-  #readable(_requester: Requester, topic: string, partition: number, currentLeaderEpoch = -1): Partition {
+  /** Throws TOPIC_AUTHORIZATION_FAILED unless the requester may do `operation` on the topic. */
+  #authorizeTopic(requester: Requester, operation: number, topic: string): void {
+    if (!this.#ctx.authorize(requester, operation, ResourceType.TOPIC, topic)) {
+      throw new BrokerError('TOPIC_AUTHORIZATION_FAILED', `Not authorized to access topics: [${topic}]`);
+    }
+  }
+
+  /** Auto-creation needs Create on the cluster or on the topic (Kafka's rule for Metadata's auto-creation). */
+  #mayCreate(requester: Requester, topic: string): boolean {
+    return this.#ctx.authorize(requester, AclOperation.CREATE, ResourceType.CLUSTER) || this.#ctx.authorize(requester, AclOperation.CREATE, ResourceType.TOPIC, topic);
+  }
+
+  /** A partition log the requester may use for `operation` (Describe unless said), checking leadership and the leader epoch. */
+  #readable(requester: Requester, topic: string, partition: number, currentLeaderEpoch = -1, operation: number = AclOperation.DESCRIBE): Partition {
+    this.#authorizeTopic(requester, operation, topic);
     const log = this.#ctx.metadata.getTopic(topic) ? this.#ctx.partition(topic, partition) : undefined;
     if (!log) throw this.#notHosted(topic, partition);
     if (this.#ctx.cluster) {
@@ -568,6 +601,18 @@ function waitForAppend(logs: readonly Partition[], ms: number, replicas: readonl
     for (const l of logs) cancels.push(l.onData(done));
     for (const r of replicas) cancels.push(r.onHighWatermark(done));
   });
+}
+
+/** Which topics of a fetch are denied, or undefined when none is (one check per topic). */
+function deniedTopics(entries: readonly PartitionFetch[], allowed: (topic: string) => boolean): ((topic: string) => boolean) | undefined {
+  const denied = new Set<string>();
+  const checked = new Set<string>();
+  for (const e of entries) {
+    if (checked.has(e.topic)) continue;
+    checked.add(e.topic);
+    if (!allowed(e.topic)) denied.add(e.topic);
+  }
+  return denied.size === 0 ? undefined : (t) => denied.has(t);
 }
 
 /** Bytes of a partition's records, in memory or left in a segment file. */

@@ -6,7 +6,7 @@ import type { ConnectionInfo, FrameHandler, ResponsePart } from '../network/inde
 import { ApiKey, ApiVersions, ProduceLegacy, Reader, Writer, apiByKey, decodeRequestHeader, encodeResponseHeader, ErrorCode } from '../protocol/index.js';
 import type { BrokerContext } from './context.js';
 import { requestChannel, type RequestEvent } from './diagnostics.js';
-import type { RequestContext } from './request-context.js';
+import { requesterOf, type RequestContext } from './request-context.js';
 import { HANDLERS, supportedVersions } from './handlers/index.js';
 import { allowedBeforeAuthentication, evaluateToken, type SaslSession } from './sasl-session.js';
 
@@ -49,15 +49,25 @@ export class RequestDispatcher implements FrameHandler {
       if (started !== 0) requestChannel.publish({ apiKey, apiName: api.apiName, version, durationMs: performance.now() - started, requestBytes: frame.length, error } satisfies RequestEvent);
     };
     let result: unknown;
+    const handlerStart = performance.now();
     try {
       result = handler(body as never, rc);
     } catch (e) {
       published(true);
       throw e;
     }
+    // request_percentage: the event-loop time the request took (decode and the handler's synchronous part;
+    // appends and reads on worker threads are not counted). ApiVersions and followers' fetches are exempt.
+    const requestThrottleMs = !this.ctx.quotas.active || apiKey === ApiKey.ApiVersions || (apiKey === ApiKey.Fetch && (body as { replicaId?: number }).replicaId! >= 0) ? 0
+      : this.ctx.quotas.recordRequestTime(requesterOf(rc), performance.now() - handlerStart);
+    if (requestThrottleMs > 0) conn.throttle?.(requestThrottleMs);
     const encode = (res: unknown): ResponsePart[] | null => {
       published(false);
       if (res === null) return null;
+      if (requestThrottleMs > 0 && typeof (res as { throttleTimeMs?: unknown }).throttleTimeMs === 'number') {
+        const r = res as { throttleTimeMs: number };
+        r.throttleTimeMs = Math.max(r.throttleTimeMs, requestThrottleMs);
+      }
       const w = new Writer();
       encodeResponseHeader(w, apiKey, version, correlationId);
       api.encodeResponse(w, version, res as never);

@@ -8,6 +8,7 @@ import { commandSecurity } from './command-config.js';
 import { Admin, CONFIG_SOURCE_NAMES, type ConfigResource } from '../client/index.js';
 import { Scram } from '../protocol/index.js';
 import { clientCommand, reportError } from './topics-command.js';
+import { QUOTA_CONFIG_KEYS, quotaConfigs } from './quota-configs.js';
 
 interface ConfigsOptions {
   bootstrapServer: string;
@@ -44,8 +45,8 @@ export function parseAddConfig(specs: readonly string[]): Record<string, string>
 export function configsCommand(setExit: (code: number) => void) {
   return clientCommand('configs')
     .description('describe or alter topic and broker configs (like kafka-configs.sh)')
-    .option('--entity-type <type>', 'topics, brokers or users (SCRAM credentials)')
-    .option('--entity-name <name>', 'topic name, broker id, or user name')
+    .option('--entity-type <type>', 'topics, brokers, users (SCRAM credentials, client quotas) or clients (client quotas)')
+    .option('--entity-name <name>', 'topic name, broker id, user name, or client id')
     .option('--entity-default', 'with --entity-type brokers: the cluster-wide dynamic defaults')
     .option('--describe', 'show the configs')
     .option('--all', 'with --describe: every config, not only the ones set (overrides and dynamic values)')
@@ -57,8 +58,25 @@ export function configsCommand(setExit: (code: number) => void) {
         process.stderr.write(`gregor configs: ${msg}\n(run gregor configs --help for usage)\n`);
         setExit(2);
       };
+      // Client quotas of users and client ids (other keys of users, such as SCRAM credentials, are not quotas).
+      let added: Record<string, string>;
+      try {
+        added = parseAddConfig(opts.addConfig);
+      } catch (e) {
+        return fail((e as Error).message);
+      }
+      const quotaKeys = [...Object.keys(added), ...opts.deleteConfig.flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d !== '')];
+      const quotaAlter = opts.alter && quotaKeys.length > 0 && quotaKeys.every((k) => QUOTA_CONFIG_KEYS.includes(k));
+      if (opts.entityType === 'clients' || (opts.entityType === 'users' && quotaAlter)) {
+        if (Boolean(opts.describe) === Boolean(opts.alter)) return fail('give exactly one of --describe or --alter.');
+        if (!opts.entityName && !opts.entityDefault) return fail(`--entity-type ${opts.entityType} needs --entity-name or --entity-default.`);
+        const del = opts.deleteConfig.flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d !== '');
+        setExit(await quotaConfigs({ bootstrapServer: opts.bootstrapServer, entityType: opts.entityType, entityName: opts.entityDefault ? undefined : opts.entityName,
+          describe: Boolean(opts.describe), set: added, remove: del }));
+        return;
+      }
       if (opts.entityType === 'users') return usersAction(opts, fail, setExit);
-      if (opts.entityType !== 'topics' && opts.entityType !== 'brokers') return fail('--entity-type must be topics, brokers or users.');
+      if (opts.entityType !== 'topics' && opts.entityType !== 'brokers') return fail('--entity-type must be topics, brokers, users or clients.');
       if (Boolean(opts.describe) === Boolean(opts.alter)) return fail('give exactly one of --describe or --alter.');
       if (opts.entityType === 'topics' && !opts.entityName) return fail('--entity-type topics needs --entity-name <topic>.');
       if (opts.entityType === 'brokers' && !opts.entityName && !opts.entityDefault) return fail('--entity-type brokers needs --entity-name <id> or --entity-default.');

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<(setExit: SetExit) => Command>> = {
   'log-dirs': async () => (await import('./log-dirs-command.js')).logDirsCommand,
   'dev-cluster': async () => (await import('./dev-cluster-command.js')).devClusterCommand,
   transactions: async () => (await import('./transactions-command.js')).transactionsCommand,
+  acls: async () => (await import('./acls-command.js')).aclsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -30,3 +30,7 @@ export { ConsumerGroups, coordinatorFor } from './consumer-groups.js';
 export type { GroupListing, GroupDescription, GroupMemberDescription, CommittedOffset } from './consumer-groups.js';
 export { encodeSubscription, decodeSubscription, encodeAssignment, decodeAssignment, rangeAssign } from '../protocol/index.js';
 export type { TopicPartitions } from '../protocol/index.js';
+export { describeAcls, createAcls, deleteAcls } from './acls.js';
+export type { AclBindingCodes, AclFilterCodes } from './acls.js';
+export { describeClientQuotas, alterClientQuotas } from './quotas.js';
+export type { QuotaEntityNames, ClientQuotaEntry } from './quotas.js';

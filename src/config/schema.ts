@@ -39,6 +39,8 @@ export type CompressionType = (typeof COMPRESSION_TYPES)[number];
 const gzipLevel = (v: ConfigValue) => v === -1 || (typeof v === 'number' && v >= 1 && v <= 9) ? undefined : '-1 or a number in [1, 9]';
 export const TIMESTAMP_TYPES = ['CreateTime', 'LogAppendTime'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** authorizer.class.name values that enable the ACL authorizer (Kafka's two class names and a short one); '' disables it. */
+export const AUTHORIZER_NAMES = ['', 'kafka.security.authorizer.AclAuthorizer', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'gregor.Authorizer'] as const;
 
 const cleanupPolicy = (v: ConfigValue) =>
   Array.isArray(v) && v.length > 0 && v.every((p) => p === 'delete' || p === 'compact') ? undefined : 'delete, compact or compact,delete';
@@ -112,6 +114,12 @@ const BROKER_KEYS = [
   { name: 'default.replication.factor', type: 'int', default: 1, validate: atLeast(1), doc: 'Replication factor of auto-created topics.' },
   { name: 'auto.create.topics.enable', type: 'boolean', default: true, doc: 'Create unknown topics on Metadata and Produce requests.' },
   { name: 'delete.topic.enable', type: 'boolean', default: true, doc: 'Whether DeleteTopics is allowed.' },
+  { name: 'authorizer.class.name', type: 'string', default: '', allowed: AUTHORIZER_NAMES, defaultText: 'empty (no authorization)',
+    doc: 'ACL authorizer: kafka.security.authorizer.AclAuthorizer, org.apache.kafka.metadata.authorizer.StandardAuthorizer or gregor.Authorizer (all the same ACL authorizer); empty: every request is allowed.' },
+  { name: 'super.users', type: 'string', default: '', defaultText: 'empty', doc: 'Principals allowed everything by the authorizer, separated by semicolons (User:admin;User:broker).' },
+  { name: 'allow.everyone.if.no.acl.found', type: 'boolean', default: false, doc: 'With an authorizer: allow a resource that no ACL matches to everyone.' },
+  { name: 'quota.window.num', type: 'int', default: 11, validate: atLeast(1), doc: 'Samples kept to measure a client\'s rate against its quota.' },
+  { name: 'quota.window.size.seconds', type: 'int', default: 1, validate: atLeast(1), doc: 'Length of each quota sample.' },
   { name: 'log.retention.hours', type: 'int', default: 168, validate: atLeast(-1), defaultText: '7 days',
     doc: 'Retention by time: closed segments whose newest record is older are deleted; overridden by log.retention.minutes and log.retention.ms.' },
   { name: 'log.retention.minutes', type: 'int', default: null, validate: nullOr(atLeast(-1)), defaultText: 'unset (log.retention.hours applies)', doc: 'Retention by time in minutes.' },

@@ -16,7 +16,7 @@ export class GatewayError extends Error {
 }
 
 export const HTTP_STATUS: Record<number, string> = {
-  200: '200 OK', 201: '201 Created', 202: '202 Accepted', 204: '204 No Content', 400: '400 Bad Request', 404: '404 Not Found',
+  200: '200 OK', 201: '201 Created', 202: '202 Accepted', 204: '204 No Content', 400: '400 Bad Request', 403: '403 Forbidden', 404: '404 Not Found',
   405: '405 Method Not Allowed', 409: '409 Conflict', 411: '411 Length Required', 413: '413 Payload Too Large',
   415: '415 Unsupported Media Type', 422: '422 Unprocessable Entity', 500: '500 Internal Server Error', 503: '503 Service Unavailable',
 };
@@ -26,6 +26,11 @@ export function statusForKafkaError(code: number): number {
   switch (code) {
     case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
       return 404;
+    case ErrorCode.TOPIC_AUTHORIZATION_FAILED:
+    case ErrorCode.GROUP_AUTHORIZATION_FAILED:
+    case ErrorCode.CLUSTER_AUTHORIZATION_FAILED:
+    case ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED:
+      return 403;
     case ErrorCode.MESSAGE_TOO_LARGE:
     case ErrorCode.RECORD_LIST_TOO_LARGE:
       return 413;

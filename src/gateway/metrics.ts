@@ -193,6 +193,13 @@ export class GatewayMetrics {
     gauge('gregor_worker_pool_tasks_completed_total', 'Tasks the pool has run.', pools.map(([pool, s]) => [{ pool }, s.completed]));
     gauge('gregor_worker_pool_shared_bytes_total', 'Record bytes handed to workers in shared memory (no copy).', pools.map(([pool, s]) => [{ pool }, s.sharedBytes]));
     gauge('gregor_worker_pool_copied_bytes_total', 'Record bytes copied into shared memory before a hop to a worker.', pools.map(([pool, s]) => [{ pool }, s.copiedBytes]));
+    // Client quotas (Kafka's kafka.server:type=Produce|Fetch,user=..,client-id=.. byte-rate and throttle-time).
+    const quotaTypes = { produce: 'Produce', fetch: 'Fetch', request: 'Request' } as const;
+    const quotas = ctx.quotas.metrics().map((q) => [{ type: quotaTypes[q.type], user: q.user, client_id: q.clientId }, q] as const);
+    gauge('kafka_server_quota_byte_rate', 'Bytes per second of a client measured against its quota (over the quota window).', quotas.map(([l, q]) => [l, q.byteRate]));
+    gauge('kafka_server_quota_limit_bytes_per_second', 'The quota (producer_byte_rate or consumer_byte_rate) that applies to the client.', quotas.map(([l, q]) => [l, q.quota]));
+    gauge('kafka_server_quota_throttle_time_ms_total', 'Throttle time given to the client\'s requests (muted connection, throttle_time_ms).', quotas.map(([l, q]) => [l, q.throttleTimeMs]));
+    gauge('kafka_server_quota_throttled_requests_total', 'Requests answered with a throttle time.', quotas.map(([l, q]) => [l, q.throttledRequests]));
     gauge('gregor_gateway_http_inflight_body_bytes', 'Request-body bytes the gateway holds in memory.', [[{}, this.gauges.httpInflightBodyBytes()]]);
     gauge('nodejs_eventloop_delay_p99_seconds', 'Event loop delay, 99th percentile since start.', [[{}, this.#loopDelay.percentile(99) / 1e9]]);
     gauge('process_resident_memory_bytes', 'Resident set size.', [[{}, process.memoryUsage.rss()]]);

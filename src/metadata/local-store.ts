@@ -5,6 +5,8 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { AclTable, type AclResource, type AclResourceEntry, type StoredAcl } from './acls.js';
+import { QuotaTable, type QuotaEntity, type QuotaEntry } from './quotas.js';
 import type { MetadataStore, NewTopic, ProducerIdBlock, TopicChange, TopicMetadata } from './store.js';
 
 interface FileFormat {
@@ -16,6 +18,10 @@ interface FileFormat {
   brokerConfigs?: Record<string, Record<string, string>>;
   /** SCRAM credentials by user and mechanism (salted and hashed, Kafka's textual form); absent in older files. */
   scramCredentials?: Record<string, Record<string, string>>;
+  /** ACLs by resource pattern; absent in older files. */
+  acls?: AclResourceEntry[];
+  /** Client quotas by entity; absent in older files. */
+  clientQuotas?: QuotaEntry[];
 }
 
 export const METADATA_FILE = 'gregor-metadata.json';
@@ -25,6 +31,8 @@ export class LocalMetadataStore implements MetadataStore {
   readonly #path: string;
   #state: FileFormat;
   readonly #topics = new Map<string, TopicMetadata>();
+  readonly #acls = new AclTable();
+  readonly #quotas = new QuotaTable();
 
   constructor(dir: string, clusterId?: string | null, brokerId = 0) {
     this.#dir = dir;
@@ -41,6 +49,8 @@ export class LocalMetadataStore implements MetadataStore {
       const replicas = t.replicas ?? Array.from({ length: t.partitions }, () => [brokerId]);
       this.#topics.set(t.name, freezeTopic({ ...t, replicas }));
     }
+    for (const e of this.#state.acls ?? []) this.#acls.set(e.resource, e.acls);
+    for (const q of this.#state.clientQuotas ?? []) this.#quotas.alter(q.entity, q.values, []);
     if (!state) this.#persist();
   }
 
@@ -126,10 +136,41 @@ export class LocalMetadataStore implements MetadataStore {
     this.#persist();
   }
 
+  listAcls(): AclResourceEntry[] {
+    return this.#acls.list();
+  }
+
+  get aclsVersion(): number {
+    return this.#acls.version;
+  }
+
+  async updateAcls(resource: AclResource, update: (current: readonly StoredAcl[]) => StoredAcl[]): Promise<readonly StoredAcl[]> {
+    this.#acls.set(resource, update(this.#acls.get(resource)));
+    this.#persist();
+    return this.#acls.get(resource);
+  }
+
+  clientQuotas(): QuotaEntry[] {
+    return this.#quotas.list();
+  }
+
+  get quotasVersion(): number {
+    return this.#quotas.version;
+  }
+
+  async alterClientQuotas(entity: QuotaEntity, set: Readonly<Record<string, number>>, remove: readonly string[]): Promise<void> {
+    this.#quotas.alter(entity, set, remove);
+    this.#persist();
+  }
+
   async close(): Promise<void> {}
 
   #persist(): void {
     this.#state.topics = [...this.#topics.values()];
+    const acls = this.#acls.list();
+    if (acls.length > 0 || this.#state.acls) this.#state.acls = acls;
+    const quotas = this.#quotas.list();
+    if (quotas.length > 0 || this.#state.clientQuotas) this.#state.clientQuotas = quotas;
     const tmp = `${this.#path}.tmp`;
     const fd = openSync(tmp, 'w');
     try {

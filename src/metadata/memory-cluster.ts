@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import type { BrokerRegistration, ClusterMetadataEvents, ClusterMetadataStore, ControllerInfo, NewTopic, PartitionState, ProducerIdBlock, TopicChange, TopicMetadata, VersionedPartitionState } from './store.js';
 import type { ClusterEvent } from './cluster-store.js';
+import { AclTable, type AclResource, type AclResourceEntry, type StoredAcl } from './acls.js';
+import { QuotaTable, type QuotaEntity, type QuotaEntry } from './quotas.js';
 
 const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
 
@@ -16,6 +18,8 @@ export class InMemoryCluster {
   readonly brokers = new Map<number, { reg: BrokerRegistration; session: InMemoryClusterStore }>();
   readonly brokerConfigs = new Map<string, Record<string, string>>();
   readonly scramCredentials = new Map<string, Record<string, string>>();
+  readonly acls = new AclTable();
+  readonly quotas = new QuotaTable();
   controller: { id: number; epoch: number; session: InMemoryClusterStore } | undefined;
   controllerEpoch = 0;
   nextProducerId = 0;
@@ -150,6 +154,31 @@ export class InMemoryClusterStore implements ClusterMetadataStore {
     }
     if (Object.keys(next).length === 0) this.#cluster.scramCredentials.delete(user);
     else this.#cluster.scramCredentials.set(user, next);
+  }
+
+  listAcls(): AclResourceEntry[] {
+    return this.#cluster.acls.list();
+  }
+
+  get aclsVersion(): number {
+    return this.#cluster.acls.version;
+  }
+
+  async updateAcls(resource: AclResource, update: (current: readonly StoredAcl[]) => StoredAcl[]): Promise<readonly StoredAcl[]> {
+    this.#cluster.acls.set(resource, update(this.#cluster.acls.get(resource)));
+    return this.#cluster.acls.get(resource);
+  }
+
+  clientQuotas(): QuotaEntry[] {
+    return this.#cluster.quotas.list();
+  }
+
+  get quotasVersion(): number {
+    return this.#cluster.quotas.version;
+  }
+
+  async alterClientQuotas(entity: QuotaEntity, set: Readonly<Record<string, number>>, remove: readonly string[]): Promise<void> {
+    this.#cluster.quotas.alter(entity, set, remove);
   }
 
   async allocateProducerIds(size: number): Promise<ProducerIdBlock> {

@@ -37,6 +37,9 @@ export interface ProducerIdBlock {
   readonly size: number;
 }
 
+import type { AclResource, AclResourceEntry, StoredAcl } from './acls.js';
+import type { QuotaEntity, QuotaEntry } from './quotas.js';
+
 export interface MetadataStore {
   readonly clusterId: string;
   listTopics(): TopicMetadata[];
@@ -63,6 +66,18 @@ export interface MetadataStore {
   scramUsers(): Promise<string[]>;
   /** Sets (a string) or deletes (null) a user's SCRAM credentials per mechanism; other user configs are kept. */
   alterScramCredentials(user: string, changes: Readonly<Record<string, string | null>>): Promise<void>;
+  /** Every resource pattern with ACLs, from the store's view. */
+  listAcls(): AclResourceEntry[];
+  /** Grows at every ACL change the view sees: a cache built at one value is current while it stays. */
+  readonly aclsVersion: number;
+  /** Replaces one resource's ACLs with `update(current)`, atomically (re-run on a concurrent change); resolves the new list. */
+  updateAcls(resource: AclResource, update: (current: readonly StoredAcl[]) => StoredAcl[]): Promise<readonly StoredAcl[]>;
+  /** Every client quota entity with values, from the store's view. */
+  clientQuotas(): QuotaEntry[];
+  /** Grows at every client quota change the view sees. */
+  readonly quotasVersion: number;
+  /** Sets and removes quota values of one entity (AlterClientQuotas). */
+  alterClientQuotas(entity: QuotaEntity, set: Readonly<Record<string, number>>, remove: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -108,6 +108,11 @@ export interface ConnectionInfo {
    * authentication (TLS client certificate, SASL) says otherwise.
    */
   readonly principal: string;
+  /**
+   * Quota throttling (KIP-219): stop reading requests from the peer for `ms` (the response that says
+   * throttle_time_ms still goes out); a later call extends the mute, never shortens it.
+   */
+  throttle?(ms: number): void;
 }
 
 /**
@@ -236,6 +241,9 @@ export class Connection implements ConnectionInfo {
   /** Native code owns the socket's write side (a response with file ranges is being sent). */
   #nativeWriting = false;
   #closed = false;
+  /** Muted by quota throttling until this time (Date.now()), with the timer that unmutes. */
+  #mutedUntil = 0;
+  #muteTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #resume = () => this.#updateFlow();
 
   constructor(id: number, socket: Socket, handler: FrameHandler, limits: ConnectionLimits, budget: InflightBudget, log: ConnectionLogger, transport?: ExternalTransport,
@@ -284,6 +292,20 @@ export class Connection implements ConnectionInfo {
       if (fd >= 0) this.#transport?.abortWrites(fd);
     }
     this.#socket.destroy();
+  }
+
+  throttle(ms: number): void {
+    if (this.#closed || !(ms > 0)) return;
+    const until = Date.now() + ms;
+    if (until <= this.#mutedUntil) return;
+    this.#mutedUntil = until;
+    clearTimeout(this.#muteTimer);
+    this.#muteTimer = setTimeout(() => {
+      this.#mutedUntil = 0;
+      this.#muteTimer = undefined;
+      this.#updateFlow();
+    }, ms);
+    this.#updateFlow();
   }
 
   setAuthenticated(principal: string, expiresAtMs: number): void {
@@ -624,7 +646,7 @@ export class Connection implements ConnectionInfo {
     // Before authentication one request at a time (Kafka mutes the channel while it authenticates).
     if (!this.auth.authenticated && this.#queue.length > 0) return true;
     if (this.#closeWhenFlushed !== null) return true;
-    return this.#writeBlocked || this.#nativeWriting || this.#queue.length >= this.#limits.maxInflightRequests || this.#budget.exhausted;
+    return this.#mutedUntil !== 0 || this.#writeBlocked || this.#nativeWriting || this.#queue.length >= this.#limits.maxInflightRequests || this.#budget.exhausted;
   }
 
   #updateFlow(): void {
@@ -647,6 +669,7 @@ export class Connection implements ConnectionInfo {
 
   #onClose(): void {
     this.#closed = true;
+    clearTimeout(this.#muteTimer);
     this.#budget.cancel(this.#resume);
     this.#pending = [];
     this.#pendingBytes = 0;

@@ -89,3 +89,8 @@ export * as DescribeUserScramCredentials from './apis/describe-user-scram-creden
 export * as AlterUserScramCredentials from './apis/alter-user-scram-credentials.js';
 export * as Scram from './sasl/scram.js';
 export * as SaslPlain from './sasl/plain.js';
+export * as DescribeAcls from './apis/describe-acls.js';
+export * as CreateAcls from './apis/create-acls.js';
+export * as DeleteAcls from './apis/delete-acls.js';
+export * as DescribeClientQuotas from './apis/describe-client-quotas.js';
+export * as AlterClientQuotas from './apis/alter-client-quotas.js';

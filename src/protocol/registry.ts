@@ -44,6 +44,11 @@ import * as SaslHandshake from './apis/sasl-handshake.js';
 import * as SaslAuthenticate from './apis/sasl-authenticate.js';
 import * as DescribeUserScramCredentials from './apis/describe-user-scram-credentials.js';
 import * as AlterUserScramCredentials from './apis/alter-user-scram-credentials.js';
+import * as DescribeAcls from './apis/describe-acls.js';
+import * as CreateAcls from './apis/create-acls.js';
+import * as DeleteAcls from './apis/delete-acls.js';
+import * as DescribeClientQuotas from './apis/describe-client-quotas.js';
+import * as AlterClientQuotas from './apis/alter-client-quotas.js';
 
 /** What every module in apis/ exports. Bodies are opaque here; use the module itself for typed access. */
 export interface ApiModule {
@@ -99,6 +104,11 @@ export const ApiKey = {
   SaslAuthenticate: 36,
   DescribeUserScramCredentials: 50,
   AlterUserScramCredentials: 51,
+  DescribeAcls: 29,
+  CreateAcls: 30,
+  DeleteAcls: 31,
+  DescribeClientQuotas: 48,
+  AlterClientQuotas: 49,
 } as const;
 export type ApiKeyValue = (typeof ApiKey)[keyof typeof ApiKey];
 
@@ -142,6 +152,11 @@ const modules: readonly ApiModule[] = [
   SaslAuthenticate,
   DescribeUserScramCredentials,
   AlterUserScramCredentials,
+  DescribeAcls,
+  CreateAcls,
+  DeleteAcls,
+  DescribeClientQuotas,
+  AlterClientQuotas,
 ];
 
 const byKey = new Map<number, ApiModule>(modules.map((m) => [m.apiKey, m]));

@@ -3,6 +3,7 @@
 import { ErrorCode, type AlterConfigs } from '../../protocol/index.js';
 import { applyConfigChange } from './incremental-alter-configs.js';
 import type { RequestContext } from '../request-context.js';
+import { configAccessError } from '../authorization.js';
 
 export async function handleAlterConfigs(req: AlterConfigs.AlterConfigsRequest, rc: RequestContext): Promise<AlterConfigs.AlterConfigsResponse> {
   const seen = new Map<string, number>();
@@ -12,6 +13,8 @@ export async function handleAlterConfigs(req: AlterConfigs.AlterConfigsRequest, 
   for (const r of req.resources) responses.push(await (async () => {
     const base = { resourceType: r.resourceType, resourceName: r.resourceName };
     if ((seen.get(`${r.resourceType}:${r.resourceName}`) ?? 0) > 1) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Duplicate resource ${r.resourceName} in the request.` };
+    const denied = configAccessError(rc, r.resourceType, r.resourceName, true);
+    if (denied) return { ...base, errorCode: denied.errorCode, errorMessage: denied.message };
     const result = await applyConfigChange(rc.ctx, r.resourceType, r.resourceName, req.validateOnly, () => {
       const next: Record<string, string | null> = {};
       for (const c of r.configs) next[c.name] = c.value;

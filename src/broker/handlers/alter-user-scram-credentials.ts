@@ -68,5 +68,7 @@ export async function handleAlterUserScramCredentials(req: AlterUserScramCredent
       results.push({ user, errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: (e as Error).message });
     }
   }
+  // Ingresses that check passwords from a snapshot (the gateway) see the change before the answer leaves.
+  if (results.some((r) => r.errorCode === ErrorCode.NONE)) await Promise.all([...rc.ctx.scramCredentialsChanged].map((f) => f().catch(() => {})));
   return { throttleTimeMs: 0, results };
 }

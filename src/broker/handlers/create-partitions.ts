@@ -2,6 +2,7 @@
 // replicas assigned like a new topic's, or the explicit assignment, which may name live brokers only.
 import { BrokerError, ErrorCode, type CreatePartitions } from '../../protocol/index.js';
 import type { RequestContext } from '../request-context.js';
+import { AclOperation, ResourceType, allowed } from '../authorization.js';
 
 type Result = CreatePartitions.CreatePartitionsResponse['results'][number];
 
@@ -15,6 +16,7 @@ export async function handleCreatePartitions(req: CreatePartitions.CreatePartiti
 
   async function createOne(t: CreatePartitions.CreatePartitionsRequest['topics'][number]): Promise<Result> {
     const fail = (errorCode: number, errorMessage: string): Result => ({ name: t.name, errorCode, errorMessage });
+    if (!allowed(rc, AclOperation.ALTER, ResourceType.TOPIC, t.name)) return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'The topic authorization is failed.');
     if ((count.get(t.name) ?? 0) > 1) return fail(ErrorCode.INVALID_REQUEST, `Duplicate topic ${t.name} in the request.`);
     const meta = ctx.metadata.getTopic(t.name);
     if (meta && t.assignments !== null) {

@@ -2,6 +2,7 @@
 import { BrokerError, ErrorCode, ZERO_UUID, type CreateTopics } from '../../protocol/index.js';
 import { configValue, effectiveTopicConfig, formatConfigValue, TOPIC_CONFIG } from '../../config/index.js';
 import type { RequestContext } from '../request-context.js';
+import { AclOperation, ResourceType, allowed } from '../authorization.js';
 
 type Result = CreateTopics.CreateTopicsResponse['topics'][number];
 
@@ -9,6 +10,8 @@ export async function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, 
   const { ctx } = rc;
   const seen = new Map<string, number>();
   for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+  // Create on the cluster allows every topic; otherwise Create on each topic.
+  const mayCreate = allowed(rc, AclOperation.CREATE, ResourceType.CLUSTER);
   // One topic at a time, in request order.
   const topics: Result[] = [];
   for (const t of req.topics) topics.push(await createOne(t));
@@ -18,6 +21,7 @@ export async function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, 
     const fail = (errorCode: number, errorMessage: string): Result => ({
       name: t.name, topicId: ZERO_UUID, errorCode, errorMessage, topicConfigErrorCode: 0, numPartitions: -1, replicationFactor: -1, configs: [],
     });
+    if (!mayCreate && !allowed(rc, AclOperation.CREATE, ResourceType.TOPIC, t.name)) return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.');
     if ((seen.get(t.name) ?? 0) > 1) return fail(ErrorCode.INVALID_REQUEST, `Create topics request from client contains a duplicate topic ${t.name}`);
     let partitions = t.numPartitions;
     let rf = t.replicationFactor;

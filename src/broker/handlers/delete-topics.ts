@@ -1,6 +1,7 @@
 // DeleteTopics (key 20): remove topics by name (or, from v6, by topic id) with their data.
 import { BrokerError, ErrorCode, ZERO_UUID, type DeleteTopics } from '../../protocol/index.js';
 import type { RequestContext } from '../request-context.js';
+import { AclOperation, ResourceType, allowed } from '../authorization.js';
 
 
 export async function handleDeleteTopics(req: DeleteTopics.DeleteTopicsRequest, rc: RequestContext): Promise<DeleteTopics.DeleteTopicsResponse> {
@@ -16,6 +17,7 @@ export async function handleDeleteTopics(req: DeleteTopics.DeleteTopicsRequest, 
     const meta = name !== null ? ctx.metadata.getTopic(name) : undefined;
     const id = meta?.topicId ?? topicId;
     if (name === null) return { name, topicId: id, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, errorMessage: 'Topic id unknown' };
+    if (!allowed(rc, AclOperation.DELETE, ResourceType.TOPIC, name)) return { name, topicId: id, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' };
     try {
       await ctx.deleteTopic(name);
       return { name, topicId: id, errorCode: ErrorCode.NONE, errorMessage: null };

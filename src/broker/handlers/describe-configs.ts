@@ -2,6 +2,7 @@
 import { ErrorCode, type DescribeConfigs } from '../../protocol/index.js';
 import { describeBrokerConfigs, describeTopicConfigs, ResourceType } from '../config-entries.js';
 import type { RequestContext } from '../request-context.js';
+import { configAccessError } from '../authorization.js';
 
 type Result = DescribeConfigs.DescribeConfigsResponse['results'][number];
 
@@ -15,6 +16,8 @@ export function handleDescribeConfigs(req: DescribeConfigs.DescribeConfigsReques
       ({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] });
     const ok = (configs: Result['configs']): Result =>
       ({ errorCode: ErrorCode.NONE, errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName, configs });
+    const denied = configAccessError(rc, r.resourceType, r.resourceName, false);
+    if (denied) return fail(denied.errorCode, denied.message);
     switch (r.resourceType) {
       case ResourceType.TOPIC:
         if (!ctx.metadata.getTopic(r.resourceName)) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${r.resourceName}' does not exist.`);

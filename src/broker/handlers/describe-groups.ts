@@ -2,20 +2,22 @@
 // An unknown group is described as Dead with no error.
 import type { DescribeGroups } from '../../protocol/index.js';
 import type { RequestContext } from '../request-context.js';
+import { AclOperation, ResourceType, allowed, authorizedOperations } from '../authorization.js';
+import { ErrorCode } from '../../protocol/index.js';
 
-const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
-// READ, DESCRIBE, DELETE (Kafka's AclOperation codes 3, 8, 6) — everything a group offers; no ACLs here.
-const ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 8) | (1 << 6);
 
 export function handleDescribeGroups(req: DescribeGroups.DescribeGroupsRequest, rc: RequestContext): DescribeGroups.DescribeGroupsResponse {
   return {
     throttleTimeMs: 0,
     groups: req.groups.map((id) => {
+      if (!allowed(rc, AclOperation.DESCRIBE, ResourceType.GROUP, id)) {
+        return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, groupId: id, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations: authorizedOperations(rc, false, ResourceType.GROUP) };
+      }
       const d = rc.ctx.groups.describeGroup(id);
       return {
         errorCode: d.errorCode, groupId: id, groupState: d.state, protocolType: d.protocolType, protocolData: d.protocolName,
         members: d.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost, memberMetadata: m.metadata, memberAssignment: m.assignment })),
-        authorizedOperations: req.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
+        authorizedOperations: authorizedOperations(rc, req.includeAuthorizedOperations, ResourceType.GROUP, id),
       };
     }),
   };

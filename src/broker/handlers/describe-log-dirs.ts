@@ -4,11 +4,13 @@ import { statfsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ErrorCode, type DescribeLogDirs } from '../../protocol/index.js';
 import type { RequestContext } from '../request-context.js';
+import { AclOperation, ResourceType, allowed } from '../authorization.js';
 
 type TopicResult = DescribeLogDirs.DescribeLogDirsResponse['results'][number]['topics'][number];
 
 export function handleDescribeLogDirs(req: DescribeLogDirs.DescribeLogDirsRequest, rc: RequestContext): DescribeLogDirs.DescribeLogDirsResponse {
   const { ctx } = rc;
+  if (!allowed(rc, AclOperation.DESCRIBE, ResourceType.CLUSTER)) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: [] };
   const wanted = req.topics === null
     ? ctx.metadata.listTopics().map((t) => ({ topic: t.name, partitions: Array.from({ length: t.partitions }, (_, i) => i) }))
     : req.topics;

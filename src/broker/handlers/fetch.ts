@@ -49,6 +49,14 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
     if (t?.topic !== r.topic) responses.push(t = { topic: r.topic, partitions: [] });
     t.partitions.push(d);
   });
-  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: resolved.session?.id ?? 0, responses };
+  // consumer_byte_rate: a consumer's response bytes count against its quota (followers are not limited).
+  let throttleTimeMs = 0;
+  if (req.replicaId < 0) {
+    let bytes = 0;
+    for (const r of results) bytes += recordsBytes(r.records);
+    throttleTimeMs = ctx.quotas.record('fetch', requesterOf(rc), bytes);
+    if (throttleTimeMs > 0) rc.conn.throttle?.(throttleTimeMs);
+  }
+  return { throttleTimeMs, errorCode: ErrorCode.NONE, sessionId: resolved.session?.id ?? 0, responses };
 }
 

@@ -5,6 +5,7 @@ import { ErrorCode, type FindCoordinator } from '../../protocol/index.js';
 import { invalidGroupIdReason, OFFSETS_TOPIC, offsetsPartitionFor } from '../../group/index.js';
 import { TRANSACTION_STATE_TOPIC } from '../../txn/index.js';
 import type { RequestContext } from '../request-context.js';
+import { AclOperation, ResourceType, allowed } from '../authorization.js';
 
 const GROUP_KEY = 0;
 const TRANSACTION_KEY = 1;
@@ -18,6 +19,9 @@ export async function handleFindCoordinator(req: FindCoordinator.FindCoordinator
       key, nodeId: errorCode === ErrorCode.NONE ? ctx.brokerId : -1, host: errorCode === ErrorCode.NONE ? ctx.advertisedFor(rc.conn.listenerName).host : '',
       port: errorCode === ErrorCode.NONE ? ctx.advertisedFor(rc.conn.listenerName).port : -1, errorCode, errorMessage,
     });
+    // Describe on the group or transactional id the coordinator is asked for.
+    if (req.keyType === GROUP_KEY && !allowed(rc, AclOperation.DESCRIBE, ResourceType.GROUP, key)) return answer(ErrorCode.GROUP_AUTHORIZATION_FAILED, null);
+    if (req.keyType === TRANSACTION_KEY && !allowed(rc, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, key)) return answer(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null);
     let topicName: string;
     let p: number;
     if (req.keyType === TRANSACTION_KEY) {

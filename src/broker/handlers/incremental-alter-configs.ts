@@ -5,6 +5,7 @@ import { TOPIC_CONFIG, brokerKey, configValue } from '../../config/index.js';
 import { ResourceType } from '../config-entries.js';
 import type { BrokerContext } from '../context.js';
 import type { RequestContext } from '../request-context.js';
+import { configAccessError } from '../authorization.js';
 
 const OP_SET = 0;
 const OP_DELETE = 1;
@@ -51,6 +52,8 @@ export async function handleIncrementalAlterConfigs(req: IncrementalAlterConfigs
   for (const r of req.resources) responses.push(await (async () => {
     const base = { resourceType: r.resourceType, resourceName: r.resourceName };
     if ((count.get(`${r.resourceType}:${r.resourceName}`) ?? 0) > 1) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Duplicate resource ${r.resourceName} in the request.` };
+    const denied = configAccessError(rc, r.resourceType, r.resourceName, true);
+    if (denied) return { ...base, errorCode: denied.errorCode, errorMessage: denied.message };
     const names = r.configs.map((c) => c.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Duplicate config key ${dup} in the request.` };

@@ -40,6 +40,11 @@ import { handleSaslHandshake } from './sasl-handshake.js';
 import { handleSaslAuthenticate } from './sasl-authenticate.js';
 import { handleDescribeUserScramCredentials } from './describe-user-scram-credentials.js';
 import { handleAlterUserScramCredentials } from './alter-user-scram-credentials.js';
+import { handleDescribeAcls } from './describe-acls.js';
+import { handleCreateAcls } from './create-acls.js';
+import { handleDeleteAcls } from './delete-acls.js';
+import { handleDescribeClientQuotas } from './describe-client-quotas.js';
+import { handleAlterClientQuotas } from './alter-client-quotas.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (req: any, rc: RequestContext) => unknown;
@@ -84,6 +89,11 @@ export const HANDLERS = new Map<number, Handler>([
   [ApiKey.DescribeTransactions, handleDescribeTransactions],
   [ApiKey.ListTransactions, handleListTransactions],
   [ApiKey.DescribeProducers, handleDescribeProducers],
+  [ApiKey.DescribeAcls, handleDescribeAcls],
+  [ApiKey.CreateAcls, handleCreateAcls],
+  [ApiKey.DeleteAcls, handleDeleteAcls],
+  [ApiKey.DescribeClientQuotas, handleDescribeClientQuotas],
+  [ApiKey.AlterClientQuotas, handleAlterClientQuotas],
 ]);
 
 /**

@@ -2,9 +2,15 @@
 // rebalance completes. The leader gets every member's metadata for the chosen protocol.
 import type { JoinGroup } from '../../protocol/index.js';
 import type { RequestContext } from '../request-context.js';
+import { AclOperation, ResourceType, allowed } from '../authorization.js';
+import { ErrorCode } from '../../protocol/index.js';
 
 export async function handleJoinGroup(req: JoinGroup.JoinGroupRequest, rc: RequestContext): Promise<JoinGroup.JoinGroupResponse> {
   const { ctx, version } = rc;
+  if (!allowed(rc, AclOperation.READ, ResourceType.GROUP, req.groupId)) {
+    return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, generationId: -1, protocolType: null, protocolName: version >= 7 ? null : '',
+      leader: '', skipAssignment: false, memberId: req.memberId, members: [] };
+  }
   const r = await ctx.groups.joinGroup(req.groupId, {
     memberId: req.memberId,
     groupInstanceId: req.groupInstanceId,

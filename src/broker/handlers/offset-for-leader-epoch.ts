@@ -3,16 +3,20 @@
 // to detect truncation after a leader change.
 import { BrokerError, ErrorCode, type OffsetForLeaderEpoch } from '../../protocol/index.js';
 import { requesterOf, type RequestContext } from '../request-context.js';
+import { AclOperation, ResourceType, allowed } from '../authorization.js';
 
 type EpochEndOffset = OffsetForLeaderEpoch.OffsetForLeaderEpochResponse['topics'][number]['partitions'][number];
 
 export function handleOffsetForLeaderEpoch(req: OffsetForLeaderEpoch.OffsetForLeaderEpochRequest, rc: RequestContext): OffsetForLeaderEpoch.OffsetForLeaderEpochResponse {
   const rm = rc.ctx.replicaManager;
   const who = requesterOf(rc);
+  // A follower (replica id >= 0) needs ClusterAction; consumers need Describe on each topic (checked in the ReplicaManager).
+  const replicaDenied = req.replicaId >= 0 && !allowed(rc, AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER);
   const topics = req.topics.map((t) => ({
     topic: t.topic,
     partitions: t.partitions.map((p): EpochEndOffset => {
       const answer = (errorCode: number, leaderEpoch = -1, endOffset = -1): EpochEndOffset => ({ errorCode, partition: p.partition, leaderEpoch, endOffset });
+      if (replicaDenied) return answer(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
       let log;
       try {
         log = rm.offsets(who, t.topic, p.partition, p.currentLeaderEpoch);

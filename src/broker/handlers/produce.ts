@@ -11,6 +11,12 @@ export async function handleProduce(req: Produce.ProduceRequest, rc: RequestCont
     for (const pd of topic.partitionData) entries.push({ topic: topic.name, partition: pd.index, records: pd.records });
   }
   const results = await rc.ctx.replicaManager.appendRecords(requesterOf(rc), { acks: req.acks, transactionalId: req.transactionalId, timeoutMs: req.timeoutMs, addToTransaction: rc.version >= 12 }, entries);
+  // producer_byte_rate: the request's record bytes count against the client's quota; over it, the
+  // answer carries the throttle time and the connection is muted that long (acks=0: muted only).
+  let bytes = 0;
+  for (const e of entries) bytes += e.records?.length ?? 0;
+  const throttleTimeMs = rc.ctx.quotas.record('produce', requesterOf(rc), bytes);
+  if (throttleTimeMs > 0) rc.conn.throttle?.(throttleTimeMs);
   if (req.acks === 0) return null;
   // Results come back in entry order, which is request order: regroup them by topic.
   const responses: Produce.ProduceResponse['responses'] = [];
@@ -23,5 +29,5 @@ export async function handleProduce(req: Produce.ProduceRequest, rc: RequestCont
     });
     responses.push({ name: topic.name, partitionResponses });
   }
-  return { responses, throttleTimeMs: 0 };
+  return { responses, throttleTimeMs };
 }

@@ -5,9 +5,15 @@
 import { ErrorCode, type TxnOffsetCommit } from '../../protocol/index.js';
 import { OFFSETS_TOPIC, offsetsPartitionFor } from '../../group/index.js';
 import type { RequestContext } from '../request-context.js';
+import { AclOperation, ResourceType, allowed } from '../authorization.js';
 
 export async function handleTxnOffsetCommit(req: TxnOffsetCommit.TxnOffsetCommitRequest, rc: RequestContext): Promise<TxnOffsetCommit.TxnOffsetCommitResponse> {
   const { ctx, version } = rc;
+  const refuse = (code: (topic: string) => number) => ({ throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code(t.name) })) })) });
+  if (!allowed(rc, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId)) return refuse(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+  if (!allowed(rc, AclOperation.READ, ResourceType.GROUP, req.groupId)) return refuse(() => ErrorCode.GROUP_AUTHORIZATION_FAILED);
+  const deniedTopics = new Set(req.topics.map((t) => t.name).filter((n) => !allowed(rc, AclOperation.READ, ResourceType.TOPIC, n)));
+  if (deniedTopics.size > 0) return refuse((t) => (deniedTopics.has(t) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : ErrorCode.OPERATION_NOT_ATTEMPTED));
   const offsets = req.topics.flatMap((t) => t.partitions.map((p) => ({
     topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata,
   })));

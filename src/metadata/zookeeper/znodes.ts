@@ -12,6 +12,7 @@
 //   /admin/delete_topics/<t>                      (empty) a topic being deleted
 //   /latest_producer_id_block                     {"version":1,"broker":N,"block_start":"0","block_end":"999"}
 import type { BrokerEndpoint, BrokerRegistration, PartitionState } from '../store.js';
+import { STORED_RESOURCE_TYPES, type AclResource, type StoredAcl, type StoredPatternType, type StoredResourceType } from '../acls.js';
 
 export const CLUSTER_ID = '/cluster/id';
 export const BROKER_IDS = '/brokers/ids';
@@ -124,4 +125,34 @@ export function encodeProducerIdBlock(brokerId: number, start: number, end: numb
 export function decodeProducerIdBlockEnd(b: Buffer): number | undefined {
   if (b.length === 0) return undefined;
   return Number(parse(b).block_end);
+}
+
+// ACLs, as Kafka 3.x's AclAuthorizer kept them:
+//   /kafka-acl/<ResourceType>/<name>                      literal patterns   {"version":1,"acls":[{"principal":"User:a","permissionType":"Allow","operation":"Read","host":"*"}]}
+//   /kafka-acl-extended/prefixed/<ResourceType>/<name>    prefixed patterns  (the same JSON)
+//   /kafka-acl-changes/acl_changes_<seq>                  "<ResourceType>:<name>" a literal resource changed
+//   /kafka-acl-extended-changes/acl_changes_<seq>         {"version":1,"resourceType":"Topic","name":"p","patternType":"PREFIXED"}
+export const ACL_LITERAL = '/kafka-acl';
+export const ACL_PREFIXED = '/kafka-acl-extended/prefixed';
+export const ACL_CHANGES = '/kafka-acl-changes';
+export const ACL_EXTENDED_CHANGES = '/kafka-acl-extended-changes';
+export const ACL_CHANGE_PREFIX = 'acl_changes_';
+export const ACL_PATHS = [ACL_CHANGES, ACL_EXTENDED_CHANGES, ...STORED_RESOURCE_TYPES.flatMap((t) => [`${ACL_LITERAL}/${t}`, `${ACL_PREFIXED}/${t}`])];
+
+export const aclTypePath = (patternType: StoredPatternType, resourceType: StoredResourceType) => `${patternType === 'LITERAL' ? ACL_LITERAL : ACL_PREFIXED}/${resourceType}`;
+export const aclPath = (r: AclResource) => `${aclTypePath(r.patternType, r.resourceType)}/${r.name}`;
+
+export function encodeAcls(acls: readonly StoredAcl[]): Buffer {
+  return json({ version: 1, acls: acls.map((a) => ({ principal: a.principal, permissionType: a.permissionType, operation: a.operation, host: a.host })) });
+}
+export function decodeAcls(b: Buffer): StoredAcl[] {
+  if (b.length === 0) return [];
+  return ((parse(b).acls ?? []) as Array<Record<string, unknown>>).map((a) => ({ principal: String(a.principal), permissionType: String(a.permissionType), operation: String(a.operation), host: String(a.host) }));
+}
+
+/** The change notification of a resource's ACLs: its path and data. */
+export function aclChange(r: AclResource): { path: string; data: Buffer } {
+  return r.patternType === 'LITERAL'
+    ? { path: `${ACL_CHANGES}/${ACL_CHANGE_PREFIX}`, data: Buffer.from(`${r.resourceType}:${r.name}`) }
+    : { path: `${ACL_EXTENDED_CHANGES}/${ACL_CHANGE_PREFIX}`, data: json({ version: 1, resourceType: r.resourceType, name: r.name, patternType: r.patternType }) };
 }

@@ -30,6 +30,8 @@ import { SCRAM_CONFIG_KEYS } from '../store.js';
 import { newClusterId, newTopicId } from '../local-store.js';
 import { ZkSession, ZooKeeperError, type ZkNode, type ZkOp, type ZkSessionOptions } from './zk-session.js';
 import * as Z from './znodes.js';
+import { applyQuotaChange, desanitizeEntityName, quotaEntityKey, quotaValuesOf, sanitizeEntityName, type QuotaEntity, type QuotaEntry } from '../quotas.js';
+import { STORED_RESOURCE_TYPES, aclResourceKey, type AclResource, type AclResourceEntry, type StoredAcl } from '../acls.js';
 
 export interface ZooKeeperMetadataStoreOptions extends ZkSessionOptions {
   /** This broker's id, written as the owner of producer id blocks. */
@@ -59,6 +61,10 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
   readonly #topics = new Map<string, TopicEntry>();
   readonly #states = new Map<string, VersionedPartitionState>();
   readonly #brokerConfigs = new Map<string, Record<string, string>>();
+  #acls: AclResourceEntry[] = [];
+  #aclsVersion = 0;
+  #quotas: QuotaEntry[] = [];
+  #quotasVersion = 0;
   #closed = false;
   readonly #listeners: Listeners = { brokers: new Set(), controller: new Set(), topics: new Set(), partitionState: new Set(), configs: new Set(), sessionExpired: new Set(), reconnected: new Set() };
 
@@ -90,6 +96,7 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     });
     zk.on('renewed', () => void this.#afterRenewal());
     for (const p of Z.PERSISTENT_PATHS) await zk.ensurePath(p);
+    for (const p of Z.ACL_PATHS) await zk.ensurePath(p);
     this.#clusterId = await this.#ensureClusterId();
     await this.#loadAll();
   }
@@ -400,6 +407,132 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     }
   }
 
+  // ---- ACLs ----
+
+  listAcls(): AclResourceEntry[] {
+    return this.#acls;
+  }
+
+  get aclsVersion(): number {
+    return this.#aclsVersion;
+  }
+
+  async updateAcls(resource: AclResource, update: (current: readonly StoredAcl[]) => StoredAcl[]): Promise<readonly StoredAcl[]> {
+    const path = Z.aclPath(resource);
+    const change = Z.aclChange(resource);
+    const notify: ZkOp = { op: 'create', path: change.path, data: change.data, mode: 'persistent_sequential' };
+    let next: StoredAcl[] = [];
+    for (let attempt = 0; ; attempt++) {
+      const node = await this.#zk.get(path);
+      next = update(node ? Z.decodeAcls(node.data) : []);
+      const write: ZkOp | undefined = next.length === 0 ? (node ? { op: 'remove', path, version: node.version } : undefined)
+        : node ? { op: 'set', path, data: Z.encodeAcls(next), version: node.version } : { op: 'create', path, data: Z.encodeAcls(next) };
+      if (!write) break;
+      try {
+        await this.#zk.multi([write, notify]);
+        break;
+      } catch (e) {
+        // Another broker changed the same resource meanwhile: read it again and re-apply.
+        if (!(e instanceof ZooKeeperError && (e.code === 'BAD_VERSION' || e.code === 'NODE_EXISTS' || e.code === 'NO_NODE')) || attempt >= 20) throw e;
+      }
+    }
+    await this.#refreshAcls();
+    await this.#purgeAclChanges(change.path.slice(0, change.path.lastIndexOf('/')));
+    return next;
+  }
+
+  /** Keeps the last 100 change notifications of a kind (Kafka purged them after 15 minutes; only their arrival matters here). */
+  async #purgeAclChanges(dir: string): Promise<void> {
+    const names = ((await this.#zk.children(dir)) ?? []).sort();
+    for (const n of names.slice(0, Math.max(0, names.length - 100))) await this.#zk.remove(`${dir}/${n}`).catch(() => {});
+  }
+
+  readonly #onAclChange = this.#watch(() => this.#refreshAcls());
+
+  /** Re-reads every ACL znode (ACLs are few); the change notifications' children watches call it on every change. */
+  #refreshAcls(): Promise<void> {
+    return this.#latest('acls', async (current) => {
+      const zk = this.#zk;
+      await Promise.all([zk.children(Z.ACL_CHANGES, this.#onAclChange), zk.children(Z.ACL_EXTENDED_CHANGES, this.#onAclChange)]);
+      const entries: AclResourceEntry[] = [];
+      await Promise.all(STORED_RESOURCE_TYPES.flatMap((resourceType) => (['LITERAL', 'PREFIXED'] as const).map(async (patternType) => {
+        const names = (await zk.children(Z.aclTypePath(patternType, resourceType))) ?? [];
+        await Promise.all(names.map(async (name) => {
+          const resource: AclResource = { resourceType, patternType, name };
+          const node = await zk.get(Z.aclPath(resource));
+          const acls = node ? Z.decodeAcls(node.data) : [];
+          if (acls.length > 0) entries.push(Object.freeze({ resource: Object.freeze(resource), acls: Object.freeze(acls.map((a) => Object.freeze(a))) }));
+        }));
+      })));
+      if (!current()) return;
+      if (JSON.stringify(sortAcls(entries)) === JSON.stringify(sortAcls(this.#acls))) return;
+      this.#acls = entries;
+      this.#aclsVersion++;
+    });
+  }
+
+  // ---- client quotas (/config/users, /config/clients, /config/users/<u>/clients/<c>) ----
+
+  clientQuotas(): QuotaEntry[] {
+    return this.#quotas;
+  }
+
+  get quotasVersion(): number {
+    return this.#quotasVersion;
+  }
+
+  async alterClientQuotas(entity: QuotaEntity, set: Readonly<Record<string, number>>, remove: readonly string[]): Promise<void> {
+    const user = entity.user === undefined ? undefined : sanitizeEntityName(entity.user);
+    const client = entity.clientId === undefined ? undefined : sanitizeEntityName(entity.clientId);
+    const entityPath = user !== undefined ? (client !== undefined ? `users/${user}/clients/${client}` : `users/${user}`) : `clients/${client}`;
+    const path = `/config/${entityPath}`;
+    if (user !== undefined && client !== undefined) await this.#zk.ensurePath(`/config/users/${user}/clients`);
+    for (let attempt = 0; ; attempt++) {
+      const node = await this.#zk.get(path);
+      // Other keys of the znode (SCRAM credentials of a user) are kept as they are.
+      const next = applyQuotaChange(node ? Z.decodeConfig(node.data) : {}, set, remove);
+      const write: ZkOp = node ? { op: 'set', path, data: Z.encodeConfig(next), version: node.version } : { op: 'create', path, data: Z.encodeConfig(next) };
+      try {
+        await this.#zk.multi([write, { op: 'create', path: Z.CONFIG_CHANGE_PREFIX, data: Z.encodeConfigChange(entityPath), mode: 'persistent_sequential' }]);
+        break;
+      } catch (e) {
+        if (!(e instanceof ZooKeeperError && (e.code === 'BAD_VERSION' || e.code === 'NODE_EXISTS' || e.code === 'NO_NODE')) || attempt >= 20) throw e;
+      }
+    }
+    await this.#refreshQuotas();
+  }
+
+  readonly #onConfigChange = this.#watch(() => this.#refreshQuotas());
+
+  /** Re-reads every quota entity; the /config/changes children watch calls it on every config change. */
+  #refreshQuotas(): Promise<void> {
+    return this.#latest('quotas', async (current) => {
+      const zk = this.#zk;
+      await zk.children(Z.CONFIG_CHANGES, this.#onConfigChange);
+      const entries: QuotaEntry[] = [];
+      const add = (entity: QuotaEntity, node: ZkNode | undefined) => {
+        const values = node ? quotaValuesOf(Z.decodeConfig(node.data)) : {};
+        if (Object.keys(values).length > 0) entries.push(Object.freeze({ entity: Object.freeze(entity), values: Object.freeze(values) }));
+      };
+      const users = (await zk.children('/config/users')) ?? [];
+      const clients = (await zk.children('/config/clients')) ?? [];
+      await Promise.all([
+        ...users.map(async (u) => {
+          const user = desanitizeEntityName(u);
+          add({ user }, await zk.get(`/config/users/${u}`));
+          const nested = (await zk.children(`/config/users/${u}/clients`)) ?? [];
+          await Promise.all(nested.map(async (c) => add({ user, clientId: desanitizeEntityName(c) }, await zk.get(`/config/users/${u}/clients/${c}`))));
+        }),
+        ...clients.map(async (c) => add({ clientId: desanitizeEntityName(c) }, await zk.get(`/config/clients/${c}`))),
+      ]);
+      if (!current()) return;
+      const key = (list: readonly QuotaEntry[]) => JSON.stringify([...list].sort((a, b) => (quotaEntityKey(a.entity) < quotaEntityKey(b.entity) ? -1 : 1)));
+      if (key(entries) === key(this.#quotas)) return;
+      this.#quotas = entries;
+      this.#quotasVersion++;
+    });
+  }
+
   // ---- producer ids ----
 
   async allocateProducerIds(size: number): Promise<ProducerIdBlock> {
@@ -489,7 +622,7 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
   }
 
   async #loadAll(): Promise<void> {
-    await Promise.all([this.#refreshBrokers(), this.#refreshController(), this.#refreshTopics(), this.#refreshBrokerConfigs()]);
+    await Promise.all([this.#refreshBrokers(), this.#refreshController(), this.#refreshTopics(), this.#refreshBrokerConfigs(), this.#refreshAcls(), this.#refreshQuotas()]);
   }
 
   async #afterRenewal(): Promise<void> {
@@ -664,6 +797,10 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     else this.#brokerConfigs.delete(name);
     this.#emit('configs', 'brokers', name === Z.DEFAULT_BROKER_ENTITY ? '' : name);
   }
+}
+
+function sortAcls(entries: readonly AclResourceEntry[]): AclResourceEntry[] {
+  return [...entries].sort((a, b) => (aclResourceKey(a.resource) < aclResourceKey(b.resource) ? -1 : 1));
 }
 
 function stateKey(topic: string, partition: number): string {

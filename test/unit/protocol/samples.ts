@@ -30,6 +30,7 @@ import { adminCases } from './samples-admin.js';
 import { txnMarkerCases } from './samples-txn-markers.js';
 import { securityCases } from './samples-security.js';
 import { txnAdminCases, txnCoordinatorCases } from './samples-txn-coordinator.js';
+import { aclCases } from './samples-acls.js';
 
 const TOPIC_ID = uuid('5b0b5d8c1e6a4f4d9d3e2b1a0c9f8e7d');
 const RECORDS = Buffer.from('00000000000000000000003c0000000002c0ffee00', 'hex');
@@ -672,4 +673,5 @@ export const cases: RoundTripCase<unknown, unknown>[] = [
   ...securityCases,
   ...txnCoordinatorCases,
   ...txnAdminCases,
+  ...aclCases,
 ];

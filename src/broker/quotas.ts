@@ -1,0 +1,167 @@
+// Client quotas (Kafka's ClientQuotaManager, ClientRequestQuotaManager): byte rates of produce and fetch,
+// and request_percentage (event-loop time spent on a client's requests, as a percentage of one thread), per
+// user and/or client id,
+// from the metadata store's quota entities, resolved in Kafka's order of precedence:
+//   users/<user>/clients/<client>, users/<user>/clients/<default>, users/<user>,
+//   users/<default>/clients/<client>, users/<default>/clients/<default>, users/<default>,
+//   clients/<client>, clients/<default>.
+// Each client measured against a quota has its own rate: the bytes of the last quota.window.num samples of
+// quota.window.size.seconds each. A request that takes the rate over the quota is answered with
+// throttle_time_ms = (rate - quota) / quota x window, and its connection is muted that long (KIP-219).
+import { DEFAULT_QUOTA_ENTITY, quotaEntityKey, type MetadataStore, type QuotaEntity } from '../metadata/index.js';
+import type { Requester } from './replica-manager.js';
+
+export type QuotaType = 'produce' | 'fetch' | 'request';
+const QUOTA_KEY: Record<QuotaType, string> = { produce: 'producer_byte_rate', fetch: 'consumer_byte_rate', request: 'request_percentage' };
+
+export interface QuotaWindowConfig {
+  /** quota.window.num */
+  readonly samples: number;
+  /** quota.window.size.seconds, in ms */
+  readonly sampleMs: number;
+}
+
+/** A rate over a ring of samples, as Kafka's Rate with a SampledStat measures it. */
+export class SampledRate {
+  readonly #cfg: QuotaWindowConfig;
+  readonly #samples: Array<{ start: number; value: number }> = [];
+
+  constructor(cfg: QuotaWindowConfig) {
+    this.#cfg = cfg;
+  }
+
+  record(value: number, now: number): void {
+    let last = this.#samples[this.#samples.length - 1];
+    if (!last || now >= last.start + this.#cfg.sampleMs) {
+      last = { start: now, value: 0 };
+      this.#samples.push(last);
+      if (this.#samples.length > this.#cfg.samples) this.#samples.shift();
+    }
+    last.value += value;
+  }
+
+  /** Units per second over the window (an early window counts as samples - 1 full ones, as Kafka's does). */
+  rate(now: number): number {
+    this.#expire(now);
+    if (this.#samples.length === 0) return 0;
+    const total = this.#samples.reduce((n, s) => n + s.value, 0);
+    return total / (this.windowMs(now) / 1000);
+  }
+
+  windowMs(now: number): number {
+    const oldest = this.#samples[0];
+    let elapsed = oldest ? now - oldest.start : 0;
+    const full = Math.floor(elapsed / this.#cfg.sampleMs);
+    const minFull = this.#cfg.samples - 1;
+    if (full < minFull) elapsed += (minFull - full) * this.#cfg.sampleMs;
+    return Math.max(elapsed, 1);
+  }
+
+  #expire(now: number): void {
+    const horizon = now - this.#cfg.samples * this.#cfg.sampleMs;
+    while (this.#samples.length > 0 && this.#samples[0]!.start + this.#cfg.sampleMs <= horizon) this.#samples.shift();
+  }
+}
+
+interface Sensor {
+  rate: SampledRate;
+  /** Bytes recorded and throttle time given, for /metrics. */
+  bytes: number;
+  throttleMs: number;
+  throttled: number;
+  readonly user: string;
+  readonly clientId: string;
+  readonly type: QuotaType;
+}
+
+/** What /metrics shows per measured client. */
+export interface QuotaMetric {
+  readonly type: QuotaType;
+  readonly user: string;
+  readonly clientId: string;
+  readonly quota: number;
+  readonly byteRate: number;
+  readonly bytes: number;
+  readonly throttleTimeMs: number;
+  readonly throttledRequests: number;
+}
+
+export class ClientQuotaManager {
+  readonly #store: MetadataStore;
+  readonly #cfg: QuotaWindowConfig;
+  #version = -1;
+  #values = new Map<string, Readonly<Record<string, number>>>();
+  readonly #sensors = new Map<string, Sensor>();
+
+  constructor(store: MetadataStore, cfg: QuotaWindowConfig) {
+    this.#store = store;
+    this.#cfg = cfg;
+  }
+
+  /** Whether any quota is set (requests of clients under none are not measured). */
+  get active(): boolean {
+    if (this.#version !== this.#store.quotasVersion) this.#reload();
+    return this.#values.size > 0;
+  }
+
+  /** Records `ms` of request handling time against request_percentage (Kafka records it as percent-seconds). */
+  recordRequestTime(who: Requester, ms: number, now = Date.now()): number {
+    return this.record('request', who, ms / 10, now);
+  }
+
+  /**
+   * Records `bytes` of a produce request or fetch response and answers the throttle time in ms (0 when
+   * within the quota or no quota applies). Only clients under a quota are measured.
+   */
+  record(type: QuotaType, who: Requester, bytes: number, now = Date.now()): number {
+    const q = this.quotaFor(type, userOf(who.principal), who.clientId ?? '');
+    if (!q) return 0;
+    const key = `${type}\u0000${q.userTag}\u0000${q.clientTag}`;
+    let s = this.#sensors.get(key);
+    if (!s) this.#sensors.set(key, (s = { rate: new SampledRate(this.#cfg), bytes: 0, throttleMs: 0, throttled: 0, user: q.userTag, clientId: q.clientTag, type }));
+    s.rate.record(bytes, now);
+    s.bytes += bytes;
+    const rate = s.rate.rate(now);
+    if (rate <= q.quota) return 0;
+    const maxMs = this.#cfg.samples * this.#cfg.sampleMs;
+    const ms = Math.min(Math.round(((rate - q.quota) / q.quota) * s.rate.windowMs(now)), maxMs);
+    s.throttleMs += ms;
+    s.throttled++;
+    return ms;
+  }
+
+  /** The quota of a user (principal name) and client id, with the metric tags of the entity that set it. */
+  quotaFor(type: QuotaType, user: string, clientId: string): { quota: number; userTag: string; clientTag: string } | undefined {
+    if (this.#version !== this.#store.quotasVersion) this.#reload();
+    if (this.#values.size === 0) return undefined;
+    const D = DEFAULT_QUOTA_ENTITY;
+    const levels: Array<[QuotaEntity, string, string]> = [
+      [{ user, clientId }, user, clientId], [{ user, clientId: D }, user, clientId], [{ user }, user, ''],
+      [{ user: D, clientId }, user, clientId], [{ user: D, clientId: D }, user, clientId], [{ user: D }, user, ''],
+      [{ clientId }, '', clientId], [{ clientId: D }, '', clientId],
+    ];
+    for (const [entity, userTag, clientTag] of levels) {
+      const v = this.#values.get(quotaEntityKey(entity))?.[QUOTA_KEY[type]];
+      if (v !== undefined && v > 0) return { quota: v, userTag, clientTag };
+    }
+    return undefined;
+  }
+
+  metrics(now = Date.now()): QuotaMetric[] {
+    return [...this.#sensors.values()].map((s) => ({
+      type: s.type, user: s.user, clientId: s.clientId, quota: this.quotaFor(s.type, s.user, s.clientId)?.quota ?? 0,
+      byteRate: s.rate.rate(now), bytes: s.bytes, throttleTimeMs: s.throttleMs, throttledRequests: s.throttled,
+    }));
+  }
+
+  #reload(): void {
+    this.#version = this.#store.quotasVersion;
+    this.#values = new Map(this.#store.clientQuotas().map((e) => [quotaEntityKey(e.entity), e.values]));
+  }
+}
+
+/** alice for User:alice (the name quota entities use). */
+export function userOf(principal: string): string {
+  const i = principal.indexOf(':');
+  return i < 0 ? principal : principal.slice(i + 1);
+}

@@ -1,0 +1,55 @@
+// ClientQuotaManager: Kafka's precedence of quota entities, the sampled rate's early window, and the
+// throttle time (rate - quota) / quota x window; clients under no quota are not measured.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ClientQuotaManager, SampledRate } from '../../../src/broker/quotas.js';
+import { InMemoryCluster } from '../../../src/metadata/index.js';
+
+const who = (principal: string, clientId: string) => ({ ingress: 'kafka' as const, listener: 'PLAINTEXT', clientId, remote: '127.0.0.1', principal });
+
+describe('ClientQuotaManager', () => {
+  test('precedence: user+client, user+default client, user, default user+client, ..., client, default client', async () => {
+    const store = new InMemoryCluster().store();
+    const q = new ClientQuotaManager(store, { samples: 11, sampleMs: 1000 });
+    const set = (entity: { user?: string; clientId?: string }, v: number) => store.alterClientQuotas(entity, { producer_byte_rate: v }, []);
+    await set({ clientId: '<default>' }, 8);
+    assert.equal(q.quotaFor('produce', 'alice', 'c')?.quota, 8);
+    await set({ clientId: 'c' }, 7);
+    assert.equal(q.quotaFor('produce', 'alice', 'c')?.quota, 7);
+    await set({ user: '<default>' }, 6);
+    assert.equal(q.quotaFor('produce', 'alice', 'c')?.quota, 6);
+    await set({ user: '<default>', clientId: '<default>' }, 5);
+    await set({ user: '<default>', clientId: 'c' }, 4);
+    assert.equal(q.quotaFor('produce', 'alice', 'c')?.quota, 4);
+    await set({ user: 'alice' }, 3);
+    assert.equal(q.quotaFor('produce', 'alice', 'c')?.quota, 3);
+    await set({ user: 'alice', clientId: '<default>' }, 2);
+    assert.equal(q.quotaFor('produce', 'alice', 'c')?.quota, 2);
+    await set({ user: 'alice', clientId: 'c' }, 1);
+    assert.deepEqual(q.quotaFor('produce', 'alice', 'c'), { quota: 1, userTag: 'alice', clientTag: 'c' });
+    assert.equal(q.quotaFor('produce', 'bob', 'c')?.quota, 4);
+    assert.equal(q.quotaFor('fetch', 'alice', 'c'), undefined, 'consumer_byte_rate is separate');
+    await store.alterClientQuotas({ user: 'alice', clientId: 'c' }, {}, ['producer_byte_rate']);
+    assert.equal(q.quotaFor('produce', 'alice', 'c')?.quota, 2, 'a removed value falls back');
+  });
+
+  test('throttle time: (rate - quota) / quota x window; under the quota or without one: 0', async () => {
+    const store = new InMemoryCluster().store();
+    const q = new ClientQuotaManager(store, { samples: 11, sampleMs: 1000 });
+    assert.equal(q.record('produce', who('User:ANONYMOUS', 'c'), 1e9, 0), 0, 'no quota');
+    await store.alterClientQuotas({ clientId: 'c' }, { producer_byte_rate: 1000 }, []);
+    // The first window counts as 10 s (samples - 1): 10,000 bytes fit, 20,000 are 100% over -> 10 s.
+    assert.equal(q.record('produce', who('User:ANONYMOUS', 'c'), 10_000, 0), 0);
+    assert.equal(q.record('produce', who('User:ANONYMOUS', 'c'), 10_000, 0), 10_000);
+    assert.equal(q.metrics(0)[0]!.throttledRequests, 1);
+  });
+
+  test('the sampled rate forgets samples older than the window', () => {
+    const r = new SampledRate({ samples: 2, sampleMs: 1000 });
+    r.record(1000, 0);
+    assert.equal(r.rate(0), 1000);
+    r.record(1000, 1000);
+    assert.equal(r.rate(1500), 2000 / 1.5);
+    assert.equal(r.rate(5000), 0);
+  });
+});
