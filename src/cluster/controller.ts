@@ -10,10 +10,44 @@
 //    ISR, unless unclean.leader.election.enable lets an out-of-sync live replica lead;
 //  - brokers gone from the ISR of partitions whose leader lives are removed from it;
 //  - preferred leaders: when auto.leader.rebalance.enable, every `rebalanceIntervalMs` a partition led by
-//    another broker while its preferred replica is alive and in sync is handed back (epoch bumped).
+//    another broker while its preferred replica is alive and in sync is handed back (epoch bumped);
+//  - elections on demand (ElectLeaders): preferred, or unclean for partitions without a live leader;
+//  - reassignments (KIP-455, as Kafka 3.x in ZooKeeper mode): a request stores the full replica set
+//    RS = target + (original - target) with `adding`/`removing` in the topic's assignment; the added replicas
+//    start fetching (every broker follows the assignment) and join the ISR when caught up; once every added
+//    replica is in the ISR the controller moves leadership into the target set if needed, drops the removed
+//    replicas from the ISR, then writes the target as the assignment, and the removed replicas' brokers stop
+//    fetching and delete their local copy. The state lives in the store, so a new controller resumes it.
 // Writes are conditional on the state's version; a conflict (a leader changed the ISR meanwhile) is
 // resolved by re-reading and deciding again. Work is serialized: one pass at a time.
-import type { ClusterMetadataStore, PartitionState as StateToWrite, TopicMetadata, VersionedPartitionState as PartitionState } from '../metadata/index.js';
+import type { ClusterMetadataStore, PartitionReassignment, PartitionState as StateToWrite, ReplicaAssignmentChange, TopicMetadata, VersionedPartitionState as PartitionState } from '../metadata/index.js';
+
+/** ElectLeaders' election types (KIP-460). */
+export type ElectionKind = 'PREFERRED' | 'UNCLEAN';
+
+/** The outcome of one partition's election or reassignment request: `error` is a Kafka error name. */
+export interface PartitionOutcome {
+  topic: string;
+  partition: number;
+  error?: string;
+  message?: string;
+}
+
+/** One partition of an AlterPartitionReassignments request: `replicas` null cancels. */
+export interface ReassignmentRequest {
+  topic: string;
+  partition: number;
+  replicas: readonly number[] | null;
+}
+
+/** A reassignment in progress, as ListPartitionReassignments reports it. */
+export interface OngoingReassignment {
+  topic: string;
+  partition: number;
+  replicas: readonly number[];
+  adding: readonly number[];
+  removing: readonly number[];
+}
 
 export interface ControllerLogger {
   info(obj: object, msg: string): void;
@@ -88,32 +122,188 @@ export class Controller {
     this.#epoch = undefined;
   }
 
-  /** Preferred-replica election on demand (ElectLeaders, `gregor leader-election`): the partitions it moved. */
-  async electPreferred(partitions?: ReadonlyArray<{ topic: string; partition: number }>): Promise<Array<{ topic: string; partition: number; error?: string }>> {
-    if (!this.active) throw new Error('this broker is not the controller');
+  /**
+   * Leader election on demand (ElectLeaders, `gregor leader-election`), for `partitions` or every partition
+   * (undefined). PREFERRED hands leadership to the first replica when it is alive and in the ISR; UNCLEAN elects
+   * a leader for partitions without a live one: the first live ISR member, else the first live replica.
+   * Errors as Kafka's: ELECTION_NOT_NEEDED, PREFERRED_LEADER_NOT_AVAILABLE, ELIGIBLE_LEADERS_NOT_AVAILABLE,
+   * UNKNOWN_TOPIC_OR_PARTITION. Any broker may run it: every write is conditional on the state's version, as
+   * the controller's own are, and a conflict is decided again on the fresh state.
+   */
+  async electLeaders(kind: ElectionKind, partitions?: ReadonlyArray<{ topic: string; partition: number }>): Promise<PartitionOutcome[]> {
     const wanted = partitions ?? this.#store.listTopics().flatMap((t) => Array.from({ length: t.partitions }, (_, partition) => ({ topic: t.name, partition })));
-    const out: Array<{ topic: string; partition: number; error?: string }> = [];
-    for (const w of wanted) {
-      const t = this.#store.getTopic(w.topic);
-      const state = this.#store.partitionState(w.topic, w.partition);
-      if (!t || !state || w.partition >= t.partitions) {
-        out.push({ ...w, error: 'UNKNOWN_TOPIC_OR_PARTITION' });
-        continue;
-      }
-      const preferred = t.replicas[w.partition]![0]!;
-      if (state.leader === preferred) {
-        out.push({ ...w, error: 'ELECTION_NOT_NEEDED' });
-        continue;
-      }
+    const out: PartitionOutcome[] = [];
+    for (const w of wanted) out.push({ topic: w.topic, partition: w.partition, ...(await this.#electOne(kind, w.topic, w.partition)) });
+    return out;
+  }
+
+  /** Preferred-replica election on demand: the partitions it looked at, with Kafka's error names. */
+  electPreferred(partitions?: ReadonlyArray<{ topic: string; partition: number }>): Promise<PartitionOutcome[]> {
+    return this.electLeaders('PREFERRED', partitions);
+  }
+
+  async #electOne(kind: ElectionKind, topic: string, partition: number): Promise<{ error?: string; message?: string }> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const t = this.#store.getTopic(topic);
+      const state = this.#store.partitionState(topic, partition);
+      if (!t || !Number.isInteger(partition) || partition < 0 || partition >= t.partitions || !state) return { error: 'UNKNOWN_TOPIC_OR_PARTITION', message: `The partition ${topic}-${partition} does not exist.` };
+      const replicas = t.replicas[partition] ?? [];
       const live = this.#live();
-      if (!live.has(preferred) || !state.isr.includes(preferred)) {
-        out.push({ ...w, error: 'PREFERRED_LEADER_NOT_AVAILABLE' });
+      let leader: number;
+      if (kind === 'PREFERRED') {
+        const preferred = replicas[0];
+        if (state.leader === preferred) return { error: 'ELECTION_NOT_NEEDED', message: `Leader election not needed for ${topic}-${partition}: the preferred replica ${preferred} leads.` };
+        if (preferred === undefined || !live.has(preferred) || !state.isr.includes(preferred)) {
+          return { error: 'PREFERRED_LEADER_NOT_AVAILABLE', message: `Failed to elect leader for partition ${topic}-${partition} under strategy PreferredReplicaPartitionLeaderElectionStrategy: preferred replica ${preferred} is ${preferred !== undefined && live.has(preferred) ? 'not in the ISR' : 'not alive'}.` };
+        }
+        leader = preferred;
+      } else {
+        if (state.leader >= 0 && live.has(state.leader)) return { error: 'ELECTION_NOT_NEEDED', message: `Leader election not needed for ${topic}-${partition}: broker ${state.leader} leads.` };
+        const candidate = replicas.find((r) => live.has(r) && state.isr.includes(r)) ?? replicas.find((r) => live.has(r));
+        if (candidate === undefined) return { error: 'ELIGIBLE_LEADERS_NOT_AVAILABLE', message: `Failed to elect leader for partition ${topic}-${partition} under strategy OfflinePartitionLeaderElectionStrategy(true): no replica of ${replicas.join(',')} is alive.` };
+        leader = candidate;
+      }
+      const isr = state.isr.includes(leader) ? [...state.isr] : [leader];
+      const written = await this.#store.writePartitionState(topic, partition, { ...this.#base(state), isr, leader, leaderEpoch: state.leaderEpoch + 1, controllerEpoch: this.#controllerEpoch() }, state.version);
+      if (written) {
+        this.#log.info({ topic, partition, leader, leaderEpoch: written.leaderEpoch, isr }, kind === 'PREFERRED' ? 'preferred leader elected (ElectLeaders)' : 'unclean leader elected (ElectLeaders)');
+        return {};
+      }
+    }
+    return { error: 'REQUEST_TIMED_OUT', message: `The state of ${topic}-${partition} kept changing; try again.` };
+  }
+
+  // ---- reassignments ----
+
+  /**
+   * AlterPartitionReassignments: validates each partition's target as Kafka's controller does, then stores
+   * the reassignment (or its cancellation) in the topic's assignment; the controller carries it out. Any
+   * broker may take the request: the store's read-modify-write keeps concurrent changes apart.
+   */
+  async alterReassignments(requests: readonly ReassignmentRequest[]): Promise<PartitionOutcome[]> {
+    const out: PartitionOutcome[] = [];
+    const byTopic = new Map<string, ReassignmentRequest[]>();
+    for (const r of requests) {
+      let l = byTopic.get(r.topic);
+      if (!l) byTopic.set(r.topic, (l = []));
+      l.push(r);
+    }
+    for (const [topic, reqs] of byTopic) {
+      const outcomes = new Map<ReassignmentRequest, PartitionOutcome>();
+      const current = this.#store.getTopic(topic);
+      if (!current) {
+        for (const r of reqs) out.push({ topic, partition: r.partition, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'The partition does not exist.' });
         continue;
       }
-      const done = await this.#write(w.topic, w.partition, { ...this.#base(state), leader: preferred, leaderEpoch: state.leaderEpoch + 1 }, state.version, 'preferred leader elected');
-      out.push(done ? w : { ...w, error: 'NOT_CONTROLLER' });
+      try {
+        await this.#store.updateReplicaAssignment(topic, (t) => {
+          outcomes.clear();
+          const replicas = t.replicas.map((r) => [...r]);
+          const reassigning: Record<number, PartitionReassignment> = { ...(t.reassigning ?? {}) };
+          let changed = false;
+          for (const r of reqs) {
+            const verdict = this.#reassignOne(t, r, replicas, reassigning);
+            outcomes.set(r, { topic, partition: r.partition, ...verdict });
+            if (!verdict.error) changed = true;
+          }
+          return changed ? { replicas, reassigning } : undefined;
+        });
+      } catch (e) {
+        for (const r of reqs) outcomes.set(r, { topic, partition: r.partition, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: (e as Error).message });
+      }
+      for (const r of reqs) out.push(outcomes.get(r)!);
+    }
+    this.#schedule();
+    return out;
+  }
+
+  /** One partition of a reassignment request, applied to `replicas`/`reassigning` when valid. */
+  #reassignOne(t: TopicMetadata, r: ReassignmentRequest, replicas: number[][], reassigning: Record<number, PartitionReassignment>): { error?: string; message?: string } {
+    const p = r.partition;
+    if (!Number.isInteger(p) || p < 0 || p >= t.partitions) return { error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'The partition does not exist.' };
+    const ongoing = reassigning[p];
+    const current = replicas[p]!;
+    const origin = current.filter((b) => !(ongoing?.adding ?? []).includes(b));
+    if (r.replicas === null) {
+      if (!ongoing) return { error: 'NO_REASSIGNMENT_IN_PROGRESS', message: `No reassignment in progress for partition ${t.name}-${p}.` };
+      // Cancel: back to the original replicas; the ones being added are dropped at once (the controller
+      // moves leadership back first if one of them leads).
+      replicas[p] = [...origin, ...current.filter((b) => !origin.includes(b))];
+      reassigning[p] = { adding: [], removing: current.filter((b) => !origin.includes(b)) };
+      if (reassigning[p].removing.length === 0) {
+        replicas[p] = origin;
+        delete reassigning[p];
+      }
+      return {};
+    }
+    const target = [...r.replicas];
+    if (target.length === 0) return { error: 'INVALID_REPLICA_ASSIGNMENT', message: 'Empty replica list specified in partition reassignment.' };
+    if (new Set(target).size !== target.length) return { error: 'INVALID_REPLICA_ASSIGNMENT', message: `Duplicate replica ids in partition reassignment replica list: ${target.join(',')}` };
+    if (target.some((b) => !Number.isInteger(b) || b < 0)) return { error: 'INVALID_REPLICA_ASSIGNMENT', message: `Invalid broker id in replica list: ${target.join(',')}` };
+    const full = [...new Set([...target, ...origin])];
+    const adding = full.filter((b) => !origin.includes(b));
+    const removing = full.filter((b) => !target.includes(b));
+    const live = this.#live();
+    if (!adding.every((b) => live.has(b))) {
+      return { error: 'INVALID_REPLICA_ASSIGNMENT', message: `Replica assignment has brokers that are not alive. Replica list: ${adding.join(',')}, live broker list: ${[...live].sort((a, b) => a - b).join(',')}` };
+    }
+    if (adding.length === 0 && removing.length === 0) {
+      replicas[p] = target;
+      delete reassigning[p];
+    } else {
+      replicas[p] = full;
+      reassigning[p] = { adding, removing };
+    }
+    return {};
+  }
+
+  /** Reassignments in progress (ListPartitionReassignments), for `partitions` or all. */
+  listReassignments(partitions?: ReadonlyArray<{ topic: string; partition: number }>): OngoingReassignment[] {
+    const out: OngoingReassignment[] = [];
+    const wanted = partitions && new Set(partitions.map((p) => `${p.topic}\0${p.partition}`));
+    for (const t of this.#store.listTopics()) {
+      for (const [p, r] of Object.entries(t.reassigning ?? {})) {
+        const partition = Number(p);
+        if (wanted && !wanted.has(`${t.name}\0${partition}`)) continue;
+        out.push({ topic: t.name, partition, replicas: t.replicas[partition] ?? [], adding: r.adding, removing: r.removing });
+      }
     }
     return out;
+  }
+
+  /** Carries a stored reassignment one step further when its added replicas are in sync. */
+  async #advanceReassignment(t: TopicMetadata, p: number, r: PartitionReassignment, state: PartitionState, live: Set<number>): Promise<void> {
+    const replicas = t.replicas[p] ?? [];
+    const target = replicas.filter((b) => !r.removing.includes(b));
+    if (!r.adding.every((b) => state.isr.includes(b))) return; // still catching up
+    let leader = state.leader;
+    if (!target.includes(leader) || !live.has(leader)) {
+      const next = target.find((b) => live.has(b) && state.isr.includes(b));
+      if (next === undefined) return; // no target replica can lead yet
+      leader = next;
+    }
+    const isr = state.isr.filter((b) => target.includes(b));
+    if (leader !== state.leader || isr.length !== state.isr.length) {
+      const moved = leader !== state.leader;
+      const done = await this.#write(t.name, p, { ...this.#base(state), leader, leaderEpoch: moved ? state.leaderEpoch + 1 : state.leaderEpoch, isr }, state.version,
+        moved ? 'reassignment: leadership moved into the target replicas' : 'reassignment: removed replicas left the ISR');
+      if (!done) return;
+    }
+    const before = JSON.stringify(r);
+    await this.#store.updateReplicaAssignment(t.name, (cur): ReplicaAssignmentChange | undefined => {
+      const ongoing = cur.reassigning?.[p];
+      if (!ongoing || JSON.stringify(ongoing) !== before) return undefined; // changed meanwhile: next pass
+      const reassigning = { ...cur.reassigning };
+      delete reassigning[p];
+      const next = cur.replicas.map((x) => [...x]);
+      next[p] = (cur.replicas[p] ?? []).filter((b) => !ongoing.removing.includes(b));
+      return { replicas: next, reassigning };
+    });
+    this.#log.info({ topic: t.name, partition: p, replicas: target, removed: r.removing, added: r.adding }, 'reassignment completed');
+  }
+
+  #controllerEpoch(): number {
+    return this.#epoch ?? this.#store.controller()?.epoch ?? 0;
   }
 
   async #elect(): Promise<void> {
@@ -168,7 +358,7 @@ export class Controller {
   }
 
   #base(state: PartitionState): StateToWrite {
-    return { leader: state.leader, leaderEpoch: state.leaderEpoch, isr: state.isr, controllerEpoch: this.#epoch! };
+    return { leader: state.leader, leaderEpoch: state.leaderEpoch, isr: state.isr, controllerEpoch: this.#controllerEpoch() };
   }
 
   /** One look at every partition; writes what must change. */
@@ -212,6 +402,11 @@ export class Controller {
     const isr = state.isr.filter((r) => live.has(r));
     if (isr.length !== state.isr.length) {
       await this.#write(t.name, p, { ...this.#base(state), isr }, state.version, 'dead brokers removed from the ISR');
+      return;
+    }
+    const reassignment = t.reassigning?.[p];
+    if (reassignment) {
+      await this.#advanceReassignment(t, p, reassignment, state, live);
       return;
     }
     const preferred = replicas[0];

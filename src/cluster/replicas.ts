@@ -161,11 +161,13 @@ export class Replicas {
     const t = this.#store.getTopic(r.topic);
     const replicas = t?.replicas[r.partition] ?? [];
     if (!replicas.includes(followerId)) throw new BrokerError('NOT_LEADER_OR_FOLLOWER', `Broker ${followerId} is not a replica of ${r.topic}-${r.partition}`);
+    // A replica a reassignment is removing does not rejoin the ISR the controller took it out of.
+    const leaving = t?.reassigning?.[r.partition]?.removing.includes(followerId) ?? false;
     let p = r.followers.get(followerId);
     if (!p) r.followers.set(followerId, (p = { logEndOffset: fetchOffset, lastCaughtUpMs: 0 }));
     p.logEndOffset = fetchOffset;
     if (fetchOffset >= r.log.logEndOffset) p.lastCaughtUpMs = nowMs;
-    if (!r.isr.includes(followerId) && fetchOffset >= r.highWatermark && fetchOffset >= this.#epochStart(r)) {
+    if (!leaving && !r.isr.includes(followerId) && fetchOffset >= r.highWatermark && fetchOffset >= this.#epochStart(r)) {
       this.#changeIsr(r, [...r.isr, followerId], 'follower caught up: added to the ISR');
     }
     this.#maybeAdvanceHighWatermark(r);

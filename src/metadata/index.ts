@@ -13,6 +13,8 @@ export type {
   ControllerInfo,
   PartitionState,
   VersionedPartitionState,
+  PartitionReassignment,
+  ReplicaAssignmentChange,
 } from './store.js';
 export { SCRAM_CONFIG_KEYS } from './store.js';
 export { AclTable, STORED_RESOURCE_TYPES, aclResourceKey, sameAcl, type AclResource, type AclResourceEntry, type StoredAcl, type StoredResourceType, type StoredPatternType } from './acls.js';

@@ -4,7 +4,7 @@
 // its registration and, if it was controller, its controllership go, and the others are told — as when
 // a broker's ZooKeeper session expires. Listeners are called asynchronously, as ZooKeeper watches are.
 import { randomBytes } from 'node:crypto';
-import type { BrokerRegistration, ClusterMetadataEvents, ClusterMetadataStore, ControllerInfo, NewTopic, PartitionState, ProducerIdBlock, TopicChange, TopicMetadata, VersionedPartitionState } from './store.js';
+import type { BrokerRegistration, ClusterMetadataEvents, ClusterMetadataStore, ControllerInfo, NewTopic, PartitionState, ProducerIdBlock, ReplicaAssignmentChange, TopicChange, TopicMetadata, VersionedPartitionState } from './store.js';
 import type { ClusterEvent } from './cluster-store.js';
 import { AclTable, type AclResource, type AclResourceEntry, type StoredAcl } from './acls.js';
 import { QuotaTable, type QuotaEntity, type QuotaEntry } from './quotas.js';
@@ -123,6 +123,20 @@ export class InMemoryClusterStore implements ClusterMetadataStore {
     const meta = freeze({ ...t, partitions: replicas.length, replicas, configs: change.configs ?? t.configs });
     this.#cluster.topics.set(name, meta);
     if (change.configs) this.#cluster.notify('configs', 'topics', name);
+    this.#cluster.notify('topics', name, meta);
+    return meta;
+  }
+
+  async updateReplicaAssignment(name: string, update: (current: TopicMetadata) => ReplicaAssignmentChange | undefined): Promise<TopicMetadata> {
+    this.#open();
+    const t = this.#cluster.topics.get(name);
+    if (!t) throw new Error(`Topic ${name} does not exist`);
+    const change = update(t);
+    if (!change) return t;
+    if (change.replicas.length < t.partitions) throw new Error(`Topic ${name} cannot shrink from ${t.partitions} to ${change.replicas.length} partitions`);
+    const { reassigning: _previous, ...rest } = t;
+    const meta = freeze({ ...rest, partitions: change.replicas.length, replicas: change.replicas, ...(Object.keys(change.reassigning).length > 0 ? { reassigning: change.reassigning } : {}) });
+    this.#cluster.topics.set(name, meta);
     this.#cluster.notify('topics', name, meta);
     return meta;
   }
@@ -282,5 +296,6 @@ function key(topic: string, partition: number): string {
 }
 
 function freeze(t: TopicMetadata): TopicMetadata {
-  return Object.freeze({ ...t, replicas: Object.freeze(t.replicas.map((r) => Object.freeze([...r]))), configs: Object.freeze({ ...t.configs }) });
+  const reassigning = t.reassigning && Object.freeze(Object.fromEntries(Object.entries(t.reassigning).map(([p, x]) => [p, Object.freeze({ adding: Object.freeze([...x.adding]), removing: Object.freeze([...x.removing]) })])));
+  return Object.freeze({ ...t, replicas: Object.freeze(t.replicas.map((r) => Object.freeze([...r]))), configs: Object.freeze({ ...t.configs }), ...(reassigning ? { reassigning } : {}) });
 }

@@ -14,6 +14,23 @@ export interface TopicMetadata {
   /** Topic-level config overrides (Kafka topic config names). */
   readonly configs: Readonly<Record<string, string>>;
   readonly internal: boolean;
+  /**
+   * Partitions being reassigned (AlterPartitionReassignments), by partition index: `replicas` then holds the
+   * target replicas followed by the ones being removed (Kafka's RS = TRS + (ORS - TRS)). Absent when none.
+   */
+  readonly reassigning?: Readonly<Record<number, PartitionReassignment>>;
+}
+
+/** A reassignment in progress: the replicas being added (catching up) and the ones being removed. */
+export interface PartitionReassignment {
+  readonly adding: readonly number[];
+  readonly removing: readonly number[];
+}
+
+/** A new replica assignment and reassignment state of a topic, computed from its current metadata. */
+export interface ReplicaAssignmentChange {
+  replicas: number[][];
+  reassigning: Record<number, PartitionReassignment>;
 }
 
 export interface NewTopic {
@@ -157,6 +174,12 @@ export interface ClusterMetadataStore extends MetadataStore {
   /** Creates a topic, with the initial state of every partition when given (all or nothing). */
   createTopic(topic: NewTopic, initialStates?: readonly PartitionState[]): Promise<TopicMetadata>;
   partitionState(topic: string, partition: number): VersionedPartitionState | undefined;
+  /**
+   * Read-modify-write of a topic's replica assignment and reassignment state: `update` sees the current
+   * metadata (again after a concurrent change) and returns the change, or undefined to leave it as it is.
+   * Resolves the topic as written (or unchanged); rejects when the topic does not exist.
+   */
+  updateReplicaAssignment(topic: string, update: (current: TopicMetadata) => ReplicaAssignmentChange | undefined): Promise<TopicMetadata>;
   /**
    * Writes a partition's state if its record is still at `expectedVersion` (-1: create it); resolves the
    * state with its new version, or undefined when the version was stale (re-read and retry).

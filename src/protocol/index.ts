@@ -94,3 +94,6 @@ export * as CreateAcls from './apis/create-acls.js';
 export * as DeleteAcls from './apis/delete-acls.js';
 export * as DescribeClientQuotas from './apis/describe-client-quotas.js';
 export * as AlterClientQuotas from './apis/alter-client-quotas.js';
+export * as ElectLeaders from './apis/elect-leaders.js';
+export * as AlterPartitionReassignments from './apis/alter-partition-reassignments.js';
+export * as ListPartitionReassignments from './apis/list-partition-reassignments.js';

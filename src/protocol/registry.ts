@@ -49,6 +49,9 @@ import * as CreateAcls from './apis/create-acls.js';
 import * as DeleteAcls from './apis/delete-acls.js';
 import * as DescribeClientQuotas from './apis/describe-client-quotas.js';
 import * as AlterClientQuotas from './apis/alter-client-quotas.js';
+import * as ElectLeaders from './apis/elect-leaders.js';
+import * as AlterPartitionReassignments from './apis/alter-partition-reassignments.js';
+import * as ListPartitionReassignments from './apis/list-partition-reassignments.js';
 
 /** What every module in apis/ exports. Bodies are opaque here; use the module itself for typed access. */
 export interface ApiModule {
@@ -109,6 +112,9 @@ export const ApiKey = {
   DeleteAcls: 31,
   DescribeClientQuotas: 48,
   AlterClientQuotas: 49,
+  ElectLeaders: 43,
+  AlterPartitionReassignments: 45,
+  ListPartitionReassignments: 46,
 } as const;
 export type ApiKeyValue = (typeof ApiKey)[keyof typeof ApiKey];
 
@@ -157,6 +163,9 @@ const modules: readonly ApiModule[] = [
   DeleteAcls,
   DescribeClientQuotas,
   AlterClientQuotas,
+  ElectLeaders,
+  AlterPartitionReassignments,
+  ListPartitionReassignments,
 ];
 
 const byKey = new Map<number, ApiModule>(modules.map((m) => [m.apiKey, m]));

@@ -45,6 +45,9 @@ import { handleCreateAcls } from './create-acls.js';
 import { handleDeleteAcls } from './delete-acls.js';
 import { handleDescribeClientQuotas } from './describe-client-quotas.js';
 import { handleAlterClientQuotas } from './alter-client-quotas.js';
+import { handleElectLeaders } from './elect-leaders.js';
+import { handleAlterPartitionReassignments } from './alter-partition-reassignments.js';
+import { handleListPartitionReassignments } from './list-partition-reassignments.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (req: any, rc: RequestContext) => unknown;
@@ -94,6 +97,9 @@ export const HANDLERS = new Map<number, Handler>([
   [ApiKey.DeleteAcls, handleDeleteAcls],
   [ApiKey.DescribeClientQuotas, handleDescribeClientQuotas],
   [ApiKey.AlterClientQuotas, handleAlterClientQuotas],
+  [ApiKey.ElectLeaders, handleElectLeaders],
+  [ApiKey.AlterPartitionReassignments, handleAlterPartitionReassignments],
+  [ApiKey.ListPartitionReassignments, handleListPartitionReassignments],
 ]);
 
 /**

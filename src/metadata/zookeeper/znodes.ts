@@ -11,7 +11,7 @@
 //   /config/changes/config_change_<seq>           {"version":2,"entity_path":"topics/<t>"}
 //   /admin/delete_topics/<t>                      (empty) a topic being deleted
 //   /latest_producer_id_block                     {"version":1,"broker":N,"block_start":"0","block_end":"999"}
-import type { BrokerEndpoint, BrokerRegistration, PartitionState } from '../store.js';
+import type { BrokerEndpoint, BrokerRegistration, PartitionReassignment, PartitionState } from '../store.js';
 import { STORED_RESOURCE_TYPES, type AclResource, type StoredAcl, type StoredPatternType, type StoredResourceType } from '../acls.js';
 
 export const CLUSTER_ID = '/cluster/id';
@@ -87,15 +87,30 @@ export function decodeController(b: Buffer): number {
   return Number(parse(b).brokerid);
 }
 
-export function encodeTopic(topicId: string, replicas: ReadonlyArray<readonly number[]>): Buffer {
-  return json({ version: 3, partitions: Object.fromEntries(replicas.map((r, p) => [String(p), [...r]])), topic_id: topicId, adding_replicas: {}, removing_replicas: {} });
+/** A topic's assignment; a partition being reassigned lists its `adding_replicas` and `removing_replicas` as Kafka 3.x does. */
+export function encodeTopic(topicId: string, replicas: ReadonlyArray<readonly number[]>, reassigning: Readonly<Record<number, PartitionReassignment>> = {}): Buffer {
+  const adding: Record<string, number[]> = {};
+  const removing: Record<string, number[]> = {};
+  for (const [p, r] of Object.entries(reassigning)) {
+    if (r.adding.length > 0) adding[p] = [...r.adding];
+    if (r.removing.length > 0) removing[p] = [...r.removing];
+  }
+  return json({ version: 3, partitions: Object.fromEntries(replicas.map((r, p) => [String(p), [...r]])), topic_id: topicId, adding_replicas: adding, removing_replicas: removing });
 }
-export function decodeTopic(b: Buffer): { topicId: string; replicas: number[][] } {
+export function decodeTopic(b: Buffer): { topicId: string; replicas: number[][]; reassigning: Record<number, PartitionReassignment> } {
   const o = parse(b);
   const parts = (o.partitions ?? {}) as Record<string, number[]>;
   const replicas: number[][] = [];
   for (const [p, r] of Object.entries(parts)) replicas[Number(p)] = r;
-  return { topicId: String(o.topic_id ?? ''), replicas: Array.from(replicas, (r) => r ?? []) };
+  const adding = (o.adding_replicas ?? {}) as Record<string, number[]>;
+  const removing = (o.removing_replicas ?? {}) as Record<string, number[]>;
+  const reassigning: Record<number, PartitionReassignment> = {};
+  for (const p of new Set([...Object.keys(adding), ...Object.keys(removing)])) {
+    const a = adding[p] ?? [];
+    const r = removing[p] ?? [];
+    if (a.length > 0 || r.length > 0) reassigning[Number(p)] = { adding: a, removing: r };
+  }
+  return { topicId: String(o.topic_id ?? ''), replicas: Array.from(replicas, (r) => r ?? []), reassigning };
 }
 
 export function encodeState(s: PartitionState): Buffer {

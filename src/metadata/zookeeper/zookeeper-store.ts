@@ -20,8 +20,10 @@ import type {
   ClusterMetadataStore,
   ControllerInfo,
   NewTopic,
+  PartitionReassignment,
   PartitionState,
   ProducerIdBlock,
+  ReplicaAssignmentChange,
   TopicChange,
   TopicMetadata,
   VersionedPartitionState,
@@ -44,6 +46,7 @@ const isInternal = (name: string) => INTERNAL_TOPICS.has(name);
 interface TopicEntry {
   topicId: string;
   replicas: number[][];
+  reassigning: Record<number, PartitionReassignment>;
   version: number;
   configs?: Record<string, string>;
 }
@@ -229,6 +232,7 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
       replicas: Object.freeze(t.replicas.map((r) => Object.freeze([...r]))),
       configs: Object.freeze({ ...(t.configs ?? {}) }),
       internal: isInternal(name),
+      ...(Object.keys(t.reassigning).length > 0 ? { reassigning: freezeReassigning(t.reassigning) } : {}),
     });
   }
 
@@ -298,7 +302,7 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
       if (!t) throw new Error(`Topic ${name} does not exist`);
       if (change.replicas !== undefined && change.replicas.length < t.replicas.length) throw new Error(`Topic ${name} cannot shrink from ${t.replicas.length} to ${change.replicas.length} partitions`);
       const ops: ZkOp[] = [];
-      if (change.replicas !== undefined) ops.push({ op: 'set', path: Z.topicPath(name), data: Z.encodeTopic(t.topicId, change.replicas), version: t.version });
+      if (change.replicas !== undefined) ops.push({ op: 'set', path: Z.topicPath(name), data: Z.encodeTopic(t.topicId, change.replicas, t.reassigning), version: t.version });
       if (change.configs !== undefined) ops.push(...(await this.#configOps(Z.topicConfigPath(name), `topics/${name}`, change.configs)));
       try {
         if (ops.length > 0) await this.#zk.multi(ops);
@@ -309,6 +313,28 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     }
     await this.#refreshTopic(name);
     return this.getTopic(name)!;
+  }
+
+  async updateReplicaAssignment(name: string, update: (current: TopicMetadata) => ReplicaAssignmentChange | undefined): Promise<TopicMetadata> {
+    for (let attempt = 0; ; attempt++) {
+      await this.#refreshTopic(name);
+      const t = this.#topics.get(name);
+      if (!t) throw new Error(`Topic ${name} does not exist`);
+      const change = update(this.getTopic(name)!);
+      if (!change) break;
+      if (change.replicas.length < t.replicas.length) throw new Error(`Topic ${name} cannot shrink from ${t.replicas.length} to ${change.replicas.length} partitions`);
+      try {
+        await this.#zk.set(Z.topicPath(name), Z.encodeTopic(t.topicId, change.replicas, change.reassigning), t.version);
+        break;
+      } catch (e) {
+        // Changed meanwhile (another reassignment, new partitions): read it again and decide again.
+        if (!(e instanceof ZooKeeperError && e.code === 'BAD_VERSION') || attempt >= 20) throw e;
+      }
+    }
+    await this.#refreshTopic(name);
+    const t = this.getTopic(name);
+    if (!t) throw new Error(`Topic ${name} does not exist`);
+    return t;
   }
 
   // ---- partition states ----
@@ -716,12 +742,12 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
       this.#dropTopic(name);
       return;
     }
-    const { topicId, replicas } = Z.decodeTopic(node.data);
+    const { topicId, replicas, reassigning } = Z.decodeTopic(node.data);
     const prev = this.#topics.get(name);
     const configs = config ? Z.decodeConfig(config.data) : {};
     const changed = !prev || prev.version !== node.version || prev.topicId !== topicId || JSON.stringify(prev.configs) !== JSON.stringify(configs);
     if (prev && prev.topicId === topicId && prev.version > node.version) return; // an older read answered late
-    this.#topics.set(name, { topicId, replicas, version: node.version, configs });
+    this.#topics.set(name, { topicId, replicas, reassigning, version: node.version, configs });
     await Promise.all(replicas.map((_, p) => this.#refreshState(name, p)));
     if (changed) {
       this.#emit('topics', name, this.getTopic(name));
@@ -801,6 +827,10 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
 
 function sortAcls(entries: readonly AclResourceEntry[]): AclResourceEntry[] {
   return [...entries].sort((a, b) => (aclResourceKey(a.resource) < aclResourceKey(b.resource) ? -1 : 1));
+}
+
+function freezeReassigning(r: Record<number, PartitionReassignment>): Readonly<Record<number, PartitionReassignment>> {
+  return Object.freeze(Object.fromEntries(Object.entries(r).map(([p, x]) => [p, Object.freeze({ adding: Object.freeze([...x.adding]), removing: Object.freeze([...x.removing]) })])));
 }
 
 function stateKey(topic: string, partition: number): string {
