@@ -109,7 +109,10 @@ export class Broker {
       context.groups.setOwnership((p) => context.cluster?.replicas.replica(OFFSETS_TOPIC, p)?.role === 'leader',
         async (p, next) => {
           const r = context.cluster?.replicas.replica(OFFSETS_TOPIC, p);
-          if (r) await context.cluster!.replicas.waitForHighWatermark(r, next, config['offsets.commit.timeout.ms']);
+          if (!r) return;
+          // The append may complete the ISR by itself (a single replica): move the high watermark first.
+          context.cluster!.replicas.afterLeaderAppend(r);
+          await context.cluster!.replicas.waitForHighWatermark(r, next, config['offsets.commit.timeout.ms']);
         });
       context.groups.offsetsTopicAssignment = (partitions) => {
         const brokers = context.liveBrokers();
