@@ -1,0 +1,247 @@
+// Partition reassignment and leader election on demand in a three-broker cluster (broker ids 1, 2, 3)
+// coordinated through a real ZooKeeper, driven by Apache Kafka's own tools (kafka-reassign-partitions,
+// kafka-leader-election, kafka-topics) and kafkajs: a partition moves from brokers {1,2} to {2,3} while
+// kafkajs produces with acks=all, every acknowledged record is read back from the new replicas and broker 1's
+// copy is deleted; a reassignment held up by a paused broker is listed and cancelled; the preferred leader
+// comes back on demand after a failover; bad targets get Kafka's errors.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BrokerProcess } from '../helpers/broker-process.js';
+import { ZooKeeperServer } from '../helpers/zookeeper.js';
+import { kafkaClient, offsetsByValue } from '../helpers/kafkajs.js';
+import { KAFKA_TOOL, runKafkaTool } from '../helpers/kafka-tools.js';
+import { waitFor } from '../helpers/wait.js';
+
+describe('reassignment and leader election through Kafka\'s tools', () => {
+  let zk: ZooKeeperServer;
+  const brokers = new Map<number, BrokerProcess>();
+  let bootstrap = '';
+  let dir = '';
+
+  const overrides = (id: number) => ({
+    'broker.id': id, 'zookeeper.connect': `127.0.0.1:${zk.port}/gregor`,
+    // Long enough that a broker paused with SIGSTOP stays registered while the tools run against it.
+    'zookeeper.session.timeout.ms': 40_000,
+    'replica.lag.time.max.ms': 3000, 'replica.fetch.wait.max.ms': 100, 'offsets.topic.num.partitions': 1, 'offsets.topic.replication.factor': 1,
+    'auto.leader.rebalance.enable': false,
+  });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gregor-reassign-'));
+    zk = await ZooKeeperServer.start();
+    for (const id of [1, 2, 3]) brokers.set(id, await BrokerProcess.start({ overrides: overrides(id) }));
+    bootstrap = [...brokers.values()].map((b) => b.bootstrap).join(',');
+  });
+  after(async () => {
+    if (process.env.GREGOR_TEST_DUMP) for (const [id, b] of brokers) writeFileSync(`${process.env.GREGOR_TEST_DUMP}-${id}.log`, b.output);
+    for (const b of brokers.values()) {
+      if (b.pid) try { process.kill(b.pid, 'SIGCONT'); } catch { /* gone */ }
+      await b.close();
+    }
+    await zk?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const broker = (id: number) => brokers.get(id)!;
+
+  async function withAdmin<T>(fn: (admin: ReturnType<ReturnType<typeof kafkaClient>['admin']>) => Promise<T>): Promise<T> {
+    const admin = kafkaClient(bootstrap).admin();
+    await admin.connect();
+    try {
+      return await fn(admin);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async function partitionsOf(topic: string) {
+    return withAdmin(async (admin) => {
+      const m = await admin.fetchTopicMetadata({ topics: [topic] });
+      return m.topics[0]!.partitions.map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr].sort() })).sort((a, b) => a.partition - b.partition);
+    });
+  }
+
+  function jsonFile(name: string, body: unknown): string {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(body));
+    return path;
+  }
+
+  async function tool(main: string, args: string[], servers = bootstrap) {
+    const r = await runKafkaTool(main, ['--bootstrap-server', servers, ...args]);
+    return { ...r, out: r.stdout + r.stderr };
+  }
+
+  test('kafka-topics creates a topic with replication factor 3 and describes leaders, replicas and ISR as ours', async () => {
+    const created = await tool(KAFKA_TOOL.topics, ['--create', '--topic', 'tools-rf3', '--replication-factor', '3', '--partitions', '3']);
+    assert.equal(created.code, 0, created.out);
+    assert.match(created.out, /Created topic tools-rf3\./);
+    await waitFor('full ISRs', async () => (await partitionsOf('tools-rf3')).every((p) => p.leader >= 0 && p.isr.length === 3), 30_000);
+    const ours = await partitionsOf('tools-rf3');
+    const described = await tool(KAFKA_TOOL.topics, ['--describe', '--topic', 'tools-rf3']);
+    assert.equal(described.code, 0, described.out);
+    assert.match(described.out, /Topic: tools-rf3\s+TopicId: \S+\s+PartitionCount: 3\s+ReplicationFactor: 3/);
+    for (const p of ours) {
+      const line = new RegExp(`Partition: ${p.partition}\\s+Leader: (\\d+)\\s+Replicas: ([\\d,]+)\\s+Isr: ([\\d,]+)`).exec(described.out);
+      assert.ok(line, `partition ${p.partition} in\n${described.out}`);
+      assert.equal(Number(line[1]), p.leader);
+      assert.deepEqual(line[2]!.split(',').map(Number), p.replicas);
+      assert.deepEqual(line[3]!.split(',').map(Number).sort(), p.isr);
+    }
+  });
+
+  test('kafka-reassign-partitions moves a partition from {1,2} to {2,3} under acks=all load; nothing acknowledged is lost and broker 1 deletes its copy', async () => {
+    await withAdmin((admin) => admin.createTopics({ topics: [{ topic: 'moving', replicaAssignment: [{ partition: 0, replicas: [1, 2] }], configEntries: [{ name: 'min.insync.replicas', value: '1' }] }] }));
+    await waitFor('moving-0 led with a full ISR', async () => {
+      const [p] = await partitionsOf('moving');
+      return p !== undefined && p.leader === 1 && p.isr.length === 2;
+    }, 30_000);
+    assert.ok(existsSync(join(broker(1).logDir, 'moving-0')), 'broker 1 holds a copy before the move');
+
+    const kafka = kafkaClient(bootstrap);
+    const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 2000 } });
+    await producer.connect();
+    const acked = new Map<string, number>();
+    let stop = false;
+    let seq = 0;
+    const load = (async () => {
+      while (!stop && seq < 20_000) {
+        const value = `m-${seq++}`;
+        const [md] = await producer.send({ topic: 'moving', acks: -1, messages: [{ value, partition: 0 }] });
+        acked.set(value, Number(md!.baseOffset));
+      }
+    })();
+    try {
+      await waitFor('some records acknowledged', () => acked.size >= 50, 30_000);
+      const plan = jsonFile('move.json', { version: 1, partitions: [{ topic: 'moving', partition: 0, replicas: [2, 3] }] });
+      const exec = await tool(KAFKA_TOOL.reassignPartitions, ['--reassignment-json-file', plan, '--execute']);
+      assert.equal(exec.code, 0, exec.out);
+      assert.match(exec.out, /Current partition replica assignment/);
+      assert.match(exec.out, /"replicas":\[1,2\]/);
+      assert.match(exec.out, /Successfully started partition reassignment for moving-0/);
+      await waitFor('--verify reports completion', async () => {
+        const v = await tool(KAFKA_TOOL.reassignPartitions, ['--reassignment-json-file', plan, '--verify']);
+        assert.equal(v.code, 0, v.out);
+        return /Reassignment of partition moving-0 is completed\./.test(v.out);
+      }, 90_000, 500);
+      const sent = acked.size;
+      await waitFor('more records acknowledged after the move', () => acked.size >= sent + 20, 30_000);
+    } finally {
+      stop = true;
+      await load.catch((e: unknown) => assert.fail(`producing during the move failed: ${(e as Error).message}`));
+      await producer.disconnect();
+    }
+    const [p] = await partitionsOf('moving');
+    assert.deepEqual(p!.replicas, [2, 3]);
+    assert.ok(p!.leader === 2 || p!.leader === 3, `leader ${p!.leader}`);
+    await waitFor('broker 1 deleted its copy of moving-0', () => !existsSync(join(broker(1).logDir, 'moving-0')), 30_000);
+    assert.ok(existsSync(join(broker(3).logDir, 'moving-0')), 'broker 3 holds the new copy');
+    const seen = await offsetsByValue(kafka, 'moving', 0, acked);
+    for (const [v, offset] of acked) assert.deepEqual(seen.get(v), [offset], `record ${v}`);
+    // The old leader's data was copied, not lost: broker 3's replica alone can serve it.
+    await broker(2).stop();
+    try {
+      await waitFor('broker 3 leads moving-0', async () => (await partitionsOf('moving'))[0]!.leader === 3, 30_000);
+      const again = await offsetsByValue(kafka, 'moving', 0, acked);
+      for (const [v, offset] of acked) assert.deepEqual(again.get(v), [offset], `record ${v} on broker 3`);
+    } finally {
+      await broker(2).restart();
+    }
+    const list = await tool(KAFKA_TOOL.reassignPartitions, ['--list']);
+    assert.equal(list.code, 0, list.out);
+    assert.match(list.out, /No partition reassignments found\./);
+  });
+
+  test('a reassignment held up by a paused broker is listed, then cancelled, and the paused broker keeps no copy', async () => {
+    const controller = await withAdmin(async (admin) => (await admin.describeCluster()).controller ?? -1);
+    const paused = [1, 2, 3].find((id) => id !== controller)!;
+    const [a, b] = [1, 2, 3].filter((id) => id !== paused);
+    await withAdmin((admin) => admin.createTopics({ topics: [{ topic: 'held', replicaAssignment: [{ partition: 0, replicas: [a!, b!] }] }] }));
+    await waitFor('held-0 with a full ISR', async () => (await partitionsOf('held'))[0]?.isr.length === 2, 30_000);
+    const plan = jsonFile('held.json', { version: 1, partitions: [{ topic: 'held', partition: 0, replicas: [b!, paused] }] });
+    // The tools talk to the running brokers; a request that still lands on the paused one times out quickly.
+    const servers = `${broker(a!).bootstrap},${broker(b!).bootstrap}`;
+    const config = join(dir, 'admin.properties');
+    writeFileSync(config, 'request.timeout.ms=5000\n');
+    const held = (args: string[]) => tool(KAFKA_TOOL.reassignPartitions, ['--command-config', config, ...args], servers);
+    process.kill(broker(paused).pid!, 'SIGSTOP');
+    try {
+      const exec = await held(['--reassignment-json-file', plan, '--execute']);
+      assert.equal(exec.code, 0, exec.out);
+      const list = await held(['--list']);
+      assert.equal(list.code, 0, list.out);
+      assert.match(list.out, new RegExp(`Current partition reassignments:\\s+held-0: replicas: ${b},${paused},${a}\\. adding: ${paused}\\. removing: ${a}\\.`));
+      const verify = await held(['--reassignment-json-file', plan, '--verify']);
+      assert.match(verify.out, /Reassignment of partition held-0 is still in progress\./);
+      const again = await held(['--reassignment-json-file', plan, '--execute']);
+      assert.notEqual(again.code, 0);
+      assert.match(again.out, /--additional/);
+      const cancel = await held(['--reassignment-json-file', plan, '--cancel', '--preserve-throttles']);
+      assert.equal(cancel.code, 0, cancel.out);
+      assert.match(cancel.out, /Successfully cancelled partition reassignment for: held-0/);
+      await waitFor('no reassignment left', async () => /No partition reassignments found\./.test((await held(['--list'])).out), 60_000, 500);
+    } finally {
+      process.kill(broker(paused).pid!, 'SIGCONT');
+    }
+    const [p] = await partitionsOf('held');
+    assert.deepEqual([...p!.replicas].sort(), [a, b].sort());
+    assert.ok(p!.leader === a || p!.leader === b);
+    await waitFor(`broker ${paused} keeps no copy of held-0`, () => !existsSync(join(broker(paused).logDir, 'held-0')), 30_000);
+  });
+
+  test('kafka-leader-election --election-type PREFERRED restores the preferred leader after a failover', async () => {
+    await withAdmin((admin) => admin.createTopics({ topics: [{ topic: 'prefer', replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }] }] }));
+    await waitFor('prefer-0 led by broker 1 with a full ISR', async () => {
+      const [p] = await partitionsOf('prefer');
+      return p?.leader === 1 && p.isr.length === 3;
+    }, 30_000);
+    await broker(1).stop(); // controlled shutdown: leadership moves to 2
+    await waitFor('another leader', async () => (await partitionsOf('prefer'))[0]!.leader !== 1, 30_000);
+    await broker(1).restart();
+    await waitFor('broker 1 back in the ISR', async () => (await partitionsOf('prefer'))[0]!.isr.length === 3, 30_000);
+    assert.notEqual((await partitionsOf('prefer'))[0]!.leader, 1, 'auto.leader.rebalance.enable=false keeps the new leader');
+    const elected = await tool(KAFKA_TOOL.leaderElection, ['--election-type', 'PREFERRED', '--topic', 'prefer', '--partition', '0']);
+    assert.equal(elected.code, 0, elected.out);
+    assert.match(elected.out, /Successfully completed leader election \(PREFERRED\) for partitions prefer-0/);
+    await waitFor('broker 1 leads again', async () => (await partitionsOf('prefer'))[0]!.leader === 1, 30_000);
+    // Every partition: the ones already led by their preferred replica are left out of the answer.
+    const all = await tool(KAFKA_TOOL.leaderElection, ['--election-type', 'PREFERRED', '--all-topic-partitions']);
+    assert.doesNotMatch(all.out, /prefer-0/);
+    const unclean = await tool(KAFKA_TOOL.leaderElection, ['--election-type', 'UNCLEAN', '--topic', 'prefer', '--partition', '0']);
+    assert.equal(unclean.code, 0, unclean.out);
+    assert.match(unclean.out, /Valid replica already elected for partitions prefer-0/);
+    const unknown = await tool(KAFKA_TOOL.leaderElection, ['--election-type', 'PREFERRED', '--topic', 'prefer', '--partition', '7']);
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.out, /Error completing leader election \(PREFERRED\) for partition: prefer-7: .*UnknownTopicOrPartitionException/);
+  });
+
+  test('bad targets get Kafka\'s errors: unknown broker, duplicate replicas, empty list, unknown partition, cancelling nothing', async () => {
+    await withAdmin((admin) => admin.createTopics({ topics: [{ topic: 'bad-targets', replicaAssignment: [{ partition: 0, replicas: [1, 2] }] }] }));
+    const plan = jsonFile('unknown-broker.json', { version: 1, partitions: [{ topic: 'bad-targets', partition: 0, replicas: [1, 9] }] });
+    const r = await tool(KAFKA_TOOL.reassignPartitions, ['--reassignment-json-file', plan, '--execute']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.out, /Unknown broker id 9/);
+    const reassign = (replicas: number[], partition = 0) => withAdmin((admin) => admin.alterPartitionReassignments({ topics: [{ topic: 'bad-targets', partitionAssignment: [{ partition, replicas }] }] }));
+    const codeOf = async (p: Promise<unknown>) => {
+      try {
+        await p;
+        return 'NONE';
+      } catch (e) {
+        const err = e as { errors?: Array<{ type?: string }>; type?: string };
+        return err.errors?.[0]?.type ?? err.type ?? String(e);
+      }
+    };
+    assert.equal(await codeOf(reassign([1, 9])), 'INVALID_REPLICA_ASSIGNMENT');
+    assert.equal(await codeOf(reassign([2, 2])), 'INVALID_REPLICA_ASSIGNMENT');
+    assert.equal(await codeOf(reassign([])), 'INVALID_REPLICA_ASSIGNMENT');
+    assert.equal(await codeOf(reassign([1, 2], 5)), 'UNKNOWN_TOPIC_OR_PARTITION');
+    const cancel = await tool(KAFKA_TOOL.reassignPartitions, ['--reassignment-json-file', jsonFile('nothing.json', { version: 1, partitions: [{ topic: 'bad-targets', partition: 0, replicas: [2, 3] }] }), '--cancel']);
+    assert.equal(cancel.code, 0, cancel.out);
+    assert.match(cancel.out, /None of the specified partition reassignments are active\./);
+    const [p] = await partitionsOf('bad-targets');
+    assert.deepEqual(p!.replicas, [1, 2], 'refused targets changed nothing');
+  });
+});
