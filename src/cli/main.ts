@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<(setExit: SetExit) => Command>> = {
   'dev-cluster': async () => (await import('./dev-cluster-command.js')).devClusterCommand,
   transactions: async () => (await import('./transactions-command.js')).transactionsCommand,
   acls: async () => (await import('./acls-command.js')).aclsCommand,
+  'leader-election': async () => (await import('./leader-election-command.js')).leaderElectionCommand,
+  'reassign-partitions': async () => (await import('./reassign-partitions-command.js')).reassignPartitionsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@
 // as results carrying a KafkaProtocolError (or null), so callers decide which
 // errors matter (e.g. TOPIC_ALREADY_EXISTS with --if-not-exists).
 
-import { AlterUserScramCredentials, CreatePartitions, CreateTopics, DeleteRecords, DeleteTopics, DescribeConfigs, DescribeLogDirs, DescribeUserScramCredentials, ErrorCode, IncrementalAlterConfigs, Scram, ZERO_UUID } from '../protocol/index.js';
+import { AlterPartitionReassignments, AlterUserScramCredentials, ElectLeaders, ListPartitionReassignments, CreatePartitions, CreateTopics, DeleteRecords, DeleteTopics, DescribeConfigs, DescribeLogDirs, DescribeUserScramCredentials, ErrorCode, IncrementalAlterConfigs, Scram, ZERO_UUID } from '../protocol/index.js';
 import { randomBytes } from 'node:crypto';
 import { Cluster, type ClusterOptions, type PartitionInfo } from './cluster.js';
 import { listOffsets, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from './consumer.js';
@@ -48,6 +48,24 @@ export interface TopicDescription {
   /** Topic configs when the broker can report them (not yet: no DescribeConfigs); null otherwise. */
   configs: Record<string, string> | null;
   error: KafkaProtocolError | null;
+}
+
+/** One partition of a topic. */
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** A partition's outcome of ElectLeaders or AlterPartitionReassignments: error null when it succeeded. */
+export interface PartitionResult extends TopicPartition {
+  error: KafkaProtocolError | null;
+}
+
+/** A reassignment in progress (ListPartitionReassignments). */
+export interface PartitionReassignment extends TopicPartition {
+  replicas: number[];
+  addingReplicas: number[];
+  removingReplicas: number[];
 }
 
 export interface PartitionOffset {
@@ -285,6 +303,53 @@ export class Admin {
       logDir: r.logDir, totalBytes: r.totalBytes, usableBytes: r.usableBytes,
       partitions: r.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, size: p.partitionSize, offsetLag: p.offsetLag }))),
     }));
+  }
+
+  /**
+   * Leader elections (ElectLeaders): 'PREFERRED' or 'UNCLEAN', for `partitions` or every partition (null; the
+   * broker then leaves out the partitions that needed no election).
+   */
+  async electLeaders(type: 'PREFERRED' | 'UNCLEAN', partitions: TopicPartition[] | null, options: { timeoutMs?: number } = {}): Promise<PartitionResult[]> {
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const byTopic = new Map<string, number[]>();
+    for (const p of partitions ?? []) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+    const res = await this.cluster.sendToController(ElectLeaders, {
+      electionType: type === 'UNCLEAN' ? ElectLeaders.ElectionType.UNCLEAN : ElectLeaders.ElectionType.PREFERRED,
+      topicPartitions: partitions === null ? null : [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })),
+      timeoutMs,
+    }, { timeoutMs: timeoutMs + 5000 });
+    if (res.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(res.errorCode, 'elect leaders');
+    return res.replicaElectionResults.flatMap((t) => t.partitionResult.map((p) => ({
+      topic: t.topic, partition: p.partitionId,
+      error: p.errorCode === ErrorCode.NONE ? null : new KafkaProtocolError(p.errorCode, `elect leader of ${t.topic}-${p.partitionId}`, p.errorMessage),
+    })));
+  }
+
+  /** Starts (replica list) or cancels (null) partition reassignments (AlterPartitionReassignments). */
+  async alterPartitionReassignments(reassignments: Array<TopicPartition & { replicas: number[] | null }>, options: { timeoutMs?: number } = {}): Promise<PartitionResult[]> {
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const byTopic = new Map<string, Array<{ partitionIndex: number; replicas: number[] | null }>>();
+    for (const r of reassignments) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), { partitionIndex: r.partition, replicas: r.replicas }]);
+    const res = await this.cluster.sendToController(AlterPartitionReassignments, {
+      timeoutMs, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+    }, { timeoutMs: timeoutMs + 5000 });
+    if (res.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(res.errorCode, 'alter partition reassignments', res.errorMessage);
+    return res.responses.flatMap((t) => t.partitions.map((p) => ({
+      topic: t.name, partition: p.partitionIndex,
+      error: p.errorCode === ErrorCode.NONE ? null : new KafkaProtocolError(p.errorCode, `reassign ${t.name}-${p.partitionIndex}`, p.errorMessage),
+    })));
+  }
+
+  /** Reassignments in progress (ListPartitionReassignments), for `partitions` or all. */
+  async listPartitionReassignments(partitions?: TopicPartition[], options: { timeoutMs?: number } = {}): Promise<PartitionReassignment[]> {
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const byTopic = new Map<string, number[]>();
+    for (const p of partitions ?? []) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+    const res = await this.cluster.sendToController(ListPartitionReassignments, {
+      timeoutMs, topics: partitions === undefined ? null : [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
+    }, { timeoutMs: timeoutMs + 5000 });
+    if (res.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(res.errorCode, 'list partition reassignments', res.errorMessage);
+    return res.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, replicas: p.replicas, addingReplicas: p.addingReplicas, removingReplicas: p.removingReplicas })));
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ export type { ConsumerOptions, ConsumerAssignment, ConsumerRecord, StartPosition
 export { Admin } from './admin.js';
 export { CONFIG_SOURCE_NAMES } from './admin.js';
 export type { AdminOptions, NewTopic, CreateTopicsOptions, CreateTopicResult, DeleteTopicResult, TopicDescription, PartitionOffset, ConfigResource, ConfigEntry, ConfigAlteration, LogDirDescription } from './admin.js';
+export type { TopicPartition, PartitionResult, PartitionReassignment } from './admin.js';
 export { Cluster, parseBootstrap } from './cluster.js';
 export type { ClusterOptions, ClientSecurity, BrokerInfo, TopicInfo, PartitionInfo } from './cluster.js';
 export { Connection } from './connection.js';

@@ -9,11 +9,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrokerProcess } from '../helpers/broker-process.js';
+import { BrokerProcess, GREGOR_BIN } from '../helpers/broker-process.js';
+import { run } from '../helpers/run.js';
 import { ZooKeeperServer } from '../helpers/zookeeper.js';
 import { kafkaClient, offsetsByValue } from '../helpers/kafkajs.js';
 import { KAFKA_TOOL, runKafkaTool } from '../helpers/kafka-tools.js';
 import { waitFor } from '../helpers/wait.js';
+import { Admin } from '../../src/client/index.js';
 
 describe('reassignment and leader election through Kafka\'s tools', () => {
   let zk: ZooKeeperServer;
@@ -25,7 +27,7 @@ describe('reassignment and leader election through Kafka\'s tools', () => {
     'broker.id': id, 'zookeeper.connect': `127.0.0.1:${zk.port}/gregor`,
     // Long enough that a broker paused with SIGSTOP stays registered while the tools run against it.
     'zookeeper.session.timeout.ms': 40_000,
-    'replica.lag.time.max.ms': 3000, 'replica.fetch.wait.max.ms': 100, 'offsets.topic.num.partitions': 1, 'offsets.topic.replication.factor': 1,
+    'replica.lag.time.max.ms': 3000, 'replica.fetch.wait.max.ms': 100, 'offsets.topic.num.partitions': 1,
     'auto.leader.rebalance.enable': false,
   });
 
@@ -68,6 +70,11 @@ describe('reassignment and leader election through Kafka\'s tools', () => {
     const path = join(dir, name);
     writeFileSync(path, JSON.stringify(body));
     return path;
+  }
+
+  async function gregor(args: string[]) {
+    const r = await run(process.execPath, [GREGOR_BIN, ...args, '--bootstrap-server', bootstrap], undefined, 120_000);
+    return { ...r, out: r.stdout + r.stderr };
   }
 
   async function tool(main: string, args: string[], servers = bootstrap) {
@@ -243,5 +250,136 @@ describe('reassignment and leader election through Kafka\'s tools', () => {
     assert.match(cancel.out, /None of the specified partition reassignments are active\./);
     const [p] = await partitionsOf('bad-targets');
     assert.deepEqual(p!.replicas, [1, 2], 'refused targets changed nothing');
+  });
+
+  test('gregor reassign-partitions (generate, execute --wait, verify, list, cancel) and gregor leader-election do the same', async () => {
+    await withAdmin((admin) => admin.createTopics({ topics: [{ topic: 'gregor-move', replicaAssignment: [{ partition: 0, replicas: [1, 2] }] }] }));
+    await waitFor('gregor-move-0 with a full ISR', async () => (await partitionsOf('gregor-move'))[0]?.isr.length === 2, 30_000);
+    const producer = kafkaClient(bootstrap).producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    try {
+      for (let i = 0; i < 20; i++) await producer.send({ topic: 'gregor-move', acks: -1, messages: Array.from({ length: 50 }, (_, j) => ({ value: `g-${i}-${j}`.padEnd(200, '.'), partition: 0 })) });
+    } finally {
+      await producer.disconnect();
+    }
+    const generated = await gregor(['reassign-partitions', '--generate', '--topics-to-move-json-file', jsonFile('topics.json', { version: 1, topics: [{ topic: 'gregor-move' }] }), '--broker-list', '2,3']);
+    assert.equal(generated.code, 0, generated.out);
+    assert.match(generated.out, /Current partition replica assignment\n\{"version":1,"partitions":\[\{"topic":"gregor-move","partition":0,"replicas":\[1,2\],"log_dirs":\["any","any"\]\}\]\}/);
+    const proposed = JSON.parse(/Proposed partition reassignment configuration\n(.*)/.exec(generated.out)![1]!) as { partitions: Array<{ replicas: number[] }> };
+    assert.deepEqual([...proposed.partitions[0]!.replicas].sort(), [2, 3]);
+
+    const plan = jsonFile('gregor-move.json', { version: 1, partitions: [{ topic: 'gregor-move', partition: 0, replicas: [3, 2] }] });
+    const exec = await gregor(['reassign-partitions', '--execute', '--reassignment-json-file', plan, '--wait', '--throttle', '1000000']);
+    assert.equal(exec.code, 0, exec.out);
+    assert.match(exec.out, /Save this to use as the --reassignment-json-file option during rollback/);
+    assert.match(exec.out, /--throttle 1000000 is accepted but not applied/);
+    assert.match(exec.out, /Successfully started partition reassignment for gregor-move-0/);
+    assert.match(exec.out, /Reassignment of partition gregor-move-0 is completed\./);
+    const verify = await gregor(['reassign-partitions', '--verify', '--reassignment-json-file', plan]);
+    assert.equal(verify.code, 0, verify.out);
+    assert.match(verify.out, /Reassignment of partition gregor-move-0 is completed\./);
+    assert.match((await gregor(['reassign-partitions', '--list'])).out, /No partition reassignments found\./);
+    assert.deepEqual((await partitionsOf('gregor-move'))[0]!.replicas, [3, 2]);
+    await waitFor('broker 1 deleted its copy of gregor-move-0', () => !existsSync(join(broker(1).logDir, 'gregor-move-0')), 30_000);
+    const cancelNothing = await gregor(['reassign-partitions', '--cancel', '--reassignment-json-file', plan]);
+    assert.equal(cancelNothing.code, 0, cancelNothing.out);
+    assert.match(cancelNothing.out, /None of the specified partition reassignments are active\./);
+
+    // Failover away from the preferred replica (3), then gregor leader-election brings it back.
+    await waitFor('broker 3 leads gregor-move-0 with a full ISR', async () => {
+      const [p] = await partitionsOf('gregor-move');
+      return p?.leader === 3 && p.isr.length === 2;
+    }, 30_000);
+    await broker(3).stop();
+    await waitFor('broker 2 leads', async () => (await partitionsOf('gregor-move'))[0]!.leader === 2, 30_000);
+    await broker(3).restart();
+    await waitFor('broker 3 back in the ISR', async () => (await partitionsOf('gregor-move'))[0]!.isr.length === 2, 30_000);
+    const elected = await gregor(['leader-election', '--election-type', 'preferred', '--topic', 'gregor-move', '--partition', '0']);
+    assert.equal(elected.code, 0, elected.out);
+    assert.match(elected.out, /Successfully completed leader election \(PREFERRED\) for partitions gregor-move-0/);
+    assert.equal((await partitionsOf('gregor-move'))[0]!.leader, 3);
+    const again = await gregor(['leader-election', '--election-type', 'PREFERRED', '--path-to-json-file', jsonFile('elect.json', { partitions: [{ topic: 'gregor-move', partition: 0 }] })]);
+    assert.equal(again.code, 0, again.out);
+    assert.match(again.out, /Valid replica already elected for partitions gregor-move-0/);
+
+    // Bad input: what to fix is said, and nothing changes.
+    const unknownBroker = await gregor(['reassign-partitions', '--execute', '--reassignment-json-file', jsonFile('g-unknown.json', { version: 1, partitions: [{ topic: 'gregor-move', partition: 0, replicas: [3, 9] }] })]);
+    assert.equal(unknownBroker.code, 1, unknownBroker.out);
+    assert.match(unknownBroker.out, /Unknown broker id 9\. Live brokers: 1,2,3/);
+    const dup = await gregor(['reassign-partitions', '--execute', '--reassignment-json-file', jsonFile('g-dup.json', { version: 1, partitions: [{ topic: 'gregor-move', partition: 0, replicas: [3, 3] }] })]);
+    assert.equal(dup.code, 2, dup.out);
+    assert.match(dup.out, /Partition replica lists may not contain duplicate entries: gregor-move-0 contains multiple entries for 3/);
+    const noAction = await gregor(['reassign-partitions']);
+    assert.equal(noAction.code, 2);
+    assert.match(noAction.out, /exactly one action/);
+    const unknownPartition = await gregor(['leader-election', '--election-type', 'PREFERRED', '--topic', 'gregor-move', '--partition', '3']);
+    assert.equal(unknownPartition.code, 1, unknownPartition.out);
+    assert.match(unknownPartition.out, /Error completing leader election \(PREFERRED\) for partition: gregor-move-3: UNKNOWN_TOPIC_OR_PARTITION/);
+    const badType = await gregor(['leader-election', '--election-type', 'sometimes', '--all-topic-partitions']);
+    assert.equal(badType.code, 2);
+    assert.match(badType.out, /--election-type must be PREFERRED or UNCLEAN/);
+    assert.deepEqual((await partitionsOf('gregor-move'))[0]!.replicas, [3, 2]);
+  });
+
+  test('a reassignment survives a controller failover: the new controller completes it from the store', async () => {
+    const controller = await withAdmin(async (admin) => (await admin.describeCluster()).controller ?? -1);
+    const [other, paused] = [1, 2, 3].filter((id) => id !== controller) as [number, number];
+    // failover-move goes from {other, controller} to {other, paused}. The paused broker cannot copy it, so the
+    // reassignment is still in progress when the controller stops; the next controller finishes it.
+    await withAdmin((admin) => admin.createTopics({ topics: [{ topic: 'failover-move', replicaAssignment: [{ partition: 0, replicas: [other, controller] }] }] }));
+    await waitFor('failover-move-0 with a full ISR', async () => (await partitionsOf('failover-move'))[0]?.isr.length === 2, 30_000);
+    // While a broker is paused, only our own client talks to the cluster, and only through the running one.
+    const admin = new Admin({ bootstrap: broker(other).bootstrap, clientId: 'reassign-test', requestTimeoutMs: 10_000 });
+    process.kill(broker(paused).pid!, 'SIGSTOP');
+    try {
+      const [started] = await admin.alterPartitionReassignments([{ topic: 'failover-move', partition: 0, replicas: [other, paused] }]);
+      assert.equal(started?.error, null);
+      await broker(controller).stop();
+      await waitFor('another controller', async () => {
+        await admin.cluster.refreshMetadata([]).catch(() => undefined);
+        return admin.cluster.controllerId >= 0 && admin.cluster.controllerId !== controller;
+      }, 60_000);
+      assert.equal(admin.cluster.controllerId, other);
+      const [ongoing] = await admin.listPartitionReassignments();
+      assert.deepEqual(ongoing && { ...ongoing }, { topic: 'failover-move', partition: 0, replicas: [other, paused, controller], addingReplicas: [paused], removingReplicas: [controller] });
+    } finally {
+      process.kill(broker(paused).pid!, 'SIGCONT');
+      await admin.close();
+      await broker(controller).restart();
+    }
+    await waitFor('the reassignment completed', async () => {
+      const [p] = await partitionsOf('failover-move');
+      const listed = await withAdmin((a) => a.listPartitionReassignments({}));
+      return p !== undefined && p.replicas.join(',') === `${other},${paused}` && listed.topics.length === 0;
+    }, 90_000, 500);
+    await waitFor(`broker ${controller} deleted its copy`, () => !existsSync(join(broker(controller).logDir, 'failover-move-0')), 30_000);
+  });
+});
+
+describe('leader election and reassignment on a single node', () => {
+  let single: BrokerProcess;
+  before(async () => {
+    single = await BrokerProcess.start();
+  });
+  after(async () => {
+    await single?.close();
+  });
+
+  test('every partition has its one replica as leader: ELECTION_NOT_NEEDED; reassignments elsewhere are refused', async () => {
+    const admin = kafkaClient(single.bootstrap).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: 'solo', numPartitions: 2 }] });
+      await assert.rejects(admin.alterPartitionReassignments({ topics: [{ topic: 'solo', partitionAssignment: [{ partition: 0, replicas: [7] }] }] }), (e: { errors?: Array<{ type?: string }> }) => e.errors?.[0]?.type === 'INVALID_REPLICA_ASSIGNMENT');
+      assert.deepEqual((await admin.listPartitionReassignments({})).topics, []);
+    } finally {
+      await admin.disconnect();
+    }
+    const r = await runKafkaTool(KAFKA_TOOL.leaderElection, ['--bootstrap-server', single.bootstrap, '--election-type', 'PREFERRED', '--topic', 'solo', '--partition', '1']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Valid replica already elected for partitions solo-1/);
+    const list = await runKafkaTool(KAFKA_TOOL.reassignPartitions, ['--bootstrap-server', single.bootstrap, '--list']);
+    assert.equal(list.code, 0, list.stdout + list.stderr);
+    assert.match(list.stdout, /No partition reassignments found\./);
   });
 });
