@@ -16,6 +16,7 @@ import { kafkaClient, offsetsByValue } from '../helpers/kafkajs.js';
 import { KAFKA_TOOL, runKafkaTool } from '../helpers/kafka-tools.js';
 import { waitFor } from '../helpers/wait.js';
 import { Admin } from '../../src/client/index.js';
+import { ZkSession } from '../../src/metadata/zookeeper/zk-session.js';
 
 describe('reassignment and leader election through Kafka\'s tools', () => {
   let zk: ZooKeeperServer;
@@ -181,6 +182,15 @@ describe('reassignment and leader election through Kafka\'s tools', () => {
       const list = await held(['--list']);
       assert.equal(list.code, 0, list.out);
       assert.match(list.out, new RegExp(`Current partition reassignments:\\s+held-0: replicas: ${b},${paused},${a}\\. adding: ${paused}\\. removing: ${a}\\.`));
+      // Stored as Kafka 3.x stores it: the full replica set with adding_replicas and removing_replicas.
+      const zkSession = await ZkSession.open({ connect: `127.0.0.1:${zk.port}/gregor`, sessionTimeoutMs: 10_000 });
+      try {
+        const znode = JSON.parse((await zkSession.get('/brokers/topics/held'))!.data.toString()) as Record<string, unknown>;
+        assert.deepEqual({ partitions: znode.partitions, adding: znode.adding_replicas, removing: znode.removing_replicas, version: znode.version },
+          { partitions: { 0: [b, paused, a] }, adding: { 0: [paused] }, removing: { 0: [a] }, version: 3 });
+      } finally {
+        await zkSession.close();
+      }
       const verify = await held(['--reassignment-json-file', plan, '--verify']);
       assert.match(verify.out, /Reassignment of partition held-0 is still in progress\./);
       const again = await held(['--reassignment-json-file', plan, '--execute']);

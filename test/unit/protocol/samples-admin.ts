@@ -3,6 +3,9 @@
 
 import {
   AlterConfigs,
+  AlterPartitionReassignments,
+  ElectLeaders,
+  ListPartitionReassignments,
   CreatePartitions,
   DeleteRecords,
   DescribeCluster,
@@ -141,6 +144,44 @@ export const adminCases: RoundTripCase<unknown, unknown>[] = [
     response: {
       throttleTimeMs: 1,
       topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, lowWatermark: 42, errorCode: 0 }, { partitionIndex: 1, lowWatermark: -1, errorCode: 1 }] }],
+    },
+    responseFields: [],
+  }),
+  defineCase({
+    codec: ElectLeaders,
+    request: { electionType: 1, topicPartitions: [{ topic: 'orders', partitions: [0, 2] }], timeoutMs: 3000 },
+    requestFields: [['electionType', 1, 2, 0]],
+    response: {
+      throttleTimeMs: 1,
+      errorCode: 41,
+      replicaElectionResults: [{ topic: 'orders', partitionResult: [{ partitionId: 0, errorCode: 84, errorMessage: 'not needed' }, { partitionId: 2, errorCode: 0, errorMessage: null }] }],
+    },
+    responseFields: [['errorCode', 1, 2, 0]],
+  }),
+  defineCase({
+    codec: ElectLeaders,
+    request: { electionType: 0, topicPartitions: null, timeoutMs: 1 },
+    requestFields: [],
+    response: { throttleTimeMs: 0, errorCode: 0, replicaElectionResults: [] },
+    responseFields: [],
+  }),
+  defineCase({
+    codec: AlterPartitionReassignments,
+    request: { timeoutMs: 3000, topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, replicas: [2, 3] }, { partitionIndex: 1, replicas: null }] }] },
+    requestFields: [],
+    response: {
+      throttleTimeMs: 1, errorCode: 0, errorMessage: 'm',
+      responses: [{ name: 'orders', partitions: [{ partitionIndex: 0, errorCode: 0, errorMessage: null }, { partitionIndex: 1, errorCode: 85, errorMessage: 'none' }] }],
+    },
+    responseFields: [],
+  }),
+  defineCase({
+    codec: ListPartitionReassignments,
+    request: { timeoutMs: 3000, topics: [{ name: 'orders', partitionIndexes: [0, 1] }] },
+    requestFields: [],
+    response: {
+      throttleTimeMs: 1, errorCode: 0, errorMessage: null,
+      topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, replicas: [2, 3, 1], addingReplicas: [3], removingReplicas: [1] }] }],
     },
     responseFields: [],
   }),
