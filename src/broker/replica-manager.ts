@@ -14,6 +14,7 @@ import type { TopicMetadata } from '../metadata/index.js';
 import type { BrokerContext } from './context.js';
 import { fetchChannel, produceChannel, type FetchEvent, type ProduceEvent } from './diagnostics.js';
 import { AclOperation, ResourceType } from '../acl/index.js';
+import { ReplicationThrottle, isLeaderThrottled } from './replication-throttle.js';
 
 /** The listener name the gateway's requests carry. */
 export const GATEWAY_LISTENER = 'GATEWAY';
@@ -148,6 +149,8 @@ const MARKER_TIMEOUT_MS = 30_000;
 
 export class ReplicaManager {
   readonly #ctx: BrokerContext;
+  /** Bytes served to followers from throttled partitions (leader.replication.throttled.rate). */
+  readonly #leaderThrottle = new ReplicationThrottle();
   /** The CRC32C appends verify batches with (native, hardware-accelerated), for ingresses that build batches. */
   readonly crc32c: (data: Buffer) => number = (data) => native.crc32c(data);
 
@@ -309,6 +312,9 @@ export class ReplicaManager {
       return partial.map((r) => r ?? rest[j++]!);
     }
     const logs = entries.map((e, i) => !(leaders?.[i] instanceof BrokerError) && this.#ctx.metadata.getTopic(e.topic) ? this.#ctx.partition(e.topic, e.partition) : undefined);
+    // Reassignment throttle (leader.replication.throttled.rate): partitions the topic lists for this leader.
+    const throttled = follower ? entries.map((e) => isLeaderThrottled(this.#ctx.metadata.getTopic(e.topic)?.configs['leader.replication.throttled.replicas']?.split(','), e.partition, this.#ctx.brokerId)) : undefined;
+    const throttleRate = this.#ctx.config['leader.replication.throttled.rate'];
 
     const read = (): { results: PartitionFetchResult[]; bytes: number; errors: boolean } => {
       let budget = opts.maxBytes > 0 ? opts.maxBytes : Number.MAX_SAFE_INTEGER;
@@ -335,8 +341,11 @@ export class ReplicaManager {
           const hw = leader ? leader.highWatermark : log.highWatermark;
           const lso = lastStableOffset(log, hw);
           const maxOffset = follower ? log.logEndOffset : readCommitted ? lso : hw;
-          const r = log.locate(e.fetchOffset, Math.max(Math.min(e.partitionMaxBytes, budget), 0), bytes === 0, maxOffset);
+          // Out-of-sync followers of a throttled partition get nothing while the throttled rate is over the limit.
+          const held = throttled?.[i] === true && leader instanceof PartitionReplica && !leader.isr.includes(replicaId) && this.#leaderThrottle.exceeded(throttleRate);
+          const r = log.locate(e.fetchOffset, held ? 0 : Math.max(Math.min(e.partitionMaxBytes, budget), 0), !held && bytes === 0, maxOffset);
           const n = r.byteLength;
+          if (throttled?.[i]) this.#leaderThrottle.record(n);
           bytes += n;
           budget -= n;
           const records = n === 0 ? EMPTY : zeroCopy && n >= zeroCopyMinBytes ? fileRecords(r) : r.read();

@@ -45,6 +45,9 @@ export const AUTHORIZER_NAMES = ['', 'kafka.security.authorizer.AclAuthorizer', 
 const cleanupPolicy = (v: ConfigValue) =>
   Array.isArray(v) && v.length > 0 && v.every((p) => p === 'delete' || p === 'compact') ? undefined : 'delete, compact or compact,delete';
 
+const throttledReplicas = (v: ConfigValue) =>
+  Array.isArray(v) && (v.every((e) => /^\d+:\d+$/.test(e)) || (v.length === 1 && v[0] === '*')) ? undefined : 'a list of partition:broker entries, or *';
+
 const listenerList = (v: ConfigValue) => {
   if (!Array.isArray(v) || v.length === 0) return 'a comma-separated list of NAME://host:port';
   for (const l of v) if (!/^[A-Za-z_][A-Za-z0-9_]*:\/\/(\[[0-9a-fA-F:.]+\]|[^:\/]*):\d{1,5}$/.test(l)) return `NAME://host:port entries (bad entry "${l}")`;
@@ -187,6 +190,12 @@ const BROKER_KEYS = [
   { name: 'auto.leader.rebalance.enable', type: 'boolean', default: true, doc: 'The controller hands leadership back to preferred replicas that are alive and in sync.' },
   { name: 'leader.imbalance.check.interval.seconds', type: 'long', default: 300, validate: atLeast(1), defaultText: '5 min', doc: 'How often the controller looks for partitions not led by their preferred replica.' },
   { name: 'controlled.shutdown.enable', type: 'boolean', default: true, doc: 'On SIGTERM a broker hands the leadership of its partitions to other in-sync replicas before it exits.' },
+  { name: 'leader.replication.throttled.rate', type: 'long', default: LONG_MAX, validate: atLeast(0), defaultText: 'unlimited',
+    doc: 'Bytes/s a leader serves to out-of-sync followers of the partitions in each topic\'s leader.replication.throttled.replicas (set per broker at run time, as kafka-reassign-partitions --throttle does).' },
+  { name: 'follower.replication.throttled.rate', type: 'long', default: LONG_MAX, validate: atLeast(0), defaultText: 'unlimited',
+    doc: 'Accepted for Kafka\'s tools; not applied (the leader-side throttle bounds a reassignment\'s copying).' },
+  { name: 'replica.alter.log.dirs.io.max.bytes.per.second', type: 'long', default: LONG_MAX, validate: atLeast(0), defaultText: 'unlimited',
+    doc: 'Accepted for Kafka\'s tools; not applied (replicas do not move between log directories).' },
   { name: 'offsets.topic.segment.bytes', type: 'int', default: 104857600, validate: atLeast(14), doc: 'Segment size of __consumer_offsets.' },
   { name: 'offsets.retention.minutes', type: 'int', default: 10080, validate: atLeast(1), defaultText: '7 days', doc: 'Committed offsets of a group that has been empty this long are deleted.' },
   { name: 'offsets.retention.check.interval.ms', type: 'long', default: 600000, validate: atLeast(1), doc: 'How often expired offsets are looked for.' },
@@ -251,6 +260,10 @@ const TOPIC_KEYS = [
   { name: 'max.compaction.lag.ms', type: 'long', default: LONG_MAX, validate: atLeast(1), brokerDefault: (b) => b['log.cleaner.max.compaction.lag.ms'], defaultText: 'no limit', synonym: 'log.cleaner.max.compaction.lag.ms', doc: 'Maximum age before a record must be compacted.' },
   { name: 'min.cleanable.dirty.ratio', type: 'double', default: 0.5, validate: between(0, 1), brokerDefault: (b) => b['log.cleaner.min.cleanable.ratio'], synonym: 'log.cleaner.min.cleanable.ratio', doc: 'Dirty share of the log that triggers cleaning.' },
   { name: 'unclean.leader.election.enable', type: 'boolean', default: false, brokerDefault: (b) => b['unclean.leader.election.enable'], synonym: 'unclean.leader.election.enable', doc: 'Let a replica that is not in sync lead when no in-sync one is alive (acknowledged records may be lost).' },
+  { name: 'leader.replication.throttled.replicas', type: 'list', default: [], validate: throttledReplicas, defaultText: 'none',
+    doc: 'Replicas, as partition:broker entries or *, whose leader throttles out-of-sync followers to leader.replication.throttled.rate.' },
+  { name: 'follower.replication.throttled.replicas', type: 'list', default: [], validate: throttledReplicas, defaultText: 'none',
+    doc: 'Replicas, as partition:broker entries or *, that Kafka\'s followers throttle; accepted, not applied.' },
 ] as const satisfies readonly TopicKey[];
 
 export const TOPIC_CONFIG: readonly TopicKey[] = TOPIC_KEYS;
@@ -301,4 +314,5 @@ export const DYNAMIC_BROKER_KEYS: ReadonlySet<string> = new Set([
   'log.cleanup.policy', 'log.index.interval.bytes', 'log.flush.interval.messages', 'log.flush.interval.ms', 'log.message.timestamp.type',
   'message.max.bytes', 'compression.type', 'log.cleaner.delete.retention.ms', 'log.cleaner.min.compaction.lag.ms',
   'log.cleaner.max.compaction.lag.ms', 'log.cleaner.min.cleanable.ratio', 'log.cleaner.backoff.ms',
+  'leader.replication.throttled.rate', 'follower.replication.throttled.rate', 'replica.alter.log.dirs.io.max.bytes.per.second',
 ]);

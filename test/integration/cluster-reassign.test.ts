@@ -209,6 +209,42 @@ describe('reassignment and leader election through Kafka\'s tools', () => {
     await waitFor(`broker ${paused} keeps no copy of held-0`, () => !existsSync(join(broker(paused).logDir, 'held-0')), 30_000);
   });
 
+  test('kafka-reassign-partitions --throttle holds the copy to leader.replication.throttled.rate; --verify clears the throttles', async () => {
+    await withAdmin((admin) => admin.createTopics({ topics: [{ topic: 'throttled', replicaAssignment: [{ partition: 0, replicas: [1, 2] }] }] }));
+    await waitFor('throttled-0 with a full ISR', async () => (await partitionsOf('throttled'))[0]?.isr.length === 2, 30_000);
+    const producer = kafkaClient(bootstrap).producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    try {
+      // 3 MB: at 100 kB/s the new replica needs half a minute; unthrottled, well under a second.
+      for (let i = 0; i < 30; i++) await producer.send({ topic: 'throttled', acks: -1, messages: Array.from({ length: 100 }, (_, j) => ({ value: `t-${i}-${j}`.padEnd(1000, '.'), partition: 0 })) });
+    } finally {
+      await producer.disconnect();
+    }
+    const plan = jsonFile('throttled.json', { version: 1, partitions: [{ topic: 'throttled', partition: 0, replicas: [2, 3] }] });
+    const exec = await tool(KAFKA_TOOL.reassignPartitions, ['--reassignment-json-file', plan, '--execute', '--throttle', '100000']);
+    assert.equal(exec.code, 0, exec.out);
+    assert.match(exec.out, /The inter-broker throttle limit was set to 100000 B\/s/);
+    const topicConfigs = await withAdmin(async (admin) => (await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'throttled' }] })).resources[0]!.configEntries);
+    assert.equal(topicConfigs.find((c) => c.configName === 'leader.replication.throttled.replicas')?.configValue, '0:1,0:2');
+    assert.equal(topicConfigs.find((c) => c.configName === 'follower.replication.throttled.replicas')?.configValue, '0:3');
+    // Held back: after 3 s the new replica is still copying.
+    await new Promise((r) => setTimeout(r, 3000));
+    const during = await tool(KAFKA_TOOL.reassignPartitions, ['--reassignment-json-file', plan, '--verify']);
+    assert.match(during.out, /Reassignment of partition throttled-0 is still in progress\./);
+    // Raising the throttle (resubmitting with --additional) lets it finish.
+    const raised = await tool(KAFKA_TOOL.reassignPartitions, ['--reassignment-json-file', plan, '--execute', '--additional', '--throttle', '1000000000']);
+    assert.equal(raised.code, 0, raised.out);
+    let verified = '';
+    await waitFor('--verify reports completion', async () => {
+      verified = (await tool(KAFKA_TOOL.reassignPartitions, ['--reassignment-json-file', plan, '--verify'])).out;
+      return /Reassignment of partition throttled-0 is completed\./.test(verified);
+    }, 90_000, 500);
+    assert.match(verified, /Clearing broker-level throttles on brokers 1,2,3/);
+    assert.match(verified, /Clearing topic-level throttles on topic throttled/);
+    const after = await withAdmin(async (admin) => (await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'throttled' }] })).resources[0]!.configEntries);
+    assert.equal(after.find((c) => c.configName === 'leader.replication.throttled.replicas')?.configValue ?? '', '');
+  });
+
   test('kafka-leader-election --election-type PREFERRED restores the preferred leader after a failover', async () => {
     await withAdmin((admin) => admin.createTopics({ topics: [{ topic: 'prefer', replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }] }] }));
     await waitFor('prefer-0 led by broker 1 with a full ISR', async () => {
