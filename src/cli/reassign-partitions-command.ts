@@ -8,9 +8,12 @@
 //   gregor reassign-partitions --list
 //   gregor reassign-partitions --cancel --reassignment-json-file plan.json
 // --wait keeps watching until the reassignments finish, printing how far each new replica has copied.
+// --throttle B sets Kafka's throttle configs as kafka-reassign-partitions.sh does (leader/follower
+// .replication.throttled.rate on the brokers involved, .throttled.replicas on the topics); --verify removes
+// them once every reassignment is done (unless --preserve-throttles), and so does --cancel.
 import { readFileSync } from 'node:fs';
 import { Admin, type PartitionReassignment, type TopicPartition } from '../client/index.js';
-import { DescribeLogDirs } from '../protocol/index.js';
+import { DescribeLogDirs, ErrorCode, IncrementalAlterConfigs } from '../protocol/index.js';
 import { intOption } from './args.js';
 import { clientCommand, reportError } from './topics-command.js';
 
@@ -87,7 +90,7 @@ export function reassignPartitionsCommand(setExit: (code: number) => void) {
     .option('--broker-list <ids>', 'with --generate: the brokers to spread the replicas over, e.g. 1,2,3')
     .option('--reassignment-json-file <path>', '{"version":1,"partitions":[{"topic":"T","partition":0,"replicas":[2,3]}]}')
     .option('--additional', 'with --execute: start these reassignments while others are in progress')
-    .option('--throttle <bytes/s>', 'with --execute: replication throttle (accepted; not applied by this broker yet)', intOption('bytes per second', -1))
+    .option('--throttle <bytes/s>', 'with --execute: cap the copying at this many bytes/s per broker (run --verify until done to remove it)', intOption('bytes per second', -1))
     .option('--preserve-throttles', 'with --verify or --cancel: leave throttles alone')
     .option('--disable-rack-aware', 'with --generate: ignore broker racks')
     .option('--wait', 'with --execute or --verify: keep watching until the reassignments finish, showing progress')
@@ -138,7 +141,7 @@ export function reassignPartitionsCommand(setExit: (code: number) => void) {
         else if (action === 'generate') code = await generate(admin, topicsToMove, brokerList, !opts.disableRackAware);
         else if (action === 'execute') code = await execute(admin, targets, opts);
         else if (action === 'verify') code = await verify(admin, targets, opts);
-        else code = await cancel(admin, targets);
+        else code = await cancel(admin, targets, opts);
         setExit(code);
       } catch (e) {
         setExit(reportError('reassign-partitions', e, opts.bootstrapServer));
@@ -219,7 +222,9 @@ async function execute(admin: Admin, targets: Target[], opts: ReassignOptions): 
   }
   out(`Current partition replica assignment\n\n${formatReassignmentJson(targets.map((t) => current.get(key(t))!))}\n\nSave this to use as the --reassignment-json-file option during rollback`);
   if (opts.throttle !== undefined && opts.throttle >= 0) {
-    out(`Warning: --throttle ${opts.throttle} is accepted but not applied: this broker does not throttle replication yet, so the new replicas copy at full speed.`);
+    out('Warning: You must run --verify periodically, until the reassignment completes, to ensure the throttle is removed.');
+    await setThrottles(admin, targets, current, ongoing, opts.throttle);
+    out(`The inter-broker throttle limit was set to ${opts.throttle} B/s`);
   }
   const results = await admin.alterPartitionReassignments(targets);
   const failed = results.filter((r) => r.error !== null).sort(byPartition);
@@ -229,17 +234,70 @@ async function execute(admin: Admin, targets: Target[], opts: ReassignOptions): 
     return 1;
   }
   out(`Successfully started partition reassignment${targets.length === 1 ? '' : 's'} for ${[...targets].sort(byPartition).map(key).join(',')}`);
-  if (opts.wait) return waitForCompletion(admin, targets, opts.waitTimeoutMs);
+  if (opts.wait) return waitForCompletion(admin, targets, opts);
   out('Run gregor reassign-partitions --verify --reassignment-json-file <file> (add --wait to watch it) to see when it completes.');
   return 0;
 }
 
+const BROKER_THROTTLES = ['leader.replication.throttled.rate', 'follower.replication.throttled.rate', 'replica.alter.log.dirs.io.max.bytes.per.second'];
+const TOPIC_THROTTLES = ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'];
+
+/** Kafka's throttle configs for these moves (and those already in progress): sources lead-throttled, destinations follow-throttled. */
+async function setThrottles(admin: Admin, targets: Target[], current: Map<string, Target>, ongoing: PartitionReassignment[], rate: number): Promise<void> {
+  const moves = new Map<string, { topic: string; partition: number; sources: number[]; destinations: number[] }>();
+  for (const r of ongoing) moves.set(key(r), { topic: r.topic, partition: r.partition, sources: r.replicas.filter((b) => !r.addingReplicas.includes(b)), destinations: r.addingReplicas });
+  for (const t of targets) {
+    const sources = current.get(key(t))?.replicas ?? [];
+    moves.set(key(t), { topic: t.topic, partition: t.partition, sources, destinations: t.replicas.filter((b) => !sources.includes(b)) });
+  }
+  const topics = new Map<string, { leader: string[]; follower: string[] }>();
+  const brokers = new Set<number>();
+  for (const m of moves.values()) {
+    let t = topics.get(m.topic);
+    if (!t) topics.set(m.topic, (t = { leader: [], follower: [] }));
+    for (const b of m.sources) t.leader.push(`${m.partition}:${b}`);
+    for (const b of m.destinations) t.follower.push(`${m.partition}:${b}`);
+    for (const b of [...m.sources, ...m.destinations]) brokers.add(b);
+  }
+  for (const [topic, t] of topics) {
+    await admin.alterConfigs({ type: 'topic', name: topic }, { set: { 'leader.replication.throttled.replicas': t.leader.join(','), 'follower.replication.throttled.replicas': t.follower.join(',') } });
+  }
+  for (const b of [...brokers].sort((x, y) => x - y)) {
+    await alterBrokerConfigs(admin, b, [
+      { name: 'leader.replication.throttled.rate', configOperation: 0, value: String(rate) },
+      { name: 'follower.replication.throttled.rate', configOperation: 0, value: String(rate) },
+    ]);
+  }
+}
+
+/** A broker's own dynamic configs are changed through that broker, as Kafka's admin client does. */
+async function alterBrokerConfigs(admin: Admin, brokerId: number, configs: Array<{ name: string; configOperation: number; value: string | null }>): Promise<void> {
+  const c = await admin.cluster.connectionFor(brokerId);
+  const res = await c.send(IncrementalAlterConfigs, { resources: [{ resourceType: 4, resourceName: String(brokerId), configs }], validateOnly: false });
+  const r = res.responses[0];
+  if (r && r.errorCode !== ErrorCode.NONE) throw new Error(`altering the configs of broker ${brokerId} failed: ${r.errorMessage ?? r.errorCode}`);
+}
+
+/** Removes every reassignment throttle (Kafka's clearAllThrottles), printing what it clears. */
+async function clearThrottles(admin: Admin, targets: Target[]): Promise<void> {
+  await admin.cluster.refreshMetadata([]);
+  const live = new Set(admin.cluster.brokers.map((b) => b.nodeId));
+  const brokers = [...new Set([...live, ...targets.flatMap((t) => t.replicas)])].sort((a, b) => a - b);
+  out(`Clearing broker-level throttles on broker${brokers.length === 1 ? '' : 's'} ${brokers.join(',')}`);
+  for (const b of brokers.filter((x) => live.has(x))) await alterBrokerConfigs(admin, b, BROKER_THROTTLES.map((name) => ({ name, configOperation: 1, value: null })));
+  const topics = [...new Set(targets.map((t) => t.topic))];
+  out(`Clearing topic-level throttles on topic${topics.length === 1 ? '' : 's'} ${topics.join(',')}`);
+  for (const topic of topics) await admin.alterConfigs({ type: 'topic', name: topic }, { delete: TOPIC_THROTTLES });
+}
+
 /** Kafka's --verify report (exit 0 either way, as Kafka's tool; with --wait, 0 once done, 1 on timeout). */
 async function verify(admin: Admin, targets: Target[], opts: ReassignOptions): Promise<number> {
-  if (opts.wait) return waitForCompletion(admin, targets, opts.waitTimeoutMs);
-  const { lines, done } = await status(admin, targets);
+  if (opts.wait) return waitForCompletion(admin, targets, opts);
+  const { lines, done, ongoing } = await status(admin, targets);
   out(`Status of partition reassignment:\n${lines.join('\n')}`);
   if (!done) out('Run it again (or with --wait) until every partition is completed.');
+  // As Kafka's tool: throttles go once no reassignment at all is in progress.
+  if (ongoing.length === 0 && !opts.preserveThrottles) await clearThrottles(admin, targets);
   return 0;
 }
 
@@ -262,13 +320,15 @@ async function status(admin: Admin, targets: Target[]): Promise<{ lines: string[
 }
 
 /** Watches until every target partition is done, printing each adding replica's progress when it changes. */
-async function waitForCompletion(admin: Admin, targets: Target[], timeoutMs: number): Promise<number> {
+async function waitForCompletion(admin: Admin, targets: Target[], opts: ReassignOptions): Promise<number> {
+  const timeoutMs = opts.waitTimeoutMs;
   const deadline = Date.now() + timeoutMs;
   const printed = new Map<string, string>();
   for (;;) {
     const { lines, done, ongoing } = await status(admin, targets);
     if (done) {
       out(`Status of partition reassignment:\n${lines.join('\n')}`);
+      if (ongoing.length === 0 && !opts.preserveThrottles && (opts.verify || (opts.throttle ?? -1) >= 0)) await clearThrottles(admin, targets);
       return 0;
     }
     const wanted = new Set(targets.map(key));
@@ -314,11 +374,12 @@ async function progress(admin: Admin, r: PartitionReassignment): Promise<string>
   return `${key(r)}: replicas ${r.replicas.join(',')}, leader ${leader}; ${parts.length > 0 ? parts.join('; ') : 'moving leadership'}${removing}`;
 }
 
-async function cancel(admin: Admin, targets: Target[]): Promise<number> {
+async function cancel(admin: Admin, targets: Target[], opts: ReassignOptions): Promise<number> {
   const ongoing = await admin.listPartitionReassignments(targets.map((t) => ({ topic: t.topic, partition: t.partition })));
   const active = [...ongoing];
   if (active.length === 0) {
     out('None of the specified partition reassignments are active.');
+    if (!opts.preserveThrottles) await clearThrottles(admin, targets);
     return 0;
   }
   const results = await admin.alterPartitionReassignments(active.map((r) => ({ topic: r.topic, partition: r.partition, replicas: null })));
@@ -328,5 +389,6 @@ async function cancel(admin: Admin, targets: Target[]): Promise<number> {
     return 1;
   }
   out(`Successfully cancelled partition reassignment${active.length === 1 ? '' : 's'} for: ${active.sort(byPartition).map(key).join(',')}`);
+  if (!opts.preserveThrottles) await clearThrottles(admin, targets);
   return 0;
 }

@@ -318,9 +318,12 @@ describe('reassignment and leader election through Kafka\'s tools', () => {
     const exec = await gregor(['reassign-partitions', '--execute', '--reassignment-json-file', plan, '--wait', '--throttle', '1000000']);
     assert.equal(exec.code, 0, exec.out);
     assert.match(exec.out, /Save this to use as the --reassignment-json-file option during rollback/);
-    assert.match(exec.out, /--throttle 1000000 is accepted but not applied/);
+    assert.match(exec.out, /The inter-broker throttle limit was set to 1000000 B\/s/);
+    assert.match(exec.out, /Clearing broker-level throttles on brokers 1,2,3\nClearing topic-level throttles on topic gregor-move/);
     assert.match(exec.out, /Successfully started partition reassignment for gregor-move-0/);
     assert.match(exec.out, /Reassignment of partition gregor-move-0 is completed\./);
+    const cleared = await withAdmin(async (admin) => (await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'gregor-move' }] })).resources[0]!.configEntries);
+    assert.equal(cleared.find((c) => c.configName === 'leader.replication.throttled.replicas')?.configValue ?? '', '');
     const verify = await gregor(['reassign-partitions', '--verify', '--reassignment-json-file', plan]);
     assert.equal(verify.code, 0, verify.out);
     assert.match(verify.out, /Reassignment of partition gregor-move-0 is completed\./);
