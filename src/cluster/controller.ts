@@ -137,11 +137,6 @@ export class Controller {
     return out;
   }
 
-  /** Preferred-replica election on demand: the partitions it looked at, with Kafka's error names. */
-  electPreferred(partitions?: ReadonlyArray<{ topic: string; partition: number }>): Promise<PartitionOutcome[]> {
-    return this.electLeaders('PREFERRED', partitions);
-  }
-
   async #electOne(kind: ElectionKind, topic: string, partition: number): Promise<{ error?: string; message?: string }> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const t = this.#store.getTopic(topic);

@@ -39,7 +39,6 @@ describe('reassignment and leader election through Kafka\'s tools', () => {
     bootstrap = [...brokers.values()].map((b) => b.bootstrap).join(',');
   });
   after(async () => {
-    if (process.env.GREGOR_TEST_DUMP) for (const [id, b] of brokers) writeFileSync(`${process.env.GREGOR_TEST_DUMP}-${id}.log`, b.output);
     for (const b of brokers.values()) {
       if (b.pid) try { process.kill(b.pid, 'SIGCONT'); } catch { /* gone */ }
       await b.close();
