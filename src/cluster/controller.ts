@@ -18,6 +18,9 @@
 //    replica is in the ISR the controller moves leadership into the target set if needed, drops the removed
 //    replicas from the ISR, then writes the target as the assignment, and the removed replicas' brokers stop
 //    fetching and delete their local copy. The state lives in the store, so a new controller resumes it.
+//    (Kafka waits for the whole target to be in the ISR; here only the added replicas must be, so a target
+//    replica that was already one and is down or lagging does not hold the move up. A cancel adds nothing
+//    and completes at once, leadership first going back to an original replica if an added one led.)
 // Writes are conditional on the state's version; a conflict (a leader changed the ISR meanwhile) is
 // resolved by re-reading and deciding again. Work is serialized: one pass at a time.
 import type { ClusterMetadataStore, PartitionReassignment, PartitionState as StateToWrite, ReplicaAssignmentChange, TopicMetadata, VersionedPartitionState as PartitionState } from '../metadata/index.js';
