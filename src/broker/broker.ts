@@ -214,7 +214,10 @@ export class Broker {
     if (cluster) {
       // Another broker may have stored this broker's new listener stores (AlterConfigs on broker <id>): load them.
       cluster.on('configs', (type, entity) => {
+        // Configs another broker stored apply here too: a topic's overrides, the cluster's or this broker's dynamic configs.
+        if (type === 'topics') context.applyStoredTopicConfigs(entity);
         if (type !== 'brokers' || (entity !== '' && entity !== String(config['broker.id']))) return;
+        context.applyStoredBrokerConfigs();
         const dynamic = { ...metadata.brokerConfigs(''), ...metadata.brokerConfigs(String(config['broker.id'])) };
         if (listenerEntries(dynamic) === appliedListenerSsl) return;
         try {

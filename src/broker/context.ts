@@ -362,12 +362,27 @@ export class BrokerContext {
     const reload = this.listenerSslReload?.(dynamic);
     await this.metadata.setBrokerConfigs(entity, valid);
     reload?.();
+    this.applyStoredBrokerConfigs();
+    this.log.info({ entity, configs: valid }, 'altered dynamic broker configs');
+  }
+
+  /**
+   * Takes the dynamic broker configs as the metadata store has them (after a change here, or one another
+   * broker of the cluster stored) and applies them to every topic without its own override.
+   */
+  applyStoredBrokerConfigs(): void {
     const next = effectiveBrokerConfig(this.staticConfig, this.metadata);
     this.#config = next;
     this.#topicConfigs.clear();
     this.logs.setBrokerConfig(next);
     for (const t of this.metadata.listTopics()) this.logs.updateTopicConfig(t.name, t.configs);
-    this.log.info({ entity, configs: valid }, 'altered dynamic broker configs');
+  }
+
+  /** Takes a topic's overrides as the metadata store has them (another broker of the cluster changed them). */
+  applyStoredTopicConfigs(name: string): void {
+    this.#topicConfigs.delete(name);
+    const meta = this.metadata.getTopic(name);
+    if (meta) this.logs.updateTopicConfig(name, meta.configs);
   }
 
   /** Grows a topic to `count` partitions (CreatePartitions); validateOnly checks without changing anything. */

@@ -84,4 +84,36 @@ describe('startCluster: three brokers, replication and failover', () => {
     const seen = await offsetsByValue(kafka, 'replicated', 0, acked);
     for (const [v, offset] of acked) assert.deepEqual(seen.get(v), [offset], `record ${v}`);
   });
+
+  test('a topic config altered through one broker applies on every broker that leads a partition of it', async () => {
+    const kafka = kafkaClient(cluster.bootstrap);
+    const admin = kafka.admin();
+    await admin.connect();
+    const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
+    try {
+      await admin.createTopics({ topics: [{ topic: 'cfg-spread', numPartitions: 3, replicationFactor: 1 }] });
+      await waitFor('three leaders', async () => {
+        const parts = await describeTopic('cfg-spread');
+        return parts.length === 3 && new Set(parts.map((p) => p.leader)).size === 3 && parts.every((p) => p.leader >= 0);
+      }, 20_000);
+      await producer.connect();
+      const big = { value: Buffer.alloc(3000, 'x') };
+      for (let p = 0; p < 3; p++) await producer.send({ topic: 'cfg-spread', acks: 1, messages: [{ ...big, partition: p }] });
+      await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: 'cfg-spread', configEntries: [{ name: 'max.message.bytes', value: '1000' }] }] });
+      // Whichever broker took the change, every partition's leader refuses the batch now.
+      for (let p = 0; p < 3; p++) {
+        await waitFor(`partition ${p}'s leader to refuse a 3000-byte batch`, async () => {
+          try {
+            await producer.send({ topic: 'cfg-spread', acks: 1, messages: [{ ...big, partition: p }] });
+            return false;
+          } catch (e) {
+            return /MESSAGE_TOO_LARGE|too large/i.test(String((e as { type?: string }).type ?? '') + String((e as Error).message));
+          }
+        }, 10_000);
+      }
+    } finally {
+      await producer.disconnect();
+      await admin.disconnect();
+    }
+  });
 });
