@@ -26,6 +26,8 @@ const TOOLS = [
   ['chromium', 'chromium', 'gateway console test in a headless browser'],
   ['/usr/share/java/zookeeper.jar', 'zookeeper', 'ZooKeeper for the cluster metadata tests'],
   ['openssl', 'openssl', 'certificates for the TLS tests'],
+  ['cc', 'gcc', 'builds the librdkafka transactions test program'],
+  ['/usr/include/librdkafka/rdkafka.h', 'librdkafka-dev', 'librdkafka headers for the transactions test program'],
 ];
 const missing = TOOLS.filter(([tool]) => !has(tool));
 if (missing.length > 0) {
