@@ -51,7 +51,7 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
   });
   // consumer_byte_rate: a consumer's response bytes count against its quota (followers are not limited).
   let throttleTimeMs = 0;
-  if (req.replicaId < 0) {
+  if (req.replicaId < 0 && ctx.quotas.active) {
     let bytes = 0;
     for (const r of results) bytes += recordsBytes(r.records);
     throttleTimeMs = ctx.quotas.record('fetch', requesterOf(rc), bytes);

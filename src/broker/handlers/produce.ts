@@ -10,13 +10,17 @@ export async function handleProduce(req: Produce.ProduceRequest, rc: RequestCont
   for (const topic of req.topicData) {
     for (const pd of topic.partitionData) entries.push({ topic: topic.name, partition: pd.index, records: pd.records });
   }
-  const results = await rc.ctx.replicaManager.appendRecords(requesterOf(rc), { acks: req.acks, transactionalId: req.transactionalId, timeoutMs: req.timeoutMs, addToTransaction: rc.version >= 12 }, entries);
+  const who = requesterOf(rc);
+  const results = await rc.ctx.replicaManager.appendRecords(who, { acks: req.acks, transactionalId: req.transactionalId, timeoutMs: req.timeoutMs, addToTransaction: rc.version >= 12 }, entries);
   // producer_byte_rate: the request's record bytes count against the client's quota; over it, the
   // answer carries the throttle time and the connection is muted that long (acks=0: muted only).
-  let bytes = 0;
-  for (const e of entries) bytes += e.records?.length ?? 0;
-  const throttleTimeMs = rc.ctx.quotas.record('produce', requesterOf(rc), bytes);
-  if (throttleTimeMs > 0) rc.conn.throttle?.(throttleTimeMs);
+  let throttleTimeMs = 0;
+  if (rc.ctx.quotas.active) {
+    let bytes = 0;
+    for (const e of entries) bytes += e.records?.length ?? 0;
+    throttleTimeMs = rc.ctx.quotas.record('produce', who, bytes);
+    if (throttleTimeMs > 0) rc.conn.throttle?.(throttleTimeMs);
+  }
   if (req.acks === 0) return null;
   // Results come back in entry order, which is request order: regroup them by topic.
   const responses: Produce.ProduceResponse['responses'] = [];
