@@ -8,6 +8,7 @@ import { Controller, Replicas } from '../cluster/index.js';
 import { OFFSETS_TOPIC } from '../group/index.js';
 import { TRANSACTION_STATE_TOPIC } from '../txn/index.js';
 import { assignReplicas } from './replica-assignment.js';
+import { isReplicaThrottled, ReplicationThrottle } from './replication-throttle.js';
 import { ConnectionQuotas, InflightBudget, parseIpOverrides, SocketServer } from '../network/index.js';
 import { mapDistinguishedName, parseJaasConfig, plainUsers } from '../security/index.js';
 import { PasswordCheck } from './password-check.js';
@@ -126,6 +127,12 @@ export class Broker {
         fetchResponseMaxBytes: config['replica.fetch.response.max.bytes'], fetchBackoffMs: config['replica.fetch.backoff.ms'],
         // The inter-broker listener's TLS and SASL, as a client (inter.broker.listener.name).
         connectSecurity: (host: string) => ({ tls: interBrokerClient.tls?.(host), sasl: interBrokerClient.sasl }),
+        // Read at each fetch: both are dynamic (kafka-reassign-partitions --throttle sets and clears them).
+        followerThrottle: {
+          rate: () => context.config['follower.replication.throttled.rate'],
+          throttled: (topic, partition) => isReplicaThrottled(context.metadata.getTopic(topic)?.configs['follower.replication.throttled.replicas']?.split(','), partition, config['broker.id']),
+          meter: new ReplicationThrottle(),
+        },
         endpointOf: (b) => {
           const ep = context.brokerEndpoints().find((e) => e.nodeId === b.id);
           return ep ? { host: ep.host, port: ep.port } : { host: b.endpoints[0]?.host ?? '127.0.0.1', port: b.endpoints[0]?.port ?? 9092 };

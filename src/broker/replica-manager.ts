@@ -14,7 +14,7 @@ import type { TopicMetadata } from '../metadata/index.js';
 import type { BrokerContext } from './context.js';
 import { fetchChannel, produceChannel, type FetchEvent, type ProduceEvent } from './diagnostics.js';
 import { AclOperation, ResourceType } from '../acl/index.js';
-import { ReplicationThrottle, isLeaderThrottled } from './replication-throttle.js';
+import { ReplicationThrottle, isReplicaThrottled } from './replication-throttle.js';
 
 /** The listener name the gateway's requests carry. */
 export const GATEWAY_LISTENER = 'GATEWAY';
@@ -313,7 +313,7 @@ export class ReplicaManager {
     }
     const logs = entries.map((e, i) => !(leaders?.[i] instanceof BrokerError) && this.#ctx.metadata.getTopic(e.topic) ? this.#ctx.partition(e.topic, e.partition) : undefined);
     // Reassignment throttle (leader.replication.throttled.rate): partitions the topic lists for this leader.
-    const throttled = follower ? entries.map((e) => isLeaderThrottled(this.#ctx.metadata.getTopic(e.topic)?.configs['leader.replication.throttled.replicas']?.split(','), e.partition, this.#ctx.brokerId)) : undefined;
+    const throttled = follower ? entries.map((e) => isReplicaThrottled(this.#ctx.metadata.getTopic(e.topic)?.configs['leader.replication.throttled.replicas']?.split(','), e.partition, this.#ctx.brokerId)) : undefined;
     const throttleRate = this.#ctx.config['leader.replication.throttled.rate'];
 
     const read = (): { results: PartitionFetchResult[]; bytes: number; errors: boolean } => {

@@ -37,8 +37,11 @@ export class ReplicationThrottle {
   }
 }
 
-/** Whether the topic config `leader.replication.throttled.replicas` throttles `partition` led by `brokerId`. */
-export function isLeaderThrottled(throttledReplicas: readonly string[] | undefined, partition: number, brokerId: number): boolean {
+/**
+ * Whether a topic's `leader.replication.throttled.replicas` (or `follower.replication.throttled.replicas`)
+ * throttles `partition` on broker `brokerId`: the leader's id for the first, the follower's for the second.
+ */
+export function isReplicaThrottled(throttledReplicas: readonly string[] | undefined, partition: number, brokerId: number): boolean {
   if (!throttledReplicas || throttledReplicas.length === 0) return false;
   return throttledReplicas.some((e) => e === '*' || e === `${partition}:${brokerId}`);
 }

@@ -9,6 +9,11 @@
 // whose fetch offset or log start offset changed, plus the ones no longer followed (forgotten); the leader
 // answers only partitions with news. A session error (the leader restarted or evicted it) or a failed
 // request starts again with a full fetch.
+//
+// The follower-side reassignment throttle (follower.replication.throttled.rate, KIP-73) works as Kafka's
+// fetcher applies it: a partition listed for this broker in its topic's follower.replication.throttled.replicas
+// is left out of the fetch while the broker's throttled bytes are over the rate, unless it is caught up
+// with the leader's high watermark (an in-sync replica is never held back); the bytes it brings are metered.
 import { Fetch, OffsetForLeaderEpoch, ErrorCode, errorName } from '../protocol/index.js';
 import { Connection, type ConnectionOptions } from '../client/index.js';
 import type { PartitionReplica } from './replicas.js';
@@ -26,6 +31,17 @@ export interface FetcherOptions {
   readonly fetchBackoffMs: number;
   /** TLS and SASL for connecting to the leader's inter-broker listener (absent: plaintext). */
   readonly connectSecurity?: (host: string) => Pick<ConnectionOptions, 'tls' | 'sasl'>;
+  /** follower.replication.throttled.rate with the broker's meter (shared by its fetchers); absent: none. */
+  readonly followerThrottle?: FollowerThrottle;
+}
+
+export interface FollowerThrottle {
+  /** Bytes per second (follower.replication.throttled.rate). */
+  rate(): number;
+  /** Whether the topic's follower.replication.throttled.replicas names this broker's replica of the partition. */
+  throttled(topic: string, partition: number): boolean;
+  /** The broker's throttled-byte rate meter (its ReplicationThrottle). */
+  readonly meter: { exceeded(limitBytesPerSecond: number): boolean; record(bytes: number): void };
 }
 
 const FETCH_VERSION = 12;
@@ -61,6 +77,8 @@ export class ReplicaFetcher {
   #partitions: PartitionReplica[] = [];
   #conn: Connection | undefined;
   readonly #session = new FetchSessionState();
+  /** The leader's high watermark last seen per partition: a follower at it is in sync (not throttled). */
+  readonly #leaderHighWatermark = new Map<string, number>();
   #closed = false;
   #wake: (() => void) | undefined;
 
@@ -99,8 +117,9 @@ export class ReplicaFetcher {
         const conn = await this.#connection();
         const untruncated = parts.filter((r) => !r.truncated);
         if (untruncated.length > 0) await this.#truncate(conn, untruncated);
-        const ready = parts.filter((r) => r.truncated);
+        const ready = this.#unthrottled(parts.filter((r) => r.truncated));
         if (ready.length > 0) await this.#fetch(conn, ready);
+        else if (untruncated.length === 0) await this.#sleep(this.#opts.fetchBackoffMs);
       } catch (e) {
         if (this.#closed) return;
         this.#log.warn({ leader: this.#leaderId, err: (e as Error).message }, 'replica fetcher: fetch from the leader failed; backing off');
@@ -161,6 +180,13 @@ export class ReplicaFetcher {
     }
   }
 
+  /** The partitions to fetch now: throttled ones that lag the leader wait while the throttled rate is over. */
+  #unthrottled(parts: PartitionReplica[]): PartitionReplica[] {
+    const t = this.#opts.followerThrottle;
+    if (!t || !t.meter.exceeded(t.rate())) return parts;
+    return parts.filter((r) => !t.throttled(r.topic, r.partition) || r.log.logEndOffset >= (this.#leaderHighWatermark.get(key(r)) ?? Infinity));
+  }
+
   async #fetch(conn: Connection, parts: PartitionReplica[]): Promise<void> {
     const session = this.#session;
     const full = session.id === 0;
@@ -218,7 +244,12 @@ export class ReplicaFetcher {
           continue;
         }
         const records = p.records;
-        if (records && Buffer.isBuffer(records) && records.length > 0) await r.log.appendAsFollower(records);
+        if (records && Buffer.isBuffer(records) && records.length > 0) {
+          await r.log.appendAsFollower(records);
+          const t = this.#opts.followerThrottle;
+          if (t?.throttled(r.topic, r.partition)) t.meter.record(records.length);
+        }
+        this.#leaderHighWatermark.set(key(r), p.highWatermark);
         r.highWatermark = Math.max(r.highWatermark, Math.min(p.highWatermark, r.log.logEndOffset));
       }
     }

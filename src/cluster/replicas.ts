@@ -87,6 +87,8 @@ export interface ReplicasOptions {
   readonly endpointOf: (b: BrokerRegistration) => { host: string; port: number };
   /** TLS and SASL for connecting to a leader's inter-broker listener (absent: plaintext). */
   readonly connectSecurity?: FetcherOptions['connectSecurity'];
+  /** follower.replication.throttled.rate for this broker's fetchers (absent: none). */
+  readonly followerThrottle?: FetcherOptions['followerThrottle'];
 }
 
 export class Replicas {

@@ -193,7 +193,7 @@ const BROKER_KEYS = [
   { name: 'leader.replication.throttled.rate', type: 'long', default: LONG_MAX, validate: atLeast(0), defaultText: 'unlimited',
     doc: 'Bytes/s a leader serves to out-of-sync followers of the partitions in each topic\'s leader.replication.throttled.replicas (set per broker at run time, as kafka-reassign-partitions --throttle does).' },
   { name: 'follower.replication.throttled.rate', type: 'long', default: LONG_MAX, validate: atLeast(0), defaultText: 'unlimited',
-    doc: 'Accepted for Kafka\'s tools; not applied (the leader-side throttle bounds a reassignment\'s copying).' },
+    doc: 'Bytes/s this broker copies as a follower of the partitions in each topic\'s follower.replication.throttled.replicas while they lag the leader (set per broker at run time, as kafka-reassign-partitions --throttle does).' },
   { name: 'replica.alter.log.dirs.io.max.bytes.per.second', type: 'long', default: LONG_MAX, validate: atLeast(0), defaultText: 'unlimited',
     doc: 'Accepted for Kafka\'s tools; not applied (replicas do not move between log directories).' },
   { name: 'offsets.topic.segment.bytes', type: 'int', default: 104857600, validate: atLeast(14), doc: 'Segment size of __consumer_offsets.' },
@@ -263,7 +263,7 @@ const TOPIC_KEYS = [
   { name: 'leader.replication.throttled.replicas', type: 'list', default: [], validate: throttledReplicas, defaultText: 'none',
     doc: 'Replicas, as partition:broker entries or *, whose leader throttles out-of-sync followers to leader.replication.throttled.rate.' },
   { name: 'follower.replication.throttled.replicas', type: 'list', default: [], validate: throttledReplicas, defaultText: 'none',
-    doc: 'Replicas, as partition:broker entries or *, that Kafka\'s followers throttle; accepted, not applied.' },
+    doc: 'Replicas, as partition:broker entries or *, that copy from their leader no faster than the broker\'s follower.replication.throttled.rate while out of sync.' },
 ] as const satisfies readonly TopicKey[];
 
 export const TOPIC_CONFIG: readonly TopicKey[] = TOPIC_KEYS;

@@ -6,7 +6,7 @@
 // comes back on demand after a failover; bad targets get Kafka's errors.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerProcess, GREGOR_BIN } from '../helpers/broker-process.js';
@@ -367,6 +367,39 @@ describe('reassignment and leader election through Kafka\'s tools', () => {
     assert.equal(badType.code, 2);
     assert.match(badType.out, /--election-type must be PREFERRED or UNCLEAN/);
     assert.deepEqual((await partitionsOf('gregor-move'))[0]!.replicas, [3, 2]);
+  });
+
+  test('follower.replication.throttled.rate alone holds a new replica\'s copy back; raising it lets the copy finish', async () => {
+    await withAdmin((admin) => admin.createTopics({ topics: [{ topic: 'follower-throttled', replicaAssignment: [{ partition: 0, replicas: [1, 2] }] }] }));
+    await waitFor('follower-throttled-0 with a full ISR', async () => (await partitionsOf('follower-throttled'))[0]?.isr.length === 2, 30_000);
+    const producer = kafkaClient(bootstrap).producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    try {
+      // 3 MB: at 100 kB/s broker 3 needs half a minute to copy it; unthrottled, well under a second.
+      for (let i = 0; i < 30; i++) await producer.send({ topic: 'follower-throttled', acks: -1, messages: Array.from({ length: 100 }, (_, j) => ({ value: `f-${i}-${j}`.padEnd(1000, '.'), partition: 0 })) });
+    } finally {
+      await producer.disconnect();
+    }
+    // Only the follower side: broker 3's rate and the topic's follower list (no leader throttle at all).
+    const setRate = (rate: string) => withAdmin((admin) => admin.alterConfigs({ validateOnly: false, resources: [{ type: 4, name: '3', configEntries: [{ name: 'follower.replication.throttled.rate', value: rate }] }] }));
+    await setRate('100000');
+    await withAdmin((admin) => admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: 'follower-throttled', configEntries: [{ name: 'follower.replication.throttled.replicas', value: '0:3' }] }] }));
+    const plan = jsonFile('follower-throttled.json', { version: 1, partitions: [{ topic: 'follower-throttled', partition: 0, replicas: [2, 3] }] });
+    const exec = await gregor(['reassign-partitions', '--execute', '--reassignment-json-file', plan]);
+    assert.equal(exec.code, 0, exec.out);
+    const copied = () => {
+      const d = join(broker(3).logDir, 'follower-throttled-0');
+      return existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.log')).reduce((n, f) => n + statSync(join(d, f)).size, 0) : 0;
+    };
+    await waitFor('broker 3 copied a first part', () => copied() > 0, 30_000);
+    await new Promise((r) => setTimeout(r, 4000));
+    const verify = await gregor(['reassign-partitions', '--verify', '--preserve-throttles', '--reassignment-json-file', plan]);
+    assert.match(verify.out, /Reassignment of partition follower-throttled-0 is still in progress\./, `${copied()} bytes copied`);
+    assert.ok(copied() < 2_500_000, `throttled to 100 kB/s, broker 3 copied ${copied()} bytes in a few seconds`);
+    await setRate('1000000000');
+    await waitFor('the reassignment completed', async () => (await partitionsOf('follower-throttled'))[0]?.replicas.join(',') === '2,3', 60_000, 500);
+    const [p] = await partitionsOf('follower-throttled');
+    assert.deepEqual(p!.isr, [2, 3]);
   });
 
   test('a reassignment survives a controller failover: the new controller completes it from the store', async () => {

@@ -2,16 +2,16 @@
 // leader.replication.throttled.replicas covers, and the byte rate measured over a sliding window.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReplicationThrottle, isLeaderThrottled } from '../../../src/broker/replication-throttle.js';
+import { ReplicationThrottle, isReplicaThrottled } from '../../../src/broker/replication-throttle.js';
 
 describe('replication throttle', () => {
   test('leader.replication.throttled.replicas names partition:leader entries, or * for all', () => {
-    assert.equal(isLeaderThrottled(undefined, 0, 1), false);
-    assert.equal(isLeaderThrottled([], 0, 1), false);
-    assert.equal(isLeaderThrottled(['0:1', '0:2'], 0, 1), true);
-    assert.equal(isLeaderThrottled(['0:1', '0:2'], 0, 3), false, 'another leader');
-    assert.equal(isLeaderThrottled(['0:1', '0:2'], 1, 1), false, 'another partition');
-    assert.equal(isLeaderThrottled(['*'], 7, 9), true);
+    assert.equal(isReplicaThrottled(undefined, 0, 1), false);
+    assert.equal(isReplicaThrottled([], 0, 1), false);
+    assert.equal(isReplicaThrottled(['0:1', '0:2'], 0, 1), true);
+    assert.equal(isReplicaThrottled(['0:1', '0:2'], 0, 3), false, 'another leader');
+    assert.equal(isReplicaThrottled(['0:1', '0:2'], 1, 1), false, 'another partition');
+    assert.equal(isReplicaThrottled(['*'], 7, 9), true);
   });
 
   test('the rate is bytes over the window since its first sample, at least one second', () => {
