@@ -18,7 +18,7 @@ import { GatewayMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
 import { StickyPartitioner } from './partitioner.js';
 import { decodeBatches } from './record-batch.js';
-import { ChunkCache, groupCoordinator, StreamSession, wsRequester, type WsUserData } from './stream.js';
+import { ChunkCache, groupCoordinator, parseIsolation, StreamSession, wsRequester, type Isolation, type WsUserData } from './stream.js';
 import { uws, uwsBuild, type HttpResponse, type ListenSocket, type TemplatedApp, type WebSocket } from './uws.js';
 
 /** The gateway's own reads for listings, lag and gauges (not a client's request). */
@@ -406,7 +406,16 @@ export class Gateway {
     const partition = Number(pText);
     const offsets = /^\d+$/.test(pText) ? rm.offsetsIfReadable(who, topic, partition) : undefined;
     if (!offsets) throw new GatewayError(404, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `This server does not host this topic-partition: ${topic}-${pText}`);
-    const log = { ...offsets, offsetForTimestamp: (t: number) => rm.offsetForTimestamp(who, topic, partition, t), read: (at: number, max: number) => rm.readRecords(who, topic, partition, at, max, true) };
+    let isolation: Isolation;
+    try {
+      isolation = parseIsolation(info.query.get('isolation'));
+    } catch (e) {
+      throw badRequest((e as Error).message);
+    }
+    const committed = isolation === 'read_committed';
+    // read_committed (the default) browses up to the last stable offset, without aborted transactions' records.
+    const end = committed ? offsets.lastStableOffset : offsets.highWatermark;
+    const log = { ...offsets, offsetForTimestamp: (t: number) => rm.offsetForTimestamp(who, topic, partition, t), read: (at: number, max: number) => rm.readRecords(who, topic, partition, at, max, true, committed) };
     const num = (k: string, dflt: number) => {
       const v = info.query.get(k);
       if (v === null || v === '') return dflt;
@@ -418,15 +427,15 @@ export class Gateway {
     const ts = info.query.get('timestamp');
     if (ts !== null && ts !== '') {
       const t = num('timestamp', 0);
-      offset = log.offsetForTimestamp(t)?.offset ?? log.highWatermark;
+      offset = log.offsetForTimestamp(t)?.offset ?? end;
     } else offset = num('offset', log.logStartOffset);
-    if (offset < 0) offset = Math.max(log.logStartOffset, log.highWatermark + offset); // -n: the last n records
+    if (offset < 0) offset = Math.max(log.logStartOffset, end + offset); // -n: the last n offsets
     offset = Math.max(offset, log.logStartOffset);
     const records: Array<Record<string, unknown>> = [];
     let at = offset;
-    while (records.length < limit && at < log.highWatermark) {
+    while (records.length < limit && at < end) {
       const r = log.read(at, 1024 * 1024);
-      const decoded = await decodeBatches(r.records, at);
+      const decoded = await decodeBatches(r.records, at, r.abortedTransactions);
       for (const rec of decoded.records) {
         if (records.length >= limit) break;
         records.push({ offset: rec.offset, timestamp: rec.timestamp, key: rec.key?.toString('base64') ?? null, value: rec.value?.toString('base64') ?? null,
@@ -435,7 +444,7 @@ export class Gateway {
       if (decoded.nextOffset <= at) break;
       at = decoded.nextOffset;
     }
-    reply.json(200, { topic, partition, log_start_offset: log.logStartOffset, high_watermark: log.highWatermark, encoding: 'base64', records });
+    reply.json(200, { topic, partition, isolation, log_start_offset: log.logStartOffset, high_watermark: log.highWatermark, last_stable_offset: log.lastStableOffset, encoding: 'base64', records });
   }
 }
 
