@@ -13,7 +13,7 @@ import { BrokerError, decodeAssignment, ErrorCode } from '../protocol/index.js';
 import { CONSOLE_HTML } from './console-page.js';
 import { badRequest, GatewayError } from './errors.js';
 import { BodyBudget, readBody, Reply, requestInfo, type RequestInfo } from './http.js';
-import { binaryRecord, bodyFormat, httpRequester, ingest, parseAcks, parseJsonRecords, produceStatus, type IngestRecord } from './ingest.js';
+import { binaryRecord, bodyFormat, gatewayClientId, httpRequester, ingest, parseAcks, parseJsonRecords, produceStatus, type IngestRecord } from './ingest.js';
 import { GatewayMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
 import { StickyPartitioner } from './partitioner.js';
@@ -264,13 +264,15 @@ export class Gateway {
             return;
           }
         }
-        res.upgrade<WsUserData>({ principal }, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
+        const clientId = gatewayClientId({ get: (h) => req.getHeader(h) || undefined });
+        res.upgrade<WsUserData>({ principal, clientId }, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
       },
       open: (ws) => {
         this.#sockets.add(ws);
         ws.getUserData().session = new StreamSession(this.broker, ws, this.#cache, this.options.wsMaxBufferedBytes, {
           recordsOut: (topic, records, bytes) => this.metrics.streamed(topic, records, bytes),
-        }, wsRequester(Buffer.from(ws.getRemoteAddressAsText()).toString(), ws.getUserData().principal));
+          throttle: (who, bytes) => this.#quota('fetch', who, bytes),
+        }, wsRequester(Buffer.from(ws.getRemoteAddressAsText()).toString(), ws.getUserData().principal, ws.getUserData().clientId));
       },
       message: (ws, data, isBinary) => {
         // Console live charts ride on the same socket: {"type":"stats"} subscribes to 1 Hz snapshots.
@@ -344,14 +346,23 @@ export class Gateway {
       release();
       throw e;
     }
-    const appended = ingest(this.broker, this.#sticky, httpRequester(info), acks, topic, partition, records).finally(release);
+    const who = httpRequester(info);
+    // producer_byte_rate: a request over the quota is still appended; its answer waits the throttle time.
+    const throttleMs = this.#quota('produce', who, body.length);
+    const appended = ingest(this.broker, this.#sticky, who, acks, topic, partition, records).finally(release);
     if (acks === 0) {
       appended.catch((e) => this.broker.log.warn({ topic, err: (e as Error).message }, 'acks=0 produce failed'));
-      reply.json(202, { offsets: [] });
+      await throttled(reply, throttleMs, 202, { offsets: [], throttle_time_ms: throttleMs });
       return;
     }
     const results = await appended;
-    reply.json(produceStatus(results), { offsets: results, key_schema_id: null, value_schema_id: null });
+    await throttled(reply, throttleMs, produceStatus(results), { offsets: results, key_schema_id: null, value_schema_id: null, throttle_time_ms: throttleMs });
+  }
+
+  /** Records gateway traffic against the principal's and client id's byte-rate quota: the throttle time in ms. */
+  #quota(type: 'produce' | 'fetch', who: Requester, bytes: number): number {
+    const quotas = this.broker.context.quotas;
+    return bytes > 0 && quotas.active ? quotas.record(type, who, bytes) : 0;
   }
 
   #describeTopic(name: string): { name: string; partitions: Array<Record<string, number>>; configs: Record<string, string>; size_bytes: number } {
@@ -433,8 +444,10 @@ export class Gateway {
     offset = Math.max(offset, log.logStartOffset);
     const records: Array<Record<string, unknown>> = [];
     let at = offset;
+    let bytes = 0;
     while (records.length < limit && at < end) {
       const r = log.read(at, 1024 * 1024);
+      bytes += r.records.length;
       const decoded = await decodeBatches(r.records, at, r.abortedTransactions);
       for (const rec of decoded.records) {
         if (records.length >= limit) break;
@@ -444,8 +457,22 @@ export class Gateway {
       if (decoded.nextOffset <= at) break;
       at = decoded.nextOffset;
     }
-    reply.json(200, { topic, partition, isolation, log_start_offset: log.logStartOffset, high_watermark: log.highWatermark, last_stable_offset: log.lastStableOffset, encoding: 'base64', records });
+    const throttleMs = this.#quota('fetch', who, bytes);
+    await throttled(reply, throttleMs, 200, { topic, partition, isolation, log_start_offset: log.logStartOffset, high_watermark: log.highWatermark, last_stable_offset: log.lastStableOffset, encoding: 'base64', records, throttle_time_ms: throttleMs });
   }
+}
+
+/** Header of an answer held back by a byte-rate quota: the throttle time in ms (also the body's throttle_time_ms). */
+export const THROTTLE_HEADER = 'kafka-throttle-time-ms';
+
+/** Answers `body` as JSON, after `throttleMs` when a quota throttled the request (with the throttle header). */
+async function throttled(reply: Reply, throttleMs: number, status: number, body: unknown): Promise<void> {
+  if (throttleMs <= 0) {
+    reply.json(status, body);
+    return;
+  }
+  await new Promise((resolve) => setTimeout(resolve, throttleMs));
+  reply.send(status, JSON.stringify(body), 'application/json', { [THROTTLE_HEADER]: String(throttleMs) });
 }
 
 function safeAssignment(b: Buffer): Array<{ topic: string; partition: number }> {

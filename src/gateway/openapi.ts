@@ -31,7 +31,7 @@ export const OPENAPI = {
   info: {
     title: 'Gregor gateway',
     version: '1',
-    description: 'HTTP ingest, topic administration, a message browser and WebSocket streaming for the Gregor broker, in-process with it. Errors are JSON with a Kafka error code.',
+    description: 'HTTP ingest, topic administration, a message browser and WebSocket streaming for the Gregor broker, in-process with it. Errors are JSON with a Kafka error code. Client quotas (producer_byte_rate for produce, consumer_byte_rate for the browser and WebSocket streams) apply to the authenticated user and the client id of a client-id / x-client-id header (default "gateway"): an answer over the quota waits the throttle time and carries it in throttle_time_ms and the kafka-throttle-time-ms header.',
   },
   paths: {
     '/topics': {
@@ -85,7 +85,7 @@ export const OPENAPI = {
       ProduceResponse: { type: 'object', properties: { offsets: { type: 'array', items: { type: 'object', properties: {
         partition: { type: 'integer' }, offset: { type: 'integer' }, timestamp: { type: 'integer' },
         error_code: { type: 'integer', nullable: true }, error: { type: 'string', nullable: true }, message: { type: 'string' } } } },
-        key_schema_id: { nullable: true }, value_schema_id: { nullable: true } } },
+        key_schema_id: { nullable: true }, value_schema_id: { nullable: true }, throttle_time_ms: { type: 'integer', description: 'ms this answer was held back by producer_byte_rate (0: none)' } } },
       Partition: { type: 'object', properties: { partition: { type: 'integer' }, leader: { type: 'integer' }, log_start_offset: { type: 'integer' },
         log_end_offset: { type: 'integer' }, high_watermark: { type: 'integer' }, size_bytes: { type: 'integer' } } },
       Topic: { type: 'object', properties: { name: { type: 'string' }, partitions: { type: 'array', items: { $ref: '#/components/schemas/Partition' } },
@@ -93,7 +93,7 @@ export const OPENAPI = {
       CreateTopic: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, partitions: { type: 'integer' }, replication_factor: { type: 'integer' },
         configs: { type: 'object', additionalProperties: { type: 'string' }, description: 'Kafka topic configs, e.g. retention.ms' } } },
       BrowseResponse: { type: 'object', properties: { topic: { type: 'string' }, partition: { type: 'integer' }, isolation: { type: 'string' }, log_start_offset: { type: 'integer' }, high_watermark: { type: 'integer' }, last_stable_offset: { type: 'integer' },
-        encoding: { type: 'string', enum: ['base64'] }, records: { type: 'array', items: { type: 'object', properties: {
+        throttle_time_ms: { type: 'integer' }, encoding: { type: 'string', enum: ['base64'] }, records: { type: 'array', items: { type: 'object', properties: {
           offset: { type: 'integer' }, timestamp: { type: 'integer' }, key: { type: 'string', nullable: true }, value: { type: 'string', nullable: true },
           headers: { type: 'array', items: { type: 'array', items: { type: 'string', nullable: true } } } } } } } },
     },
@@ -104,6 +104,7 @@ export const OPENAPI = {
     clientMessages: {
       subscribe: { type: 'subscribe', topic: 'string', partitions: '[int] (default: all)', from: '"earliest" | "latest" (default) | {"offset": n} | {"timestamp": ms} | {"offsets": {"<partition>": n}}',
         reset: '"earliest" | "latest": start of partitions missing from "offsets" (default earliest)', format: '"json" (text) | "base64" | "binary"', credit: 'records the server may send (default 1000); null: no window',
+        clientId: 'string: the client id this socket\'s reads are measured under for consumer_byte_rate (default: the upgrade\'s client-id / x-client-id header, else "gateway"); a socket over its quota pauses sending for the throttle time',
         isolation: '"read_committed" (default: up to the last stable offset, aborted transactions dropped; an open transaction\'s records arrive once it commits) | "read_uncommitted" (up to the high watermark); never transaction markers. Also with "group"' },
       credit: { type: 'credit', records: 'int: more records the server may send' },
       ack: { type: 'ack', offsets: '[{topic, partition, offset}] (offset = next to read); also "commit"' },

@@ -131,17 +131,21 @@ export function groupCoordinator(broker: Broker): GroupCoordinatorApi | undefine
 
 export interface SessionStats {
   recordsOut(topic: string, records: number, bytes: number): void;
+  /** Records bytes sent against the reader's consumer_byte_rate; answers how long to pause sending (ms, 0: none). */
+  throttle?(who: Requester, bytes: number): number;
 }
 
 export interface WsUserData {
   session?: StreamSession;
   /** The principal the upgrade request authenticated (gateway.authentication=basic). */
   principal?: string;
+  /** The upgrade request's `client-id` / `x-client-id` header, else the gateway's default. */
+  clientId?: string;
 }
 
 /** Who is reading over a WebSocket, as the broker's rules see it. */
-export function wsRequester(remote: string, principal: string = ANONYMOUS_PRINCIPAL): Requester {
-  return { ingress: 'websocket', listener: GATEWAY_LISTENER, clientId: null, remote, principal };
+export function wsRequester(remote: string, principal: string = ANONYMOUS_PRINCIPAL, clientId: string | null = null): Requester {
+  return { ingress: 'websocket', listener: GATEWAY_LISTENER, clientId, remote, principal };
 }
 
 function wsError(code: number, message: string, extra: Record<string, unknown> = {}): string {
@@ -155,8 +159,10 @@ export class StreamSession {
   readonly #cache: ChunkCache;
   readonly #maxBuffered: number;
   readonly #stats: SessionStats;
-  readonly #requester: Requester;
+  #requester: Requester;
   readonly #cursors: Cursor[] = [];
+  /** consumer_byte_rate: sending is paused until this timer fires. */
+  #throttleTimer: NodeJS.Timeout | undefined;
   #format: FrameFormat = 'json';
   #member: GroupMember | undefined;
   #credit = 0;
@@ -247,6 +253,7 @@ export class StreamSession {
     else throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `subscribe.partitions must be partition numbers of '${topic}' (0..${meta.partitions - 1})`);
     const isolation = parseIsolation(msg.isolation);
     this.#setFlow(msg);
+    this.#setClientId(msg);
     const from = msg.from ?? 'latest';
     const perPartition = (from as { offsets?: unknown }).offsets;
     const subscribed: Array<{ partition: number; offset: number }> = [];
@@ -279,6 +286,13 @@ export class StreamSession {
     } else if (this.#credit === 0) this.#credit = 1000;
   }
 
+  /** A subscribe's `clientId`: the client id this socket's reads are measured under (quotas). */
+  #setClientId(msg: Record<string, unknown>): void {
+    if (msg.clientId === undefined || msg.clientId === null) return;
+    if (typeof msg.clientId !== 'string' || msg.clientId.length === 0 || msg.clientId.length > 255) throw new Error('subscribe.clientId must be a client id (1 to 255 characters)');
+    this.#requester = { ...this.#requester, clientId: msg.clientId };
+  }
+
   /** {"type":"subscribe","group":"g","topics":["t"],"reset":"earliest"|"latest"}: partitions come from the group. */
   #joinGroup(msg: Record<string, unknown>): void {
     const coordinator = groupCoordinator(this.#broker);
@@ -296,6 +310,7 @@ export class StreamSession {
     if (reset !== 'earliest' && reset !== 'latest') throw new Error('subscribe.reset must be "earliest" or "latest"');
     const isolation = parseIsolation(msg.isolation);
     this.#setFlow(msg);
+    this.#setClientId(msg);
     const ctx = this.#broker.context;
     const member = new GroupMember(coordinator, group, topics as string[], {
       assigned: (generation, parts) => {
@@ -405,7 +420,7 @@ export class StreamSession {
   }
 
   async #run(): Promise<void> {
-    while (!this.closed && this.#credit > 0 && this.#cursors.length > 0 && this.#ws.getBufferedAmount() < this.#maxBuffered) {
+    while (!this.closed && this.#throttleTimer === undefined && this.#credit > 0 && this.#cursors.length > 0 && this.#ws.getBufferedAmount() < this.#maxBuffered) {
       let progressed = false;
       const n = this.#cursors.length;
       for (let k = 0; k < n && !this.closed; k++) {
@@ -459,6 +474,15 @@ export class StreamSession {
         if (sent === chunk.records.length && chunk.nextOffset > c.position) c.position = chunk.nextOffset;
         this.#stats.recordsOut(c.log.topic, sent, frame.length);
         progressed = true;
+        const pause = this.#stats.throttle?.(this.#requester, frame.length) ?? 0;
+        if (pause > 0) {
+          // Over consumer_byte_rate: send nothing more for the throttle time (Kafka mutes the channel as long).
+          this.#throttleTimer = setTimeout(() => {
+            this.#throttleTimer = undefined;
+            this.pump();
+          }, pause);
+          return;
+        }
       }
       this.#rr = (this.#rr + 1) % Math.max(1, this.#cursors.length);
       if (!progressed) return;
@@ -467,6 +491,7 @@ export class StreamSession {
 
   close(): void {
     this.closed = true;
+    if (this.#throttleTimer) clearTimeout(this.#throttleTimer);
     this.#member?.leave().catch((e) => this.#broker.log.warn({ err: (e as Error).message }, 'websocket group member leave failed'));
     for (const c of this.#cursors) c.cancelWait?.();
     this.#cursors.length = 0;
