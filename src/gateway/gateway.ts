@@ -19,7 +19,7 @@ import { OPENAPI } from './openapi.js';
 import { StickyPartitioner } from './partitioner.js';
 import { decodeBatches } from './record-batch.js';
 import { ChunkCache, groupCoordinator, parseIsolation, StreamSession, wsRequester, type Isolation, type WsUserData } from './stream.js';
-import { uws, uwsBuild, type HttpResponse, type ListenSocket, type TemplatedApp, type WebSocket } from './uws.js';
+import { uws, uwsBuild, type HttpRequest, type HttpResponse, type ListenSocket, type TemplatedApp, type WebSocket } from './uws.js';
 
 /** The gateway's own reads for listings, lag and gauges (not a client's request). */
 const OBSERVER: Requester = { ingress: 'http', listener: GATEWAY_LISTENER, clientId: 'gateway', remote: 'local', principal: ANONYMOUS_PRINCIPAL };
@@ -38,7 +38,12 @@ export interface GatewayOptions {
   basicAuth: boolean;
   /** The gateway listener's name (its listener.name.<name>.* keys). */
   listenerName: string;
+  /** gateway.cors.allowed.origins: browser origins allowed to call the gateway (* any); empty: no CORS. */
+  corsOrigins?: readonly string[];
 }
+
+/** Request headers a CORS preflight may ask for (besides kafka-header-<name>). */
+const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'client-id', 'x-client-id'];
 
 /** The key store of an HTTPS gateway listener: PEM files only (uWebSockets.js reads them itself). */
 function gatewayTls(config: BrokerConfig, listener: string): GatewayOptions['tls'] {
@@ -60,6 +65,7 @@ export function gatewayOptions(config: BrokerConfig): GatewayOptions | undefined
     tls: https ? gatewayTls(config, l.name) : undefined,
     basicAuth: config['gateway.authentication'] === 'basic',
     listenerName: l.name,
+    corsOrigins: config['gateway.cors.allowed.origins'].map((o) => o.toLowerCase()),
     host: l.host === '' ? '0.0.0.0' : l.host,
     port: l.port,
     maxRequestBytes: config['gateway.max.request.bytes'],
@@ -167,6 +173,7 @@ export class Gateway {
     this.#app[method](pattern, (res: HttpResponse, req) => {
       const started = performance.now();
       const reply = new Reply(res);
+      reply.common = this.#cors(req.getHeader('origin'));
       let info: RequestInfo;
       try {
         info = requestInfo(req, params, res);
@@ -214,6 +221,40 @@ export class Gateway {
     return user === undefined ? undefined : `User:${user}`;
   }
 
+  /** Whether a browser origin may call the gateway (gateway.cors.allowed.origins). */
+  #originAllowed(origin: string): boolean {
+    const list = this.options.corsOrigins ?? [];
+    return list.includes('*') || list.includes(origin.toLowerCase());
+  }
+
+  /** The CORS headers of an answer to a request from `origin` ('' when none); undefined when CORS is off. */
+  #cors(origin: string): Record<string, string> | undefined {
+    if (!this.options.corsOrigins?.length) return undefined;
+    const h: Record<string, string> = { vary: 'Origin' };
+    if (origin === '' || !this.#originAllowed(origin)) return h;
+    if (this.options.corsOrigins.includes(origin.toLowerCase())) {
+      // A listed origin is echoed, with credentials (HTTP Basic) allowed; the wildcard alone allows none.
+      h['access-control-allow-origin'] = origin;
+      h['access-control-allow-credentials'] = 'true';
+    } else h['access-control-allow-origin'] = '*';
+    h['access-control-expose-headers'] = THROTTLE_HEADER;
+    return h;
+  }
+
+  /** A CORS preflight (OPTIONS): the methods and headers a listed origin may use; 403 for other origins. */
+  #preflight(res: HttpResponse, req: HttpRequest): void {
+    const reply = new Reply(res);
+    const origin = req.getHeader('origin');
+    const requested = req.getHeader('access-control-request-headers').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+    reply.common = this.#cors(origin);
+    if (origin === '' || !this.#originAllowed(origin)) {
+      reply.error(new GatewayError(403, ErrorCode.INVALID_REQUEST, `origin ${JSON.stringify(origin)} is not in gateway.cors.allowed.origins`));
+      return;
+    }
+    const headers = [...new Set([...CORS_ALLOWED_HEADERS, ...requested.filter((h) => h.startsWith('kafka-header-'))])];
+    reply.send(204, '', 'text/plain', { 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': headers.join(', '), 'access-control-max-age': '600' });
+  }
+
   #fail(reply: Reply, e: unknown): void {
     if (!(e instanceof GatewayError)) this.broker.log.error({ err: e }, 'gateway request failed');
     // A body refused half-way was not read to its end: close the connection after the answer.
@@ -256,6 +297,12 @@ export class Gateway {
           res.writeStatus('503 Service Unavailable').end();
           return;
         }
+        // Browsers send their page's Origin with the upgrade; with gateway.cors.allowed.origins set, others are refused.
+        const origin = req.getHeader('origin');
+        if (this.options.corsOrigins?.length && origin !== '' && !this.#originAllowed(origin)) {
+          res.cork(() => res.writeStatus('403 Forbidden').end());
+          return;
+        }
         let principal: string | undefined;
         if (this.#passwords) {
           principal = this.#authenticate(req.getHeader('authorization'));
@@ -294,6 +341,7 @@ export class Gateway {
         ws.getUserData().session?.close();
       },
     });
+    if (this.options.corsOrigins?.length) app.options('/*', (res, req) => this.#preflight(res, req));
     app.any('/*', (res) => new Reply(res).error(new GatewayError(404, ErrorCode.INVALID_REQUEST, 'no such resource; see /openapi.json')));
   }
 
