@@ -7,7 +7,10 @@
 //   WS   /ws                                streaming consumers (stream.ts), live stats for the console
 //   GET  /metrics /healthz /readyz /openapi.json, / (web console)
 // All handlers run on the main thread and never block: bodies stream in with caps, appends are awaited.
-import { ANONYMOUS_PRINCIPAL, GATEWAY_LISTENER, parseListener, type Broker, type PasswordCheck, type Requester } from '../broker/index.js';
+import { ANONYMOUS_PRINCIPAL, GATEWAY_LISTENER, listenerKeyStorePem, parseListener, type Broker, type PasswordCheck, type Requester } from '../broker/index.js';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { listenerConfig, type BrokerConfig } from '../config/index.js';
 import { BrokerError, decodeAssignment, ErrorCode } from '../protocol/index.js';
 import { CONSOLE_HTML } from './console-page.js';
@@ -32,8 +35,12 @@ export interface GatewayOptions {
   wsMaxBufferedBytes: number;
   wsMaxPayloadBytes: number;
   wsIdleTimeoutMs: number;
-  /** HTTPS:// listener: the PEM key store (one file with key and chain, or a key and a chain file). */
-  tls?: { keyFile: string; certFile: string; passphrase?: string };
+  /**
+   * HTTPS:// listener: a PEM key store file uWebSockets.js reads itself (key and chain in one file), or the
+   * key and chain as PEM text (a PKCS12 store, or inline ssl.keystore.key/certificate.chain), which it
+   * gets through files in a private temporary directory, removed once read.
+   */
+  tls?: { keyFile: string; certFile: string; passphrase?: string } | { pem: { key: string; cert: string; passphrase?: string } };
   /** gateway.authentication=basic: HTTP Basic credentials of PLAIN or SCRAM users on every request. */
   basicAuth: boolean;
   /** The gateway listener's name (its listener.name.<name>.* keys). */
@@ -45,14 +52,37 @@ export interface GatewayOptions {
 /** Request headers a CORS preflight may ask for (besides kafka-header-<name>). */
 const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'client-id', 'x-client-id'];
 
-/** The key store of an HTTPS gateway listener: PEM files only (uWebSockets.js reads them itself). */
+/**
+ * The key store of an HTTPS gateway listener. A PEM file is handed to uWebSockets.js (which reads files
+ * itself); a PKCS12 store or an inline PEM key store is decoded as the Kafka listeners' (tls-context.ts).
+ */
 function gatewayTls(config: BrokerConfig, listener: string): GatewayOptions['tls'] {
   const lc = listenerConfig(config, listener);
   const location = lc['ssl.keystore.location'];
-  if (lc['ssl.keystore.type'] === 'PKCS12' || location === null) {
-    throw new Error(`gateway listener ${listener}: HTTPS needs a PEM key store file: ssl.keystore.location (or listener.name.${listener.toLowerCase()}.ssl.keystore.location) holding the private key and certificate chain`);
+  const inline = lc['ssl.keystore.key'] !== null || lc['ssl.keystore.certificate.chain'] !== null;
+  if (location === null && !inline) {
+    throw new Error(`gateway listener ${listener}: HTTPS needs a key store: ssl.keystore.location (or listener.name.${listener.toLowerCase()}.ssl.keystore.location), PEM or PKCS12, or ssl.keystore.key + ssl.keystore.certificate.chain`);
   }
-  return { keyFile: location, certFile: location, passphrase: lc['ssl.key.password'] ?? undefined };
+  if (lc['ssl.keystore.type'] === 'PEM' && location !== null && !inline) return { keyFile: location, certFile: location, passphrase: lc['ssl.key.password'] ?? undefined };
+  return { pem: listenerKeyStorePem(config, listener) };
+}
+
+/**
+ * An SSLApp from PEM text: uWebSockets.js only reads key stores from files, so the key and chain go to
+ * files (0600) in a private directory (0700) that is removed as soon as the app has read them.
+ */
+function sslAppFromPem(pem: { key: string; cert: string; passphrase?: string }): TemplatedApp {
+  const dir = mkdtempSync(join(tmpdir(), 'gregor-gateway-tls-'));
+  try {
+    chmodSync(dir, 0o700);
+    const keyFile = join(dir, 'key.pem');
+    const certFile = join(dir, 'cert.pem');
+    writeFileSync(keyFile, pem.key, { mode: 0o600 });
+    writeFileSync(certFile, pem.cert, { mode: 0o600 });
+    return uws().SSLApp({ key_file_name: keyFile, cert_file_name: certFile, passphrase: pem.passphrase });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The gateway's options from the broker config, or undefined when gateway.listeners is unset. */
@@ -120,7 +150,8 @@ export class Gateway {
       httpInflightBodyBytes: () => this.#budget.used,
       groupLag: () => this.#groups().flatMap((g) => g.partitions.map((p) => ({ group: g.group_id, topic: p.topic, partition: p.partition, lag: p.lag }))),
     });
-    this.#app = options.tls ? uws().SSLApp({ key_file_name: options.tls.keyFile, cert_file_name: options.tls.certFile, passphrase: options.tls.passphrase }) : uws().App();
+    const tls = options.tls;
+    this.#app = !tls ? uws().App() : 'pem' in tls ? sslAppFromPem(tls.pem) : uws().SSLApp({ key_file_name: tls.keyFile, cert_file_name: tls.certFile, passphrase: tls.passphrase });
     this.#routes();
   }
 
