@@ -24,7 +24,7 @@ import { decodeBatches } from './record-batch.js';
 import { ChunkCache, groupCoordinator, parseIsolation, StreamSession, wsRequester, type Isolation, type WsUserData } from './stream.js';
 import { uws, uwsBuild, type HttpRequest, type HttpResponse, type ListenSocket, type TemplatedApp, type WebSocket } from './uws.js';
 
-/** The gateway's own reads for listings, lag and gauges (not a client's request). */
+/** The gateway's own reads for /metrics gauges (not a client's request); listings use the request's principal. */
 const OBSERVER: Requester = { ingress: 'http', listener: GATEWAY_LISTENER, clientId: 'gateway', remote: 'local', principal: ANONYMOUS_PRINCIPAL };
 
 export interface GatewayOptions {
@@ -148,7 +148,7 @@ export class Gateway {
         return lag;
       },
       httpInflightBodyBytes: () => this.#budget.used,
-      groupLag: () => this.#groups().flatMap((g) => g.partitions.map((p) => ({ group: g.group_id, topic: p.topic, partition: p.partition, lag: p.lag }))),
+      groupLag: () => this.#groups(OBSERVER).flatMap((g) => g.partitions.map((p) => ({ group: g.group_id, topic: p.topic, partition: p.partition, lag: p.lag }))),
     });
     const tls = options.tls;
     this.#app = !tls ? uws().App() : 'pem' in tls ? sslAppFromPem(tls.pem) : uws().SSLApp({ key_file_name: tls.keyFile, cert_file_name: tls.certFile, passphrase: tls.passphrase });
@@ -301,13 +301,16 @@ export class Gateway {
     this.#route('get', '/metrics', 'HttpMetrics', (_i, r) => r.send(200, this.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8'));
     this.#route('get', '/openapi.json', 'HttpOpenApi', (_i, r) => r.json(200, OPENAPI));
     this.#route('get', '/topics', 'HttpListTopics', (i, r) => {
-      const topics = this.broker.context.metadata.listTopics().map((t) => t.name).sort();
-      r.json(200, i.query.get('details') === 'true' ? topics.map((t) => this.#describeTopic(t)) : topics);
+      // Only the topics the request's principal may describe, as Kafka's Metadata lists them.
+      const who = httpRequester(i);
+      const ctx = this.broker.context;
+      const topics = ctx.metadata.listTopics().map((t) => t.name).filter((t) => ctx.mayDescribe(who, 'topic', t)).sort();
+      r.json(200, i.query.get('details') === 'true' ? topics.map((t) => this.#describeTopic(who, t)) : topics);
     });
     this.#route('post', '/topics', 'HttpCreateTopic', (i, r) => this.#createTopic(i, r));
-    this.#route('get', '/groups', 'HttpListGroups', (_i, r) => r.json(200, this.#groups()));
-    this.#route('get', '/topics/:topic', 'HttpDescribeTopic', (i, r) => r.json(200, this.#describeTopic(i.params[0]!)));
-    this.#route('get', '/topics/:topic/partitions', 'HttpDescribeTopic', (i, r) => r.json(200, this.#describeTopic(i.params[0]!).partitions));
+    this.#route('get', '/groups', 'HttpListGroups', (i, r) => r.json(200, this.#groups(httpRequester(i))));
+    this.#route('get', '/topics/:topic', 'HttpDescribeTopic', (i, r) => r.json(200, this.#describeTopic(httpRequester(i), i.params[0]!)));
+    this.#route('get', '/topics/:topic/partitions', 'HttpDescribeTopic', (i, r) => r.json(200, this.#describeTopic(httpRequester(i), i.params[0]!).partitions));
     this.#route('post', '/topics/:topic', 'HttpProduce', (i, r) => this.#produce(i, r, undefined));
     this.#route('post', '/topics/:topic/partitions/:partition', 'HttpProduce', (i, r) => {
       const p = i.params[1]!;
@@ -389,12 +392,15 @@ export class Gateway {
 
   // ---- handlers ----
 
-  /** Consumer groups with committed offsets and lag per partition (none when the build has no coordinator). */
-  #groups(): Array<{ group_id: string; state: string; members: number; partitions: Array<{ topic: string; partition: number; committed: number; high_watermark: number; lag: number; member: string | null }> }> {
+  /**
+   * Consumer groups with committed offsets and lag per partition (none when the build has no coordinator):
+   * the groups `who` may describe, with the partitions of topics it may describe.
+   */
+  #groups(who: Requester): Array<{ group_id: string; state: string; members: number; partitions: Array<{ topic: string; partition: number; committed: number; high_watermark: number; lag: number; member: string | null }> }> {
     const coordinator = groupCoordinator(this.broker);
     if (!coordinator) return [];
     const ctx = this.broker.context;
-    return coordinator.listGroups([]).map((g) => {
+    return coordinator.listGroups([]).filter((g) => ctx.mayDescribe(who, 'group', g.groupId)).map((g) => {
       const d = coordinator.describeGroup(g.groupId);
       const owner = new Map<string, string>();
       for (const m of d.members) for (const p of safeAssignment(m.assignment)) owner.set(`${p.topic}/${p.partition}`, `${m.clientId} …${m.memberId.slice(-8)}`);
@@ -405,9 +411,9 @@ export class Gateway {
         const i = k.lastIndexOf('/');
         const topic = k.slice(0, i);
         const partition = Number(k.slice(i + 1));
-        const hw = ctx.replicaManager.offsetsIfReadable(OBSERVER, topic, partition)?.highWatermark ?? 0;
+        const hw = ctx.replicaManager.offsetsIfReadable(who, topic, partition)?.highWatermark ?? 0;
         return { topic, partition, committed: offset, high_watermark: hw, lag: offset < 0 ? hw : Math.max(0, hw - offset), member: owner.get(k) ?? null };
-      }).sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+      }).filter((p) => ctx.mayDescribe(who, 'topic', p.topic)).sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
       return { group_id: g.groupId, state: d.state, members: d.members.length, partitions };
     }).sort((a, b) => (a.group_id < b.group_id ? -1 : 1));
   }
@@ -444,14 +450,16 @@ export class Gateway {
     return bytes > 0 && quotas.active ? quotas.record(type, who, bytes) : 0;
   }
 
-  #describeTopic(name: string): { name: string; partitions: Array<Record<string, number>>; configs: Record<string, string>; size_bytes: number } {
+  #describeTopic(who: Requester, name: string): { name: string; partitions: Array<Record<string, number>>; configs: Record<string, string>; size_bytes: number } {
     const ctx = this.broker.context;
     const meta = ctx.metadata.getTopic(name);
+    // Denied before unknown, as Kafka answers Metadata: whether the topic exists is not told.
+    if (!ctx.mayDescribe(who, 'topic', name)) throw new GatewayError(403, ErrorCode.TOPIC_AUTHORIZATION_FAILED, `Not authorized to access topics: [${name}]`);
     if (!meta) throw new GatewayError(404, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist`);
     const partitions: Array<Record<string, number>> = [];
     let size = 0;
     for (let p = 0; p < meta.partitions; p++) {
-      const log = ctx.replicaManager.offsetsIfReadable(OBSERVER, name, p);
+      const log = ctx.replicaManager.offsetsIfReadable(who, name, p);
       if (!log) continue;
       size += log.sizeInBytes;
       partitions.push({ partition: p, leader: ctx.brokerId, log_start_offset: log.logStartOffset, log_end_offset: log.logEndOffset, high_watermark: log.highWatermark, size_bytes: log.sizeInBytes });
@@ -485,7 +493,7 @@ export class Gateway {
       if (e instanceof BrokerError) throw new GatewayError(e.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS ? 409 : 400, e.errorCode, e.message);
       throw e;
     }
-    reply.json(201, this.#describeTopic(spec.name));
+    reply.json(201, this.#describeTopic(httpRequester(info), spec.name));
   }
 
   /** Message browser: up to `limit` records from an offset (or the first at/after a timestamp). */
