@@ -1,6 +1,7 @@
 // An HTTPS:// gateway listener with a PKCS12 key store (made by openssl, listener.name.https.ssl.keystore.*):
 // HTTPS requests and WSS upgrades are served with the store's certificate and chain; the PEM files
-// uWebSockets.js reads are gone once it started; a wrong store password stops the gateway with the reason.
+// uWebSockets.js reads are gone once it started; an inline PEM key store works the same way; a wrong store
+// password stops the gateway with the reason.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -67,6 +68,31 @@ describe('gateway over HTTPS with a PKCS12 key store', () => {
     ws.terminate();
     assert.deepEqual(pong, { type: 'pong', id: 7 });
     assert.deepEqual(readdirSync(tmpdir()).filter((f) => f.startsWith('gregor-gateway-tls-')), [], 'the decoded key is not left on disk');
+  });
+
+  test('an inline PEM key store (ssl.keystore.key + ssl.keystore.certificate.chain) is served the same way', async () => {
+    const p = await freePort();
+    const b = await BrokerProcess.start({ overrides: {
+      'gateway.listeners': `HTTPS://127.0.0.1:${p}`,
+      'listener.name.https.ssl.keystore.type': 'PEM',
+      'listener.name.https.ssl.keystore.key': certs.read(certs.brokerKey),
+      'listener.name.https.ssl.keystore.certificate.chain': certs.read(certs.brokerCert) + certs.read(certs.caPem),
+    } });
+    try {
+      await waitFor('gateway started', () => b.output.includes('"gateway started"') || undefined, 20_000);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: p, path: '/healthz', ca: readFileSync(certs.caPem), servername: 'localhost', timeout: 30_000 }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.on('timeout', () => req.destroy(new Error('timeout')));
+        req.end();
+      });
+      assert.equal(status, 200);
+    } finally {
+      await b.close();
+    }
   });
 
   test('a wrong PKCS12 password stops the gateway with the reason', async () => {
