@@ -12,7 +12,7 @@ import { ProducerIdManager } from './producer-ids.js';
 import { ReplicaManager } from './replica-manager.js';
 import { assignReplicas, type AssignableBroker } from './replica-assignment.js';
 import type { ListenerSasl } from './listeners.js';
-import { Authorizer } from '../acl/index.js';
+import { AclOperation, Authorizer, ResourceType } from '../acl/index.js';
 import type { Requester } from './replica-manager.js';
 import { ClientQuotaManager } from './quotas.js';
 
@@ -160,6 +160,11 @@ export class BrokerContext {
   /** Whether the requester may do `operation` on a resource (Kafka's AclOperation and ResourceType codes); always with no authorizer. */
   authorize(who: Requester, operation: number, resourceType: number, name?: string): boolean {
     return this.authorizer === undefined || this.authorizer.authorize({ principal: who.principal, host: who.remote }, operation, resourceType, name);
+  }
+
+  /** Whether the requester may describe a topic or a group (what listings show it, as Kafka's Metadata and ListGroups). */
+  mayDescribe(who: Requester, kind: 'topic' | 'group', name: string): boolean {
+    return this.authorize(who, AclOperation.DESCRIBE, kind === 'topic' ? ResourceType.TOPIC : ResourceType.GROUP, name);
   }
 
   /** The effective broker configuration: static values with dynamic broker configs on top. */

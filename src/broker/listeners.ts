@@ -6,7 +6,7 @@ import type { TlsOptions, ConnectionOptions } from 'node:tls';
 import { listenerConfig, listenerOverrides, type BrokerConfig, type SecurityProtocol } from '../config/index.js';
 import type { MetadataStore } from '../metadata/index.js';
 import { Scram } from '../protocol/index.js';
-import { clientTlsOptions, loginCredentials, parseJaasConfig, parsePrincipalRules, plainUsers, serverTlsOptions, SUPPORTED_MECHANISMS, type PrincipalRule, type SaslServerConfig } from '../security/index.js';
+import { clientTlsOptions, loginCredentials, parseJaasConfig, parsePrincipalRules, plainUsers, serverTlsOptions, keyStorePem, SUPPORTED_MECHANISMS, type PrincipalRule, type SaslServerConfig } from '../security/index.js';
 
 export interface ListenerSpec {
   readonly name: string;
@@ -106,6 +106,11 @@ function withContext<T>(listener: string, fn: () => T): T {
 /** A TLS listener's server options under the static config and dynamic configs `dynamic` (certificate reload). */
 export function listenerTlsOptions(config: BrokerConfig, listener: string, dynamic: Readonly<Record<string, string>>): TlsOptions {
   return withContext(listener, () => serverTlsOptions(listenerConfig(config, listener, dynamic)));
+}
+
+/** A listener's key store as PEM key and chain (a PKCS12 store decoded), for the gateway's HTTPS listener. */
+export function listenerKeyStorePem(config: BrokerConfig, listener: string): { key: string; cert: string; passphrase?: string } {
+  return withContext(listener, () => keyStorePem(listenerConfig(config, listener)));
 }
 
 /** The listener brokers use between them: inter.broker.listener.name, else the listener of security.inter.broker.protocol. */

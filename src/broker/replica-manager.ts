@@ -103,7 +103,10 @@ export interface PartitionFetchResult {
 export interface ReadRecordsResult {
   readonly records: Buffer;
   readonly highWatermark: number;
+  readonly lastStableOffset: number;
   readonly logStartOffset: number;
+  /** read_committed: the aborted transactions overlapping the records read (as Fetch lists them); null for read_uncommitted. */
+  readonly abortedTransactions: Array<{ producerId: number; firstOffset: number }> | null;
 }
 
 /** Offsets of a partition, as a reader may see them. */
@@ -395,13 +398,19 @@ export class ReplicaManager {
     return result.results;
   }
 
-  /** Up to `maxBytes` of whole batches from `offset`, in memory; throws a BrokerError (e.g. OFFSET_OUT_OF_RANGE). */
-  readRecords(requester: Requester, topic: string, partition: number, offset: number, maxBytes: number, minOneBatch = true): ReadRecordsResult {
+  /**
+   * Up to `maxBytes` of whole batches from `offset`, in memory; throws a BrokerError (e.g. OFFSET_OUT_OF_RANGE).
+   * `readCommitted` reads as a read_committed Fetch does: only below the last stable offset, with the aborted
+   * transactions overlapping what was read.
+   */
+  readRecords(requester: Requester, topic: string, partition: number, offset: number, maxBytes: number, minOneBatch = true, readCommitted = false): ReadRecordsResult {
     const log = this.#readable(requester, topic, partition, -1, AclOperation.READ);
     const hw = this.#highWatermark(topic, partition, log);
-    const r = log.read(offset, maxBytes, minOneBatch, hw);
+    const lso = lastStableOffset(log, hw);
+    const r = log.read(offset, maxBytes, minOneBatch, readCommitted ? lso : hw);
     if (fetchChannel.hasSubscribers && r.records.length > 0) fetchChannel.publish({ topic, partition, bytes: r.records.length, ingress: requester.ingress } satisfies FetchEvent);
-    return { records: r.records, highWatermark: hw, logStartOffset: r.logStartOffset };
+    const abortedTransactions = !readCommitted ? null : r.records.length === 0 ? [] : log.abortedTransactions(offset, nextOffsetAfter(r.records, offset));
+    return { records: r.records, highWatermark: hw, lastStableOffset: lso, logStartOffset: r.logStartOffset, abortedTransactions };
   }
 
   /**
@@ -574,6 +583,19 @@ function fetchError(e: PartitionFetch, errorCode: number): PartitionFetchResult 
 function lastStableOffset(log: Partition, highWatermark: number): number {
   const unstable = log.firstUnstableOffset;
   return unstable === null ? highWatermark : Math.min(Math.max(unstable, log.logStartOffset), highWatermark);
+}
+
+/** The offset after the last batch of `records` (RecordBatch v2: baseOffset i64 at 0, lastOffsetDelta i32 at 23). */
+function nextOffsetAfter(records: Buffer, from: number): number {
+  let next = from;
+  let at = 0;
+  while (records.length - at >= 61) {
+    next = Number(records.readBigInt64BE(at)) + records.readInt32BE(at + 23) + 1;
+    const length = records.readInt32BE(at + 8);
+    if (length <= 0) break;
+    at += 12 + length;
+  }
+  return next;
 }
 
 /** The producer of the first transactional batch in `records` (RecordBatch v2 headers), or null when none is. */

@@ -48,6 +48,12 @@ const cleanupPolicy = (v: ConfigValue) =>
 const throttledReplicas = (v: ConfigValue) =>
   Array.isArray(v) && (v.every((e) => /^\d+:\d+$/.test(e)) || (v.length === 1 && v[0] === '*')) ? undefined : 'a list of partition:broker entries, or *';
 
+const corsOrigins = (v: ConfigValue) => {
+  if (!Array.isArray(v)) return 'a comma-separated list of origins (scheme://host[:port]) or *';
+  for (const o of v) if (o !== '*' && !/^[a-z][a-z0-9+.-]*:\/\/[^/\s]+$/i.test(o)) return `origins as scheme://host[:port], or * (bad entry "${o}")`;
+  return undefined;
+};
+
 const listenerList = (v: ConfigValue) => {
   if (!Array.isArray(v) || v.length === 0) return 'a comma-separated list of NAME://host:port';
   for (const l of v) if (!/^[A-Za-z_][A-Za-z0-9_]*:\/\/(\[[0-9a-fA-F:.]+\]|[^:\/]*):\d{1,5}$/.test(l)) return `NAME://host:port entries (bad entry "${l}")`;
@@ -223,8 +229,10 @@ const BROKER_KEYS = [
   { name: 'gateway.ws.max.buffered.bytes', type: 'int', default: 1048576, validate: atLeast(1024), origin: 'gregor', doc: 'Per WebSocket: stop sending while this many bytes wait for the client to read them.' },
   { name: 'gateway.ws.max.payload.bytes', type: 'int', default: 65536, validate: atLeast(1024), origin: 'gregor', doc: 'Largest message a WebSocket client may send (control messages).' },
   { name: 'gateway.ws.idle.timeout.ms', type: 'long', default: 120000, validate: between(8000, 960000), origin: 'gregor', doc: 'Close WebSockets silent this long; the gateway pings to keep live ones open.' },
+  { name: 'gateway.cors.allowed.origins', type: 'list', default: [], validate: corsOrigins, origin: 'gregor', defaultText: 'none',
+    doc: 'Origins (scheme://host[:port], or * for any) whose browser pages may call the gateway: requests from them get Access-Control-Allow-Origin, preflight OPTIONS requests are answered, and WebSocket upgrades from other origins get 403. Empty: no CORS headers and no origin check.' },
   { name: 'gateway.authentication', type: 'string', default: 'none', allowed: ['none', 'basic'], origin: 'gregor',
-    doc: 'basic: every gateway request and WebSocket upgrade (and the console) needs HTTP Basic credentials of a PLAIN (JAAS) or SCRAM user; the principal is User:<name>. An HTTPS:// gateway listener serves TLS with the PEM key store of ssl.keystore.location (or listener.name.https.*).' },
+    doc: 'basic: every gateway request and WebSocket upgrade (and the console) needs HTTP Basic credentials of a PLAIN (JAAS) or SCRAM user; the principal is User:<name>. An HTTPS:// gateway listener serves TLS with the key store (PEM or PKCS12) of ssl.keystore.* (or listener.name.https.ssl.keystore.*).' },
 ] as const satisfies readonly ConfigKey[];
 
 /** Broker-level keys (server.properties), in the order README lists them. */

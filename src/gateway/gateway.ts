@@ -7,21 +7,24 @@
 //   WS   /ws                                streaming consumers (stream.ts), live stats for the console
 //   GET  /metrics /healthz /readyz /openapi.json, / (web console)
 // All handlers run on the main thread and never block: bodies stream in with caps, appends are awaited.
-import { ANONYMOUS_PRINCIPAL, GATEWAY_LISTENER, parseListener, type Broker, type PasswordCheck, type Requester } from '../broker/index.js';
+import { ANONYMOUS_PRINCIPAL, GATEWAY_LISTENER, listenerKeyStorePem, parseListener, type Broker, type PasswordCheck, type Requester } from '../broker/index.js';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { listenerConfig, type BrokerConfig } from '../config/index.js';
 import { BrokerError, decodeAssignment, ErrorCode } from '../protocol/index.js';
 import { CONSOLE_HTML } from './console-page.js';
 import { badRequest, GatewayError } from './errors.js';
 import { BodyBudget, readBody, Reply, requestInfo, type RequestInfo } from './http.js';
-import { binaryRecord, bodyFormat, httpRequester, ingest, parseAcks, parseJsonRecords, produceStatus, type IngestRecord } from './ingest.js';
+import { binaryRecord, bodyFormat, gatewayClientId, httpRequester, ingest, parseAcks, parseJsonRecords, produceStatus, type IngestRecord } from './ingest.js';
 import { GatewayMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
 import { StickyPartitioner } from './partitioner.js';
 import { decodeBatches } from './record-batch.js';
-import { ChunkCache, groupCoordinator, StreamSession, wsRequester, type WsUserData } from './stream.js';
-import { uws, uwsBuild, type HttpResponse, type ListenSocket, type TemplatedApp, type WebSocket } from './uws.js';
+import { ChunkCache, groupCoordinator, parseIsolation, StreamSession, wsRequester, type Isolation, type WsUserData } from './stream.js';
+import { uws, uwsBuild, type HttpRequest, type HttpResponse, type ListenSocket, type TemplatedApp, type WebSocket } from './uws.js';
 
-/** The gateway's own reads for listings, lag and gauges (not a client's request). */
+/** The gateway's own reads for /metrics gauges (not a client's request); listings use the request's principal. */
 const OBSERVER: Requester = { ingress: 'http', listener: GATEWAY_LISTENER, clientId: 'gateway', remote: 'local', principal: ANONYMOUS_PRINCIPAL };
 
 export interface GatewayOptions {
@@ -32,22 +35,54 @@ export interface GatewayOptions {
   wsMaxBufferedBytes: number;
   wsMaxPayloadBytes: number;
   wsIdleTimeoutMs: number;
-  /** HTTPS:// listener: the PEM key store (one file with key and chain, or a key and a chain file). */
-  tls?: { keyFile: string; certFile: string; passphrase?: string };
+  /**
+   * HTTPS:// listener: a PEM key store file uWebSockets.js reads itself (key and chain in one file), or the
+   * key and chain as PEM text (a PKCS12 store, or inline ssl.keystore.key/certificate.chain), which it
+   * gets through files in a private temporary directory, removed once read.
+   */
+  tls?: { keyFile: string; certFile: string; passphrase?: string } | { pem: { key: string; cert: string; passphrase?: string } };
   /** gateway.authentication=basic: HTTP Basic credentials of PLAIN or SCRAM users on every request. */
   basicAuth: boolean;
   /** The gateway listener's name (its listener.name.<name>.* keys). */
   listenerName: string;
+  /** gateway.cors.allowed.origins: browser origins allowed to call the gateway (* any); empty: no CORS. */
+  corsOrigins?: readonly string[];
 }
 
-/** The key store of an HTTPS gateway listener: PEM files only (uWebSockets.js reads them itself). */
+/** Request headers a CORS preflight may ask for (besides kafka-header-<name>). */
+const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'client-id', 'x-client-id'];
+
+/**
+ * The key store of an HTTPS gateway listener. A PEM file is handed to uWebSockets.js (which reads files
+ * itself); a PKCS12 store or an inline PEM key store is decoded as the Kafka listeners' (tls-context.ts).
+ */
 function gatewayTls(config: BrokerConfig, listener: string): GatewayOptions['tls'] {
   const lc = listenerConfig(config, listener);
   const location = lc['ssl.keystore.location'];
-  if (lc['ssl.keystore.type'] === 'PKCS12' || location === null) {
-    throw new Error(`gateway listener ${listener}: HTTPS needs a PEM key store file: ssl.keystore.location (or listener.name.${listener.toLowerCase()}.ssl.keystore.location) holding the private key and certificate chain`);
+  const inline = lc['ssl.keystore.key'] !== null || lc['ssl.keystore.certificate.chain'] !== null;
+  if (location === null && !inline) {
+    throw new Error(`gateway listener ${listener}: HTTPS needs a key store: ssl.keystore.location (or listener.name.${listener.toLowerCase()}.ssl.keystore.location), PEM or PKCS12, or ssl.keystore.key + ssl.keystore.certificate.chain`);
   }
-  return { keyFile: location, certFile: location, passphrase: lc['ssl.key.password'] ?? undefined };
+  if (lc['ssl.keystore.type'] === 'PEM' && location !== null && !inline) return { keyFile: location, certFile: location, passphrase: lc['ssl.key.password'] ?? undefined };
+  return { pem: listenerKeyStorePem(config, listener) };
+}
+
+/**
+ * An SSLApp from PEM text: uWebSockets.js only reads key stores from files, so the key and chain go to
+ * files (0600) in a private directory (0700) that is removed as soon as the app has read them.
+ */
+function sslAppFromPem(pem: { key: string; cert: string; passphrase?: string }): TemplatedApp {
+  const dir = mkdtempSync(join(tmpdir(), 'gregor-gateway-tls-'));
+  try {
+    chmodSync(dir, 0o700);
+    const keyFile = join(dir, 'key.pem');
+    const certFile = join(dir, 'cert.pem');
+    writeFileSync(keyFile, pem.key, { mode: 0o600 });
+    writeFileSync(certFile, pem.cert, { mode: 0o600 });
+    return uws().SSLApp({ key_file_name: keyFile, cert_file_name: certFile, passphrase: pem.passphrase });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The gateway's options from the broker config, or undefined when gateway.listeners is unset. */
@@ -60,6 +95,7 @@ export function gatewayOptions(config: BrokerConfig): GatewayOptions | undefined
     tls: https ? gatewayTls(config, l.name) : undefined,
     basicAuth: config['gateway.authentication'] === 'basic',
     listenerName: l.name,
+    corsOrigins: config['gateway.cors.allowed.origins'].map((o) => o.toLowerCase()),
     host: l.host === '' ? '0.0.0.0' : l.host,
     port: l.port,
     maxRequestBytes: config['gateway.max.request.bytes'],
@@ -112,9 +148,10 @@ export class Gateway {
         return lag;
       },
       httpInflightBodyBytes: () => this.#budget.used,
-      groupLag: () => this.#groups().flatMap((g) => g.partitions.map((p) => ({ group: g.group_id, topic: p.topic, partition: p.partition, lag: p.lag }))),
+      groupLag: () => this.#groups(OBSERVER).flatMap((g) => g.partitions.map((p) => ({ group: g.group_id, topic: p.topic, partition: p.partition, lag: p.lag }))),
     });
-    this.#app = options.tls ? uws().SSLApp({ key_file_name: options.tls.keyFile, cert_file_name: options.tls.certFile, passphrase: options.tls.passphrase }) : uws().App();
+    const tls = options.tls;
+    this.#app = !tls ? uws().App() : 'pem' in tls ? sslAppFromPem(tls.pem) : uws().SSLApp({ key_file_name: tls.keyFile, cert_file_name: tls.certFile, passphrase: tls.passphrase });
     this.#routes();
   }
 
@@ -167,6 +204,7 @@ export class Gateway {
     this.#app[method](pattern, (res: HttpResponse, req) => {
       const started = performance.now();
       const reply = new Reply(res);
+      reply.common = this.#cors(req.getHeader('origin'));
       let info: RequestInfo;
       try {
         info = requestInfo(req, params, res);
@@ -214,6 +252,40 @@ export class Gateway {
     return user === undefined ? undefined : `User:${user}`;
   }
 
+  /** Whether a browser origin may call the gateway (gateway.cors.allowed.origins). */
+  #originAllowed(origin: string): boolean {
+    const list = this.options.corsOrigins ?? [];
+    return list.includes('*') || list.includes(origin.toLowerCase());
+  }
+
+  /** The CORS headers of an answer to a request from `origin` ('' when none); undefined when CORS is off. */
+  #cors(origin: string): Record<string, string> | undefined {
+    if (!this.options.corsOrigins?.length) return undefined;
+    const h: Record<string, string> = { vary: 'Origin' };
+    if (origin === '' || !this.#originAllowed(origin)) return h;
+    if (this.options.corsOrigins.includes(origin.toLowerCase())) {
+      // A listed origin is echoed, with credentials (HTTP Basic) allowed; the wildcard alone allows none.
+      h['access-control-allow-origin'] = origin;
+      h['access-control-allow-credentials'] = 'true';
+    } else h['access-control-allow-origin'] = '*';
+    h['access-control-expose-headers'] = THROTTLE_HEADER;
+    return h;
+  }
+
+  /** A CORS preflight (OPTIONS): the methods and headers a listed origin may use; 403 for other origins. */
+  #preflight(res: HttpResponse, req: HttpRequest): void {
+    const reply = new Reply(res);
+    const origin = req.getHeader('origin');
+    const requested = req.getHeader('access-control-request-headers').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+    reply.common = this.#cors(origin);
+    if (origin === '' || !this.#originAllowed(origin)) {
+      reply.error(new GatewayError(403, ErrorCode.INVALID_REQUEST, `origin ${JSON.stringify(origin)} is not in gateway.cors.allowed.origins`));
+      return;
+    }
+    const headers = [...new Set([...CORS_ALLOWED_HEADERS, ...requested.filter((h) => h.startsWith('kafka-header-'))])];
+    reply.send(204, '', 'text/plain', { 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': headers.join(', '), 'access-control-max-age': '600' });
+  }
+
   #fail(reply: Reply, e: unknown): void {
     if (!(e instanceof GatewayError)) this.broker.log.error({ err: e }, 'gateway request failed');
     // A body refused half-way was not read to its end: close the connection after the answer.
@@ -229,13 +301,16 @@ export class Gateway {
     this.#route('get', '/metrics', 'HttpMetrics', (_i, r) => r.send(200, this.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8'));
     this.#route('get', '/openapi.json', 'HttpOpenApi', (_i, r) => r.json(200, OPENAPI));
     this.#route('get', '/topics', 'HttpListTopics', (i, r) => {
-      const topics = this.broker.context.metadata.listTopics().map((t) => t.name).sort();
-      r.json(200, i.query.get('details') === 'true' ? topics.map((t) => this.#describeTopic(t)) : topics);
+      // Only the topics the request's principal may describe, as Kafka's Metadata lists them.
+      const who = httpRequester(i);
+      const ctx = this.broker.context;
+      const topics = ctx.metadata.listTopics().map((t) => t.name).filter((t) => ctx.mayDescribe(who, 'topic', t)).sort();
+      r.json(200, i.query.get('details') === 'true' ? topics.map((t) => this.#describeTopic(who, t)) : topics);
     });
     this.#route('post', '/topics', 'HttpCreateTopic', (i, r) => this.#createTopic(i, r));
-    this.#route('get', '/groups', 'HttpListGroups', (_i, r) => r.json(200, this.#groups()));
-    this.#route('get', '/topics/:topic', 'HttpDescribeTopic', (i, r) => r.json(200, this.#describeTopic(i.params[0]!)));
-    this.#route('get', '/topics/:topic/partitions', 'HttpDescribeTopic', (i, r) => r.json(200, this.#describeTopic(i.params[0]!).partitions));
+    this.#route('get', '/groups', 'HttpListGroups', (i, r) => r.json(200, this.#groups(httpRequester(i))));
+    this.#route('get', '/topics/:topic', 'HttpDescribeTopic', (i, r) => r.json(200, this.#describeTopic(httpRequester(i), i.params[0]!)));
+    this.#route('get', '/topics/:topic/partitions', 'HttpDescribeTopic', (i, r) => r.json(200, this.#describeTopic(httpRequester(i), i.params[0]!).partitions));
     this.#route('post', '/topics/:topic', 'HttpProduce', (i, r) => this.#produce(i, r, undefined));
     this.#route('post', '/topics/:topic/partitions/:partition', 'HttpProduce', (i, r) => {
       const p = i.params[1]!;
@@ -256,6 +331,12 @@ export class Gateway {
           res.writeStatus('503 Service Unavailable').end();
           return;
         }
+        // Browsers send their page's Origin with the upgrade; with gateway.cors.allowed.origins set, others are refused.
+        const origin = req.getHeader('origin');
+        if (this.options.corsOrigins?.length && origin !== '' && !this.#originAllowed(origin)) {
+          res.cork(() => res.writeStatus('403 Forbidden').end());
+          return;
+        }
         let principal: string | undefined;
         if (this.#passwords) {
           principal = this.#authenticate(req.getHeader('authorization'));
@@ -264,13 +345,15 @@ export class Gateway {
             return;
           }
         }
-        res.upgrade<WsUserData>({ principal }, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
+        const clientId = gatewayClientId({ get: (h) => req.getHeader(h) || undefined });
+        res.upgrade<WsUserData>({ principal, clientId }, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
       },
       open: (ws) => {
         this.#sockets.add(ws);
         ws.getUserData().session = new StreamSession(this.broker, ws, this.#cache, this.options.wsMaxBufferedBytes, {
           recordsOut: (topic, records, bytes) => this.metrics.streamed(topic, records, bytes),
-        }, wsRequester(Buffer.from(ws.getRemoteAddressAsText()).toString(), ws.getUserData().principal));
+          throttle: (who, bytes) => this.#quota('fetch', who, bytes),
+        }, wsRequester(Buffer.from(ws.getRemoteAddressAsText()).toString(), ws.getUserData().principal, ws.getUserData().clientId));
       },
       message: (ws, data, isBinary) => {
         // Console live charts ride on the same socket: {"type":"stats"} subscribes to 1 Hz snapshots.
@@ -292,6 +375,7 @@ export class Gateway {
         ws.getUserData().session?.close();
       },
     });
+    if (this.options.corsOrigins?.length) app.options('/*', (res, req) => this.#preflight(res, req));
     app.any('/*', (res) => new Reply(res).error(new GatewayError(404, ErrorCode.INVALID_REQUEST, 'no such resource; see /openapi.json')));
   }
 
@@ -308,12 +392,15 @@ export class Gateway {
 
   // ---- handlers ----
 
-  /** Consumer groups with committed offsets and lag per partition (none when the build has no coordinator). */
-  #groups(): Array<{ group_id: string; state: string; members: number; partitions: Array<{ topic: string; partition: number; committed: number; high_watermark: number; lag: number; member: string | null }> }> {
+  /**
+   * Consumer groups with committed offsets and lag per partition (none when the build has no coordinator):
+   * the groups `who` may describe, with the partitions of topics it may describe.
+   */
+  #groups(who: Requester): Array<{ group_id: string; state: string; members: number; partitions: Array<{ topic: string; partition: number; committed: number; high_watermark: number; lag: number; member: string | null }> }> {
     const coordinator = groupCoordinator(this.broker);
     if (!coordinator) return [];
     const ctx = this.broker.context;
-    return coordinator.listGroups([]).map((g) => {
+    return coordinator.listGroups([]).filter((g) => ctx.mayDescribe(who, 'group', g.groupId)).map((g) => {
       const d = coordinator.describeGroup(g.groupId);
       const owner = new Map<string, string>();
       for (const m of d.members) for (const p of safeAssignment(m.assignment)) owner.set(`${p.topic}/${p.partition}`, `${m.clientId} …${m.memberId.slice(-8)}`);
@@ -324,9 +411,9 @@ export class Gateway {
         const i = k.lastIndexOf('/');
         const topic = k.slice(0, i);
         const partition = Number(k.slice(i + 1));
-        const hw = ctx.replicaManager.offsetsIfReadable(OBSERVER, topic, partition)?.highWatermark ?? 0;
+        const hw = ctx.replicaManager.offsetsIfReadable(who, topic, partition)?.highWatermark ?? 0;
         return { topic, partition, committed: offset, high_watermark: hw, lag: offset < 0 ? hw : Math.max(0, hw - offset), member: owner.get(k) ?? null };
-      }).sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+      }).filter((p) => ctx.mayDescribe(who, 'topic', p.topic)).sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
       return { group_id: g.groupId, state: d.state, members: d.members.length, partitions };
     }).sort((a, b) => (a.group_id < b.group_id ? -1 : 1));
   }
@@ -344,24 +431,35 @@ export class Gateway {
       release();
       throw e;
     }
-    const appended = ingest(this.broker, this.#sticky, httpRequester(info), acks, topic, partition, records).finally(release);
+    const who = httpRequester(info);
+    // producer_byte_rate: a request over the quota is still appended; its answer waits the throttle time.
+    const throttleMs = this.#quota('produce', who, body.length);
+    const appended = ingest(this.broker, this.#sticky, who, acks, topic, partition, records).finally(release);
     if (acks === 0) {
       appended.catch((e) => this.broker.log.warn({ topic, err: (e as Error).message }, 'acks=0 produce failed'));
-      reply.json(202, { offsets: [] });
+      await throttled(reply, throttleMs, 202, { offsets: [], throttle_time_ms: throttleMs });
       return;
     }
     const results = await appended;
-    reply.json(produceStatus(results), { offsets: results, key_schema_id: null, value_schema_id: null });
+    await throttled(reply, throttleMs, produceStatus(results), { offsets: results, key_schema_id: null, value_schema_id: null, throttle_time_ms: throttleMs });
   }
 
-  #describeTopic(name: string): { name: string; partitions: Array<Record<string, number>>; configs: Record<string, string>; size_bytes: number } {
+  /** Records gateway traffic against the principal's and client id's byte-rate quota: the throttle time in ms. */
+  #quota(type: 'produce' | 'fetch', who: Requester, bytes: number): number {
+    const quotas = this.broker.context.quotas;
+    return bytes > 0 && quotas.active ? quotas.record(type, who, bytes) : 0;
+  }
+
+  #describeTopic(who: Requester, name: string): { name: string; partitions: Array<Record<string, number>>; configs: Record<string, string>; size_bytes: number } {
     const ctx = this.broker.context;
     const meta = ctx.metadata.getTopic(name);
+    // Denied before unknown, as Kafka answers Metadata: whether the topic exists is not told.
+    if (!ctx.mayDescribe(who, 'topic', name)) throw new GatewayError(403, ErrorCode.TOPIC_AUTHORIZATION_FAILED, `Not authorized to access topics: [${name}]`);
     if (!meta) throw new GatewayError(404, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist`);
     const partitions: Array<Record<string, number>> = [];
     let size = 0;
     for (let p = 0; p < meta.partitions; p++) {
-      const log = ctx.replicaManager.offsetsIfReadable(OBSERVER, name, p);
+      const log = ctx.replicaManager.offsetsIfReadable(who, name, p);
       if (!log) continue;
       size += log.sizeInBytes;
       partitions.push({ partition: p, leader: ctx.brokerId, log_start_offset: log.logStartOffset, log_end_offset: log.logEndOffset, high_watermark: log.highWatermark, size_bytes: log.sizeInBytes });
@@ -395,7 +493,7 @@ export class Gateway {
       if (e instanceof BrokerError) throw new GatewayError(e.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS ? 409 : 400, e.errorCode, e.message);
       throw e;
     }
-    reply.json(201, this.#describeTopic(spec.name));
+    reply.json(201, this.#describeTopic(httpRequester(info), spec.name));
   }
 
   /** Message browser: up to `limit` records from an offset (or the first at/after a timestamp). */
@@ -406,7 +504,16 @@ export class Gateway {
     const partition = Number(pText);
     const offsets = /^\d+$/.test(pText) ? rm.offsetsIfReadable(who, topic, partition) : undefined;
     if (!offsets) throw new GatewayError(404, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `This server does not host this topic-partition: ${topic}-${pText}`);
-    const log = { ...offsets, offsetForTimestamp: (t: number) => rm.offsetForTimestamp(who, topic, partition, t), read: (at: number, max: number) => rm.readRecords(who, topic, partition, at, max, true) };
+    let isolation: Isolation;
+    try {
+      isolation = parseIsolation(info.query.get('isolation'));
+    } catch (e) {
+      throw badRequest((e as Error).message);
+    }
+    const committed = isolation === 'read_committed';
+    // read_committed (the default) browses up to the last stable offset, without aborted transactions' records.
+    const end = committed ? offsets.lastStableOffset : offsets.highWatermark;
+    const log = { ...offsets, offsetForTimestamp: (t: number) => rm.offsetForTimestamp(who, topic, partition, t), read: (at: number, max: number) => rm.readRecords(who, topic, partition, at, max, true, committed) };
     const num = (k: string, dflt: number) => {
       const v = info.query.get(k);
       if (v === null || v === '') return dflt;
@@ -418,15 +525,17 @@ export class Gateway {
     const ts = info.query.get('timestamp');
     if (ts !== null && ts !== '') {
       const t = num('timestamp', 0);
-      offset = log.offsetForTimestamp(t)?.offset ?? log.highWatermark;
+      offset = log.offsetForTimestamp(t)?.offset ?? end;
     } else offset = num('offset', log.logStartOffset);
-    if (offset < 0) offset = Math.max(log.logStartOffset, log.highWatermark + offset); // -n: the last n records
+    if (offset < 0) offset = Math.max(log.logStartOffset, end + offset); // -n: the last n offsets
     offset = Math.max(offset, log.logStartOffset);
     const records: Array<Record<string, unknown>> = [];
     let at = offset;
-    while (records.length < limit && at < log.highWatermark) {
+    let bytes = 0;
+    while (records.length < limit && at < end) {
       const r = log.read(at, 1024 * 1024);
-      const decoded = await decodeBatches(r.records, at);
+      bytes += r.records.length;
+      const decoded = await decodeBatches(r.records, at, r.abortedTransactions);
       for (const rec of decoded.records) {
         if (records.length >= limit) break;
         records.push({ offset: rec.offset, timestamp: rec.timestamp, key: rec.key?.toString('base64') ?? null, value: rec.value?.toString('base64') ?? null,
@@ -435,8 +544,22 @@ export class Gateway {
       if (decoded.nextOffset <= at) break;
       at = decoded.nextOffset;
     }
-    reply.json(200, { topic, partition, log_start_offset: log.logStartOffset, high_watermark: log.highWatermark, encoding: 'base64', records });
+    const throttleMs = this.#quota('fetch', who, bytes);
+    await throttled(reply, throttleMs, 200, { topic, partition, isolation, log_start_offset: log.logStartOffset, high_watermark: log.highWatermark, last_stable_offset: log.lastStableOffset, encoding: 'base64', records, throttle_time_ms: throttleMs });
   }
+}
+
+/** Header of an answer held back by a byte-rate quota: the throttle time in ms (also the body's throttle_time_ms). */
+export const THROTTLE_HEADER = 'kafka-throttle-time-ms';
+
+/** Answers `body` as JSON, after `throttleMs` when a quota throttled the request (with the throttle header). */
+async function throttled(reply: Reply, throttleMs: number, status: number, body: unknown): Promise<void> {
+  if (throttleMs <= 0) {
+    reply.json(status, body);
+    return;
+  }
+  await new Promise((resolve) => setTimeout(resolve, throttleMs));
+  reply.send(status, JSON.stringify(body), 'application/json', { [THROTTLE_HEADER]: String(throttleMs) });
 }
 
 function safeAssignment(b: Buffer): Array<{ topic: string; partition: number }> {

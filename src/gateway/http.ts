@@ -31,6 +31,8 @@ export function requestInfo(req: HttpRequest, paramCount: number, res?: HttpResp
 export class Reply {
   aborted = false;
   done = false;
+  /** Headers every answer carries (CORS). */
+  common: Record<string, string> | undefined;
   readonly #onAbort: Array<() => void> = [];
 
   constructor(readonly res: HttpResponse) {
@@ -50,6 +52,7 @@ export class Reply {
     this.res.cork(() => {
       this.res.writeStatus(HTTP_STATUS[status] ?? `${status} Status`);
       this.res.writeHeader('content-type', contentType);
+      if (this.common) for (const [k, v] of Object.entries(this.common)) this.res.writeHeader(k, v);
       for (const [k, v] of Object.entries(extra)) this.res.writeHeader(k, v);
       this.res.end(body, close);
     });

@@ -142,7 +142,14 @@ function approxSize(r: GatewayRecord): number {
 
 /** Who is producing over HTTP, as the broker's rules see it. */
 export function httpRequester(info: RequestInfo): Requester {
-  return { ingress: 'http', listener: GATEWAY_LISTENER, clientId: info.headers.get('user-agent') ?? null, remote: info.remote, principal: info.principal ?? ANONYMOUS_PRINCIPAL };
+  return { ingress: 'http', listener: GATEWAY_LISTENER, clientId: gatewayClientId(info.headers), remote: info.remote, principal: info.principal ?? ANONYMOUS_PRINCIPAL };
+}
+
+/** The client id a gateway request is measured under (quotas, logs): a `client-id` or `x-client-id` header, else "gateway". */
+export const GATEWAY_CLIENT_ID = 'gateway';
+export function gatewayClientId(headers: { get(name: string): string | undefined }): string {
+  const id = headers.get('client-id') || headers.get('x-client-id');
+  return id ? id.slice(0, 255) : GATEWAY_CLIENT_ID;
 }
 
 /**

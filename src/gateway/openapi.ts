@@ -31,7 +31,7 @@ export const OPENAPI = {
   info: {
     title: 'Gregor gateway',
     version: '1',
-    description: 'HTTP ingest, topic administration, a message browser and WebSocket streaming for the Gregor broker, in-process with it. Errors are JSON with a Kafka error code.',
+    description: 'HTTP ingest, topic administration, a message browser and WebSocket streaming for the Gregor broker, in-process with it. Errors are JSON with a Kafka error code. Client quotas (producer_byte_rate for produce, consumer_byte_rate for the browser and WebSocket streams) apply to the authenticated user and the client id of a client-id / x-client-id header (default "gateway"): an answer over the quota waits the throttle time and carries it in throttle_time_ms and the kafka-throttle-time-ms header.',
   },
   paths: {
     '/topics': {
@@ -55,7 +55,9 @@ export const OPENAPI = {
         parameters: [topicParam, partitionParam,
           { name: 'offset', in: 'query', schema: { type: 'integer' }, description: 'First offset (default: log start); negative: the last n records' },
           { name: 'timestamp', in: 'query', schema: { type: 'integer' }, description: 'Start at the first record with timestamp >= this (ms)' },
-          { name: 'limit', in: 'query', schema: { type: 'integer', default: 50, maximum: 1000 } }],
+          { name: 'limit', in: 'query', schema: { type: 'integer', default: 50, maximum: 1000 } },
+          { name: 'isolation', in: 'query', schema: { type: 'string', enum: ['read_committed', 'read_uncommitted'], default: 'read_committed' },
+            description: 'As Kafka\'s isolation.level: read_committed shows records up to the last stable offset, without aborted transactions; read_uncommitted up to the high watermark, aborted data included. Transaction markers are never shown.' }],
         responses: { 200: { description: 'Records', content: { 'application/json': { schema: { $ref: '#/components/schemas/BrowseResponse' } } } }, 404: errorResponse('Unknown topic or partition') },
       },
     },
@@ -83,15 +85,15 @@ export const OPENAPI = {
       ProduceResponse: { type: 'object', properties: { offsets: { type: 'array', items: { type: 'object', properties: {
         partition: { type: 'integer' }, offset: { type: 'integer' }, timestamp: { type: 'integer' },
         error_code: { type: 'integer', nullable: true }, error: { type: 'string', nullable: true }, message: { type: 'string' } } } },
-        key_schema_id: { nullable: true }, value_schema_id: { nullable: true } } },
+        key_schema_id: { nullable: true }, value_schema_id: { nullable: true }, throttle_time_ms: { type: 'integer', description: 'ms this answer was held back by producer_byte_rate (0: none)' } } },
       Partition: { type: 'object', properties: { partition: { type: 'integer' }, leader: { type: 'integer' }, log_start_offset: { type: 'integer' },
         log_end_offset: { type: 'integer' }, high_watermark: { type: 'integer' }, size_bytes: { type: 'integer' } } },
       Topic: { type: 'object', properties: { name: { type: 'string' }, partitions: { type: 'array', items: { $ref: '#/components/schemas/Partition' } },
         configs: { type: 'object', additionalProperties: { type: 'string' } }, size_bytes: { type: 'integer' } } },
       CreateTopic: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, partitions: { type: 'integer' }, replication_factor: { type: 'integer' },
         configs: { type: 'object', additionalProperties: { type: 'string' }, description: 'Kafka topic configs, e.g. retention.ms' } } },
-      BrowseResponse: { type: 'object', properties: { topic: { type: 'string' }, partition: { type: 'integer' }, log_start_offset: { type: 'integer' }, high_watermark: { type: 'integer' },
-        encoding: { type: 'string', enum: ['base64'] }, records: { type: 'array', items: { type: 'object', properties: {
+      BrowseResponse: { type: 'object', properties: { topic: { type: 'string' }, partition: { type: 'integer' }, isolation: { type: 'string' }, log_start_offset: { type: 'integer' }, high_watermark: { type: 'integer' }, last_stable_offset: { type: 'integer' },
+        throttle_time_ms: { type: 'integer' }, encoding: { type: 'string', enum: ['base64'] }, records: { type: 'array', items: { type: 'object', properties: {
           offset: { type: 'integer' }, timestamp: { type: 'integer' }, key: { type: 'string', nullable: true }, value: { type: 'string', nullable: true },
           headers: { type: 'array', items: { type: 'array', items: { type: 'string', nullable: true } } } } } } } },
     },
@@ -101,7 +103,9 @@ export const OPENAPI = {
     description: 'JSON text control messages from the client; records arrive as JSON text frames or binary frames. Flow control: the server sends at most `credit` records before the client grants more, and stops while gateway.ws.max.buffered.bytes wait unread.',
     clientMessages: {
       subscribe: { type: 'subscribe', topic: 'string', partitions: '[int] (default: all)', from: '"earliest" | "latest" (default) | {"offset": n} | {"timestamp": ms} | {"offsets": {"<partition>": n}}',
-        reset: '"earliest" | "latest": start of partitions missing from "offsets" (default earliest)', format: '"json" (text) | "base64" | "binary"', credit: 'records the server may send (default 1000); null: no window' },
+        reset: '"earliest" | "latest": start of partitions missing from "offsets" (default earliest)', format: '"json" (text) | "base64" | "binary"', credit: 'records the server may send (default 1000); null: no window',
+        clientId: 'string: the client id this socket\'s reads are measured under for consumer_byte_rate (default: the upgrade\'s client-id / x-client-id header, else "gateway"); a socket over its quota pauses sending for the throttle time',
+        isolation: '"read_committed" (default: up to the last stable offset, aborted transactions dropped; an open transaction\'s records arrive once it commits) | "read_uncommitted" (up to the high watermark); never transaction markers. Also with "group"' },
       credit: { type: 'credit', records: 'int: more records the server may send' },
       ack: { type: 'ack', offsets: '[{topic, partition, offset}] (offset = next to read); also "commit"' },
       unsubscribe: { type: 'unsubscribe', topic: 'string (omit: all)' },
@@ -109,7 +113,7 @@ export const OPENAPI = {
       stats: { type: 'stats', description: 'subscribe to 1 Hz throughput/latency snapshots (the console\'s live charts)' },
     },
     serverMessages: {
-      subscribed: { type: 'subscribed', topic: 'string', partitions: '[{partition, offset}]', format: 'string', credit: 'int | null' },
+      subscribed: { type: 'subscribed', topic: 'string', isolation: 'string', partitions: '[{partition, offset}]', format: 'string', credit: 'int | null' },
       records: { type: 'records', topic: 'string', partition: 'int', records: '[{offset, timestamp, key, value, headers: [[name, value]]}]' },
       binaryRecords: 'u8 1 | u16 topicLength | topic | i32 partition | u32 count | per record: i64 offset | i64 timestamp | i32 keyLength (-1 null) | key | i32 valueLength | value | u16 headerCount | per header: u16 nameLength | name | i32 valueLength | value',
       reset: { type: 'reset', topic: 'string', partition: 'int', from: 'int', to: 'int (retention removed the position; continuing at the log start)' },

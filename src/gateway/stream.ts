@@ -15,7 +15,7 @@ import { ANONYMOUS_PRINCIPAL, GATEWAY_LISTENER, type Broker, type ReplicaManager
 import { BrokerError, ErrorCode, errorName, kafkaErrorOf } from '../protocol/index.js';
 import { encodeRecords, FRAME_FORMATS, type FrameFormat } from './frames.js';
 import { GroupMember, type GroupCoordinatorApi } from './group-member.js';
-import { decodeBatches, type DecodedRecord } from './record-batch.js';
+import { decodeBatches, type AbortedTxn, type DecodedRecord } from './record-batch.js';
 import type { WebSocket } from './uws.js';
 
 /** Bytes of log read per step per partition. */
@@ -29,17 +29,37 @@ export interface Chunk {
   bytes: number;
 }
 
-/** A partition a WebSocket reads, through the ReplicaManager (which checks each read). */
+/** Kafka's isolation.level for a reader: read_committed (the gateway's default) or read_uncommitted. */
+export type Isolation = 'read_committed' | 'read_uncommitted';
+export const ISOLATIONS: readonly Isolation[] = ['read_committed', 'read_uncommitted'];
+
+/** A subscribe's or browse's isolation (default read_committed); throws a message for anything else. */
+export function parseIsolation(v: unknown): Isolation {
+  if (v === undefined || v === null || v === '') return 'read_committed';
+  if (!ISOLATIONS.includes(v as Isolation)) throw new Error(`isolation must be "read_committed" or "read_uncommitted", not ${JSON.stringify(v)}`);
+  return v as Isolation;
+}
+
+/**
+ * A partition a WebSocket reads, through the ReplicaManager (which checks each read). read_committed
+ * reads stop at the last stable offset and drop aborted transactions (the list a read_committed Fetch gets).
+ */
 export class PartitionCursorSource {
-  constructor(readonly rm: ReplicaManager, readonly requester: Requester, readonly topic: string, readonly partition: number) {}
+  constructor(readonly rm: ReplicaManager, readonly requester: Requester, readonly topic: string, readonly partition: number, readonly isolation: Isolation = 'read_committed') {}
   get highWatermark(): number {
     return this.rm.offsets(this.requester, this.topic, this.partition).highWatermark;
+  }
+  /** Where this reader's data ends: the last stable offset (read_committed) or the high watermark. */
+  get end(): number {
+    const o = this.rm.offsets(this.requester, this.topic, this.partition);
+    return this.isolation === 'read_committed' ? o.lastStableOffset : o.highWatermark;
   }
   get logStartOffset(): number {
     return this.rm.offsets(this.requester, this.topic, this.partition).logStartOffset;
   }
-  read(offset: number, maxBytes: number): Buffer {
-    return this.rm.readRecords(this.requester, this.topic, this.partition, offset, maxBytes, true).records;
+  read(offset: number, maxBytes: number): { records: Buffer; aborted: AbortedTxn[] | null } {
+    const r = this.rm.readRecords(this.requester, this.topic, this.partition, offset, maxBytes, true, this.isolation === 'read_committed');
+    return { records: r.records, aborted: r.abortedTransactions };
   }
   offsetForTimestamp(timestamp: number): number | undefined {
     return this.rm.offsetForTimestamp(this.requester, this.topic, this.partition, timestamp)?.offset;
@@ -49,7 +69,7 @@ export class PartitionCursorSource {
   }
 }
 
-/** Reads shared by subscribers at the same (partition, offset, high watermark); bounded by bytes. */
+/** Reads shared by subscribers at the same (partition, isolation, offset, end offset); bounded by bytes. */
 export class ChunkCache {
   readonly #entries = new Map<string, Promise<Chunk>>();
   readonly #sizes = new Map<string, number>();
@@ -57,12 +77,12 @@ export class ChunkCache {
   constructor(readonly maxBytes: number) {}
 
   get(log: PartitionCursorSource, offset: number): Promise<Chunk> {
-    const key = `${log.topic}\0${log.partition}\0${offset}\0${log.highWatermark}`;
+    const key = `${log.topic}\0${log.partition}\0${log.isolation}\0${offset}\0${log.end}`;
     let entry = this.#entries.get(key);
     if (entry) return entry;
     entry = (async () => {
-      const records = log.read(offset, READ_BYTES);
-      const decoded = await decodeBatches(records, offset);
+      const { records, aborted } = log.read(offset, READ_BYTES);
+      const decoded = await decodeBatches(records, offset, aborted);
       return { records: decoded.records, nextOffset: decoded.nextOffset, frames: new Map(), bytes: records.length };
     })();
     this.#entries.set(key, entry);
@@ -111,17 +131,21 @@ export function groupCoordinator(broker: Broker): GroupCoordinatorApi | undefine
 
 export interface SessionStats {
   recordsOut(topic: string, records: number, bytes: number): void;
+  /** Records bytes sent against the reader's consumer_byte_rate; answers how long to pause sending (ms, 0: none). */
+  throttle?(who: Requester, bytes: number): number;
 }
 
 export interface WsUserData {
   session?: StreamSession;
   /** The principal the upgrade request authenticated (gateway.authentication=basic). */
   principal?: string;
+  /** The upgrade request's `client-id` / `x-client-id` header, else the gateway's default. */
+  clientId?: string;
 }
 
 /** Who is reading over a WebSocket, as the broker's rules see it. */
-export function wsRequester(remote: string, principal: string = ANONYMOUS_PRINCIPAL): Requester {
-  return { ingress: 'websocket', listener: GATEWAY_LISTENER, clientId: null, remote, principal };
+export function wsRequester(remote: string, principal: string = ANONYMOUS_PRINCIPAL, clientId: string | null = null): Requester {
+  return { ingress: 'websocket', listener: GATEWAY_LISTENER, clientId, remote, principal };
 }
 
 function wsError(code: number, message: string, extra: Record<string, unknown> = {}): string {
@@ -135,8 +159,10 @@ export class StreamSession {
   readonly #cache: ChunkCache;
   readonly #maxBuffered: number;
   readonly #stats: SessionStats;
-  readonly #requester: Requester;
+  #requester: Requester;
   readonly #cursors: Cursor[] = [];
+  /** consumer_byte_rate: sending is paused until this timer fires. */
+  #throttleTimer: NodeJS.Timeout | undefined;
   #format: FrameFormat = 'json';
   #member: GroupMember | undefined;
   #credit = 0;
@@ -225,12 +251,14 @@ export class StreamSession {
     if (msg.partitions === undefined || msg.partitions === null) partitions = Array.from({ length: meta.partitions }, (_, i) => i);
     else if (Array.isArray(msg.partitions) && msg.partitions.every((p) => Number.isInteger(p) && p >= 0 && p < meta.partitions)) partitions = msg.partitions as number[];
     else throw new BrokerError('UNKNOWN_TOPIC_OR_PARTITION', `subscribe.partitions must be partition numbers of '${topic}' (0..${meta.partitions - 1})`);
+    const isolation = parseIsolation(msg.isolation);
     this.#setFlow(msg);
+    this.#setClientId(msg);
     const from = msg.from ?? 'latest';
     const perPartition = (from as { offsets?: unknown }).offsets;
     const subscribed: Array<{ partition: number; offset: number }> = [];
     for (const p of partitions) {
-      const log = this.#source(topic, p);
+      const log = this.#source(topic, p, isolation);
       // {"offsets": {...}} resumes where a previous session acknowledged; partitions it does not list start at `reset`.
       const explicit = perPartition && typeof perPartition === 'object' ? (perPartition as Record<string, unknown>)[String(p)] : undefined;
       const fallback = perPartition !== undefined ? ((msg.reset ?? 'earliest') as StartPosition) : (from as StartPosition);
@@ -238,12 +266,11 @@ export class StreamSession {
       const existing = this.#cursors.find((c) => c.log.topic === topic && c.log.partition === p);
       if (existing) {
         existing.cancelWait?.();
-        existing.cancelWait = undefined;
-        existing.position = position;
+        this.#cursors.splice(this.#cursors.indexOf(existing), 1, { log, position, cancelWait: undefined, group: existing.group });
       } else this.#cursors.push({ log, position, cancelWait: undefined, group: false });
       subscribed.push({ partition: p, offset: position });
     }
-    this.#send(JSON.stringify({ type: 'subscribed', topic, format: this.#format, credit: this.#credit >= MAX_CREDIT ? null : this.#credit, partitions: subscribed }));
+    this.#send(JSON.stringify({ type: 'subscribed', topic, isolation, format: this.#format, credit: this.#credit >= MAX_CREDIT ? null : this.#credit, partitions: subscribed }));
     this.pump();
   }
 
@@ -257,6 +284,13 @@ export class StreamSession {
       if (!Number.isInteger(msg.credit) || (msg.credit as number) < 0) throw new Error('subscribe.credit must be a non-negative integer, or null for no window');
       this.#credit = Math.min(MAX_CREDIT, this.#credit + (msg.credit as number));
     } else if (this.#credit === 0) this.#credit = 1000;
+  }
+
+  /** A subscribe's `clientId`: the client id this socket's reads are measured under (quotas). */
+  #setClientId(msg: Record<string, unknown>): void {
+    if (msg.clientId === undefined || msg.clientId === null) return;
+    if (typeof msg.clientId !== 'string' || msg.clientId.length === 0 || msg.clientId.length > 255) throw new Error('subscribe.clientId must be a client id (1 to 255 characters)');
+    this.#requester = { ...this.#requester, clientId: msg.clientId };
   }
 
   /** {"type":"subscribe","group":"g","topics":["t"],"reset":"earliest"|"latest"}: partitions come from the group. */
@@ -274,7 +308,9 @@ export class StreamSession {
     }
     const reset = (msg.reset ?? 'latest') as StartPosition;
     if (reset !== 'earliest' && reset !== 'latest') throw new Error('subscribe.reset must be "earliest" or "latest"');
+    const isolation = parseIsolation(msg.isolation);
     this.#setFlow(msg);
+    this.#setClientId(msg);
     const ctx = this.#broker.context;
     const member = new GroupMember(coordinator, group, topics as string[], {
       assigned: (generation, parts) => {
@@ -283,7 +319,7 @@ export class StreamSession {
         for (const p of parts) {
           let log: PartitionCursorSource;
           try {
-            log = this.#source(p.topic, p.partition);
+            log = this.#source(p.topic, p.partition, isolation);
           } catch {
             continue;
           }
@@ -291,7 +327,7 @@ export class StreamSession {
           this.#cursors.push({ log, position, cancelWait: undefined, group: true });
           out.push({ topic: p.topic, partition: p.partition, offset: position });
         }
-        this.#send(JSON.stringify({ type: 'assigned', group, generation, member_id: member.memberId, partitions: out }));
+        this.#send(JSON.stringify({ type: 'assigned', group, isolation, generation, member_id: member.memberId, partitions: out }));
         this.pump();
       },
       revoked: () => this.#dropGroupCursors(),
@@ -318,15 +354,15 @@ export class StreamSession {
   }
 
   /** A cursor source for a partition the ReplicaManager lets this session read; throws its BrokerError. */
-  #source(topic: string, partition: number): PartitionCursorSource {
+  #source(topic: string, partition: number, isolation: Isolation): PartitionCursorSource {
     const rm = this.#broker.context.replicaManager;
     rm.offsets(this.#requester, topic, partition);
-    return new PartitionCursorSource(rm, this.#requester, topic, partition);
+    return new PartitionCursorSource(rm, this.#requester, topic, partition, isolation);
   }
 
   #resolve(log: PartitionCursorSource, from: StartPosition): number {
     if (from === 'earliest') return log.logStartOffset;
-    if (from === 'latest') return log.highWatermark;
+    if (from === 'latest') return log.end; // a read_committed consumer's latest is the last stable offset
     if (typeof from === 'object' && from !== null && 'offset' in from) {
       const o = from.offset;
       if (!Number.isSafeInteger(o) || o < 0) throw new Error('from.offset must be a non-negative integer');
@@ -336,7 +372,7 @@ export class StreamSession {
     if (typeof from === 'object' && from !== null && 'timestamp' in from) {
       const t = from.timestamp;
       if (!Number.isSafeInteger(t) || t < 0) throw new BrokerError('INVALID_TIMESTAMP', 'from.timestamp must be milliseconds since the epoch');
-      return log.offsetForTimestamp(t) ?? log.highWatermark;
+      return log.offsetForTimestamp(t) ?? log.end;
     }
     throw new Error('from must be "earliest", "latest", {"offset": n}, {"timestamp": ms} or {"offsets": {"<partition>": n}}');
   }
@@ -384,7 +420,7 @@ export class StreamSession {
   }
 
   async #run(): Promise<void> {
-    while (!this.closed && this.#credit > 0 && this.#cursors.length > 0 && this.#ws.getBufferedAmount() < this.#maxBuffered) {
+    while (!this.closed && this.#throttleTimer === undefined && this.#credit > 0 && this.#cursors.length > 0 && this.#ws.getBufferedAmount() < this.#maxBuffered) {
       let progressed = false;
       const n = this.#cursors.length;
       for (let k = 0; k < n && !this.closed; k++) {
@@ -412,8 +448,8 @@ export class StreamSession {
           if (chunk.nextOffset > c.position) {
             c.position = chunk.nextOffset;
             progressed = true;
-          } else if (c.position < c.log.highWatermark) {
-            progressed = true; // appended while this read was decoded: read again (a new cache key)
+          } else if (c.position < c.log.end) {
+            progressed = true; // appended (or a transaction ended) while this read was decoded: read again (a new cache key)
           } else {
             c.cancelWait = c.log.onData(() => {
               c.cancelWait = undefined;
@@ -438,6 +474,15 @@ export class StreamSession {
         if (sent === chunk.records.length && chunk.nextOffset > c.position) c.position = chunk.nextOffset;
         this.#stats.recordsOut(c.log.topic, sent, frame.length);
         progressed = true;
+        const pause = this.#stats.throttle?.(this.#requester, frame.length) ?? 0;
+        if (pause > 0) {
+          // Over consumer_byte_rate: send nothing more for the throttle time (Kafka mutes the channel as long).
+          this.#throttleTimer = setTimeout(() => {
+            this.#throttleTimer = undefined;
+            this.pump();
+          }, pause);
+          return;
+        }
       }
       this.#rr = (this.#rr + 1) % Math.max(1, this.#cursors.length);
       if (!progressed) return;
@@ -446,6 +491,7 @@ export class StreamSession {
 
   close(): void {
     this.closed = true;
+    if (this.#throttleTimer) clearTimeout(this.#throttleTimer);
     this.#member?.leave().catch((e) => this.#broker.log.warn({ err: (e as Error).message }, 'websocket group member leave failed'));
     for (const c of this.#cursors) c.cancelWait?.();
     this.#cursors.length = 0;

@@ -3,4 +3,4 @@
 export { createSaslExchange, scramPasswordMatches, passwordEquals, SaslAuthenticationError, SUPPORTED_MECHANISMS, type SaslExchange, type SaslServerConfig, type SaslStep } from './sasl-server.js';
 export { parseJaasConfig, plainUsers, loginCredentials, JaasError, type JaasEntry } from './jaas.js';
 export { parsePrincipalRules, mapDistinguishedName, type PrincipalRule } from './principal-mapping.js';
-export { serverTlsOptions, clientTlsOptions, SslConfigError, type SslSettings } from './tls-context.js';
+export { serverTlsOptions, clientTlsOptions, keyStorePem, SslConfigError, type SslSettings } from './tls-context.js';

@@ -4,6 +4,7 @@
 // Trust stores: PEM (file or inline ssl.truststore.certificates) or PKCS12. JKS is Java's own format and
 // is refused with a message saying what to use instead.
 import { execFileSync } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions, SecureVersion, TlsOptions } from 'node:tls';
 
@@ -71,6 +72,38 @@ function keyStore(s: SslSettings): Pick<TlsOptions, 'key' | 'cert' | 'pfx' | 'pa
   return { key: keys[0], cert: certs.join('\n'), passphrase: s['ssl.key.password'] ?? undefined };
 }
 
+/**
+ * A listener's key store as PEM text: the private key and the certificate chain (leaf first), for servers
+ * that only take PEM (the gateway's uWebSockets.js). PKCS12 stores are decoded by Debian's openssl, the key
+ * unencrypted; a PEM store's key stays as it is, with its passphrase (ssl.key.password).
+ */
+export function keyStorePem(s: SslSettings): { key: string; cert: string; passphrase?: string } {
+  const ks = keyStore(s);
+  if (!ks.pfx) {
+    if (typeof ks.key !== 'string' || typeof ks.cert !== 'string') throw new SslConfigError('A TLS listener needs a key store: ssl.keystore.location (PEM or PKCS12) or ssl.keystore.certificate.chain + ssl.keystore.key');
+    return { key: ks.key, cert: ks.cert, passphrase: typeof ks.passphrase === 'string' ? ks.passphrase : undefined };
+  }
+  const location = s['ssl.keystore.location']!;
+  const { certs, keys } = pemBlocks(openssl(['pkcs12', '-in', location, '-nodes'], ks.passphrase ?? '', `the PKCS12 key store ${location}`));
+  if (keys.length !== 1) throw new SslConfigError(`The PKCS12 key store ${location} must hold exactly one private key (it has ${keys.length})`);
+  const key = createPrivateKey(keys[0]!);
+  const leaf = certs.findIndex((c) => new X509Certificate(c).checkPrivateKey(key));
+  if (leaf < 0) throw new SslConfigError(`The PKCS12 key store ${location} holds no certificate for its private key`);
+  return { key: keys[0]!, cert: [certs[leaf]!, ...certs.filter((_, i) => i !== leaf)].join('\n') };
+}
+
+/** Runs Debian's openssl with the store password in its environment (never on the command line); its stdout. */
+function openssl(args: string[], password: string, what: string): string {
+  try {
+    return execFileSync('openssl', [...args, '-passin', 'env:GREGOR_STORE_PASSWORD'], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GREGOR_STORE_PASSWORD: password }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000,
+    }).toString('utf8');
+  } catch (e) {
+    const err = (e as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new SslConfigError(`Cannot read ${what}: ${err || (e as Error).message}`);
+  }
+}
+
 /** Trusted CA certificates in PEM, or undefined for the system's CAs. */
 function trustStore(s: SslSettings): string[] | undefined {
   const type = s['ssl.truststore.type'];
@@ -96,14 +129,7 @@ function trustStore(s: SslSettings): string[] | undefined {
  */
 function pkcs12Certificates(path: string, password: string): string {
   read(path, 'ssl.truststore.location');
-  try {
-    return execFileSync('openssl', ['pkcs12', '-in', path, '-nokeys', '-passin', 'env:GREGOR_TRUSTSTORE_PASSWORD'], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GREGOR_TRUSTSTORE_PASSWORD: password }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000,
-    }).toString('utf8');
-  } catch (e) {
-    const err = (e as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new SslConfigError(`Cannot read the PKCS12 trust store ${path}: ${err || (e as Error).message}`);
-  }
+  return openssl(['pkcs12', '-in', path, '-nokeys'], password, `the PKCS12 trust store ${path}`);
 }
 
 function versions(s: SslSettings): { minVersion: SecureVersion; maxVersion: SecureVersion } {
