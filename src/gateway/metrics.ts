@@ -167,6 +167,7 @@ export class GatewayMetrics {
     const size: Array<[Labels, number]> = [];
     const leo: Array<[Labels, number]> = [];
     const lso: Array<[Labels, number]> = [];
+    const lsoLag: Array<[Labels, number]> = [];
     for (const t of ctx.metadata.listTopics()) {
       for (let p = 0; p < t.partitions; p++) {
         const log = ctx.replicaManager.offsetsIfReadable(METRICS, t.name, p);
@@ -175,11 +176,25 @@ export class GatewayMetrics {
         size.push([l, log.sizeInBytes]);
         leo.push([l, log.logEndOffset]);
         lso.push([l, log.logStartOffset]);
+        lsoLag.push([l, log.highWatermark - log.lastStableOffset]);
       }
     }
     gauge('kafka_log_log_size', 'Bytes of the partition log on disk.', size);
     gauge('kafka_log_log_logendoffset', 'Log end offset per partition.', leo);
     gauge('kafka_log_log_logstartoffset', 'Log start offset per partition.', lso);
+    // Kafka's kafka.cluster:type=Partition,name=LastStableOffsetLag: non-zero while a transaction is open on the partition.
+    gauge('kafka_cluster_partition_laststableoffsetlag', 'High watermark minus last stable offset per partition (records read_committed consumers cannot see yet).', lsoLag);
+    // The transaction coordinator (Kafka's kafka.coordinator.transaction package has no JMX gauges for these;
+    // the names follow the JMX exporter's flattening of that domain).
+    const txn = ctx.txn.stats();
+    gauge('kafka_coordinator_transaction_transactions', 'Transactional ids this broker coordinates, per transaction state (open: Ongoing, PrepareCommit, PrepareAbort).',
+      Object.entries(txn.states).map(([state, n]) => [{ state }, n]));
+    const counter = (name: string, help: string, v: number) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${v}`);
+    counter('kafka_coordinator_transaction_committed_total', 'Transactions this coordinator completed with a commit since start.', txn.committed);
+    counter('kafka_coordinator_transaction_aborted_total', 'Transactions this coordinator completed with an abort since start (any cause, timed out ones included).', txn.aborted);
+    counter('kafka_coordinator_transaction_expired_total', 'Transactions aborted because they ran past their transaction.timeout.ms (the producer is fenced).', txn.timedOut);
+    gauge('kafka_coordinator_transaction_oldest_open_transaction_age_ms', 'Age of the oldest open transaction this broker coordinates (0 when none is open).',
+      [[{}, txn.oldestOpenStartMs === undefined ? 0 : Math.max(0, Date.now() - txn.oldestOpenStartMs)]]);
     gauge('gregor_gateway_ws_subscriber_lag_records', 'Records between WebSocket subscribers\' positions and the high watermark, summed per topic.',
       [...this.gauges.wsSubscriberLag()].map(([topic, lag]) => [{ topic }, lag]));
     gauge('kafka_consumergroup_lag', 'Records between a group\'s committed offset and the high watermark, per partition.',

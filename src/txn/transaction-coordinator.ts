@@ -88,6 +88,18 @@ export interface TransactionDescription {
   partitions: TopicPartitionRef[];
 }
 
+/** What /metrics shows of the coordinator: transactions per state and the ends it has completed. */
+export interface TxnCoordinatorStats {
+  /** Transactional ids this broker coordinates, per state name (every state, zero when none). */
+  states: Record<string, number>;
+  /** Transactions completed since start: committed, aborted (any cause) and aborted past transaction.timeout.ms. */
+  committed: number;
+  aborted: number;
+  timedOut: number;
+  /** Start time (ms) of the oldest open transaction (Ongoing, PrepareCommit or PrepareAbort), or undefined. */
+  oldestOpenStartMs: number | undefined;
+}
+
 /** The coordinator's record of one transactional id (Kafka's TransactionMetadata). */
 class TxnMetadata {
   producerId: number;
@@ -102,6 +114,8 @@ class TxnMetadata {
   lastUpdateTimestamp: number;
   /** A state change (write, or the markers of an ending transaction) is in flight. */
   pending = false;
+  /** The ending transaction is aborted because it ran past its timeout (counted as timed out when complete). */
+  timedOut = false;
   constructor(readonly transactionalId: string, producerId: number, producerEpoch: number, timeoutMs: number, state: TxnStateId, now: number) {
     this.producerId = producerId;
     this.producerEpoch = producerEpoch;
@@ -147,6 +161,7 @@ export class TransactionCoordinator {
   #abortTimer: NodeJS.Timeout | undefined;
   #expiryTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  readonly #completed = { committed: 0, aborted: 0, timedOut: 0 };
 
   constructor(config: BrokerConfig, metadata: MetadataStore, logs: LogManager, log: TxnLogger, host: TxnCoordinatorHost) {
     this.#config = config;
@@ -595,13 +610,21 @@ export class TransactionCoordinator {
       state: commit ? TxnState.CompleteCommit : TxnState.CompleteAbort, producerId: rotate ? newProducerId : m.producerId, producerEpoch: rotate ? 0 : m.producerEpoch,
       lastProducerEpoch: m.lastProducerEpoch, previousProducerId: rotate ? m.producerId : m.previousProducerId, timeoutMs: m.timeoutMs, partitions: [], startTimestamp: m.startTimestamp, now,
     });
+    let completed = false;
     for (let attempt = 0; current(); attempt++) {
       const err = await this.#persist(m, t, true);
-      if (err === ErrorCode.NONE) break;
+      completed = err === ErrorCode.NONE;
+      if (completed) break;
       if (attempt === 0) this.#log.warn({ transactionalId: m.transactionalId, error: err }, 'writing the completed transaction state failed; retrying');
       await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)).unref());
     }
     m.pending = false;
+    if (completed) {
+      if (commit) this.#completed.committed++;
+      else this.#completed.aborted++;
+      if (m.timedOut) this.#completed.timedOut++;
+    }
+    m.timedOut = false;
     this.#log.info({ transactionalId: m.transactionalId, producerId, producerEpoch, result: commit ? 'commit' : 'abort', partitions: t.partitions.length === 0 ? undefined : t.partitions.length }, 'completed a transaction');
   }
 
@@ -615,9 +638,12 @@ export class TransactionCoordinator {
       if (this.#ownershipError(m.transactionalId) !== ErrorCode.NONE) continue;
       aborted++;
       const fenced = m.epochExhausted ? m.producerEpoch : m.producerEpoch + 1;
+      m.timedOut = true;
       this.#log.info({ transactionalId: m.transactionalId, producerId: m.producerId, producerEpoch: m.producerEpoch, timeoutMs: m.timeoutMs, startedMs: now - m.startTimestamp }, 'aborting a transaction past its transaction.timeout.ms');
       void this.#beginEnd(m, false, fenced, undefined, now).then((err) => {
-        if (err !== ErrorCode.NONE) this.#log.warn({ transactionalId: m.transactionalId, error: err }, 'aborting a timed out transaction failed; it is tried again');
+        if (err === ErrorCode.NONE) return;
+        m.timedOut = false;
+        this.#log.warn({ transactionalId: m.transactionalId, error: err }, 'aborting a timed out transaction failed; it is tried again');
       });
     }
     return aborted;
@@ -663,6 +689,21 @@ export class TransactionCoordinator {
     return [...this.#txns.values()]
       .filter((m) => this.#ownershipError(m.transactionalId) === ErrorCode.NONE && (s.size === 0 || s.has(TXN_STATE_NAMES[m.state])) && (p.size === 0 || p.has(m.producerId)))
       .map(describe);
+  }
+
+  /** Transactions per state, completed-transaction counts and the oldest open transaction, for /metrics. */
+  stats(): TxnCoordinatorStats {
+    const states: Record<string, number> = {};
+    for (const name of Object.values(TXN_STATE_NAMES)) states[name] = 0;
+    let oldest: number | undefined;
+    for (const m of this.#txns.values()) {
+      if (this.#ownershipError(m.transactionalId) !== ErrorCode.NONE) continue;
+      const name = TXN_STATE_NAMES[m.state];
+      states[name] = (states[name] ?? 0) + 1;
+      const open = m.state === TxnState.Ongoing || m.state === TxnState.PrepareCommit || m.state === TxnState.PrepareAbort;
+      if (open && m.startTimestamp >= 0 && (oldest === undefined || m.startTimestamp < oldest)) oldest = m.startTimestamp;
+    }
+    return { states, ...this.#completed, oldestOpenStartMs: oldest };
   }
 
   // ---- internals -----------------------------------------------------------------------------

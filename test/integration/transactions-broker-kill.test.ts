@@ -1,5 +1,5 @@
-// The broker is killed with SIGKILL in the middle of transactions, again and again: after a commit returned,
-// while a commit is in flight, and while records are being sent. After each restart the coordinator finishes
+// The broker is killed with SIGKILL in the middle of transactions, six times: after a commit returned,
+// while a commit is in flight, and while records are being sent (each twice). After each restart the coordinator finishes
 // what it had prepared and a producer with the same transactional id fences what was left open. At the end a
 // read_committed reader sees every transaction whole or not at all, and every transaction whose commit was
 // acknowledged.
@@ -9,7 +9,7 @@ import { BrokerProcess } from '../helpers/broker-process.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { waitFor } from '../helpers/wait.js';
 
-const ROUNDS = 4;
+const ROUNDS = 6;
 
 describe('SIGKILL of the broker mid-transaction', () => {
   let broker: BrokerProcess;

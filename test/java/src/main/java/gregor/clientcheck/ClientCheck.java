@@ -85,6 +85,7 @@ public final class ClientCheck {
       case "alter-configs" -> code = alterConfigs(args);
       case "secure-roundtrip" -> code = secureRoundtrip(args);
       case "transactions" -> code = transactions(args);
+      case "txn-timeout" -> code = txnTimeout(args);
       default -> {
         usage();
         code = 64;
@@ -102,7 +103,8 @@ public final class ClientCheck {
         + "       admin-lifecycle <bootstrap> <topic>\n"
         + "       alter-configs <bootstrap> <topic> <OP:key[=value]>...\n"
         + "       secure-roundtrip <bootstrap> <topic> <client.properties> <count>\n"
-        + "       transactions <bootstrap> <topic> <transactionalId> <group>");
+        + "       transactions <bootstrap> <topic> <transactionalId> <group>\n"
+        + "       txn-timeout <bootstrap> <topic> <transactionalId> <transaction.timeout.ms>");
     System.exit(64);
   }
 
@@ -182,6 +184,71 @@ public final class ClientCheck {
     }
     OUT.println("{\"summary\":\"transactions\",\"fencedError\":" + json(fencedError) + ",\"committed\":" + jsonList(committed)
         + ",\"uncommitted\":" + jsonList(uncommitted) + ",\"groupOffset\":" + groupOffset + "}");
+    return 0;
+  }
+
+  /**
+   * A transaction that outlives its transaction.timeout.ms while its producer keeps sending: one record is sent,
+   * then one every 250 ms (each awaited) until a send fails, for at most 30 s; then commitTransaction, then (if
+   * that failed) abortTransaction, then a new transaction with one record ("after") and its commit. Reports the
+   * exception class of each step ("none" when it succeeded) and what read_committed sees. Summarised as JSON.
+   */
+  private static int txnTimeout(String[] args) throws Exception {
+    String bootstrap = arg(args, 1), topic = arg(args, 2), txnId = arg(args, 3);
+    int timeoutMs = Integer.parseInt(arg(args, 4));
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, txnId);
+    props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, timeoutMs);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    String sendError = "none", commitError = "none", abortError = "none", afterError = "none";
+    int sentDuring = 0;
+    long failedAfterMs = -1;
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      long started = System.nanoTime();
+      producer.send(new ProducerRecord<>(topic, 0, null, utf8("before"))).get(30, TimeUnit.SECONDS);
+      for (long deadline = started + TimeUnit.SECONDS.toNanos(30); System.nanoTime() < deadline; sentDuring++) {
+        try {
+          producer.send(new ProducerRecord<>(topic, 0, null, utf8("during-" + sentDuring))).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          sendError = e.getCause().getClass().getSimpleName();
+          failedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+          break;
+        } catch (Exception e) {
+          sendError = e.getClass().getSimpleName();
+          failedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+          break;
+        }
+        Thread.sleep(250);
+      }
+      try {
+        producer.commitTransaction();
+      } catch (Exception e) {
+        commitError = e.getClass().getSimpleName();
+        try {
+          producer.abortTransaction();
+        } catch (Exception e2) {
+          abortError = e2.getClass().getSimpleName();
+        }
+      }
+      try {
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(topic, 0, null, utf8("after"))).get(30, TimeUnit.SECONDS);
+        producer.commitTransaction();
+      } catch (Exception e) {
+        afterError = (e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e).getClass().getSimpleName();
+      }
+    }
+    List<String> committed = readAll(bootstrap, topic, "read_committed");
+    OUT.println("{\"summary\":\"txn-timeout\",\"sendError\":" + json(sendError) + ",\"failedAfterMs\":" + failedAfterMs + ",\"sentDuring\":" + sentDuring
+        + ",\"commitError\":" + json(commitError) + ",\"abortError\":" + json(abortError) + ",\"afterError\":" + json(afterError)
+        + ",\"committed\":" + jsonList(committed) + "}");
     return 0;
   }
 
