@@ -195,12 +195,15 @@ export class BrokerContext {
 
   /** Whether the requester may do `operation` on a resource (Kafka's AclOperation and ResourceType codes); always with no authorizer. */
   authorize(who: Requester, operation: number, resourceType: number, name?: string): boolean {
-    return this.authorizer === undefined || this.authorizer.authorize({ principal: who.principal, host: who.remote }, operation, resourceType, name);
+    return this.authorizer === undefined || who.internal === true || this.authorizer.authorize({ principal: who.principal, host: who.remote }, operation, resourceType, name);
   }
 
-  /** Whether the requester may describe a topic or a group (what listings show it, as Kafka's Metadata and ListGroups). */
-  mayDescribe(who: Requester, kind: 'topic' | 'group', name: string): boolean {
-    return this.authorize(who, AclOperation.DESCRIBE, kind === 'topic' ? ResourceType.TOPIC : ResourceType.GROUP, name);
+  /**
+   * Whether the requester may describe a topic or a group (what listings show it, as Kafka's Metadata and
+   * ListGroups), or the cluster (the gateway's /metrics, which names every topic and group).
+   */
+  mayDescribe(who: Requester, kind: 'topic' | 'group' | 'cluster', name?: string): boolean {
+    return this.authorize(who, AclOperation.DESCRIBE, kind === 'topic' ? ResourceType.TOPIC : kind === 'group' ? ResourceType.GROUP : ResourceType.CLUSTER, name);
   }
 
   /** The effective broker configuration: static values with dynamic broker configs on top. */

@@ -32,6 +32,11 @@ export interface Requester {
   readonly remote: string;
   /** The authenticated principal (`User:alice`), `User:ANONYMOUS` when none. */
   readonly principal: string;
+  /**
+   * The broker's own observers (the gregor_/kafka_ gauges of /metrics): no ACL applies to them, as none
+   * applies to Kafka's JMX metrics. Who may read /metrics is checked on the request instead.
+   */
+  readonly internal?: boolean;
 }
 
 export type Acks = -1 | 0 | 1;

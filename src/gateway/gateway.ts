@@ -25,7 +25,8 @@ import { ChunkCache, groupCoordinator, parseIsolation, StreamSession, wsRequeste
 import { uws, uwsBuild, type HttpRequest, type HttpResponse, type ListenSocket, type TemplatedApp, type WebSocket } from './uws.js';
 
 /** The gateway's own reads for /metrics gauges (not a client's request); listings use the request's principal. */
-const OBSERVER: Requester = { ingress: 'http', listener: GATEWAY_LISTENER, clientId: 'gateway', remote: 'local', principal: ANONYMOUS_PRINCIPAL };
+/** The /metrics gauges' view of groups: the broker's own, under no ACL (who may read /metrics is checked per request). */
+const OBSERVER: Requester = { ingress: 'http', listener: GATEWAY_LISTENER, clientId: 'gateway', remote: 'local', principal: ANONYMOUS_PRINCIPAL, internal: true };
 
 export interface GatewayOptions {
   host: string;
@@ -298,7 +299,12 @@ export class Gateway {
     this.#route('get', '/console', 'HttpConsole', (_i, r) => r.send(200, CONSOLE_HTML, 'text/html; charset=utf-8'));
     this.#route('get', '/healthz', 'HttpHealth', (_i, r) => r.json(200, { status: 'ok' }));
     this.#route('get', '/readyz', 'HttpHealth', (_i, r) => (this.#stopping ? r.json(503, { status: 'stopping' }) : r.json(200, { status: 'ready', brokerId: this.broker.context.brokerId })));
-    this.#route('get', '/metrics', 'HttpMetrics', (_i, r) => r.send(200, this.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8'));
+    // The gauges name every topic and group, so under ACLs they are for principals that may describe the cluster.
+    this.#route('get', '/metrics', 'HttpMetrics', (i, r) => {
+      const who = httpRequester(i);
+      if (!this.broker.context.mayDescribe(who, 'cluster')) throw new GatewayError(403, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, `${who.principal} may not describe the cluster, which /metrics needs`);
+      r.send(200, this.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
+    });
     this.#route('get', '/openapi.json', 'HttpOpenApi', (_i, r) => r.json(200, OPENAPI));
     this.#route('get', '/topics', 'HttpListTopics', (i, r) => {
       // Only the topics the request's principal may describe, as Kafka's Metadata lists them.

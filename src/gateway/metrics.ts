@@ -7,7 +7,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { ANONYMOUS_PRINCIPAL, fetchChannel, GATEWAY_LISTENER, produceChannel, requestChannel, type Broker, type Requester, type FetchEvent, type ProduceEvent, type RequestEvent } from '../broker/index.js';
 
 /** The scrape's own reads of partition offsets (not a client's request). */
-const METRICS: Requester = { ingress: 'http', listener: GATEWAY_LISTENER, clientId: 'metrics', remote: 'local', principal: ANONYMOUS_PRINCIPAL };
+const METRICS: Requester = { ingress: 'http', listener: GATEWAY_LISTENER, clientId: 'metrics', remote: 'local', principal: ANONYMOUS_PRINCIPAL, internal: true };
 
 /** Latency buckets in ms (Kafka reports request times in ms). */
 const BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];

@@ -117,5 +117,15 @@ describe('gateway listings under ACLs', () => {
     const aliceGroups = await call('alice', 'GET', '/groups');
     assert.deepEqual(aliceGroups.body.map((g: any) => [g.group_id, g.partitions.map((p: any) => [p.topic, p.lag])]), [['g-public', [['public-t', 1]]]]);
     assert.equal((await call('alice', 'GET', '/')).status, 200, 'the console loads');
+
+    // /metrics names every topic and group: the super user (it may describe the cluster) reads gauges for
+    // all of them, whatever ANONYMOUS may describe; alice, who may not describe the cluster, gets 403.
+    const metrics = await call('admin', 'GET', '/metrics');
+    assert.equal(metrics.status, 200, metrics.text);
+    for (const t of ['public-t', 'secret-t']) assert.match(metrics.text, new RegExp(`kafka_log_log_logendoffset\\{topic="${t}",partition="0"\\} 2`), `${t}'s log end offset in /metrics`);
+    assert.match(metrics.text, /group="g-secret"[^\n]*\} 1/, 'g-secret\'s lag in /metrics');
+    const aliceMetrics = await call('alice', 'GET', '/metrics');
+    assert.equal(aliceMetrics.status, 403, aliceMetrics.text);
+    assert.equal(aliceMetrics.body.error, 'CLUSTER_AUTHORIZATION_FAILED');
   });
 });
