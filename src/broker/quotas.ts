@@ -114,20 +114,61 @@ export class ClientQuotaManager {
    * within the quota or no quota applies). Only clients under a quota are measured.
    */
   record(type: QuotaType, who: Requester, bytes: number, now = Date.now()): number {
+    const m = this.#sensor(type, who);
+    if (!m) return 0;
+    const { s, quota } = m;
+    s.rate.record(bytes, now);
+    s.bytes += bytes;
+    const ms = this.#throttleMs(s, quota, now);
+    if (ms > 0) {
+      s.throttleMs += ms;
+      s.throttled++;
+    }
+    return ms;
+  }
+
+  /**
+   * Takes back `bytes` recorded by `record` (Kafka's unrecordQuotaSensor): a fetch answered empty because it
+   * was throttled sends no records, so its bytes do not count against the quota.
+   */
+  unrecord(type: QuotaType, who: Requester, bytes: number, now = Date.now()): void {
+    const m = this.#sensor(type, who);
+    if (!m || bytes === 0) return;
+    m.s.rate.record(-bytes, now);
+    m.s.bytes -= bytes;
+  }
+
+  /** The throttle time a client's rate calls for now, recording nothing (0 when within its quota or under none). */
+  throttleTimeMs(type: QuotaType, who: Requester, now = Date.now()): number {
+    const m = this.#sensor(type, who);
+    return m ? this.#throttleMs(m.s, m.quota, now) : 0;
+  }
+
+  /**
+   * The most bytes one response may carry without a guaranteed throttle when nothing else was recorded in
+   * the window (Kafka's getMaxValueInQuotaWindow: quota x (quota.window.num - 1) x quota.window.size);
+   * Infinity under no quota. Fetch caps max_bytes to it, so a consumer whose fetch would exceed even an empty
+   * window is not answered empty forever.
+   */
+  maxValueInQuotaWindow(type: QuotaType, who: Requester): number {
     const q = this.quotaFor(type, userOf(who.principal), who.clientId ?? '');
-    if (!q) return 0;
+    return q ? q.quota * (this.#cfg.samples - 1) * (this.#cfg.sampleMs / 1000) : Infinity;
+  }
+
+  #sensor(type: QuotaType, who: Requester): { s: Sensor; quota: number } | undefined {
+    const q = this.quotaFor(type, userOf(who.principal), who.clientId ?? '');
+    if (!q) return undefined;
     const key = `${type}\u0000${q.userTag}\u0000${q.clientTag}`;
     let s = this.#sensors.get(key);
     if (!s) this.#sensors.set(key, (s = { rate: new SampledRate(this.#cfg), bytes: 0, throttleMs: 0, throttled: 0, user: q.userTag, clientId: q.clientTag, type }));
-    s.rate.record(bytes, now);
-    s.bytes += bytes;
+    return { s, quota: q.quota };
+  }
+
+  #throttleMs(s: Sensor, quota: number, now: number): number {
     const rate = s.rate.rate(now);
-    if (rate <= q.quota) return 0;
+    if (rate <= quota) return 0;
     const maxMs = this.#cfg.samples * this.#cfg.sampleMs;
-    const ms = Math.min(Math.round(((rate - q.quota) / q.quota) * s.rate.windowMs(now)), maxMs);
-    s.throttleMs += ms;
-    s.throttled++;
-    return ms;
+    return Math.min(Math.round(((rate - quota) / quota) * s.rate.windowMs(now)), maxMs);
   }
 
   /** The quota of a user (principal name) and client id, with the metric tags of the entity that set it. */

@@ -3,7 +3,8 @@
 // responses carry throttle_time_ms (kafkajs reports client-side throttling, KIP-219), /metrics shows it; a
 // producer with another client id beside it is not slowed; removing the quota with `gregor configs` lifts it.
 // request_percentage throttles a client by the event-loop time its requests take; consumer_byte_rate on the
-// default client id throttles a kcat consumer. The quota window is 4 samples of 1 s (quota.window.num,
+// default client id throttles a kcat consumer; a throttled fetch is answered empty (KIP-219) and the Java
+// consumer still reads every record exactly once at about the quota. The quota window is 4 samples of 1 s (quota.window.num,
 // quota.window.size.seconds) so the run stays short.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -138,6 +139,49 @@ describe('client quotas', () => {
       assert.match(m.text, /kafka_server_quota_throttled_requests_total\{type="Fetch",user="",client_id="reader"\} [1-9]/);
     } finally {
       const del = await run(process.execPath, [GREGOR_BIN, 'configs', '--bootstrap-server', broker.bootstrap, '--entity-type', 'clients', '--entity-default', '--alter', '--delete-config', 'consumer_byte_rate'], undefined, 60_000);
+      assert.equal(del.code, 0, del.stdout + del.stderr);
+    }
+  });
+
+  test('a throttled fetch is answered empty (KIP-219): the Java consumer reads every record once, at about consumer_byte_rate', async () => {
+    // 2 MiB of numbered records; the quota caps a response at quota x (4 - 1) s of bytes, so the Java
+    // consumer (fetch sessions) needs many fetches, and those over the quota come back empty and uncounted.
+    const count = 2048;
+    const fill = producerFor('filler');
+    await fill.producer.connect();
+    try {
+      for (let i = 0; i < count; i += 16) {
+        await fill.producer.send({ topic: 'q-java', acks: 1, messages: Array.from({ length: 16 }, (_, j) => ({ value: `r-${String(i + j).padStart(5, '0')}-${VALUE.slice(8)}` })) });
+      }
+    } finally {
+      await fill.producer.disconnect();
+    }
+    const quota = 4 * QUOTA;
+    const set = await runKafkaTool(KAFKA_TOOL.configs, ['--bootstrap-server', broker.bootstrap, '--alter', '--entity-type', 'clients', '--entity-name', 'java-reader', '--add-config', `consumer_byte_rate=${quota}`]);
+    assert.equal(set.code, 0, set.stdout + set.stderr);
+    try {
+      const start = Date.now();
+      const r = await runKafkaTool(KAFKA_TOOL.consoleConsumer, ['--bootstrap-server', broker.bootstrap, '--topic', 'q-java', '--from-beginning', '--max-messages', String(count),
+        '--timeout-ms', '60000', '--consumer-property', 'client.id=java-reader', '--consumer-property', 'group.id=java-reader'], 180_000);
+      const seconds = (Date.now() - start) / 1000;
+      assert.equal(r.code, 0, r.stderr);
+      const ids = r.stdout.split('\n').filter((l) => l.startsWith('r-')).map((l) => Number(l.slice(2, 7)));
+      assert.deepEqual(ids, Array.from({ length: count }, (_, i) => i), 'every record exactly once, in order');
+      const bytes = count * VALUE.length;
+      const m = await http('GET', metricsUrl);
+      const metric = (name: string) => Number(m.text.split('\n').find((l) => l.startsWith(`${name}{type="Fetch",user="",client_id="java-reader"}`))?.split(' ').pop());
+      const throttled = metric('kafka_server_quota_throttled_requests_total');
+      const brokerRate = metric('kafka_server_quota_byte_rate');
+      console.log(`# consumer_byte_rate=${quota}: Java consumer read ${bytes} bytes in ${seconds.toFixed(1)} s (JVM start included), ${throttled} throttled (empty) fetches, broker-measured rate ${Math.round(brokerRate)} B/s at the end`);
+      assert.ok(throttled > 0, 'some fetches were throttled');
+      // Unthrottled this is 2 MiB in about a second; with the quota at most one window of allowance (3 s) more
+      // than quota x elapsed can be read.
+      assert.ok(bytes <= quota * (seconds + 4), `read ${bytes} bytes in ${seconds} s under a quota of ${quota} B/s`);
+      // Bytes of the empty answers are taken back: what the broker measured stays near the quota (counting the
+      // records the throttled fetches read and dropped would put it several times over).
+      assert.ok(brokerRate <= quota * 1.5, `broker-measured rate ${brokerRate} B/s, quota ${quota}`);
+    } finally {
+      const del = await runKafkaTool(KAFKA_TOOL.configs, ['--bootstrap-server', broker.bootstrap, '--alter', '--entity-type', 'clients', '--entity-name', 'java-reader', '--delete-config', 'consumer_byte_rate']);
       assert.equal(del.code, 0, del.stdout + del.stderr);
     }
   });
