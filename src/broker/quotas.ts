@@ -12,7 +12,7 @@ import { DEFAULT_QUOTA_ENTITY, quotaEntityKey, type MetadataStore, type QuotaEnt
 import type { Requester } from './replica-manager.js';
 
 export type QuotaType = 'produce' | 'fetch' | 'request';
-const QUOTA_KEY: Record<QuotaType, string> = { produce: 'producer_byte_rate', fetch: 'consumer_byte_rate', request: 'request_percentage' };
+const QUOTA_KEY: Record<QuotaType | 'mutation', string> = { produce: 'producer_byte_rate', fetch: 'consumer_byte_rate', request: 'request_percentage', mutation: 'controller_mutation_rate' };
 
 export interface QuotaWindowConfig {
   /** quota.window.num */
@@ -92,6 +92,7 @@ export class ClientQuotaManager {
   #version = -1;
   #values = new Map<string, Readonly<Record<string, number>>>();
   readonly #sensors = new Map<string, Sensor>();
+  readonly #buckets = new Map<string, TokenBucket>();
 
   constructor(store: MetadataStore, cfg: QuotaWindowConfig) {
     this.#store = store;
@@ -171,8 +172,24 @@ export class ClientQuotaManager {
     return Math.min(Math.round(((rate - quota) / quota) * s.rate.windowMs(now)), maxMs);
   }
 
+  /**
+   * controller_mutation_rate (KIP-599) for one CreateTopics, DeleteTopics or CreatePartitions request, or
+   * null when no quota applies. `strict` for the versions that know THROTTLING_QUOTA_EXCEEDED (CreateTopics
+   * v6+, DeleteTopics v5+, CreatePartitions v3+): a mutation is refused while the client's bucket is empty;
+   * older versions are let through and only throttled.
+   */
+  mutationQuota(who: Requester, strict: boolean): ControllerMutationQuota | null {
+    const q = this.quotaFor('mutation', userOf(who.principal), who.clientId ?? '');
+    if (!q) return null;
+    const key = `${q.userTag}\u0000${q.clientTag}`;
+    const burst = q.quota * this.#cfg.samples * (this.#cfg.sampleMs / 1000);
+    let b = this.#buckets.get(key);
+    if (!b) this.#buckets.set(key, (b = new TokenBucket(burst)));
+    return new ControllerMutationQuota(b, q.quota, burst, strict);
+  }
+
   /** The quota of a user (principal name) and client id, with the metric tags of the entity that set it. */
-  quotaFor(type: QuotaType, user: string, clientId: string): { quota: number; userTag: string; clientTag: string } | undefined {
+  quotaFor(type: QuotaType | 'mutation', user: string, clientId: string): { quota: number; userTag: string; clientTag: string } | undefined {
     if (this.#version !== this.#store.quotasVersion) this.#reload();
     if (this.#values.size === 0) return undefined;
     const D = DEFAULT_QUOTA_ENTITY;
@@ -198,6 +215,60 @@ export class ClientQuotaManager {
   #reload(): void {
     this.#version = this.#store.quotasVersion;
     this.#values = new Map(this.#store.clientQuotas().map((e) => [quotaEntityKey(e.entity), e.values]));
+  }
+}
+
+/**
+ * Kafka's TokenBucket: partitions a client may mutate, refilled at the quota per second up to a burst of
+ * quota × quota.window.num × quota.window.size.seconds; it goes negative when a mutation takes more than
+ * is left.
+ */
+class TokenBucket {
+  tokens: number;
+  #lastMs = Date.now();
+
+  constructor(burst: number) {
+    this.tokens = burst;
+  }
+
+  refill(quota: number, burst: number, now: number): number {
+    this.tokens = Math.min(burst, this.tokens + (quota * Math.max(0, now - this.#lastMs)) / 1000);
+    this.#lastMs = now;
+    return this.tokens;
+  }
+}
+
+/** Thrown by a strict ControllerMutationQuota: the mutation is refused with THROTTLING_QUOTA_EXCEEDED. */
+export class ThrottlingQuotaExceededError extends Error {
+  constructor(readonly throttleTimeMs: number) {
+    super('The throttling quota has been exceeded.');
+  }
+}
+
+/** One request's view of a client's controller_mutation_rate (Kafka's Strict/PermissiveControllerMutationQuota). */
+export class ControllerMutationQuota {
+  #throttleMs = 0;
+
+  constructor(private readonly bucket: TokenBucket, private readonly quota: number, private readonly burst: number, private readonly strict: boolean) {}
+
+  /**
+   * Takes `partitions` from the bucket. Strict: refused (ThrottlingQuotaExceededError) while the bucket is
+   * below zero, accepted otherwise even when it goes below zero. Permissive: always taken; a bucket below zero
+   * sets the throttle time.
+   */
+  record(partitions: number, now = Date.now()): void {
+    const before = this.bucket.refill(this.quota, this.burst, now);
+    if (this.strict && before < 0) {
+      this.#throttleMs = Math.ceil((-before / this.quota) * 1000);
+      throw new ThrottlingQuotaExceededError(this.#throttleMs);
+    }
+    this.bucket.tokens = Math.min(this.burst, before - partitions);
+    if (!this.strict && this.bucket.tokens < 0) this.#throttleMs = Math.ceil((-this.bucket.tokens / this.quota) * 1000);
+  }
+
+  /** The throttle time for the response: how long until the bucket is back at zero, when a mutation found it below. */
+  get throttleTimeMs(): number {
+    return this.#throttleMs;
   }
 }
 
