@@ -3,7 +3,7 @@
 // certificate (RSA 2048, made with openssl), the same SCRAM user (4096 iterations, created with
 // AlterUserScramCredentials on each). Per listener, Kafka's own ProducerPerformance (1 KiB records, acks=all,
 // full speed, with a warm-up pass in the same JVM) and ConsumerPerformance run against each broker with a
-// client config file, one broker right after the other. Then authentication handshakes per second: a small
+// client config file, one broker right after the other (which goes first alternates). Then authentication handshakes per second: a small
 // TypeScript client (the same code against both) opens connections from --conns workers for --seconds each:
 // TLS handshake, ApiVersions, SaslHandshake, SaslAuthenticate client-first and client-final (the proof is
 // computed, the server signature checked), close. Per broker: peak RSS (VmHWM). Bounded (a few minutes).
@@ -275,8 +275,9 @@ async function main(): Promise<void> {
     }
     const rows: Array<Record<string, string>> = [];
     const cell = (v: number | string, digits = 1) => (typeof v === 'string' ? v : v.toFixed(digits));
-    for (const protocol of PROTOCOLS) {
-      for (const b of brokers) {
+    for (const [i, protocol] of PROTOCOLS.entries()) {
+      // The first broker alternates, so that a change in the machine's load does not always hit the same one.
+      for (const b of i % 2 === 0 ? brokers : [...brokers].reverse()) {
         const bootstrap = `127.0.0.1:${b.ports[protocol]}`;
         const config = clientConfig(certs.dir, protocol, certs);
         const topic = `sec-${protocol.toLowerCase()}`;

@@ -7,7 +7,9 @@
 //   clients/<client>, clients/<default>.
 // Each client measured against a quota has its own rate: the bytes of the last quota.window.num samples of
 // quota.window.size.seconds each. A request that takes the rate over the quota is answered with
-// throttle_time_ms = (rate - quota) / quota x window, and its connection is muted that long (KIP-219).
+// throttle_time_ms = (rate - quota) / quota x window, and its connection is muted that long (KIP-219); a
+// throttled fetch is answered empty and its bytes are taken back (see handlers/fetch.ts).
+// controller_mutation_rate (KIP-599) is a token bucket of partitions per user/client instead (mutationQuota).
 import { DEFAULT_QUOTA_ENTITY, quotaEntityKey, type MetadataStore, type QuotaEntity } from '../metadata/index.js';
 import type { Requester } from './replica-manager.js';
 
@@ -247,9 +249,18 @@ export class ThrottlingQuotaExceededError extends Error {
 
 /** One request's view of a client's controller_mutation_rate (Kafka's Strict/PermissiveControllerMutationQuota). */
 export class ControllerMutationQuota {
+  readonly #bucket: TokenBucket;
+  readonly #quota: number;
+  readonly #burst: number;
+  readonly #strict: boolean;
   #throttleMs = 0;
 
-  constructor(private readonly bucket: TokenBucket, private readonly quota: number, private readonly burst: number, private readonly strict: boolean) {}
+  constructor(bucket: TokenBucket, quota: number, burst: number, strict: boolean) {
+    this.#bucket = bucket;
+    this.#quota = quota;
+    this.#burst = burst;
+    this.#strict = strict;
+  }
 
   /**
    * Takes `partitions` from the bucket. Strict: refused (ThrottlingQuotaExceededError) while the bucket is
@@ -257,13 +268,13 @@ export class ControllerMutationQuota {
    * sets the throttle time.
    */
   record(partitions: number, now = Date.now()): void {
-    const before = this.bucket.refill(this.quota, this.burst, now);
-    if (this.strict && before < 0) {
-      this.#throttleMs = Math.ceil((-before / this.quota) * 1000);
+    const before = this.#bucket.refill(this.#quota, this.#burst, now);
+    if (this.#strict && before < 0) {
+      this.#throttleMs = Math.ceil((-before / this.#quota) * 1000);
       throw new ThrottlingQuotaExceededError(this.#throttleMs);
     }
-    this.bucket.tokens = Math.min(this.burst, before - partitions);
-    if (!this.strict && this.bucket.tokens < 0) this.#throttleMs = Math.ceil((-this.bucket.tokens / this.quota) * 1000);
+    this.#bucket.tokens = Math.min(this.#burst, before - partitions);
+    if (!this.#strict && this.#bucket.tokens < 0) this.#throttleMs = Math.ceil((-this.#bucket.tokens / this.#quota) * 1000);
   }
 
   /** The throttle time for the response: how long until the bucket is back at zero, when a mutation found it below. */
