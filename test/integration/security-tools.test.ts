@@ -120,9 +120,11 @@ describe('SCRAM users with gregor configs and kafka-configs', () => {
     assert.match(k.stdout, /SCRAM credential configs for user-principal 'grace' are SCRAM-SHA-512=iterations=5000/);
     assert.match(k.stdout, /SCRAM credential configs for user-principal 'bob' are SCRAM-SHA-256=iterations=4096, SCRAM-SHA-512=iterations=4096/);
     assert.doesNotMatch(k.stdout, /user-principal 'alice'/);
+    // gregor configs prints the same lines for a named user.
     r = await gregor(['configs', ...plain, '--entity-type', 'users', '--entity-name', 'grace', '--describe']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /'grace' are SCRAM-SHA-512=iterations=5000/);
+    assert.match(r.stdout, /Quota configs for user-principal 'grace' are consumer_byte_rate=2048\.0/);
+    assert.match(r.stdout, /SCRAM credential configs for user-principal 'grace' are SCRAM-SHA-512=iterations=5000/);
     assert.ok(await canAuthenticate('scram-sha-512', 'grace', 'grace-secret'));
     for (const key of ['consumer_byte_rate', 'SCRAM-SHA-512']) {
       k = await runKafkaTool(KAFKA_TOOL.configs, [...bs, '--alter', '--entity-type', 'users', '--entity-name', 'grace', '--delete-config', key]);
