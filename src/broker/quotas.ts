@@ -7,12 +7,14 @@
 //   clients/<client>, clients/<default>.
 // Each client measured against a quota has its own rate: the bytes of the last quota.window.num samples of
 // quota.window.size.seconds each. A request that takes the rate over the quota is answered with
-// throttle_time_ms = (rate - quota) / quota x window, and its connection is muted that long (KIP-219).
+// throttle_time_ms = (rate - quota) / quota x window, and its connection is muted that long (KIP-219); a
+// throttled fetch is answered empty and its bytes are taken back (see handlers/fetch.ts).
+// controller_mutation_rate (KIP-599) is a token bucket of partitions per user/client instead (mutationQuota).
 import { DEFAULT_QUOTA_ENTITY, quotaEntityKey, type MetadataStore, type QuotaEntity } from '../metadata/index.js';
 import type { Requester } from './replica-manager.js';
 
 export type QuotaType = 'produce' | 'fetch' | 'request';
-const QUOTA_KEY: Record<QuotaType, string> = { produce: 'producer_byte_rate', fetch: 'consumer_byte_rate', request: 'request_percentage' };
+const QUOTA_KEY: Record<QuotaType | 'mutation', string> = { produce: 'producer_byte_rate', fetch: 'consumer_byte_rate', request: 'request_percentage', mutation: 'controller_mutation_rate' };
 
 export interface QuotaWindowConfig {
   /** quota.window.num */
@@ -92,6 +94,7 @@ export class ClientQuotaManager {
   #version = -1;
   #values = new Map<string, Readonly<Record<string, number>>>();
   readonly #sensors = new Map<string, Sensor>();
+  readonly #buckets = new Map<string, TokenBucket>();
 
   constructor(store: MetadataStore, cfg: QuotaWindowConfig) {
     this.#store = store;
@@ -114,24 +117,81 @@ export class ClientQuotaManager {
    * within the quota or no quota applies). Only clients under a quota are measured.
    */
   record(type: QuotaType, who: Requester, bytes: number, now = Date.now()): number {
-    const q = this.quotaFor(type, userOf(who.principal), who.clientId ?? '');
-    if (!q) return 0;
-    const key = `${type}\u0000${q.userTag}\u0000${q.clientTag}`;
-    let s = this.#sensors.get(key);
-    if (!s) this.#sensors.set(key, (s = { rate: new SampledRate(this.#cfg), bytes: 0, throttleMs: 0, throttled: 0, user: q.userTag, clientId: q.clientTag, type }));
+    const m = this.#sensor(type, who);
+    if (!m) return 0;
+    const { s, quota } = m;
     s.rate.record(bytes, now);
     s.bytes += bytes;
-    const rate = s.rate.rate(now);
-    if (rate <= q.quota) return 0;
-    const maxMs = this.#cfg.samples * this.#cfg.sampleMs;
-    const ms = Math.min(Math.round(((rate - q.quota) / q.quota) * s.rate.windowMs(now)), maxMs);
-    s.throttleMs += ms;
-    s.throttled++;
+    const ms = this.#throttleMs(s, quota, now);
+    if (ms > 0) {
+      s.throttleMs += ms;
+      s.throttled++;
+    }
     return ms;
   }
 
+  /**
+   * Takes back `bytes` recorded by `record` (Kafka's unrecordQuotaSensor): a fetch answered empty because it
+   * was throttled sends no records, so its bytes do not count against the quota.
+   */
+  unrecord(type: QuotaType, who: Requester, bytes: number, now = Date.now()): void {
+    const m = this.#sensor(type, who);
+    if (!m || bytes === 0) return;
+    m.s.rate.record(-bytes, now);
+    m.s.bytes -= bytes;
+  }
+
+  /** The throttle time a client's rate calls for now, recording nothing (0 when within its quota or under none). */
+  throttleTimeMs(type: QuotaType, who: Requester, now = Date.now()): number {
+    const m = this.#sensor(type, who);
+    return m ? this.#throttleMs(m.s, m.quota, now) : 0;
+  }
+
+  /**
+   * The most bytes one response may carry without a guaranteed throttle when nothing else was recorded in
+   * the window (Kafka's getMaxValueInQuotaWindow: quota x (quota.window.num - 1) x quota.window.size);
+   * Infinity under no quota. Fetch caps max_bytes to it, so a consumer whose fetch would exceed even an empty
+   * window is not answered empty forever.
+   */
+  maxValueInQuotaWindow(type: QuotaType, who: Requester): number {
+    const q = this.quotaFor(type, userOf(who.principal), who.clientId ?? '');
+    return q ? q.quota * (this.#cfg.samples - 1) * (this.#cfg.sampleMs / 1000) : Infinity;
+  }
+
+  #sensor(type: QuotaType, who: Requester): { s: Sensor; quota: number } | undefined {
+    const q = this.quotaFor(type, userOf(who.principal), who.clientId ?? '');
+    if (!q) return undefined;
+    const key = `${type}\u0000${q.userTag}\u0000${q.clientTag}`;
+    let s = this.#sensors.get(key);
+    if (!s) this.#sensors.set(key, (s = { rate: new SampledRate(this.#cfg), bytes: 0, throttleMs: 0, throttled: 0, user: q.userTag, clientId: q.clientTag, type }));
+    return { s, quota: q.quota };
+  }
+
+  #throttleMs(s: Sensor, quota: number, now: number): number {
+    const rate = s.rate.rate(now);
+    if (rate <= quota) return 0;
+    const maxMs = this.#cfg.samples * this.#cfg.sampleMs;
+    return Math.min(Math.round(((rate - quota) / quota) * s.rate.windowMs(now)), maxMs);
+  }
+
+  /**
+   * controller_mutation_rate (KIP-599) for one CreateTopics, DeleteTopics or CreatePartitions request, or
+   * null when no quota applies. `strict` for the versions that know THROTTLING_QUOTA_EXCEEDED (CreateTopics
+   * v6+, DeleteTopics v5+, CreatePartitions v3+): a mutation is refused while the client's bucket is empty;
+   * older versions are let through and only throttled.
+   */
+  mutationQuota(who: Requester, strict: boolean): ControllerMutationQuota | null {
+    const q = this.quotaFor('mutation', userOf(who.principal), who.clientId ?? '');
+    if (!q) return null;
+    const key = `${q.userTag}\u0000${q.clientTag}`;
+    const burst = q.quota * this.#cfg.samples * (this.#cfg.sampleMs / 1000);
+    let b = this.#buckets.get(key);
+    if (!b) this.#buckets.set(key, (b = new TokenBucket(burst)));
+    return new ControllerMutationQuota(b, q.quota, burst, strict);
+  }
+
   /** The quota of a user (principal name) and client id, with the metric tags of the entity that set it. */
-  quotaFor(type: QuotaType, user: string, clientId: string): { quota: number; userTag: string; clientTag: string } | undefined {
+  quotaFor(type: QuotaType | 'mutation', user: string, clientId: string): { quota: number; userTag: string; clientTag: string } | undefined {
     if (this.#version !== this.#store.quotasVersion) this.#reload();
     if (this.#values.size === 0) return undefined;
     const D = DEFAULT_QUOTA_ENTITY;
@@ -157,6 +217,69 @@ export class ClientQuotaManager {
   #reload(): void {
     this.#version = this.#store.quotasVersion;
     this.#values = new Map(this.#store.clientQuotas().map((e) => [quotaEntityKey(e.entity), e.values]));
+  }
+}
+
+/**
+ * Kafka's TokenBucket: partitions a client may mutate, refilled at the quota per second up to a burst of
+ * quota × quota.window.num × quota.window.size.seconds; it goes negative when a mutation takes more than
+ * is left.
+ */
+class TokenBucket {
+  tokens: number;
+  #lastMs = Date.now();
+
+  constructor(burst: number) {
+    this.tokens = burst;
+  }
+
+  refill(quota: number, burst: number, now: number): number {
+    this.tokens = Math.min(burst, this.tokens + (quota * Math.max(0, now - this.#lastMs)) / 1000);
+    this.#lastMs = now;
+    return this.tokens;
+  }
+}
+
+/** Thrown by a strict ControllerMutationQuota: the mutation is refused with THROTTLING_QUOTA_EXCEEDED. */
+export class ThrottlingQuotaExceededError extends Error {
+  constructor(readonly throttleTimeMs: number) {
+    super('The throttling quota has been exceeded.');
+  }
+}
+
+/** One request's view of a client's controller_mutation_rate (Kafka's Strict/PermissiveControllerMutationQuota). */
+export class ControllerMutationQuota {
+  readonly #bucket: TokenBucket;
+  readonly #quota: number;
+  readonly #burst: number;
+  readonly #strict: boolean;
+  #throttleMs = 0;
+
+  constructor(bucket: TokenBucket, quota: number, burst: number, strict: boolean) {
+    this.#bucket = bucket;
+    this.#quota = quota;
+    this.#burst = burst;
+    this.#strict = strict;
+  }
+
+  /**
+   * Takes `partitions` from the bucket. Strict: refused (ThrottlingQuotaExceededError) while the bucket is
+   * below zero, accepted otherwise even when it goes below zero. Permissive: always taken; a bucket below zero
+   * sets the throttle time.
+   */
+  record(partitions: number, now = Date.now()): void {
+    const before = this.#bucket.refill(this.#quota, this.#burst, now);
+    if (this.#strict && before < 0) {
+      this.#throttleMs = Math.ceil((-before / this.#quota) * 1000);
+      throw new ThrottlingQuotaExceededError(this.#throttleMs);
+    }
+    this.#bucket.tokens = Math.min(this.#burst, before - partitions);
+    if (!this.#strict && this.#bucket.tokens < 0) this.#throttleMs = Math.ceil((-this.#bucket.tokens / this.#quota) * 1000);
+  }
+
+  /** The throttle time for the response: how long until the bucket is back at zero, when a mutation found it below. */
+  get throttleTimeMs(): number {
+    return this.#throttleMs;
   }
 }
 

@@ -5,7 +5,7 @@
 //   gregor configs --entity-type users --entity-name alice --alter --add-config 'SCRAM-SHA-256=[iterations=8192,password=alice-secret]'
 //   gregor configs --entity-type users --entity-name alice --alter --delete-config SCRAM-SHA-256
 import { commandSecurity } from './command-config.js';
-import { Admin, CONFIG_SOURCE_NAMES, type ConfigResource } from '../client/index.js';
+import { Admin, CONFIG_SOURCE_NAMES, Cluster, describeClientQuotas, type ConfigResource } from '../client/index.js';
 import { Scram } from '../protocol/index.js';
 import { clientCommand, reportError } from './topics-command.js';
 import { QUOTA_CONFIG_KEYS, quotaConfigs } from './quota-configs.js';
@@ -142,6 +142,17 @@ async function usersAction(opts: ConfigsOptions, fail: (msg: string) => void, se
   try {
     admin = new Admin({ bootstrap: opts.bootstrapServer, security: commandSecurity(opts), clientId: 'gregor-configs' });
     if (opts.describe) {
+      // A named user's quotas first, then its SCRAM credentials, as kafka-configs prints them.
+      if (opts.entityName) {
+        const cluster = new Cluster({ bootstrap: opts.bootstrapServer, security: commandSecurity(opts), clientId: 'gregor-configs' });
+        try {
+          const values = (await describeClientQuotas(cluster, { user: opts.entityName }))[0]?.values ?? {};
+          const shown = Object.entries(values).map(([k, v]) => `${k}=${Number.isInteger(v) ? v.toFixed(1) : v}`);
+          if (shown.length > 0) process.stdout.write(`Quota configs for user-principal '${opts.entityName}' are ${shown.join(', ')}\n`);
+        } finally {
+          await cluster.close();
+        }
+      }
       const users = await admin.describeUserScramCredentials(opts.entityName ? [opts.entityName] : undefined);
       const lines = users.map((u) => `SCRAM credential configs for user-principal '${u.user}' are ${u.credentials.map((c) => `${c.mechanism}=iterations=${c.iterations}`).join(', ')}`);
       process.stdout.write(lines.length > 0 ? lines.join('\n') + '\n' : '');

@@ -3,7 +3,9 @@
 // responses carry throttle_time_ms (kafkajs reports client-side throttling, KIP-219), /metrics shows it; a
 // producer with another client id beside it is not slowed; removing the quota with `gregor configs` lifts it.
 // request_percentage throttles a client by the event-loop time its requests take; consumer_byte_rate on the
-// default client id throttles a kcat consumer. The quota window is 4 samples of 1 s (quota.window.num,
+// default client id throttles a kcat consumer; a throttled fetch is answered empty (KIP-219) and the Java
+// consumer still reads every record exactly once at about the quota. controller_mutation_rate (KIP-599) refuses
+// topic and partition creation and deletion past its burst with THROTTLING_QUOTA_EXCEEDED. The quota window is 4 samples of 1 s (quota.window.num,
 // quota.window.size.seconds) so the run stays short.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +16,10 @@ import { kcat } from '../helpers/kcat.js';
 import { waitFor } from '../helpers/wait.js';
 import { KAFKA_TOOL, runKafkaTool } from '../helpers/kafka-tools.js';
 import { http } from './gateway-helpers.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CreatePartitions, CreateTopics, DeleteTopics, ErrorCode } from '../../src/protocol/index.js';
+import { RawConnection } from '../helpers/raw-client.js';
 
 const QUOTA = 64 * 1024; // bytes per second
 const VALUE = 'x'.repeat(1024);
@@ -140,6 +146,101 @@ describe('client quotas', () => {
       const del = await run(process.execPath, [GREGOR_BIN, 'configs', '--bootstrap-server', broker.bootstrap, '--entity-type', 'clients', '--entity-default', '--alter', '--delete-config', 'consumer_byte_rate'], undefined, 60_000);
       assert.equal(del.code, 0, del.stdout + del.stderr);
     }
+  });
+
+  test('a throttled fetch is answered empty (KIP-219): the Java consumer reads every record once, at about consumer_byte_rate', async () => {
+    // 2 MiB of numbered records; the quota caps a response at quota x (4 - 1) s of bytes, so the Java
+    // consumer (fetch sessions) needs many fetches, and those over the quota come back empty and uncounted.
+    const count = 2048;
+    const fill = producerFor('filler');
+    await fill.producer.connect();
+    try {
+      for (let i = 0; i < count; i += 16) {
+        await fill.producer.send({ topic: 'q-java', acks: 1, messages: Array.from({ length: 16 }, (_, j) => ({ value: `r-${String(i + j).padStart(5, '0')}-${VALUE.slice(8)}` })) });
+      }
+    } finally {
+      await fill.producer.disconnect();
+    }
+    const quota = 4 * QUOTA;
+    const set = await runKafkaTool(KAFKA_TOOL.configs, ['--bootstrap-server', broker.bootstrap, '--alter', '--entity-type', 'clients', '--entity-name', 'java-reader', '--add-config', `consumer_byte_rate=${quota}`]);
+    assert.equal(set.code, 0, set.stdout + set.stderr);
+    try {
+      const start = Date.now();
+      const r = await runKafkaTool(KAFKA_TOOL.consoleConsumer, ['--bootstrap-server', broker.bootstrap, '--topic', 'q-java', '--from-beginning', '--max-messages', String(count),
+        '--timeout-ms', '60000', '--consumer-property', 'client.id=java-reader', '--consumer-property', 'group.id=java-reader'], 180_000);
+      const seconds = (Date.now() - start) / 1000;
+      assert.equal(r.code, 0, r.stderr);
+      const ids = r.stdout.split('\n').filter((l) => l.startsWith('r-')).map((l) => Number(l.slice(2, 7)));
+      assert.deepEqual(ids, Array.from({ length: count }, (_, i) => i), 'every record exactly once, in order');
+      const bytes = count * VALUE.length;
+      const m = await http('GET', metricsUrl);
+      const metric = (name: string) => Number(m.text.split('\n').find((l) => l.startsWith(`${name}{type="Fetch",user="",client_id="java-reader"}`))?.split(' ').pop());
+      const throttled = metric('kafka_server_quota_throttled_requests_total');
+      const brokerRate = metric('kafka_server_quota_byte_rate');
+      console.log(`# consumer_byte_rate=${quota}: Java consumer read ${bytes} bytes in ${seconds.toFixed(1)} s (JVM start included), ${throttled} throttled (empty) fetches, broker-measured rate ${Math.round(brokerRate)} B/s at the end`);
+      assert.ok(throttled > 0, 'some fetches were throttled');
+      // Unthrottled this is 2 MiB in about a second; with the quota at most one window of allowance (3 s) more
+      // than quota x elapsed can be read.
+      assert.ok(bytes <= quota * (seconds + 4), `read ${bytes} bytes in ${seconds} s under a quota of ${quota} B/s`);
+      // Bytes of the empty answers are taken back: what the broker measured stays near the quota (counting the
+      // records the throttled fetches read and dropped would put it several times over).
+      assert.ok(brokerRate <= quota * 1.5, `broker-measured rate ${brokerRate} B/s, quota ${quota}`);
+    } finally {
+      const del = await runKafkaTool(KAFKA_TOOL.configs, ['--bootstrap-server', broker.bootstrap, '--alter', '--entity-type', 'clients', '--entity-name', 'java-reader', '--delete-config', 'consumer_byte_rate']);
+      assert.equal(del.code, 0, del.stdout + del.stderr);
+    }
+  });
+
+  test('controller_mutation_rate (KIP-599): partitions created past the burst get THROTTLING_QUOTA_EXCEEDED (strict versions) or a throttle (older ones); the Java admin reports it', async () => {
+    // 2 partitions/s with 4 samples of 1 s: a burst of 8 partitions. The raw client's client id is raw-test.
+    const set = await runKafkaTool(KAFKA_TOOL.configs, ['--bootstrap-server', broker.bootstrap, '--alter', '--entity-type', 'clients', '--entity-name', 'raw-test', '--add-config', 'controller_mutation_rate=2']);
+    assert.equal(set.code, 0, set.stdout + set.stderr);
+    const topic = (name: string, numPartitions: number) => ({ name, numPartitions, replicationFactor: 1, assignments: [], configs: [] });
+    const conn = await RawConnection.open(broker.port);
+    try {
+      // 8 tokens: 6 leaves 2; the next 6 is still accepted (the bucket was not below zero) and leaves -4.
+      let r = await conn.request(CreateTopics, 7, { topics: [topic('mut-a', 6), topic('mut-b', 6)], timeoutMs: 10_000, validateOnly: false });
+      assert.deepEqual(r.topics.map((t) => t.errorCode), [ErrorCode.NONE, ErrorCode.NONE]);
+      assert.equal(r.throttleTimeMs, 0, 'a strict quota does not throttle the request that empties it');
+      // Now below zero: refused with the time until the bucket is back at zero (4 partitions at 2/s).
+      r = await conn.request(CreateTopics, 7, { topics: [topic('mut-c', 1)], timeoutMs: 10_000, validateOnly: false });
+      assert.equal(r.topics[0]!.errorCode, ErrorCode.THROTTLING_QUOTA_EXCEEDED);
+      assert.equal(r.topics[0]!.errorMessage, 'The throttling quota has been exceeded.');
+      assert.ok(r.throttleTimeMs > 1000 && r.throttleTimeMs <= 2000, `throttle ${r.throttleTimeMs} ms`);
+      // The connection was muted that long, so the bucket is back at zero now: validate_only is not counted, and
+      // deleting mut-a (6 partitions) is accepted and takes it to -6; deleting mut-b next is refused.
+      r = await conn.request(CreateTopics, 7, { topics: [topic('mut-c', 1)], timeoutMs: 10_000, validateOnly: true });
+      assert.equal(r.topics[0]!.errorCode, ErrorCode.NONE);
+      let d = await conn.request(DeleteTopics, 5, { topics: [], topicNames: ['mut-a'], timeoutMs: 10_000 });
+      assert.equal(d.responses[0]!.errorCode, ErrorCode.NONE);
+      d = await conn.request(DeleteTopics, 5, { topics: [], topicNames: ['mut-b'], timeoutMs: 10_000 });
+      assert.equal(d.responses[0]!.errorCode, ErrorCode.THROTTLING_QUOTA_EXCEEDED);
+      assert.ok(d.throttleTimeMs > 2000 && d.throttleTimeMs <= 3000, `throttle ${d.throttleTimeMs} ms`);
+      // The same for CreatePartitions: 6 -> 8 is accepted (-2), 8 -> 10 refused.
+      let p = await conn.request(CreatePartitions, 3, { topics: [{ name: 'mut-b', count: 8, assignments: null }], timeoutMs: 10_000, validateOnly: false });
+      assert.equal(p.results[0]!.errorCode, ErrorCode.NONE);
+      p = await conn.request(CreatePartitions, 3, { topics: [{ name: 'mut-b', count: 10, assignments: null }], timeoutMs: 10_000, validateOnly: false });
+      assert.equal(p.results[0]!.errorCode, ErrorCode.THROTTLING_QUOTA_EXCEEDED);
+      // CreateTopics v5 predates the error: the topic is created and the response throttled instead (40
+      // partitions take the bucket to about -40: 20 s until it is back at zero).
+      r = await conn.request(CreateTopics, 5, { topics: [topic('mut-old', 40)], timeoutMs: 10_000, validateOnly: false });
+      assert.equal(r.topics[0]!.errorCode, ErrorCode.NONE);
+      assert.ok(r.throttleTimeMs > 15_000, `the permissive version is throttled (${r.throttleTimeMs} ms)`);
+    } finally {
+      conn.close();
+    }
+    // Kafka's own kafka-topics (Java AdminClient, CreateTopics v7) with the same client id: the refusal lasts
+    // longer than its 5 s timeout, so it reports the quota error; with the quota removed it creates the topic.
+    const props = join(broker.logDir, 'raw-test-client.properties');
+    writeFileSync(props, 'client.id=raw-test\ndefault.api.timeout.ms=5000\nrequest.timeout.ms=5000\n');
+    const create = () => runKafkaTool(KAFKA_TOOL.topics, ['--bootstrap-server', broker.bootstrap, '--command-config', props, '--create', '--topic', 'mut-java', '--partitions', '2', '--replication-factor', '1']);
+    let k = await create();
+    assert.match(k.stdout + k.stderr, /ThrottlingQuotaExceededException|The throttling quota has been exceeded/);
+    const del = await run(process.execPath, [GREGOR_BIN, 'configs', '--bootstrap-server', broker.bootstrap, '--entity-type', 'clients', '--entity-name', 'raw-test', '--alter', '--delete-config', 'controller_mutation_rate'], undefined, 60_000);
+    assert.equal(del.code, 0, del.stdout + del.stderr);
+    k = await create();
+    assert.equal(k.code, 0, k.stdout + k.stderr);
+    assert.match(k.stdout, /Created topic mut-java/);
   });
 
   test('removing the quota with gregor configs lifts it', async () => {

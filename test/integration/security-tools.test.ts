@@ -1,6 +1,7 @@
 // SCRAM users managed with `gregor configs --entity-type users` and with Apache Kafka's own kafka-configs
 // (ConfigCommand, over SASL_SSL with a PKCS12 trust store), each then authenticating; deleting a
-// credential locks its user out; --command-config gives the gregor tools TLS and SASL.
+// credential locks its user out; kafka-configs --describe --entity-type users lists SCRAM credentials and user
+// quotas; --command-config gives the gregor tools TLS and SASL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -84,7 +85,6 @@ describe('SCRAM users with gregor configs and kafka-configs', () => {
     const bs = ['--bootstrap-server', sb.addr('SASL_SSL'), '--command-config', adminProps];
     let r = await runKafkaTool(KAFKA_TOOL.configs, [...bs, '--alter', '--entity-type', 'users', '--entity-name', 'erin', '--add-config', 'SCRAM-SHA-512=[iterations=4096,password=erin-secret]']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    // (kafka-configs --describe of users also asks DescribeClientQuotas, which belongs to the quotas work; gregor's describe reads the same API.)
     r = await gregor(['configs', '--bootstrap-server', sb.addr('PLAINTEXT'), '--entity-type', 'users', '--entity-name', 'erin', '--describe']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /'erin' are SCRAM-SHA-512=iterations=4096/);
@@ -94,6 +94,45 @@ describe('SCRAM users with gregor configs and kafka-configs', () => {
     r = await runKafkaTool(KAFKA_TOOL.configs, [...bs, '--alter', '--entity-type', 'users', '--entity-name', 'erin', '--delete-config', 'SCRAM-SHA-512']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.ok(!(await canAuthenticate('scram-sha-512', 'erin', 'erin-secret')));
+  });
+
+  test('kafka-configs --describe --entity-type users (Kafka 4.4, over SASL_SSL) lists SCRAM credentials and user quotas set by gregor configs and kafka-configs', async () => {
+    const bs = ['--bootstrap-server', sb.addr('SASL_SSL'), '--command-config', adminProps];
+    const plain = ['--bootstrap-server', sb.addr('PLAINTEXT')];
+    let r = await gregor(['configs', ...plain, '--entity-type', 'users', '--entity-name', 'frank', '--alter', '--add-config', 'SCRAM-SHA-256=[iterations=8192,password=frank-secret]']);
+    assert.equal(r.code, 0, r.stderr);
+    r = await gregor(['configs', ...plain, '--entity-type', 'users', '--entity-name', 'frank', '--alter', '--add-config', 'producer_byte_rate=1048576']);
+    assert.equal(r.code, 0, r.stderr);
+    // (kafka-configs alters quotas and SCRAM credentials of users in separate calls.)
+    let k = await runKafkaTool(KAFKA_TOOL.configs, [...bs, '--alter', '--entity-type', 'users', '--entity-name', 'grace', '--add-config', 'SCRAM-SHA-512=[iterations=5000,password=grace-secret]']);
+    assert.equal(k.code, 0, k.stdout + k.stderr);
+    k = await runKafkaTool(KAFKA_TOOL.configs, [...bs, '--alter', '--entity-type', 'users', '--entity-name', 'grace', '--add-config', 'consumer_byte_rate=2048']);
+    assert.equal(k.code, 0, k.stdout + k.stderr);
+    k = await runKafkaTool(KAFKA_TOOL.configs, [...bs, '--describe', '--entity-type', 'users', '--entity-name', 'frank']);
+    assert.equal(k.code, 0, k.stdout + k.stderr);
+    assert.match(k.stdout, /Quota configs for user-principal 'frank' are producer_byte_rate=1048576\.0/);
+    assert.match(k.stdout, /SCRAM credential configs for user-principal 'frank' are SCRAM-SHA-256=iterations=8192/);
+    // Every user: quotas of the user entities, credentials of every SCRAM user (the JAAS PLAIN users have none).
+    k = await runKafkaTool(KAFKA_TOOL.configs, [...bs, '--describe', '--entity-type', 'users']);
+    assert.equal(k.code, 0, k.stdout + k.stderr);
+    assert.match(k.stdout, /Quota configs for user-principal 'frank' are producer_byte_rate=1048576\.0/);
+    assert.match(k.stdout, /Quota configs for user-principal 'grace' are consumer_byte_rate=2048\.0/);
+    assert.match(k.stdout, /SCRAM credential configs for user-principal 'grace' are SCRAM-SHA-512=iterations=5000/);
+    assert.match(k.stdout, /SCRAM credential configs for user-principal 'bob' are SCRAM-SHA-256=iterations=4096, SCRAM-SHA-512=iterations=4096/);
+    assert.doesNotMatch(k.stdout, /user-principal 'alice'/);
+    // gregor configs prints the same lines for a named user.
+    r = await gregor(['configs', ...plain, '--entity-type', 'users', '--entity-name', 'grace', '--describe']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Quota configs for user-principal 'grace' are consumer_byte_rate=2048\.0/);
+    assert.match(r.stdout, /SCRAM credential configs for user-principal 'grace' are SCRAM-SHA-512=iterations=5000/);
+    assert.ok(await canAuthenticate('scram-sha-512', 'grace', 'grace-secret'));
+    for (const key of ['consumer_byte_rate', 'SCRAM-SHA-512']) {
+      k = await runKafkaTool(KAFKA_TOOL.configs, [...bs, '--alter', '--entity-type', 'users', '--entity-name', 'grace', '--delete-config', key]);
+      assert.equal(k.code, 0, k.stdout + k.stderr);
+    }
+    k = await runKafkaTool(KAFKA_TOOL.configs, [...bs, '--describe', '--entity-type', 'users']);
+    assert.equal(k.code, 0, k.stdout + k.stderr);
+    assert.doesNotMatch(k.stdout, /'grace'/);
   });
 
   test('gregor tools with --command-config (SASL_SSL, SCRAM-SHA-512, PEM trust store)', async () => {

@@ -1,7 +1,8 @@
 // CreatePartitions (key 37): grows topics to a new partition count; never shrinks. New partitions get
 // replicas assigned like a new topic's, or the explicit assignment, which may name live brokers only.
 import { BrokerError, ErrorCode, type CreatePartitions } from '../../protocol/index.js';
-import type { RequestContext } from '../request-context.js';
+import { requesterOf, type RequestContext } from '../request-context.js';
+import { ThrottlingQuotaExceededError } from '../quotas.js';
 import { AclOperation, ResourceType, allowed } from '../authorization.js';
 
 type Result = CreatePartitions.CreatePartitionsResponse['results'][number];
@@ -10,9 +11,13 @@ export async function handleCreatePartitions(req: CreatePartitions.CreatePartiti
   const { ctx } = rc;
   const count = new Map<string, number>();
   for (const t of req.topics) count.set(t.name, (count.get(t.name) ?? 0) + 1);
+  // controller_mutation_rate (KIP-599): each added partition counts; strict from v3.
+  const mutation = req.validateOnly || !ctx.quotas.active ? null : ctx.quotas.mutationQuota(requesterOf(rc), rc.version >= 3);
   const results: Result[] = [];
   for (const t of req.topics) results.push(await createOne(t));
-  return { throttleTimeMs: 0, results };
+  const throttleTimeMs = mutation?.throttleTimeMs ?? 0;
+  if (throttleTimeMs > 0) rc.conn.throttle?.(throttleTimeMs);
+  return { throttleTimeMs, results };
 
   async function createOne(t: CreatePartitions.CreatePartitionsRequest['topics'][number]): Promise<Result> {
     const fail = (errorCode: number, errorMessage: string): Result => ({ name: t.name, errorCode, errorMessage });
@@ -29,10 +34,12 @@ export async function handleCreatePartitions(req: CreatePartitions.CreatePartiti
       }
     }
     try {
+      if (mutation && meta && t.count > meta.partitions) mutation.record(t.count - meta.partitions);
       await ctx.createPartitions(t.name, t.count, req.validateOnly, t.assignments?.map((a) => [...a.brokerIds]));
       return { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null };
     } catch (e) {
       if (e instanceof BrokerError) return fail(e.errorCode, e.message);
+      if (e instanceof ThrottlingQuotaExceededError) return fail(ErrorCode.THROTTLING_QUOTA_EXCEEDED, e.message);
       throw e;
     }
   }

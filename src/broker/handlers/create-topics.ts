@@ -1,7 +1,8 @@
 // CreateTopics (key 19): validate name, partitions, replication factor and configs; create or just validate.
 import { BrokerError, ErrorCode, ZERO_UUID, type CreateTopics } from '../../protocol/index.js';
 import { configValue, effectiveTopicConfig, formatConfigValue, TOPIC_CONFIG } from '../../config/index.js';
-import type { RequestContext } from '../request-context.js';
+import { requesterOf, type RequestContext } from '../request-context.js';
+import { ThrottlingQuotaExceededError } from '../quotas.js';
 import { AclOperation, ResourceType, allowed } from '../authorization.js';
 
 type Result = CreateTopics.CreateTopicsResponse['topics'][number];
@@ -12,10 +13,14 @@ export async function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, 
   for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
   // Create on the cluster allows every topic; otherwise Create on each topic.
   const mayCreate = allowed(rc, AclOperation.CREATE, ResourceType.CLUSTER);
+  // controller_mutation_rate (KIP-599): each created partition counts; strict from v6.
+  const mutation = req.validateOnly || !ctx.quotas.active ? null : ctx.quotas.mutationQuota(requesterOf(rc), rc.version >= 6);
   // One topic at a time, in request order.
   const topics: Result[] = [];
   for (const t of req.topics) topics.push(await createOne(t));
-  return { throttleTimeMs: 0, topics };
+  const throttleTimeMs = mutation?.throttleTimeMs ?? 0;
+  if (throttleTimeMs > 0) rc.conn.throttle?.(throttleTimeMs);
+  return { throttleTimeMs, topics };
 
   async function createOne(t: CreateTopics.CreateTopicsRequest['topics'][number]): Promise<Result> {
     const fail = (errorCode: number, errorMessage: string): Result => ({
@@ -39,6 +44,7 @@ export async function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, 
     const replicas = t.assignments.length > 0 ? [...t.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex).map((a) => [...a.brokerIds]) : undefined;
     const spec = { name: t.name, partitions, replicationFactor: rf, configs, replicas };
     try {
+      if (mutation) mutation.record(ctx.validateNewTopic(spec).partitions);
       const valid = req.validateOnly ? ctx.validateNewTopic(spec) : undefined;
       const meta = valid ? undefined : await ctx.createTopic(spec);
       if (meta) await ctx.awaitLeaders(meta.name, Math.min(Math.max(req.timeoutMs, 0), 30_000));
@@ -55,6 +61,7 @@ export async function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, 
       };
     } catch (e) {
       if (e instanceof BrokerError) return fail(e.errorCode, e.message);
+      if (e instanceof ThrottlingQuotaExceededError) return fail(ErrorCode.THROTTLING_QUOTA_EXCEEDED, e.message);
       throw e;
     }
   }

@@ -30,7 +30,36 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
   if (resolved.kind === 'error') return { throttleTimeMs: 0, errorCode: resolved.errorCode, sessionId: 0, responses: [] };
   const incremental = resolved.kind === 'incremental';
   const entries: PartitionFetch[] = resolved.partitions.map((p) => ({ topic: p.topic, partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes }));
-  const results = await ctx.replicaManager.fetchRecords(requesterOf(rc), { replicaId: req.replicaId, isolationLevel: req.isolationLevel, maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes }, entries);
+  // A consumer under consumer_byte_rate reads at most what an empty quota window allows in one response
+  // (Kafka caps fetch max bytes the same way); min_bytes is capped to it too.
+  const quotaMaxBytes = req.replicaId < 0 && ctx.quotas.active ? Math.max(1, Math.floor(ctx.quotas.maxValueInQuotaWindow('fetch', requesterOf(rc)))) : Infinity;
+  const maxBytes = Math.min(req.maxBytes, quotaMaxBytes);
+  const minBytes = Math.min(req.minBytes, maxBytes);
+  const results = await ctx.replicaManager.fetchRecords(requesterOf(rc), { replicaId: req.replicaId, isolationLevel: req.isolationLevel, maxWaitMs: req.maxWaitMs, minBytes, maxBytes }, entries);
+  // consumer_byte_rate and request_percentage (Kafka's KafkaApis.handleFetchRequest, KIP-219): a consumer's
+  // response bytes count against its quota (followers are not limited). When either quota calls for a
+  // throttle, the answer is empty with the larger throttle time, the bytes are taken back (the consumer will
+  // fetch them again after the mute), and the session is left as the request set it: a full fetch gets no
+  // session (id 0, Kafka's FullFetchContext.getThrottledResponse), an incremental one keeps its id and what
+  // its partitions were last told.
+  if (req.replicaId < 0 && ctx.quotas.active) {
+    const who = requesterOf(rc);
+    const now = Date.now();
+    let bytes = 0;
+    for (const r of results) bytes += recordsBytes(r.records);
+    const fetchThrottleMs = ctx.quotas.record('fetch', who, bytes, now);
+    // The dispatcher recorded this request's time when the handler returned to it (before the read finished).
+    const requestThrottleMs = ctx.quotas.throttleTimeMs('request', who, now);
+    const throttleTimeMs = Math.max(fetchThrottleMs, requestThrottleMs);
+    if (throttleTimeMs > 0) {
+      ctx.quotas.unrecord('fetch', who, bytes, now);
+      rc.conn.throttle?.(throttleTimeMs);
+      let sessionId = 0;
+      if (resolved.session && incremental) sessionId = resolved.session.id;
+      else if (resolved.session) sessionCache(ctx).remove(resolved.session.id);
+      return { throttleTimeMs, errorCode: ErrorCode.NONE, sessionId, responses: [] };
+    }
+  }
   // Group by topic in request order; with a session, remember what each partition was told, and an
   // incremental answer keeps only partitions with news.
   const responses: FetchResponse['responses'] = [];
@@ -49,14 +78,5 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
     if (t?.topic !== r.topic) responses.push(t = { topic: r.topic, partitions: [] });
     t.partitions.push(d);
   });
-  // consumer_byte_rate: a consumer's response bytes count against its quota (followers are not limited).
-  let throttleTimeMs = 0;
-  if (req.replicaId < 0 && ctx.quotas.active) {
-    let bytes = 0;
-    for (const r of results) bytes += recordsBytes(r.records);
-    throttleTimeMs = ctx.quotas.record('fetch', requesterOf(rc), bytes);
-    if (throttleTimeMs > 0) rc.conn.throttle?.(throttleTimeMs);
-  }
-  return { throttleTimeMs, errorCode: ErrorCode.NONE, sessionId: resolved.session?.id ?? 0, responses };
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: resolved.session?.id ?? 0, responses };
 }
-

@@ -1,8 +1,10 @@
 // ClientQuotaManager: Kafka's precedence of quota entities, the sampled rate's early window, and the
-// throttle time (rate - quota) / quota x window; clients under no quota are not measured.
+// throttle time (rate - quota) / quota x window; clients under no quota are not measured; a throttled fetch's
+// bytes taken back; controller_mutation_rate's token bucket, strict and permissive (Kafka's
+// StrictControllerMutationQuotaTest numbers).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientQuotaManager, SampledRate } from '../../../src/broker/quotas.js';
+import { ClientQuotaManager, SampledRate, ThrottlingQuotaExceededError } from '../../../src/broker/quotas.js';
 import { InMemoryCluster } from '../../../src/metadata/index.js';
 
 const who = (principal: string, clientId: string) => ({ ingress: 'kafka' as const, listener: 'PLAINTEXT', clientId, remote: '127.0.0.1', principal });
@@ -42,6 +44,38 @@ describe('ClientQuotaManager', () => {
     assert.equal(q.record('produce', who('User:ANONYMOUS', 'c'), 10_000, 0), 0);
     assert.equal(q.record('produce', who('User:ANONYMOUS', 'c'), 10_000, 0), 10_000);
     assert.equal(q.metrics(0)[0]!.throttledRequests, 1);
+  });
+
+  test('fetch: max bytes of one quota window, and bytes of an empty throttled answer taken back', async () => {
+    const store = new InMemoryCluster().store();
+    const q = new ClientQuotaManager(store, { samples: 11, sampleMs: 1000 });
+    const c = who('User:ANONYMOUS', 'reader');
+    assert.equal(q.maxValueInQuotaWindow('fetch', c), Infinity);
+    await store.alterClientQuotas({ clientId: 'reader' }, { consumer_byte_rate: 1000 }, []);
+    assert.equal(q.maxValueInQuotaWindow('fetch', c), 10_000);
+    assert.equal(q.record('fetch', c, 10_000, 0), 0);
+    assert.equal(q.record('fetch', c, 10_000, 0), 10_000);
+    q.unrecord('fetch', c, 10_000, 0);
+    assert.equal(q.throttleTimeMs('fetch', c, 0), 0, 'back within the quota');
+    assert.equal(q.metrics(0)[0]!.bytes, 10_000);
+  });
+
+  test('controller_mutation_rate: a burst of quota x samples x window; strict refuses below zero, permissive throttles', async () => {
+    const store = new InMemoryCluster().store();
+    const q = new ClientQuotaManager(store, { samples: 10, sampleMs: 1000 });
+    const c = who('User:ANONYMOUS', 'admin');
+    assert.equal(q.mutationQuota(c, true), null, 'no quota');
+    await store.alterClientQuotas({ clientId: 'admin' }, { controller_mutation_rate: 10 }, []);
+    const strict = q.mutationQuota(c, true)!;
+    strict.record(90, 0); // 100 -> 10
+    strict.record(90, 0); // accepted: the bucket was not below zero; -> -80
+    assert.equal(strict.throttleTimeMs, 0);
+    assert.throws(() => strict.record(1, 0), (e: unknown) => e instanceof ThrottlingQuotaExceededError && e.throttleTimeMs === 8000);
+    assert.throws(() => q.mutationQuota(c, true)!.record(1, 4000), (e: unknown) => e instanceof ThrottlingQuotaExceededError && e.throttleTimeMs === 4000);
+    q.mutationQuota(c, true)!.record(1, 8000); // refilled to 0: accepted
+    const permissive = q.mutationQuota(c, false)!;
+    permissive.record(50, 8000); // never refused; -51 -> 5.1 s
+    assert.equal(permissive.throttleTimeMs, 5100);
   });
 
   test('the sampled rate forgets samples older than the window', () => {
