@@ -72,7 +72,7 @@ export function configsCommand(setExit: (code: number) => void) {
         if (!opts.entityName && !opts.entityDefault) return fail(`--entity-type ${opts.entityType} needs --entity-name or --entity-default.`);
         const del = opts.deleteConfig.flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d !== '');
         setExit(await quotaConfigs({ bootstrapServer: opts.bootstrapServer, entityType: opts.entityType, entityName: opts.entityDefault ? undefined : opts.entityName,
-          describe: Boolean(opts.describe), set: added, remove: del }));
+          describe: Boolean(opts.describe), set: added, remove: del, security: commandSecurity(opts) }));
         return;
       }
       if (opts.entityType === 'users') return usersAction(opts, fail, setExit);
@@ -142,16 +142,17 @@ async function usersAction(opts: ConfigsOptions, fail: (msg: string) => void, se
   try {
     admin = new Admin({ bootstrap: opts.bootstrapServer, security: commandSecurity(opts), clientId: 'gregor-configs' });
     if (opts.describe) {
-      // A named user's quotas first, then its SCRAM credentials, as kafka-configs prints them.
-      if (opts.entityName) {
-        const cluster = new Cluster({ bootstrap: opts.bootstrapServer, security: commandSecurity(opts), clientId: 'gregor-configs' });
-        try {
-          const values = (await describeClientQuotas(cluster, { user: opts.entityName }))[0]?.values ?? {};
-          const shown = Object.entries(values).map(([k, v]) => `${k}=${Number.isInteger(v) ? v.toFixed(1) : v}`);
-          if (shown.length > 0) process.stdout.write(`Quota configs for user-principal '${opts.entityName}' are ${shown.join(', ')}\n`);
-        } finally {
-          await cluster.close();
+      // The user's quotas (every named user's without --entity-name) first, then SCRAM credentials, as
+      // kafka-configs prints them.
+      const cluster = new Cluster({ bootstrap: opts.bootstrapServer, security: commandSecurity(opts), clientId: 'gregor-configs' });
+      try {
+        const entries = await describeClientQuotas(cluster, { user: opts.entityName });
+        for (const e of entries.sort((a, b) => String(a.entity.user).localeCompare(String(b.entity.user)))) {
+          const shown = Object.entries(e.values).map(([k, v]) => `${k}=${Number.isInteger(v) ? v.toFixed(1) : v}`);
+          if (shown.length > 0) process.stdout.write(`Quota configs for user-principal '${e.entity.user}' are ${shown.join(', ')}\n`);
         }
+      } finally {
+        await cluster.close();
       }
       const users = await admin.describeUserScramCredentials(opts.entityName ? [opts.entityName] : undefined);
       const lines = users.map((u) => `SCRAM credential configs for user-principal '${u.user}' are ${u.credentials.map((c) => `${c.mechanism}=iterations=${c.iterations}`).join(', ')}`);

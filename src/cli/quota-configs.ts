@@ -3,7 +3,7 @@
 // AlterClientQuotas, as kafka-configs.sh does.
 //   gregor configs --entity-type clients --entity-name c1 --alter --add-config producer_byte_rate=1024
 //   gregor configs --entity-type users --entity-default --describe
-import { Cluster, alterClientQuotas, describeClientQuotas, type QuotaEntityNames } from '../client/index.js';
+import { Cluster, alterClientQuotas, describeClientQuotas, type ClientSecurity, type QuotaEntityNames } from '../client/index.js';
 import { reportError } from './topics-command.js';
 
 export const QUOTA_CONFIG_KEYS = ['producer_byte_rate', 'consumer_byte_rate', 'request_percentage', 'controller_mutation_rate'];
@@ -16,6 +16,8 @@ export interface QuotaConfigsRequest {
   describe: boolean;
   set: Record<string, string>;
   remove: string[];
+  /** TLS and SASL from --command-config (plaintext when absent). */
+  security?: ClientSecurity;
 }
 
 /** Runs a quota describe or alter; resolves the exit code. */
@@ -38,7 +40,7 @@ export async function quotaConfigs(r: QuotaConfigsRequest): Promise<number> {
     }
     set[k] = n;
   }
-  const cluster = new Cluster({ bootstrap: r.bootstrapServer, clientId: 'gregor-configs' });
+  const cluster = new Cluster({ bootstrap: r.bootstrapServer, security: r.security, clientId: 'gregor-configs' });
   try {
     if (r.describe) {
       const entries = await describeClientQuotas(cluster, entity);

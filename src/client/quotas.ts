@@ -11,10 +11,14 @@ export interface ClientQuotaEntry {
   values: Record<string, number>;
 }
 
-/** Quotas of entities that have exactly these entity types with these names (null: the default). */
-export async function describeClientQuotas(cluster: Cluster, entity: QuotaEntityNames): Promise<ClientQuotaEntry[]> {
+/**
+ * Quotas of entities that have exactly these entity types with these names (null: the default;
+ * undefined: any named entity of the type, Kafka's SPECIFIED match, as `kafka-configs --describe
+ * --entity-type users` without a name asks).
+ */
+export async function describeClientQuotas(cluster: Cluster, entity: Record<string, string | null | undefined>): Promise<ClientQuotaEntry[]> {
   const res = await cluster.sendAny(DescribeClientQuotas, {
-    components: Object.entries(entity).map(([entityType, name]) => ({ entityType, matchType: name === null ? 1 : 0, match: name })),
+    components: Object.entries(entity).map(([entityType, name]) => ({ entityType, matchType: name === undefined ? 2 : name === null ? 1 : 0, match: name ?? null })),
     strict: true,
   });
   if (res.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(res.errorCode, 'describe client quotas', res.errorMessage);

@@ -125,6 +125,17 @@ describe('SCRAM users with gregor configs and kafka-configs', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Quota configs for user-principal 'grace' are consumer_byte_rate=2048\.0/);
     assert.match(r.stdout, /SCRAM credential configs for user-principal 'grace' are SCRAM-SHA-512=iterations=5000/);
+    // ... and for every user without a name, here over SASL_SSL with --command-config.
+    r = await gregor(['configs', ...bs, '--entity-type', 'users', '--describe']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Quota configs for user-principal 'frank' are producer_byte_rate=1048576\.0\nQuota configs for user-principal 'grace' are consumer_byte_rate=2048\.0\n/);
+    assert.match(r.stdout, /SCRAM credential configs for user-principal 'grace' are SCRAM-SHA-512=iterations=5000/);
+    // Client-id quotas go over SASL_SSL with --command-config too.
+    r = await gregor(['configs', ...bs, '--entity-type', 'clients', '--entity-name', 'ingest', '--alter', '--add-config', 'producer_byte_rate=4096']);
+    assert.equal(r.code, 0, r.stderr);
+    r = await gregor(['configs', ...bs, '--entity-type', 'clients', '--entity-name', 'ingest', '--describe']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Quota configs for client-id 'ingest' are producer_byte_rate=4096\.0/);
     assert.ok(await canAuthenticate('scram-sha-512', 'grace', 'grace-secret'));
     for (const key of ['consumer_byte_rate', 'SCRAM-SHA-512']) {
       k = await runKafkaTool(KAFKA_TOOL.configs, [...bs, '--alter', '--entity-type', 'users', '--entity-name', 'grace', '--delete-config', key]);
