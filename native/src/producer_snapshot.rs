@@ -137,18 +137,15 @@ pub fn list(dir: &Path) -> io::Result<Vec<i64>> {
     Ok(out)
 }
 
-/// Writes the snapshot at `offset` (through a temporary file renamed into
-/// place, so a crash leaves either no file or a whole one); `sync` fsyncs it.
+/// Writes the snapshot at `offset` in place, as Kafka does (a torn write
+/// fails the CRC and the file is then deleted on open); `sync` fsyncs it.
 pub fn write(dir: &Path, offset: i64, entries: &[SnapshotEntry], sync: bool) -> io::Result<()> {
-    let path = snapshot_path(dir, offset);
-    let tmp = path.with_extension("snapshot.tmp");
-    let mut f = fs::File::create(&tmp)?;
+    let mut f = fs::File::create(snapshot_path(dir, offset))?;
     f.write_all(&encode(entries))?;
     if sync {
         f.sync_all()?;
     }
-    drop(f);
-    fs::rename(&tmp, &path)
+    Ok(())
 }
 
 /// Reads the snapshot at `offset`; `Ok(Err)` when it is there but unusable.
