@@ -142,6 +142,12 @@ export declare class PartitionLog {
   offsetForTimestamp(timestamp: number): TimestampOffset | null
   /** The record with the largest timestamp (ListOffsets -3); null if empty. */
   maxTimestamp(): TimestampOffset | null
+  /**
+   * Removes the producers with no open transaction whose last write is
+   * `expirationMs` (`producer.id.expiration.ms`) or more before `nowMs`;
+   * returns how many went.
+   */
+  removeExpiredProducers(nowMs: number, expirationMs: number): number
   /** fsync the active segment and indexes; recoveryPoint = logEndOffset. */
   flush(): void
   /** Flush and close all file descriptors; later calls throw. */

@@ -24,6 +24,36 @@ impl LeaderEpochCache {
         }
     }
 
+    /// Reads the checkpoint file: `Some(entries)` when it is well formed
+    /// (an absent file is an empty cache), `None` otherwise.
+    pub fn read_checkpoint(dir: &Path) -> Option<Vec<(i32, i64)>> {
+        let text = match fs::read_to_string(dir.join(FILE_NAME)) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Some(Vec::new()),
+            Err(_) => return None,
+        };
+        let mut lines = text.lines();
+        if lines.next()? != "0" {
+            return None;
+        }
+        let n: usize = lines.next()?.parse().ok()?;
+        let mut out: Vec<(i32, i64)> = Vec::with_capacity(n.min(1024));
+        for _ in 0..n {
+            let (e, o) = lines.next()?.split_once(' ')?;
+            let entry = (e.parse().ok()?, o.parse().ok()?);
+            if out.last().is_some_and(|l| l.0 >= entry.0 || l.1 > entry.1) {
+                return None;
+            }
+            out.push(entry);
+        }
+        Some(out)
+    }
+
+    /// Starts from `entries` (read from the checkpoint) instead of nothing.
+    pub fn set_entries(&mut self, entries: Vec<(i32, i64)>) {
+        self.entries = entries;
+    }
+
     pub fn entries(&self) -> &[(i32, i64)] {
         &self.entries
     }

@@ -10,6 +10,7 @@ pub mod index;
 pub mod leader_epoch;
 pub mod napi;
 pub mod page_cache;
+pub mod producer_snapshot;
 pub mod producer_state;
 pub mod segment;
 pub mod sendfile;

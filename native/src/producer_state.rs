@@ -8,11 +8,16 @@
 //! one at its first offset (or continues it), a transaction marker (control
 //! batch) ends it. The partition's first unstable offset, from which the last
 //! stable offset follows, is the first offset of its earliest open
-//! transaction. Held in memory only; rebuilt on open by replaying the batch
-//! headers of the whole log. Producer-id expiration is not handled yet.
+//! transaction. Held in memory; written to a snapshot file (Kafka's format,
+//! see [`crate::producer_snapshot`]) when a segment rolls and when the log
+//! closes; rebuilt on open from the latest usable snapshot plus the batch
+//! headers after it (or from the whole log without one). Producers with no
+//! open transaction whose last write is older than
+//! `producer.id.expiration.ms` are removed by [`ProducerStateManager::remove_expired`].
 
 use crate::batch::BatchHeader;
 use crate::error::{Error, Result};
+use crate::producer_snapshot::SnapshotEntry;
 use std::collections::{BTreeMap, HashMap};
 
 /// Kafka keeps five: a producer has at most five requests in flight.
@@ -329,14 +334,15 @@ impl ProducerStateManager {
         self.producers.is_empty()
     }
 
-    /// Rebuild path: apply a batch already in the log, without validation.
+    /// Rebuild path: apply a batch already in the log, without validation
+    /// (`coordinator_epoch`: a marker's, when it was read).
     /// For a control batch, returns the first offset of the transaction it
     /// ended (None when none was open).
-    pub fn replay(&mut self, h: &BatchHeader) -> Option<i64> {
+    pub fn replay(&mut self, h: &BatchHeader, coordinator_epoch: Option<i32>) -> Option<i64> {
         let before = self
             .get(h.producer_id)
             .map_or(-1, |e| e.current_txn_first_offset);
-        let e = replayed(self.get(h.producer_id), h)?;
+        let e = replayed(self.get(h.producer_id), h, coordinator_epoch)?;
         self.update(h.producer_id, e);
         (h.is_control() && before >= 0).then_some(before)
     }
@@ -378,12 +384,91 @@ impl ProducerStateManager {
         self.producers.clear();
         self.ongoing.clear();
     }
+
+    /// Removes producers without an open transaction whose last write (max
+    /// timestamp of their last batch or marker) is `expiration_ms` or more
+    /// before `now_ms` (Kafka's `removeExpiredProducers`); returns how many.
+    pub fn remove_expired(&mut self, now_ms: i64, expiration_ms: i64) -> usize {
+        let before = self.producers.len();
+        self.producers.retain(|_, e| {
+            e.current_txn_first_offset >= 0
+                || now_ms.saturating_sub(e.last_timestamp) < expiration_ms
+        });
+        before - self.producers.len()
+    }
+
+    /// The state as a snapshot stores it: per producer its epoch, last batch,
+    /// coordinator epoch and open transaction; sorted by producer id.
+    pub fn to_snapshot(&self) -> Vec<SnapshotEntry> {
+        let mut out: Vec<SnapshotEntry> = self
+            .producers
+            .iter()
+            .map(|(&pid, e)| {
+                let last = e.batches().last();
+                SnapshotEntry {
+                    producer_id: pid,
+                    epoch: e.epoch,
+                    last_sequence: last.map_or(-1, |b| b.last_seq),
+                    last_offset: last.map_or(-1, |b| b.last_offset),
+                    offset_delta: last.map_or(0, |b| (b.last_offset - b.first_offset) as i32),
+                    timestamp: e.last_timestamp,
+                    coordinator_epoch: e.coordinator_epoch,
+                    current_txn_first_offset: e.current_txn_first_offset,
+                }
+            })
+            .collect();
+        out.sort_unstable_by_key(|e| e.producer_id);
+        out
+    }
+
+    /// The state a snapshot taken at `offset` describes. Only the last batch
+    /// of each producer is known (a retry of it is still spotted). A producer
+    /// that saw a marker gets `offset - 1` as its last marker offset, so that
+    /// a truncation below the snapshot rebuilds it from the log.
+    pub fn from_snapshot(entries: &[SnapshotEntry], offset: i64) -> Self {
+        let mut m = ProducerStateManager::new();
+        for s in entries {
+            let mut e = ProducerEntry::new(s.epoch);
+            if s.last_offset >= 0 {
+                let delta = s.offset_delta.max(0);
+                let first_seq = if s.last_sequence >= delta {
+                    s.last_sequence - delta
+                } else {
+                    // Sequences wrap at i32::MAX to 0 (Kafka's decrementSequence).
+                    (s.last_sequence as i64 - delta as i64 + i32::MAX as i64 + 1) as i32
+                };
+                e.add(
+                    s.epoch,
+                    BatchMetadata {
+                        first_seq,
+                        last_seq: s.last_sequence,
+                        first_offset: s.last_offset - delta as i64,
+                        last_offset: s.last_offset,
+                        timestamp: s.timestamp,
+                    },
+                );
+            }
+            e.last_timestamp = s.timestamp;
+            e.coordinator_epoch = s.coordinator_epoch;
+            e.current_txn_first_offset = s.current_txn_first_offset;
+            if s.coordinator_epoch >= 0 {
+                e.last_marker_offset = offset - 1;
+            }
+            m.update(s.producer_id, e);
+        }
+        m
+    }
 }
 
 /// The state of producer `h.producer_id` after a batch already in the log (or
 /// copied from the leader, which validated it): no checks, the batch is
 /// taken as the truth. `None` for a batch without a producer id.
-pub fn replayed(current: Option<&ProducerEntry>, h: &BatchHeader) -> Option<ProducerEntry> {
+/// `coordinator_epoch` is that of a marker, when its record was read.
+pub fn replayed(
+    current: Option<&ProducerEntry>,
+    h: &BatchHeader,
+    coordinator_epoch: Option<i32>,
+) -> Option<ProducerEntry> {
     if !h.has_producer_id() {
         return None;
     }
@@ -397,6 +482,9 @@ pub fn replayed(current: Option<&ProducerEntry>, h: &BatchHeader) -> Option<Prod
         entry.current_txn_first_offset = -1;
         entry.last_timestamp = h.max_timestamp;
         entry.last_marker_offset = h.base_offset;
+        if let Some(c) = coordinator_epoch {
+            entry.coordinator_epoch = c;
+        }
         return Some(entry);
     }
     if h.is_transactional() && entry.current_txn_first_offset < 0 {
@@ -602,14 +690,15 @@ mod tests {
     #[test]
     fn replay_tracks_transactions_and_truncation_reopens_them() {
         let mut m = ProducerStateManager::new();
-        assert_eq!(m.replay(&txn_header(4, 0, 0, 2, 0)), None);
+        assert_eq!(m.replay(&txn_header(4, 0, 0, 2, 0), None), None);
         let mut ctl = txn_header(4, 0, -1, 1, 2);
         ctl.attributes |= crate::batch::CONTROL_MASK;
-        assert_eq!(m.replay(&ctl), Some(0));
+        assert_eq!(m.replay(&ctl, Some(3)), Some(0));
         assert_eq!(m.first_unstable_offset(), None);
+        assert_eq!(m.get(4).unwrap().coordinator_epoch, 3);
         assert!(m.needs_rebuild_below(2), "the marker at 2 would be cut");
         let mut rebuilt = ProducerStateManager::new();
-        rebuilt.replay(&txn_header(4, 0, 0, 2, 0));
+        rebuilt.replay(&txn_header(4, 0, 0, 2, 0), None);
         m.truncate_with(2, rebuilt);
         assert_eq!(m.first_unstable_offset(), Some(0));
         assert_eq!(m.get(4).unwrap().last_marker_offset, -1);
@@ -619,10 +708,10 @@ mod tests {
     fn replay_rebuilds() {
         let mut m = ProducerStateManager::new();
         let mut h = header(3, 1, 0, 2);
-        m.replay(&h);
+        m.replay(&h, None);
         h.base_offset = 2;
         h.base_sequence = 2;
-        m.replay(&h);
+        m.replay(&h, None);
         let e = m.get(3).unwrap();
         assert_eq!(e.last_seq(), Some(3));
         assert_eq!(e.batches()[1].first_offset, 2);

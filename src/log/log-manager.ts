@@ -322,6 +322,19 @@ export class LogManager {
     return { deletedSegments, deletedBytes };
   }
 
+  /**
+   * Kafka's producer-id expiration (every producer.id.expiration.check.interval.ms): in every partition,
+   * producers with no open transaction whose last write (its batch's max timestamp) is producer.id.expiration.ms
+   * or more old are forgotten. A forgotten producer that writes again is taken as new (any sequence accepted).
+   */
+  removeExpiredProducers(nowMs = Date.now()): number {
+    const expirationMs = this.#config['producer.id.expiration.ms'];
+    let removed = 0;
+    for (const p of this.allPartitions()) removed += p.removeExpiredProducers(nowMs, expirationMs);
+    if (removed > 0) this.#log.info({ producers: removed, expirationMs }, 'expired producer ids');
+    return removed;
+  }
+
   /** Starts the retention checker; it reads each topic's config at every pass, so changes apply at the next one. */
   startRetention(topicConfig: (topic: string) => TopicConfig): void {
     const everyMs = this.#config['log.retention.check.interval.ms'];
@@ -423,6 +436,8 @@ export class LogManager {
 
   /** Starts the periodic flusher (log.flush.interval.ms / topic flush.ms) and the recovery point checkpointer. */
   startBackgroundTasks(topicFlushMs: (topic: string) => number): void {
+    const expireMs = this.#config['producer.id.expiration.check.interval.ms'];
+    this.#timers.push(setInterval(() => this.#safely('producer expiration', () => this.removeExpiredProducers()), expireMs).unref());
     const checkpointMs = this.#config['log.flush.offset.checkpoint.interval.ms'];
     if (checkpointMs > 0) this.#timers.push(setInterval(() => void this.checkpointInBackground(), checkpointMs).unref());
     const schedulerMs = Math.min(this.#config['log.flush.scheduler.interval.ms'], 1000);

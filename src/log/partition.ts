@@ -155,6 +155,11 @@ export class Partition {
     return this.#log.producerStates();
   }
 
+  /** Forgets producers with no open transaction whose last write is expirationMs or more old (producer.id.expiration.ms); how many went. */
+  removeExpiredProducers(nowMs: number, expirationMs: number): number {
+    return this.#log.removeExpiredProducers(nowMs, expirationMs);
+  }
+
   /** Native append calls made so far: fewer than appends when group commit coalesced them (diagnostics, tests). */
   get nativeAppendCalls(): number {
     return this.#nativeAppendCalls;

@@ -45,6 +45,9 @@ pub const COMPRESSION_MASK: i16 = 0x07;
 pub const TIMESTAMP_TYPE_MASK: i16 = 0x08;
 pub const TRANSACTIONAL_MASK: i16 = 0x10;
 pub const CONTROL_MASK: i16 = 0x20;
+/// Kafka's `hasDeleteHorizonMs` (KIP-534): the base timestamp field holds the
+/// time after which the cleaner may remove the batch (a transaction marker).
+pub const DELETE_HORIZON_MASK: i16 = 0x40;
 /// No producer id / epoch / sequence (non-idempotent producer).
 pub const NO_PRODUCER_ID: i64 = -1;
 pub const NO_TIMESTAMP: i64 = -1;

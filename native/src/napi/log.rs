@@ -408,6 +408,14 @@ impl PartitionLog {
         Ok(r.map(|(timestamp, offset)| TimestampOffset { timestamp, offset }))
     }
 
+    /// Removes the producers with no open transaction whose last write is
+    /// `expirationMs` (`producer.id.expiration.ms`) or more before `nowMs`;
+    /// returns how many went.
+    #[napi]
+    pub fn remove_expired_producers(&self, now_ms: i64, expiration_ms: i64) -> Result<u32> {
+        self.with(|l| Ok(l.remove_expired_producers(now_ms, expiration_ms) as u32))
+    }
+
     /// fsync the active segment and indexes; recoveryPoint = logEndOffset.
     #[napi]
     pub fn flush(&self) -> Result<()> {

@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::index::txn_index::AbortedTxn;
 use crate::leader_epoch::LeaderEpochCache;
 use crate::page_cache;
+use crate::producer_snapshot;
 use crate::producer_state::{
     check_batch, end_txn, ProducerEntry, ProducerStateManager, SeqCheck, TxnMarker,
 };
@@ -181,6 +182,8 @@ pub struct Log {
     epochs: LeaderEpochCache,
     /// Truncations so far (a compaction pass planned before one is not installed).
     truncations: u64,
+    /// See [`Log::open_stats`].
+    open_stats: (Option<i64>, usize),
     // Scratch space reused by every append (no per-call allocation).
     valid: Vec<ValidBatch>,
     appended: Vec<AppendedBatch>,
@@ -290,6 +293,7 @@ impl Log {
             producers: rec.producers,
             epochs: rec.epochs,
             truncations: 0,
+            open_stats: (rec.snapshot, rec.unscanned_segments),
             valid: Vec::new(),
             appended: Vec::new(),
             pending: Vec::new(),
@@ -616,6 +620,10 @@ impl Log {
             .map_err(|e| storage("sealing segment", &dir, e))?;
         let seg = Segment::create(&dir, base).map_err(|e| storage("creating segment", &dir, e))?;
         self.segments.push(seg);
+        // The producer state at the new segment's base (Kafka's snapshot on
+        // roll); not fsynced: a torn file fails its CRC and is not used.
+        producer_snapshot::write(&dir, base, &self.producers.to_snapshot(), false)
+            .map_err(|e| storage("writing producer snapshot", &dir, e))?;
         let dir_handle = File::open(&dir).map_err(|e| storage("opening directory", &dir, e))?;
         self.sync_queue
             .push(PendingSync {
@@ -936,9 +944,31 @@ impl Log {
         out
     }
 
-    /// Flushes and releases all file descriptors.
+    /// Flushes, writes the producer snapshot at the log end (so the next
+    /// open scans nothing) and releases all file descriptors.
     pub fn close(mut self) -> Result<()> {
-        self.flush()
+        self.flush()?;
+        let dir = self.dir.clone();
+        producer_snapshot::write(
+            &dir,
+            self.log_end_offset,
+            &self.producers.to_snapshot(),
+            true,
+        )
+        .map_err(|e| storage("writing producer snapshot", &dir, e))
+    }
+
+    /// Removes producers with no open transaction whose last write is
+    /// `expiration_ms` (`producer.id.expiration.ms`) or more before `now_ms`;
+    /// returns how many went.
+    pub fn remove_expired_producers(&mut self, now_ms: i64, expiration_ms: i64) -> usize {
+        self.producers.remove_expired(now_ms, expiration_ms)
+    }
+
+    /// The producer snapshot the last open loaded and how many segments it
+    /// opened from their indexes alone.
+    pub fn open_stats(&self) -> (Option<i64>, usize) {
+        self.open_stats
     }
 
     /// Closes and removes the partition directory (topic deletion).
@@ -966,6 +996,8 @@ pub use retention::{RetentionOutcome, RetentionPolicy};
 mod compression_tests;
 #[cfg(test)]
 mod replication_tests;
+#[cfg(test)]
+mod snapshot_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -22,17 +22,23 @@
 //! Transactions (as Kafka's cleaner): nothing at or past the first unstable
 //! offset is cleaned (an open transaction may still abort); batches of aborted
 //! transactions (per the `.txnindex` entries) are removed and their keys never
-//! shadow older records; transaction markers (control batches) are kept, so
-//! the `.txnindex` entries and the producers' state stay as they were.
+//! shadow older records. A transaction marker (control batch) goes in two
+//! steps, Kafka's rule (KIP-534): a pass that meets no data batch of its
+//! transaction before it (all removed by earlier passes) stamps it with a
+//! delete horizon, now + `delete.retention.ms` (attribute bit 0x40, the
+//! horizon in the base timestamp field); a pass after the horizon removes it,
+//! and with an ABORT marker its `.txnindex` entry. Until then consumers that
+//! read the transaction's data still get the marker that ends it.
 
 use super::{storage, sync_dir, Log};
-use crate::batch::BatchHeader;
+use crate::batch::control::parse_marker;
+use crate::batch::{update_crc, BatchHeader, BASE_TIMESTAMP_OFFSET, DELETE_HORIZON_MASK};
 use crate::error::{Error, Result};
 use crate::index::txn_index::AbortedTxn;
 use crate::index::{OffsetEntry, TimeEntry};
 use crate::segment::{file_name, Segment, LOG_SUFFIX};
 use cleaner::{filter_batch, for_each_batch, for_each_record, is_cleanable, Filtered, OffsetMap};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -74,8 +80,9 @@ pub struct CompactionStats {
     pub keys: u64,
     /// The next pass starts its dirty part here (persist it as the cleaner checkpoint).
     pub first_dirty_offset: i64,
-    /// When the oldest tombstone kept by this pass passes `delete.retention.ms`
-    /// (`i64::MAX`: none kept): a pass then removes it even with nothing dirty.
+    /// When the oldest tombstone kept by this pass passes `delete.retention.ms`,
+    /// or a transaction marker may be stamped or removed (`i64::MAX`: none
+    /// kept): a pass then removes it even with nothing dirty.
     pub tombstones_due_ms: i64,
 }
 
@@ -163,6 +170,56 @@ struct CleanedFile {
     offset_entries: Vec<OffsetEntry>,
     time_entries: Vec<TimeEntry>,
     bytes_since_last_index: u64,
+    /// Offsets of the ABORT markers this pass removed (their `.txnindex` entries go).
+    removed_aborts: Vec<i64>,
+}
+
+/// Transactions met so far in one pass (Kafka's `CleanedTransactionMetadata`):
+/// producers whose current transaction had a data batch in this pass (all of
+/// an aborted one's go; for a committed one, whether one of them survived).
+#[derive(Default)]
+struct TxnsSeen {
+    aborted: HashSet<i64>,
+    committed: HashMap<i64, bool>,
+}
+
+/// What becomes of one transaction marker: kept as it is, stamped with a
+/// delete horizon, or removed (the horizon has passed).
+fn clean_marker(
+    bytes: &[u8],
+    h: &BatchHeader,
+    txns: &mut TxnsSeen,
+    now_ms: i64,
+    delete_retention_ms: i64,
+    due_ms: &mut i64,
+) -> (Filtered, bool) {
+    let Some(m) = parse_marker(bytes, h) else {
+        return (Filtered::Unchanged, false);
+    };
+    let aborted_data = txns.aborted.remove(&h.producer_id);
+    let committed_data = txns.committed.remove(&h.producer_id);
+    if aborted_data || committed_data.is_some() {
+        if aborted_data || committed_data == Some(false) {
+            // This pass removed the transaction's last data: the next pass
+            // stamps the marker, so it is due now.
+            *due_ms = (*due_ms).min(now_ms);
+        }
+        return (Filtered::Unchanged, false);
+    }
+    if h.attributes & DELETE_HORIZON_MASK != 0 {
+        if now_ms >= h.base_timestamp {
+            return (Filtered::Empty, !m.commit);
+        }
+        *due_ms = (*due_ms).min(h.base_timestamp);
+        return (Filtered::Unchanged, false);
+    }
+    let horizon = now_ms.saturating_add(delete_retention_ms);
+    let mut b = bytes.to_vec();
+    crate::batch::set_attributes(&mut b, h.attributes | DELETE_HORIZON_MASK);
+    b[BASE_TIMESTAMP_OFFSET..BASE_TIMESTAMP_OFFSET + 8].copy_from_slice(&horizon.to_be_bytes());
+    update_crc(&mut b);
+    *due_ms = (*due_ms).min(horizon);
+    (Filtered::Rebuilt(b), false)
 }
 
 impl Log {
@@ -307,10 +364,18 @@ fn swap_in_empty(dir: &Path, base: i64) -> Result<Segment> {
         offset_entries: Vec::new(),
         time_entries: Vec::new(),
         bytes_since_last_index: 0,
+        removed_aborts: Vec::new(),
     };
-    swap_in(dir, base, &out).inspect_err(|_| {
+    let mut seg = swap_in(dir, base, &out).inspect_err(|_| {
         let _ = std::fs::remove_file(&out.path);
-    })
+    })?;
+    // No marker is left, so no aborted transaction ends here.
+    if !seg.txn_index.entries().is_empty() {
+        seg.txn_index
+            .reset(Vec::new())
+            .map_err(|e| storage("writing cleaned transaction index", dir, e))?;
+    }
+    Ok(seg)
 }
 
 /// Renames the cleaned file over the segment's log and reopens it with fresh indexes.
@@ -326,6 +391,18 @@ fn swap_in(dir: &Path, base: i64, out: &CleanedFile) -> Result<Segment> {
     seg.time_index
         .reset(out.time_entries.clone())
         .map_err(|e| storage("writing cleaned time index", dir, e))?;
+    if !out.removed_aborts.is_empty() {
+        let kept: Vec<AbortedTxn> = seg
+            .txn_index
+            .entries()
+            .iter()
+            .copied()
+            .filter(|t| !out.removed_aborts.contains(&t.last_offset))
+            .collect();
+        seg.txn_index
+            .reset(kept)
+            .map_err(|e| storage("writing cleaned transaction index", dir, e))?;
+    }
     seg.size = out.size;
     seg.next_offset = out.next_offset;
     seg.max_timestamp = out.max_timestamp;
@@ -403,14 +480,16 @@ fn compact_with(
     // Phase 2b: one cleaned file per segment.
     let delete_horizon = cfg.now_ms.saturating_sub(cfg.delete_retention_ms.max(0));
     let mut cleaned = Vec::new();
+    let mut txns = TxnsSeen::default();
     let result = (|| -> Result<()> {
         for s in &plan.segments {
             let c = clean_segment(
                 &plan,
                 s,
                 &map,
-                delete_horizon,
+                (delete_horizon, cfg.now_ms),
                 cfg.delete_retention_ms.max(0),
+                &mut txns,
                 &mut stats,
             )?;
             if let Some(c) = c {
@@ -463,8 +542,9 @@ fn clean_segment(
     plan: &Plan,
     s: &SegmentView,
     map: &OffsetMap,
-    delete_horizon: i64,
+    (delete_horizon, now_ms): (i64, i64),
     delete_retention_ms: i64,
+    txns: &mut TxnsSeen,
     stats: &mut CompactionStats,
 ) -> Result<Option<Cleaned>> {
     let path = plan
@@ -479,6 +559,7 @@ fn clean_segment(
         offset_entries: Vec::new(),
         time_entries: Vec::new(),
         bytes_since_last_index: 0,
+        removed_aborts: Vec::new(),
     };
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
     let mut changed = false;
@@ -510,7 +591,21 @@ fn clean_segment(
         stats.records_read += h.records_count.max(0) as u64;
         let mut kept_tombstone = false;
         let filtered = if plan.is_aborted(h) {
+            txns.aborted.insert(h.producer_id);
             Filtered::Empty
+        } else if h.is_control() && h.has_producer_id() {
+            let (f, removed_abort) = clean_marker(
+                bytes,
+                h,
+                txns,
+                now_ms,
+                delete_retention_ms,
+                &mut stats.tombstones_due_ms,
+            );
+            if removed_abort {
+                out.removed_aborts.push(h.base_offset);
+            }
+            f
         } else if is_cleanable(h) {
             filter_batch(bytes, h, |r| match r.key {
                 None => true,
@@ -524,6 +619,10 @@ fn clean_segment(
         } else {
             Filtered::Unchanged
         };
+        if h.is_transactional() && !h.is_control() && !plan.is_aborted(h) {
+            let survived = !matches!(filtered, Filtered::Empty);
+            *txns.committed.entry(h.producer_id).or_insert(false) |= survived;
+        }
         if kept_tombstone {
             let due = h
                 .max_timestamp

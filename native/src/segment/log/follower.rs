@@ -122,23 +122,25 @@ impl Log {
                 .map(|(_, e)| e)
                 .or_else(|| self.producers.get(h.producer_id));
             let open = current.map_or(-1, |e| e.current_txn_first_offset);
-            if h.is_control() && open >= 0 {
-                let batch = &bytes[b.position..b.position + b.size()];
-                if parse_marker(batch, h).is_some_and(|m| !m.commit) {
-                    let last_stable_offset = self.producers.last_stable_offset_after_with(
-                        h.producer_id,
-                        h.base_offset,
-                        pending,
-                    );
-                    aborted.push(AbortedTxn {
-                        producer_id: h.producer_id,
-                        first_offset: open,
-                        last_offset: h.base_offset,
-                        last_stable_offset,
-                    });
-                }
+            let marker = if h.is_control() {
+                parse_marker(&bytes[b.position..b.position + b.size()], h)
+            } else {
+                None
+            };
+            if h.is_control() && open >= 0 && marker.is_some_and(|m| !m.commit) {
+                let last_stable_offset = self.producers.last_stable_offset_after_with(
+                    h.producer_id,
+                    h.base_offset,
+                    pending,
+                );
+                aborted.push(AbortedTxn {
+                    producer_id: h.producer_id,
+                    first_offset: open,
+                    last_offset: h.base_offset,
+                    last_stable_offset,
+                });
             }
-            if let Some(e) = replayed(current, h) {
+            if let Some(e) = replayed(current, h, marker.map(|m| m.coordinator_epoch)) {
                 pending.push((h.producer_id, e));
             }
             let epoch = h.partition_leader_epoch;

@@ -2,15 +2,24 @@
 //! first step of `Log::open`).
 //!
 //! Lists the segments, deletes stray files a crash may leave (`*.tmp`,
-//! `*.cleaned`, `*.swap`, `*.deleted`, indexes without a log), then scans every
-//! segment's batch headers once (buffered) to rebuild producer state, leader
-//! epochs, per-segment timestamps and to check the indexes (the `.txnindex`
-//! is rebuilt from the ABORT markers the scan meets). Segments holding
-//! offsets at or above the recovery point (and always the last one) are also
-//! CRC-checked; at the first torn, corrupt or discontinuous batch the segment
-//! is truncated there and all later segments are deleted. Indexes that do not
-//! match the scan are rewritten. Recovered segments are fsynced, so the
-//! whole surviving log is below the new recovery point.
+//! `*.cleaned`, `*.swap`, `*.deleted`, indexes without a log), then loads the
+//! latest producer snapshot at or below the recovery point (corrupt ones are
+//! deleted and the next older one tried). Segments wholly below that
+//! snapshot are opened from their indexes, as Kafka does: the last offset
+//! index entry and the batches after it give the segment's end, the last
+//! time index entry its max timestamp, the `.txnindex` and the
+//! leader-epoch checkpoint are taken as they are. Every other segment's batch
+//! headers are scanned once (buffered) to replay producer state from the
+//! snapshot on, leader epochs, per-segment timestamps and to check the
+//! indexes (the `.txnindex` is rebuilt from the ABORT markers the scan
+//! meets). Without a usable snapshot (or leader-epoch checkpoint) the whole
+//! log is scanned. Segments holding offsets at or above the recovery point
+//! (and always the last one) are also CRC-checked; at the first torn, corrupt
+//! or discontinuous batch the segment is truncated there and all later
+//! segments are deleted. Indexes that do not match the scan are rewritten.
+//! Recovered segments are fsynced, so the whole surviving log is below the
+//! new recovery point. Snapshots above the recovered log end or below its
+//! first segment are deleted.
 
 use crate::batch::control::parse_marker;
 use crate::batch::NO_TIMESTAMP;
@@ -18,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::index::txn_index::{AbortedTxn, TXN_INDEX_SUFFIX};
 use crate::index::{OffsetEntry, TimeEntry};
 use crate::leader_epoch::LeaderEpochCache;
+use crate::producer_snapshot;
 use crate::producer_state::ProducerStateManager;
 use crate::segment::scan::{read_exact, BatchScanner, ScanStep, SCAN_CHUNK};
 use crate::segment::{parse_file_name, Segment, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX};
@@ -32,6 +42,10 @@ pub struct Recovered {
     /// Bytes cut off (torn or corrupt tail) and segments deleted, for logging.
     pub truncated_bytes: u64,
     pub deleted_segments: usize,
+    /// Offset of the producer snapshot the state was loaded from.
+    pub snapshot: Option<i64>,
+    /// Segments opened from their indexes, without a scan.
+    pub unscanned_segments: usize,
 }
 
 fn is_stray(name: &str) -> bool {
@@ -46,6 +60,44 @@ struct ScanOutcome {
 }
 
 pub fn recover(dir: &Path, recovery_point: i64, index_interval: u64) -> Result<Recovered> {
+    let rec = recover_with(dir, recovery_point, index_interval, true)?;
+    if rec.snapshot.is_some_and(|s| s > rec.log_end_offset) {
+        // The log ends below the snapshot (segments were lost): it describes
+        // data that is not there. Drop it and rebuild from the whole log.
+        drop(rec);
+        return recover_with(dir, recovery_point, index_interval, false);
+    }
+    Ok(rec)
+}
+
+/// The latest readable snapshot at or below `limit`; unreadable ones are
+/// deleted on the way.
+fn load_snapshot(dir: &Path, limit: i64) -> Result<Option<(i64, ProducerStateManager)>> {
+    let io = |what: &str, e| Error::storage(format!("{what} in {}", dir.display()), e);
+    let offsets = producer_snapshot::list(dir).map_err(|e| io("listing snapshots", e))?;
+    for &offset in offsets.iter().rev().filter(|&&o| o <= limit) {
+        match producer_snapshot::read(dir, offset) {
+            Ok(Ok(entries)) => {
+                return Ok(Some((
+                    offset,
+                    ProducerStateManager::from_snapshot(&entries, offset),
+                )))
+            }
+            Ok(Err(_)) | Err(_) => {
+                producer_snapshot::delete(dir, offset)
+                    .map_err(|e| io("deleting corrupt snapshot", e))?;
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn recover_with(
+    dir: &Path,
+    recovery_point: i64,
+    index_interval: u64,
+    use_snapshot: bool,
+) -> Result<Recovered> {
     let io = |what: &str, e| Error::storage(format!("{what} in {}", dir.display()), e);
     fs::create_dir_all(dir).map_err(|e| io("creating directory", e))?;
 
@@ -89,12 +141,47 @@ pub fn recover(dir: &Path, recovery_point: i64, index_interval: u64) -> Result<R
         epochs: LeaderEpochCache::new(dir),
         truncated_bytes: 0,
         deleted_segments: 0,
+        snapshot: None,
+        unscanned_segments: 0,
     };
+    // Batches below `replay_from` are in the snapshot's state already.
+    let mut replay_from = i64::MIN;
+    // Segments below `light_end` are opened from their indexes.
+    let mut light_end = i64::MIN;
+    if use_snapshot {
+        if let Some((offset, producers)) = load_snapshot(dir, recovery_point)? {
+            rec.snapshot = Some(offset);
+            rec.producers = producers;
+            replay_from = offset;
+            let first_scanned = bases
+                .iter()
+                .rev()
+                .find(|&&b| b <= offset)
+                .copied()
+                .unwrap_or(i64::MIN);
+            if let Some(mut epochs) = LeaderEpochCache::read_checkpoint(dir) {
+                epochs.retain(|&(_, start)| start < first_scanned);
+                rec.epochs.set_entries(epochs);
+                light_end = first_scanned;
+            }
+        }
+    }
     let n = bases.len();
     let mut expected: Option<i64> = None;
     for i in 0..n {
         let base = bases[i];
         let is_last = i + 1 == n;
+        if !is_last && bases[i + 1] <= light_end {
+            let mut seg = Segment::open(dir, base).map_err(|e| io("opening segment", e))?;
+            if open_from_indexes(&mut seg)
+                .map_err(|e| Error::storage(format!("opening {}", seg.log_path.display()), e))?
+            {
+                rec.unscanned_segments += 1;
+                expected = Some(seg.next_offset);
+                rec.segments.push(seg);
+                continue;
+            }
+        }
         let verify = is_last || bases[i + 1] > recovery_point;
         if verify && expected.is_some_and(|e| e > base) {
             // Overlapping segments: nothing from here on is trusted. (Gaps are
@@ -104,8 +191,15 @@ pub fn recover(dir: &Path, recovery_point: i64, index_interval: u64) -> Result<R
         }
         let mut seg = Segment::open(dir, base).map_err(|e| io("opening segment", e))?;
         let file_len = seg.size;
-        let outcome = scan_segment(&mut seg, verify, is_last, index_interval, &mut rec)
-            .map_err(|e| Error::storage(format!("recovering {}", seg.log_path.display()), e))?;
+        let outcome = scan_segment(
+            &mut seg,
+            verify,
+            is_last,
+            index_interval,
+            replay_from,
+            &mut rec,
+        )
+        .map_err(|e| Error::storage(format!("recovering {}", seg.log_path.display()), e))?;
         rec.truncated_bytes += file_len - seg.size;
         expected = Some(seg.next_offset);
         rec.segments.push(seg);
@@ -119,7 +213,58 @@ pub fn recover(dir: &Path, recovery_point: i64, index_interval: u64) -> Result<R
         rec.segments.push(seg);
     }
     rec.log_end_offset = rec.segments.last().map_or(0, |s| s.next_offset);
+    let (start, end) = (rec.segments[0].base_offset, rec.log_end_offset);
+    producer_snapshot::delete_where(dir, |o| o > end || (o < start && Some(o) != rec.snapshot))
+        .map_err(|e| io("deleting snapshots", e))?;
     Ok(rec)
+}
+
+/// Opens a closed segment below the producer snapshot without scanning it:
+/// its end from the batches after the last offset index entry, its max
+/// timestamp from the last time index entry (and those batches). False when
+/// the indexes do not allow it (the caller scans the segment instead).
+fn open_from_indexes(seg: &mut Segment) -> std::io::Result<bool> {
+    if seg.size == 0 {
+        return Ok(false);
+    }
+    if !seg.offset_index.is_sane(seg.size) || !seg.time_index.is_ordered() {
+        return Ok(false);
+    }
+    let start = seg.offset_index.last().map_or(0, |e| e.position as u64);
+    let last_time = seg.time_index.last();
+    if last_time.is_none() && start > 0 {
+        return Ok(false);
+    }
+    let (mut max_ts, mut max_off) = last_time.map_or((NO_TIMESTAMP, -1), |t| {
+        (t.timestamp, seg.time_index.offset_of(&t))
+    });
+    let file = seg.log.clone();
+    let mut scanner = BatchScanner::new(&file, start, seg.size, SCAN_CHUNK.min(64 * 1024));
+    let mut next = None;
+    loop {
+        match scanner.next_batch()? {
+            ScanStep::End => break,
+            ScanStep::Stop { .. } => return Ok(false),
+            ScanStep::Batch { header: h, .. } => {
+                if h.max_timestamp > max_ts {
+                    max_ts = h.max_timestamp;
+                    max_off = h.last_offset();
+                }
+                next = Some(h.last_offset() + 1);
+            }
+        }
+    }
+    let Some(next) = next else {
+        return Ok(false);
+    };
+    if next <= seg.base_offset || !seg.time_index.is_sane(next) {
+        return Ok(false);
+    }
+    seg.next_offset = next;
+    seg.max_timestamp = max_ts;
+    seg.offset_of_max_timestamp = max_off;
+    seg.release_index_handles();
+    Ok(true)
 }
 
 fn delete_segments(dir: &Path, bases: &[i64], rec: &mut Recovered) -> Result<()> {
@@ -137,6 +282,7 @@ fn scan_segment(
     verify: bool,
     is_last: bool,
     index_interval: u64,
+    replay_from: i64,
     rec: &mut Recovered,
 ) -> std::io::Result<ScanOutcome> {
     let file = seg.log.clone();
@@ -190,16 +336,17 @@ fn scan_segment(
         }
         bytes_since += h.size();
         first_ts.get_or_insert(h.max_timestamp);
-        if h.is_control() && h.has_producer_id() {
+        if h.base_offset < replay_from {
+            // Below the producer snapshot: its state holds this batch.
+        } else if h.is_control() && h.has_producer_id() {
             let lso = rec
                 .producers
                 .last_stable_offset_after(h.producer_id, h.base_offset);
-            // Only a marker that ends an open transaction is read (is it an ABORT?).
-            let ended = rec.producers.replay(&h);
-            let marker = match ended {
-                Some(_) => parse_marker(&read_exact(&file, position, h.size() as usize)?, &h),
-                None => None,
-            };
+            // The marker's record: ABORT or COMMIT, and the coordinator epoch.
+            let marker = parse_marker(&read_exact(&file, position, h.size() as usize)?, &h);
+            let ended = rec
+                .producers
+                .replay(&h, marker.map(|m| m.coordinator_epoch));
             if let (Some(first), Some(m)) = (ended, marker) {
                 if !m.commit {
                     aborted.push(AbortedTxn {
@@ -211,7 +358,7 @@ fn scan_segment(
                 }
             }
         } else {
-            rec.producers.replay(&h);
+            rec.producers.replay(&h, None);
         }
         rec.epochs.observe(h.partition_leader_epoch, h.base_offset);
         expected = h.last_offset() + 1;
@@ -234,8 +381,24 @@ fn scan_segment(
             relative_offset: (max_off - seg.base_offset) as u32,
         });
     }
-    if seg.txn_index.entries() != aborted.as_slice() {
-        seg.txn_index.reset(aborted)?;
+    if seg.base_offset >= replay_from {
+        if seg.txn_index.entries() != aborted.as_slice() {
+            seg.txn_index.reset(aborted)?;
+        }
+    } else {
+        // Partly below the snapshot: the markers there were not replayed, so
+        // the file is kept, and entries from here on come from the scan.
+        let mut kept: Vec<AbortedTxn> = seg
+            .txn_index
+            .entries()
+            .iter()
+            .copied()
+            .filter(|e| e.last_offset < replay_from)
+            .collect();
+        kept.extend(aborted);
+        if seg.txn_index.entries() != kept.as_slice() {
+            seg.txn_index.reset(kept)?;
+        }
     }
     let mut rewrote = false;
     if seg.offset_index.entries() != offset_entries.as_slice()

@@ -197,6 +197,8 @@ impl Log {
             self.log_start_offset = first;
         }
         delete_later(self.dir.clone(), bases);
+        // Kafka deletes the producer snapshots below the log start offset.
+        let _ = crate::producer_snapshot::delete_where(&self.dir, |o| o < first);
         Ok(())
     }
 }

@@ -14,10 +14,12 @@
 //! follower's next epoch check.
 
 use super::{retention, storage, sync_dir, Log};
+use crate::batch::control::parse_marker;
 use crate::error::{Error, Result};
+use crate::producer_snapshot;
 use crate::producer_state::ProducerStateManager;
 use crate::segment::background_sync::SyncQueue;
-use crate::segment::scan::{BatchScanner, ScanStep, SCAN_CHUNK};
+use crate::segment::scan::{read_exact, BatchScanner, ScanStep, SCAN_CHUNK};
 use crate::segment::Segment;
 
 impl Log {
@@ -79,6 +81,9 @@ impl Log {
         if let Err(e) = self.epochs.truncate_from_end(end) {
             first_error.get_or_insert(storage("writing leader-epoch-checkpoint", &self.dir, e));
         }
+        if let Err(e) = producer_snapshot::delete_where(&self.dir, |o| o > end) {
+            first_error.get_or_insert(storage("deleting producer snapshots", &self.dir, e));
+        }
         if let Err(e) = self.rebuild_producers_below(end) {
             first_error.get_or_insert(e);
         }
@@ -124,6 +129,9 @@ impl Log {
         self.recovery_point = offset;
         self.unflushed_messages = 0;
         self.producers.clear();
+        if let Err(e) = producer_snapshot::delete_where(&self.dir, |_| true) {
+            first_error.get_or_insert(storage("deleting producer snapshots", &self.dir, e));
+        }
         if let Err(e) = self.epochs.clear() {
             first_error.get_or_insert(storage("writing leader-epoch-checkpoint", &self.dir, e));
         }
@@ -152,8 +160,9 @@ impl Log {
 
     /// Producer state as it was when the log ended at `end`: unchanged when
     /// no producer's batches reach it, else rebuilt by replaying the batch
-    /// headers of the remaining log, as recovery does (there are no producer
-    /// snapshots to start from, so this reads every segment's headers).
+    /// headers of the remaining log, as a full recovery does. (Not from a
+    /// producer snapshot: those keep one batch per producer, the log up to
+    /// five, so a retry of any of them is still spotted after the cut.)
     fn rebuild_producers_below(&mut self, end: i64) -> Result<()> {
         if !self.producers.needs_rebuild_below(end) {
             return Ok(());
@@ -166,8 +175,15 @@ impl Log {
                     .next_batch()
                     .map_err(|e| Error::storage("reading segment", e))?
                 {
-                    ScanStep::Batch { header, .. } => {
-                        rebuilt.replay(&header);
+                    ScanStep::Batch { header, position } => {
+                        let marker = if header.is_control() {
+                            let b = read_exact(&seg.log, position, header.size() as usize)
+                                .map_err(|e| Error::storage("reading segment", e))?;
+                            parse_marker(&b, &header)
+                        } else {
+                            None
+                        };
+                        rebuilt.replay(&header, marker.map(|m| m.coordinator_epoch));
                     }
                     ScanStep::End => break,
                     ScanStep::Stop { position, reason } => {

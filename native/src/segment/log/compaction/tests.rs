@@ -627,3 +627,118 @@ fn aborted_data_goes_markers_stay_and_open_transactions_are_not_cleaned() {
         "the fill was cleaned"
     );
 }
+
+fn control_headers(log: &Log) -> Vec<BatchHeader> {
+    let mut out = Vec::new();
+    for s in log.segments() {
+        super::cleaner::for_each_batch(&s.log, s.size, |_, h, _| {
+            if h.is_control() {
+                out.push(*h);
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+    out
+}
+
+#[test]
+fn markers_of_emptied_transactions_are_stamped_then_removed_after_delete_retention() {
+    let dir = TempDir::new("compact-markers");
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    append(&mut log, "k1", Some("v1"), 1_000); // 0
+    append_txn(&mut log, 7, 0, "k1", "aborted", 1_000); // 1
+    end_txn(&mut log, 7, false, 1_000); // 2: ABORT
+    append_txn(&mut log, 8, 0, "k2", "c1", 1_000); // 3
+    end_txn(&mut log, 8, true, 1_000); // 4: COMMIT, its data shadowed below
+    append_txn(&mut log, 10, 0, "k3", "kept", 1_000); // 5
+    end_txn(&mut log, 10, true, 1_000); // 6: COMMIT of data that stays
+    append(&mut log, "k2", Some("c2"), 1_000); // 7
+    for i in 0..60 {
+        append(&mut log, "fill", Some(&format!("e{i}")), 1_000);
+    }
+    assert!(log.segment_count() > 2);
+    let shared = Mutex::new(Some(log));
+    let pass = |now: i64| {
+        let mut c = cfg(now);
+        c.force = true;
+        c.delete_retention_ms = 1_000;
+        compact(&shared, &c).unwrap()
+    };
+    let markers = || {
+        let g = shared.lock().unwrap();
+        control_headers(g.as_ref().unwrap())
+            .iter()
+            .map(|h| {
+                let stamped = h.attributes & DELETE_HORIZON_MASK != 0;
+                (h.base_offset, stamped.then_some(h.base_timestamp))
+            })
+            .collect::<Vec<_>>()
+    };
+    let aborted = || {
+        shared
+            .lock()
+            .unwrap()
+            .as_ref()
+            .unwrap()
+            .aborted_txns(0, 1000)
+    };
+
+    // Pass 1 removes the aborted data and the shadowed committed record; the
+    // markers stay (this pass met their data), and the next pass is due now.
+    let s = pass(10_000);
+    assert_eq!(markers(), vec![(2, None), (4, None), (6, None)]);
+    assert_eq!(s.tombstones_due_ms, 10_000);
+    assert_eq!(aborted().len(), 1);
+    // Pass 2 finds their transactions empty: stamped with the delete horizon.
+    let s = pass(10_000);
+    assert_eq!(
+        markers(),
+        vec![(2, Some(11_000)), (4, Some(11_000)), (6, None)]
+    );
+    assert_eq!(s.tombstones_due_ms, 11_000);
+    {
+        let g = shared.lock().unwrap();
+        let log = g.as_ref().unwrap();
+        assert!(
+            validated_batches(log).len() > 3,
+            "every batch, stamped ones too, passes its CRC"
+        );
+    }
+    // Before the horizon nothing more goes; at it, both markers and the ABORT's .txnindex entry.
+    pass(10_999);
+    assert_eq!(markers().len(), 3);
+    assert_eq!(aborted().len(), 1);
+    pass(11_000);
+    assert_eq!(
+        markers(),
+        vec![(6, None)],
+        "a marker whose data stays is kept"
+    );
+    assert_eq!(aborted(), vec![]);
+    let data: Vec<_> = {
+        let g = shared.lock().unwrap();
+        data_records(g.as_ref().unwrap())
+            .into_iter()
+            .filter(|r| r.1 != "fill")
+            .collect()
+    };
+    assert_eq!(
+        data,
+        vec![
+            (0, "k1".into(), Some("v1".into())),
+            (5, "k3".into(), Some("kept".into())),
+            (7, "k2".into(), Some("c2".into())),
+        ]
+    );
+    // Recovery agrees: no marker, no aborted transaction, the same data.
+    let log = shared.lock().unwrap().take().unwrap();
+    drop(log);
+    let log = Log::open(dir.path(), config()).unwrap();
+    assert_eq!(control_offsets(&log), vec![6]);
+    assert_eq!(log.aborted_txns(0, 1000), vec![]);
+    assert_eq!(log.first_unstable_offset(), None);
+    for s in log.segments() {
+        assert!(s.txn_index.entries().is_empty());
+    }
+}
