@@ -341,6 +341,11 @@ export interface LogConfig {
   flushIntervalMessages: number
   /** Largest single batch, including its 12-byte offset+length prefix. */
   maxMessageBytes: number
+  /**
+   * `cleanup.policy` includes `compact`: produced records without a key are
+   * refused (INVALID_RECORD). Absent: false.
+   */
+  compacted?: boolean
   /** Offset from which to CRC-check the log on open (0: everything). */
   recoveryPoint: number
   /** Checkpointed log start offset (DeleteRecords may have moved it inside a segment). */

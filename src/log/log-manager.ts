@@ -52,6 +52,7 @@ function logConfig(cfg: TopicConfig, recoveryPoint: number, logStartOffset?: num
     indexIntervalBytes: cfg['index.interval.bytes'],
     flushIntervalMessages: cfg['flush.messages'],
     maxMessageBytes: cfg['max.message.bytes'],
+    compacted: cfg['cleanup.policy'].includes('compact'),
     recoveryPoint,
     logStartOffset,
   };

@@ -114,6 +114,29 @@ describe('log compaction', () => {
     assert.equal(Number(offsets[0].high), expected.end, 'the log end offset never moves back');
   });
 
+  test('a compacted topic refuses records without a key (INVALID_RECORD, as Kafka), from kcat and kafkajs; keyed records and other topics are fine', async () => {
+    await admin.createTopics({ topics: [{ topic: 'keys-required', numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }, { topic: 'keys-optional', numPartitions: 1 }] });
+    const keyless = await kcat(['-b', broker.bootstrap, '-P', '-t', 'keys-required', '-p', '0'], 'no key here\n');
+    assert.notEqual(keyless.code, 0, 'kcat reports the refused record');
+    assert.match(keyless.stderr, /Broker failed to validate record/); // librdkafka's text for INVALID_RECORD (87)
+    const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
+    await producer.connect();
+    try {
+      await assert.rejects(producer.send({ topic: 'keys-required', acks: -1, messages: [{ key: 'k', value: 'kept' }, { value: 'no key' }] }),
+        (e: Error & { type?: string }) => e.type === 'INVALID_RECORD' || /invalid/i.test(String((e as { cause?: unknown }).cause ?? e.message)));
+      await producer.send({ topic: 'keys-required', acks: -1, messages: [{ key: 'k1', value: 'v1' }, { key: 'k2', value: null }] });
+      await producer.send({ topic: 'keys-optional', acks: -1, messages: [{ value: 'no key is fine here' }] });
+      // Compaction switched on at run time applies from the next append.
+      await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'keys-optional', configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
+      await assert.rejects(producer.send({ topic: 'keys-optional', acks: -1, messages: [{ value: 'refused now' }] }));
+    } finally {
+      await producer.disconnect();
+    }
+    const read = await kcat(['-b', broker.bootstrap, '-C', '-t', 'keys-required', '-o', 'beginning', '-e', '-f', RECORD_FORMAT]);
+    assert.equal(read.code, 0, read.stderr);
+    assert.deepEqual(parseRecords(read.stdout).map((r) => [r.offset, r.key]), [[0, 'k1'], [1, 'k2']], 'only the keyed batch was stored, at offset 0');
+  });
+
   test('SIGKILL while the cleaner writes: nothing lost, no stray files after restart, then the clean completes', async () => {
     const topic = 'compacted-kill';
     // A day of min.compaction.lag.ms: nothing is cleanable until we lower it.

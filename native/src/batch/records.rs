@@ -10,11 +10,13 @@
 use super::varint::{read_varint, read_varlong};
 use crate::error::{Error, Result};
 
-/// What the log needs from each record: its position in the batch and time.
+/// What the log needs from each record: its position in the batch and time,
+/// and whether it has a key (compacted topics refuse records without one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordInfo {
     pub offset_delta: i32,
     pub timestamp_delta: i64,
+    pub has_key: bool,
 }
 
 fn corrupt(i: i32, what: &str) -> Error {
@@ -22,12 +24,13 @@ fn corrupt(i: i32, what: &str) -> Error {
 }
 
 /// Skips a length-prefixed byte string; `allow_null` permits length -1.
+/// Returns whether it was present (not null).
 #[inline]
-fn skip_bytes(body: &[u8], pos: &mut usize, allow_null: bool, i: i32, what: &str) -> Result<()> {
+fn skip_bytes(body: &[u8], pos: &mut usize, allow_null: bool, i: i32, what: &str) -> Result<bool> {
     let len = read_varint(body, pos).ok_or_else(|| corrupt(i, what))?;
     if len < 0 {
         if len == -1 && allow_null {
-            return Ok(());
+            return Ok(false);
         }
         return Err(corrupt(i, what));
     }
@@ -36,7 +39,7 @@ fn skip_bytes(body: &[u8], pos: &mut usize, allow_null: bool, i: i32, what: &str
         .filter(|&e| e <= body.len())
         .ok_or_else(|| corrupt(i, what))?;
     *pos = end;
-    Ok(())
+    Ok(true)
 }
 
 /// Walks `count` records in `records` (the bytes after the batch header),
@@ -74,7 +77,7 @@ pub fn walk_records(
             read_varlong(body, &mut p).ok_or_else(|| corrupt(i, "bad timestampDelta"))?;
         let offset_delta =
             read_varint(body, &mut p).ok_or_else(|| corrupt(i, "bad offsetDelta"))?;
-        skip_bytes(body, &mut p, true, i, "bad key length")?;
+        let has_key = skip_bytes(body, &mut p, true, i, "bad key length")?;
         skip_bytes(body, &mut p, true, i, "bad value length")?;
         let headers = read_varint(body, &mut p).ok_or_else(|| corrupt(i, "bad header count"))?;
         if headers < 0 {
@@ -93,6 +96,7 @@ pub fn walk_records(
         f(RecordInfo {
             offset_delta,
             timestamp_delta,
+            has_key,
         })?;
         pos = end;
     }
@@ -137,11 +141,13 @@ mod tests {
             vec![
                 RecordInfo {
                     offset_delta: 0,
-                    timestamp_delta: 3
+                    timestamp_delta: 3,
+                    has_key: true
                 },
                 RecordInfo {
                     offset_delta: 1,
-                    timestamp_delta: 7
+                    timestamp_delta: 7,
+                    has_key: false
                 }
             ]
         );

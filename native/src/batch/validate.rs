@@ -66,8 +66,9 @@ impl ValidBatch {
 /// Where the batches being validated come from, which decides the rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
-    /// A Produce request: every rule, records walked (decompressed) one by one.
-    Client,
+    /// A Produce request: every rule, records walked (decompressed) one by one;
+    /// `require_keys` (a compacted topic) refuses records without a key.
+    Client { require_keys: bool },
     /// A follower's fetch from its leader, stored as they are: framing, CRC,
     /// header sanity. Control batches are accepted, records are not walked
     /// (the leader validated them; the CRC covers them), the records count may
@@ -84,7 +85,26 @@ pub fn validate_batches(
     max_message_bytes: i64,
     out: &mut Vec<ValidBatch>,
 ) -> Result<()> {
-    validate_all(buf, max_message_bytes, Source::Client, out)
+    validate_all(
+        buf,
+        max_message_bytes,
+        Source::Client {
+            require_keys: false,
+        },
+        out,
+    )
+}
+
+/// [`validate_batches`] for a compacted topic when `require_keys`: a record
+/// without a key is refused (`INVALID_RECORD`), as Kafka's `LogValidator`
+/// refuses it, since compaction could never remove or replace it.
+pub fn validate_batches_for_topic(
+    buf: &[u8],
+    max_message_bytes: i64,
+    require_keys: bool,
+    out: &mut Vec<ValidBatch>,
+) -> Result<()> {
+    validate_all(buf, max_message_bytes, Source::Client { require_keys }, out)
 }
 
 /// [`validate_batches`] under the follower's rules ([`Source::Leader`]).
@@ -112,7 +132,14 @@ fn validate_all(
 
 /// Validates the batch at the start of `b`; `position` is only recorded.
 pub fn validate_batch(b: &[u8], max_message_bytes: i64, position: usize) -> Result<ValidBatch> {
-    validate_batch_from(b, max_message_bytes, position, Source::Client)
+    validate_batch_from(
+        b,
+        max_message_bytes,
+        position,
+        Source::Client {
+            require_keys: false,
+        },
+    )
 }
 
 fn validate_batch_from(
@@ -179,7 +206,7 @@ fn validate_batch_from(
     }
     // A compacted batch keeps its offset range with fewer records in it.
     let count_ok = match source {
-        Source::Client => header.last_offset_delta as i64 + 1 == header.records_count as i64,
+        Source::Client { .. } => header.last_offset_delta as i64 + 1 == header.records_count as i64,
         Source::Leader => header.records_count as i64 <= header.last_offset_delta as i64 + 1,
     };
     if !count_ok {
@@ -228,6 +255,7 @@ fn validate_batch_from(
     }
     // Compressed records are decompressed and walked like plain ones (Kafka's
     // LogValidator does the same): a batch is stored only if every record parses.
+    let require_keys = matches!(source, Source::Client { require_keys: true });
     let mut expected = 0i32;
     let mut max_delta = i64::MIN;
     with_records(batch, codec, |records| {
@@ -236,6 +264,11 @@ fn validate_batch_from(
                 return Err(Error::InvalidRecord(format!(
                     "record offsetDelta {} where {expected} was expected",
                     r.offset_delta
+                )));
+            }
+            if require_keys && !r.has_key {
+                return Err(Error::InvalidRecord(format!(
+                    "record {expected}: a compacted topic cannot accept a record without a key"
                 )));
             }
             expected += 1;

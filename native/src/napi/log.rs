@@ -32,6 +32,9 @@ pub struct LogConfig {
     pub flush_interval_messages: i64,
     /// Largest single batch, including its 12-byte offset+length prefix.
     pub max_message_bytes: i64,
+    /// `cleanup.policy` includes `compact`: produced records without a key are
+    /// refused (INVALID_RECORD). Absent: false.
+    pub compacted: Option<bool>,
     /// Offset from which to CRC-check the log on open (0: everything).
     pub recovery_point: i64,
     /// Checkpointed log start offset (DeleteRecords may have moved it inside a segment).
@@ -45,6 +48,7 @@ pub(super) fn core_config(config: &LogConfig) -> core::LogConfig {
         index_interval_bytes: config.index_interval_bytes,
         flush_interval_messages: config.flush_interval_messages,
         max_message_bytes: config.max_message_bytes,
+        compacted: config.compacted.unwrap_or(false),
         recovery_point: config.recovery_point,
     }
 }

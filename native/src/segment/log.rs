@@ -12,7 +12,7 @@ use super::{AppendedBatch, Segment};
 use crate::batch::control::build_marker;
 use crate::batch::convert::convert_batch;
 use crate::batch::records::walk_records;
-use crate::batch::validate::{validate_batches, with_records, ValidBatch};
+use crate::batch::validate::{validate_batches_for_topic, with_records, ValidBatch};
 use crate::batch::{
     set_attributes, set_base_offset, set_max_timestamp, set_partition_leader_epoch, update_crc,
     BatchHeader, TIMESTAMP_TYPE_MASK,
@@ -47,6 +47,8 @@ pub struct LogConfig {
     pub flush_interval_messages: i64,
     /// `max.message.bytes`: largest batch including its 12-byte prefix.
     pub max_message_bytes: i64,
+    /// `cleanup.policy` includes `compact`: produced records must have keys.
+    pub compacted: bool,
     /// Offset from which `open` CRC-checks the log.
     pub recovery_point: i64,
 }
@@ -401,13 +403,14 @@ impl Log {
         valid: &mut Vec<ValidBatch>,
         converted: &'a mut Vec<u8>,
     ) -> Result<&'a mut [u8]> {
-        validate_batches(records, self.config.max_message_bytes, valid)?;
+        let keys = self.config.compacted;
+        validate_batches_for_topic(records, self.config.max_message_bytes, keys, valid)?;
         match recompress(records, valid, compression)? {
             None => Ok(records),
             Some(v) => {
                 *converted = v;
                 valid.clear();
-                validate_batches(converted, self.config.max_message_bytes, valid)?;
+                validate_batches_for_topic(converted, self.config.max_message_bytes, keys, valid)?;
                 Ok(converted)
             }
         }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::batch::builder::BatchBuilder;
+use crate::batch::validate::validate_batches;
 use crate::batch::{PARTITION_LEADER_EPOCH_OFFSET, RECORDS_COUNT_OFFSET};
 use crate::compression::Codec;
 use crate::test_util::TempDir;
@@ -13,6 +14,7 @@ fn config() -> LogConfig {
         index_interval_bytes: 4096,
         flush_interval_messages: 0,
         max_message_bytes: 1 << 20,
+        compacted: false,
         recovery_point: 0,
     }
 }

@@ -64,6 +64,7 @@ mod tests {
             index_interval_bytes: 4096,
             flush_interval_messages: 0,
             max_message_bytes: 1 << 20,
+            compacted: false,
             recovery_point: 0,
         };
         let mut log = Log::open(dir.path(), cfg).unwrap();

@@ -231,6 +231,7 @@ mod tests {
             index_interval_bytes: 4096,
             flush_interval_messages: 0,
             max_message_bytes: 1 << 20,
+            compacted: false,
             recovery_point: 0,
         }
     }

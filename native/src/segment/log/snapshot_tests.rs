@@ -15,6 +15,7 @@ fn config(recovery_point: i64) -> LogConfig {
         index_interval_bytes: 150,
         flush_interval_messages: 0,
         max_message_bytes: 1 << 20,
+        compacted: false,
         recovery_point,
     }
 }

@@ -9,6 +9,7 @@ fn config() -> LogConfig {
         index_interval_bytes: 4096,
         flush_interval_messages: 0,
         max_message_bytes: 1 << 20,
+        compacted: false,
         recovery_point: 0,
     }
 }
@@ -731,4 +732,47 @@ fn cold_range_finds_evicted_data_and_warm_brings_it_back() {
     assert_eq!(cold.length, log.size_in_bytes().min((1 << 20) + 4096));
     cold.warm().unwrap();
     assert!(log.cold_range(0, 1 << 20).is_none(), "warmed: cached again");
+}
+
+#[test]
+fn compacted_log_refuses_records_without_a_key() {
+    let dir = TempDir::new("log-compacted-keys");
+    let mut log = Log::open(
+        dir.path(),
+        LogConfig {
+            compacted: true,
+            ..config()
+        },
+    )
+    .unwrap();
+    let keyed = |codec: u8| {
+        BatchBuilder::new()
+            .compression(codec)
+            .record(Some(b"k1"), Some(b"v1"), 0)
+            .record(Some(b"k2"), None, 1)
+            .build()
+    };
+    // One keyless record among keyed ones refuses the whole batch, compressed or not.
+    for codec in [0u8, 3] {
+        let mut b = BatchBuilder::new()
+            .compression(codec)
+            .record(Some(b"k1"), Some(b"v1"), 0)
+            .record(None, Some(b"v2"), 1)
+            .build();
+        let err = log.append(&mut b, &opts(5)).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRecord(m) if m.contains("without a key")),
+            "{err:?}"
+        );
+        assert_eq!(log.log_end_offset(), 0, "nothing written");
+    }
+    for codec in [0u8, 3] {
+        log.append(&mut keyed(codec), &opts(5)).unwrap();
+    }
+    assert_eq!(log.log_end_offset(), 4);
+    // cleanup.policy=delete again: keyless records are fine.
+    log.update_config(config()).unwrap();
+    log.append(&mut BatchBuilder::new().records(2).build(), &opts(6))
+        .unwrap();
+    assert_eq!(log.log_end_offset(), 6);
 }

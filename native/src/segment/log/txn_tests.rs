@@ -15,6 +15,7 @@ fn config(segment_bytes: i64) -> LogConfig {
         index_interval_bytes: 4096,
         flush_interval_messages: 0,
         max_message_bytes: 1 << 20,
+        compacted: false,
         recovery_point: 0,
     }
 }

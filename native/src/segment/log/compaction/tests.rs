@@ -12,6 +12,7 @@ fn config() -> LogConfig {
         index_interval_bytes: 256,
         flush_interval_messages: 0,
         max_message_bytes: 1 << 20,
+        compacted: false,
         recovery_point: 0,
     }
 }
