@@ -10,7 +10,9 @@
 // throttle_time_ms = (rate - quota) / quota x window, and its connection is muted that long (KIP-219); a
 // throttled fetch is answered empty and its bytes are taken back (see handlers/fetch.ts).
 // controller_mutation_rate (KIP-599) is a token bucket of partitions per user/client instead (mutationQuota).
-import { DEFAULT_QUOTA_ENTITY, quotaEntityKey, type MetadataStore, type QuotaEntity } from '../metadata/index.js';
+// connection_creation_rate (KIP-612) of ip entities is IpConnectionRateQuotas: new connections per second
+// from an address, checked on accept (network/server.ts).
+import { DEFAULT_QUOTA_ENTITY, IP_CONNECTION_RATE_KEY, quotaEntityKey, type MetadataStore, type QuotaEntity } from '../metadata/index.js';
 import type { Requester } from './replica-manager.js';
 
 export type QuotaType = 'produce' | 'fetch' | 'request';
@@ -216,7 +218,72 @@ export class ClientQuotaManager {
 
   #reload(): void {
     this.#version = this.#store.quotasVersion;
-    this.#values = new Map(this.#store.clientQuotas().map((e) => [quotaEntityKey(e.entity), e.values]));
+    this.#values = new Map(this.#store.clientQuotas().filter((e) => e.entity.ip === undefined).map((e) => [quotaEntityKey(e.entity), e.values]));
+  }
+}
+
+/**
+ * connection_creation_rate of ip entities (KIP-612), as Kafka's ConnectionQuotas applies it on accept: the
+ * address's own quota, else the ip default's, else none. Each address under a quota has a rate of accepted
+ * connections over the quota window; a connection that takes it over the quota is not counted and is held
+ * for the throttle time, (rate - quota) / quota x window, then closed unanswered.
+ */
+export class IpConnectionRateQuotas {
+  readonly #store: MetadataStore;
+  readonly #cfg: QuotaWindowConfig;
+  #version = -1;
+  #quotas = new Map<string, number>();
+  readonly #rates = new Map<string, SampledRate>();
+  #throttled = 0;
+
+  constructor(store: MetadataStore, cfg: QuotaWindowConfig) {
+    this.#store = store;
+    this.#cfg = cfg;
+  }
+
+  /** Connections refused (held, then closed) for an IP quota since start. */
+  get throttledConnections(): number {
+    return this.#throttled;
+  }
+
+  /** The connection_creation_rate that applies to `ip`, undefined when none does. */
+  quotaFor(ip: string): number | undefined {
+    if (this.#version !== this.#store.quotasVersion) {
+      this.#version = this.#store.quotasVersion;
+      this.#quotas = new Map();
+      for (const e of this.#store.clientQuotas()) {
+        const v = e.entity.ip !== undefined ? e.values[IP_CONNECTION_RATE_KEY] : undefined;
+        if (v !== undefined) this.#quotas.set(e.entity.ip!, v);
+      }
+      if (this.#quotas.size === 0) this.#rates.clear();
+    }
+    if (this.#quotas.size === 0) return undefined;
+    return this.#quotas.get(ip) ?? this.#quotas.get(DEFAULT_QUOTA_ENTITY);
+  }
+
+  /**
+   * Records a new connection from `ip`: 0 when it may be served, else the ms to hold it before closing it
+   * (it is then not counted in the rate, as Kafka unrecords it).
+   */
+  recordConnection(ip: string, now = Date.now()): number {
+    const quota = this.quotaFor(ip);
+    if (quota === undefined) return 0;
+    let rate = this.#rates.get(ip);
+    if (!rate) {
+      if (this.#rates.size >= 10000) this.#prune(now);
+      this.#rates.set(ip, (rate = new SampledRate(this.#cfg)));
+    }
+    rate.record(1, now);
+    const r = rate.rate(now);
+    if (r <= quota) return 0;
+    rate.record(-1, now);
+    this.#throttled++;
+    return Math.max(1, Math.round(((r - quota) / quota) * rate.windowMs(now)));
+  }
+
+  /** Forgets the addresses that made no connection within the window. */
+  #prune(now: number): void {
+    for (const [ip, rate] of this.#rates) if (rate.rate(now) <= 0) this.#rates.delete(ip);
   }
 }
 

@@ -1,5 +1,6 @@
 // A Kafka listener: accepts TCP (or TLS) connections and gives each a Connection (framing, ordering, flow
-// control). Several listeners share one ConnectionQuotas (max.connections, max.connections.per.ip).
+// control). Several listeners share one ConnectionQuotas (max.connections, max.connections.per.ip, and the
+// connection_creation_rate of IP quota entities, KIP-612).
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
@@ -21,11 +22,24 @@ export interface ListenerOptions extends ConnectionLimits {
   readonly budget?: InflightBudget;
 }
 
-/** max.connections over all listeners and max.connections.per.ip (with per-IP overrides), as Kafka counts them. */
+/** The connection-rate check of IP quotas: 0 to serve a new connection, else the ms to hold it before closing it. */
+export interface ConnectionRateLimiter {
+  recordConnection(ip: string): number;
+}
+
+/**
+ * max.connections over all listeners and max.connections.per.ip (with per-IP overrides), as Kafka counts
+ * them, and the connection-rate limiter of IP quotas.
+ */
 export class ConnectionQuotas {
   readonly #perIp = new Map<string, number>();
   #total = 0;
-  constructor(readonly maxConnections: number, readonly maxPerIp: number, readonly overrides: ReadonlyMap<string, number> = new Map()) {}
+  constructor(readonly maxConnections: number, readonly maxPerIp: number, readonly overrides: ReadonlyMap<string, number> = new Map(), readonly rate?: ConnectionRateLimiter) {}
+
+  /** 0 when a new connection from `ip` is within its connection_creation_rate, else how long to hold it before closing it. */
+  throttleMs(ip: string): number {
+    return this.rate ? this.rate.recordConnection(ip) : 0;
+  }
 
   /** Counts a new connection from `ip`; false (nothing counted) when a limit is reached. */
   tryAcquire(ip: string): boolean {
@@ -63,6 +77,8 @@ export function subjectDn(raw: Buffer): string {
 export class SocketServer {
   readonly #server: Server;
   readonly #connections = new Set<Connection>();
+  /** Connections over their IP's connection_creation_rate, held until their delayed close. */
+  readonly #throttled = new Map<string, Socket>();
   readonly #budget: InflightBudget;
   #nextId = 1;
 
@@ -80,6 +96,22 @@ export class SocketServer {
       const ip = socket.remoteAddress ?? '?';
       const quotas = options.quotas;
       if (!quotas) return true;
+      const throttleMs = quotas.throttleMs(ip);
+      if (throttleMs > 0) {
+        // Kafka's delayed close: the connection is neither read nor answered, and closed after the throttle
+        // time, so a client that reconnects in a loop is slowed down.
+        log.debug({ listener: security.listenerName, remote: ip, throttleMs }, 'connection throttled: connection_creation_rate of the IP exceeded');
+        socket.pause();
+        socket.on('error', () => socket.destroy());
+        const key = `${ip}|${socket.remotePort}`;
+        this.#throttled.set(key, socket);
+        const timer = setTimeout(() => socket.destroy(), throttleMs);
+        socket.once('close', () => {
+          clearTimeout(timer);
+          this.#throttled.delete(key);
+        });
+        return false;
+      }
       if (!quotas.tryAcquire(ip)) {
         log.warn({ listener: security.listenerName, remote: ip }, 'connection refused: max.connections or max.connections.per.ip reached');
         socket.destroy();
@@ -90,6 +122,8 @@ export class SocketServer {
     };
     if (options.tls) {
       const server = createTlsServer({ ...options.tls }, (socket: TLSSocket) => {
+        // A throttled connection may still finish its handshake while held: it is not served.
+        if (this.#throttled.has(`${socket.remoteAddress}|${socket.remotePort}`)) return;
         // Only a certificate the trust store vouches for names the client (ssl.client.auth=requested lets others in anonymously).
         const raw = socket.authorized ? socket.getPeerCertificate()?.raw : undefined;
         let dn: string | null = null;
@@ -144,6 +178,7 @@ export class SocketServer {
     return new Promise((resolve) => {
       this.#server.close(() => resolve());
       for (const c of this.#connections) c.close('shutdown');
+      for (const s of this.#throttled.values()) s.destroy();
     });
   }
 }
