@@ -18,7 +18,6 @@ import { BrokerError } from '../protocol/index.js';
 import { interBrokerClientSecurity, interBrokerListener, listenerSecurity, listenerSpecs, listenerTlsOptions, parseListener as parseListenerSpec, type ListenerSecurity } from './listeners.js';
 import { createLogger, type Logger } from './logger.js';
 import { RequestDispatcher } from './request-dispatcher.js';
-import { IpConnectionRateQuotas } from './quotas.js';
 
 export interface BrokerStartOptions {
   logger?: Logger;
@@ -182,8 +181,7 @@ export class Broker {
     // so a large produce reaches a pool worker without a copy.
     const frames = config['append.pool'] ? produceFrameMemory(pools.compute) : undefined;
     const budget = new InflightBudget(config['queued.max.request.bytes']);
-    const connectionRate = new IpConnectionRateQuotas(metadata, { samples: config['quota.window.num'], sampleMs: config['quota.window.size.seconds'] * 1000 });
-    const quotas = new ConnectionQuotas(config['max.connections'], config['max.connections.per.ip'], parseIpOverrides(config['max.connections.per.ip.overrides']), connectionRate);
+    const quotas = new ConnectionQuotas(config['max.connections'], config['max.connections.per.ip'], parseIpOverrides(config['max.connections.per.ip.overrides']), context.quotas.connections);
     const servers = new Map<string, SocketServer>();
     for (const sec of securities) {
       const rules = sec.principalRules;

@@ -97,10 +97,13 @@ export class ClientQuotaManager {
   #values = new Map<string, Readonly<Record<string, number>>>();
   readonly #sensors = new Map<string, Sensor>();
   readonly #buckets = new Map<string, TokenBucket>();
+  /** connection_creation_rate of ip entities, over the same quota window (the listeners check it on accept). */
+  readonly connections: IpConnectionRateQuotas;
 
   constructor(store: MetadataStore, cfg: QuotaWindowConfig) {
     this.#store = store;
     this.#cfg = cfg;
+    this.connections = new IpConnectionRateQuotas(store, cfg);
   }
 
   /** Whether any quota is set (requests of clients under none are not measured). */

@@ -4,11 +4,13 @@
 // unanswered, while a burst from 127.0.0.1 at the same time is served in full; removing the quota lifts it.
 // The ip default applies to addresses without their own quota (gregor configs --entity-default). Bad inputs
 // (not an IP, a key that is not connection_creation_rate, ip with user) get INVALID_REQUEST with Kafka's
-// messages. The quota window is 2 samples of 1 s so the rate test stays short.
+// messages. /metrics counts the throttled connections. The quota window is 2 samples of 1 s so the rate test stays short.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { BrokerProcess, GREGOR_BIN } from '../helpers/broker-process.js';
+import { BrokerProcess, GREGOR_BIN, freePort } from '../helpers/broker-process.js';
+import { waitFor } from '../helpers/wait.js';
+import { http } from './gateway-helpers.js';
 import { run } from '../helpers/run.js';
 import { KAFKA_TOOL, runKafkaTool } from '../helpers/kafka-tools.js';
 import { RawConnection } from '../helpers/raw-client.js';
@@ -53,9 +55,13 @@ async function burst(port: number, localAddress: string, n: number): Promise<{ s
 
 describe('IP connection-rate quotas (KIP-612)', () => {
   let broker: BrokerProcess;
+  let metricsUrl: string;
 
   before(async () => {
-    broker = await BrokerProcess.start({ overrides: { 'quota.window.num': 2, 'quota.window.size.seconds': 1 } });
+    const gw = await freePort();
+    metricsUrl = `http://127.0.0.1:${gw}/metrics`;
+    broker = await BrokerProcess.start({ overrides: { 'quota.window.num': 2, 'quota.window.size.seconds': 1, 'gateway.listeners': `HTTP://127.0.0.1:${gw}` } });
+    await waitFor('gateway started', () => broker.output.includes('"gateway started"'), 30_000);
   });
   after(async () => {
     await broker?.close();
@@ -84,6 +90,8 @@ describe('IP connection-rate quotas (KIP-612)', () => {
     // 2 per second over a window of at most 2 s: a handful, far from 20.
     assert.ok(limited.served >= 1 && limited.served <= 6, `127.0.0.2: ${JSON.stringify(limited)}`);
     assert.equal(limited.closed, 20 - limited.served);
+    const m = await http('GET', metricsUrl);
+    assert.match(m.text, new RegExp(`^gregor_ip_connections_throttled_total ${limited.closed}$`, 'm'), 'every refused connection is counted on /metrics');
   });
 
   test('removing the quota (gregor configs --delete-config) serves every connection again', async () => {
