@@ -358,3 +358,43 @@ export function userOf(principal: string): string {
   const i = principal.indexOf(':');
   return i < 0 ? principal : principal.slice(i + 1);
 }
+
+/**
+ * max.connection.creation.rate (KIP-612): new connections per second over the broker's listeners except the
+ * inter-broker one, and per listener (listener.name.<l>.max.connection.creation.rate). As Kafka's acceptor
+ * does, a connection that takes a rate over its limit is still accepted, but the listener waits
+ * (rate - limit) / limit x window before it accepts another.
+ */
+export class ListenerConnectionRates {
+  static readonly UNLIMITED = 2147483647;
+  readonly #cfg: QuotaWindowConfig;
+  readonly #broker: { rate: SampledRate; quota: number } | undefined;
+  readonly #listeners = new Map<string, { rate: SampledRate; quota: number }>();
+  readonly #interBroker: string;
+
+  constructor(cfg: QuotaWindowConfig, brokerQuota: number, listenerQuotas: ReadonlyMap<string, number>, interBrokerListener: string) {
+    this.#cfg = cfg;
+    this.#interBroker = interBrokerListener;
+    if (brokerQuota < ListenerConnectionRates.UNLIMITED) this.#broker = { rate: new SampledRate(cfg), quota: brokerQuota };
+    for (const [l, q] of listenerQuotas) if (q < ListenerConnectionRates.UNLIMITED) this.#listeners.set(l, { rate: new SampledRate(cfg), quota: q });
+  }
+
+  /** Whether any limit is set (listeners skip the accept queue otherwise). */
+  get active(): boolean {
+    return this.#broker !== undefined || this.#listeners.size > 0;
+  }
+
+  /** Records a connection accepted on `listener`; the ms the listener waits before the next one (0: none). */
+  recordAccept(listener: string, now = Date.now()): number {
+    let ms = 0;
+    const check = (s: { rate: SampledRate; quota: number } | undefined) => {
+      if (!s) return;
+      s.rate.record(1, now);
+      const r = s.rate.rate(now);
+      if (r > s.quota) ms = Math.max(ms, s.quota === 0 ? this.#cfg.samples * this.#cfg.sampleMs : Math.round(((r - s.quota) / s.quota) * s.rate.windowMs(now)));
+    };
+    check(this.#listeners.get(listener));
+    if (listener !== this.#interBroker) check(this.#broker);
+    return ms;
+  }
+}

@@ -18,6 +18,8 @@ export interface ListenerOptions extends ConnectionLimits {
   readonly quotas?: ConnectionQuotas;
   /** The principal of an SSL connection from its client certificate's DN (ssl.principal.mapping.rules). */
   readonly tlsPrincipal?: (dn: string) => string;
+  /** max.connection.creation.rate of the broker and listeners: the ms this listener waits after a connection. */
+  readonly acceptRate?: { readonly active: boolean; recordAccept(listener: string): number };
   /** The broker-wide budget of request bytes in flight, shared by its listeners; one of its own when absent. */
   readonly budget?: InflightBudget;
 }
@@ -79,6 +81,13 @@ export class SocketServer {
   readonly #connections = new Set<Connection>();
   /** Connections over their IP's connection_creation_rate, held until their delayed close. */
   readonly #throttled = new Map<string, Socket>();
+  /** Connections waiting for the listener's accept rate (max.connection.creation.rate), in arrival order. */
+  readonly #waiting: Array<{ socket: Socket; go: () => void }> = [];
+  #acceptTimer: NodeJS.Timeout | undefined;
+  #acceptHeld: Socket | undefined;
+  #acceptWaits = 0;
+  /** TLS connections whose admission waits: the accept their handshake left for later, null while none. */
+  readonly #gated = new Map<string, (() => void) | null>();
   readonly #budget: InflightBudget;
   #nextId = 1;
 
@@ -120,10 +129,27 @@ export class SocketServer {
       socket.once('close', () => quotas.release(ip));
       return true;
     };
+    // max.connection.creation.rate: connections wait their turn while the listener is over its rate.
+    const gated = options.acceptRate?.active === true;
+    const gate = (socket: Socket, go: () => void) => {
+      if (!gated) return go();
+      socket.on('error', () => socket.destroy());
+      this.#waiting.push({ socket, go });
+      this.#drain(security.listenerName);
+    };
     if (options.tls) {
       const server = createTlsServer({ ...options.tls }, (socket: TLSSocket) => {
+        const key = `${socket.remoteAddress}|${socket.remotePort}`;
         // A throttled connection may still finish its handshake while held: it is not served.
-        if (this.#throttled.has(`${socket.remoteAddress}|${socket.remotePort}`)) return;
+        if (this.#throttled.has(key)) return;
+        // One still waiting for the accept rate is served once its turn comes.
+        if (this.#gated.has(key)) {
+          this.#gated.set(key, () => serve(socket));
+          return;
+        }
+        serve(socket);
+      });
+      const serve = (socket: TLSSocket) => {
         // Only a certificate the trust store vouches for names the client (ssl.client.auth=requested lets others in anonymously).
         const raw = socket.authorized ? socket.getPeerCertificate()?.raw : undefined;
         let dn: string | null = null;
@@ -133,11 +159,21 @@ export class SocketServer {
           dn = null;
         }
         accept(socket, dn);
-      });
+      };
       // Quotas before the handshake: a refused client costs no TLS work.
       server.on('connection', (socket: Socket) => {
         socket.setNoDelay(true);
-        admit(socket);
+        if (!gated) {
+          admit(socket);
+          return;
+        }
+        const key = `${socket.remoteAddress}|${socket.remotePort}`;
+        this.#gated.set(key, null);
+        gate(socket, () => {
+          const later = this.#gated.get(key);
+          this.#gated.delete(key);
+          if (!socket.destroyed && admit(socket) && later) later();
+        });
       });
       server.on('tlsClientError', (err, socket) => {
         log.debug({ listener: security.listenerName, remote: socket.remoteAddress, err: err.message }, 'TLS handshake failed');
@@ -146,8 +182,32 @@ export class SocketServer {
       this.#server = server;
     } else {
       this.#server = createServer({ noDelay: true }, (socket: Socket) => {
-        if (admit(socket)) accept(socket, null);
+        gate(socket, () => {
+          if (!socket.destroyed && admit(socket)) accept(socket, null);
+        });
       });
+    }
+  }
+
+  /** Serves waiting connections in order until the accept rate makes the listener wait. */
+  #drain(listener: string): void {
+    while (this.#acceptTimer === undefined && this.#waiting.length > 0) {
+      const { socket, go } = this.#waiting.shift()!;
+      if (socket.destroyed) continue;
+      const ms = this.options.acceptRate!.recordAccept(listener);
+      if (ms > 0) {
+        // As Kafka's acceptor: this connection is accepted after the wait, and the ones behind it later.
+        this.#acceptHeld = socket;
+        this.#acceptWaits++;
+        this.#acceptTimer = setTimeout(() => {
+          this.#acceptTimer = undefined;
+          this.#acceptHeld = undefined;
+          go();
+          this.#drain(listener);
+        }, ms);
+        return;
+      }
+      go();
     }
   }
 
@@ -167,6 +227,11 @@ export class SocketServer {
     return this.#connections.size;
   }
 
+  /** Times this listener waited before accepting more connections (max.connection.creation.rate). */
+  get acceptWaits(): number {
+    return this.#acceptWaits;
+  }
+
   /** Replaces the TLS key, certificate and trust (certificates reloaded without a restart); new handshakes use them. */
   setSecureContext(options: TlsOptions): void {
     if (!this.options.tls) throw new Error('not a TLS listener');
@@ -179,6 +244,9 @@ export class SocketServer {
       this.#server.close(() => resolve());
       for (const c of this.#connections) c.close('shutdown');
       for (const s of this.#throttled.values()) s.destroy();
+      clearTimeout(this.#acceptTimer);
+      this.#acceptHeld?.destroy();
+      for (const w of this.#waiting.splice(0)) w.socket.destroy();
     });
   }
 }

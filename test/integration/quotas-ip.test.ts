@@ -4,7 +4,9 @@
 // unanswered, while a burst from 127.0.0.1 at the same time is served in full; removing the quota lifts it.
 // The ip default applies to addresses without their own quota (gregor configs --entity-default). Bad inputs
 // (not an IP, a key that is not connection_creation_rate, ip with user) get INVALID_REQUEST with Kafka's
-// messages. /metrics counts the throttled connections. The quota window is 2 samples of 1 s so the rate test stays short.
+// messages. /metrics counts the throttled connections. listener.name.<l>.max.connection.creation.rate makes
+// the listener wait between accepts: a burst is served in full, with waits counted on /metrics. The quota window
+// is 2 samples of 1 s so the rate tests stay short.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -161,5 +163,30 @@ describe('IP connection-rate quotas (KIP-612)', () => {
     const g2 = await gregor(['--entity-type', 'ips', '--entity-name', '127.0.0.1', '--alter', '--add-config', 'consumer_byte_rate=5']);
     assert.equal(g2.code, 2);
     assert.match(g2.stderr, /not a quota config of ips/);
+  });
+});
+
+describe('max.connection.creation.rate (KIP-612) per listener', () => {
+  let broker: BrokerProcess;
+  let metricsUrl: string;
+
+  before(async () => {
+    const gw = await freePort();
+    metricsUrl = `http://127.0.0.1:${gw}/metrics`;
+    broker = await BrokerProcess.start({ overrides: { 'quota.window.num': 2, 'quota.window.size.seconds': 1, 'listener.name.plaintext.max.connection.creation.rate': 2, 'gateway.listeners': `HTTP://127.0.0.1:${gw}` } });
+    await waitFor('gateway started', () => broker.output.includes('"gateway started"'), 30_000);
+  });
+  after(async () => {
+    await broker?.close();
+  });
+
+  test('a burst over the listener\'s rate is served in full, the listener waiting between accepts instead of closing', async () => {
+    const first = await http('GET', metricsUrl);
+    const waits = (text: string) => Number(/^gregor_connection_accept_throttled_total\{listener="PLAINTEXT"\} (\d+)$/m.exec(text)?.[1] ?? NaN);
+    const start = waits(first.text);
+    const b = await burst(broker.port, '127.0.0.1', 8);
+    assert.deepEqual(b, { served: 8, closed: 0, stuck: 0 });
+    const after = waits((await http('GET', metricsUrl)).text);
+    assert.ok(after - start >= 3, `listener waits ${start} -> ${after}: 8 connections at 2/s over a 1 s early window`);
   });
 });

@@ -4,7 +4,7 @@
 // StrictControllerMutationQuotaTest numbers).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientQuotaManager, IpConnectionRateQuotas, SampledRate, ThrottlingQuotaExceededError } from '../../../src/broker/quotas.js';
+import { ClientQuotaManager, IpConnectionRateQuotas, ListenerConnectionRates, SampledRate, ThrottlingQuotaExceededError } from '../../../src/broker/quotas.js';
 import { InMemoryCluster } from '../../../src/metadata/index.js';
 
 const who = (principal: string, clientId: string) => ({ ingress: 'kafka' as const, listener: 'PLAINTEXT', clientId, remote: '127.0.0.1', principal });
@@ -119,5 +119,27 @@ describe('IpConnectionRateQuotas (KIP-612)', () => {
     assert.equal(q.recordConnection('10.0.0.2', 3000), 0);
     await store.alterClientQuotas({ ip: '10.0.0.2' }, {}, ['connection_creation_rate']);
     for (let i = 0; i < 10; i++) assert.equal(q.recordConnection('10.0.0.2', 3001), 0, 'a removed quota lifts the limit');
+  });
+});
+
+describe('ListenerConnectionRates (max.connection.creation.rate)', () => {
+  test('the broker-wide rate covers every listener but the inter-broker one; a listener\'s own rate covers it alone', () => {
+    const cfg = { samples: 2, sampleMs: 1000 };
+    const none = new ListenerConnectionRates(cfg, ListenerConnectionRates.UNLIMITED, new Map([['CLIENT', ListenerConnectionRates.UNLIMITED]]), 'BROKER');
+    assert.equal(none.active, false);
+    const r = new ListenerConnectionRates(cfg, 2, new Map([['BROKER', ListenerConnectionRates.UNLIMITED], ['OTHER', 1]]), 'BROKER');
+    assert.equal(r.active, true);
+    for (let i = 0; i < 10; i++) assert.equal(r.recordAccept('BROKER', 0), 0, 'the inter-broker listener is not under the broker-wide rate');
+    assert.equal(r.recordAccept('CLIENT', 0), 0);
+    assert.equal(r.recordAccept('CLIENT', 100), 0);
+    // 3 connections over 1.2 s at 2/s: wait (2.5 - 2) / 2 x 1200 ms; the connection itself still counts.
+    assert.equal(r.recordAccept('CLIENT', 200), 300);
+    // OTHER's own 1/s is not reached by its first connection, but the broker-wide rate counts CLIENT's too: 4 / 1.2 s.
+    assert.equal(r.recordAccept('OTHER', 200), 800);
+    // The second: its own rate 2 / 1.3 s waits 700 ms, the broker's 5 / 1.3 s 1200 ms: the longer wait.
+    assert.equal(r.recordAccept('OTHER', 300), 1200);
+    const own = new ListenerConnectionRates(cfg, ListenerConnectionRates.UNLIMITED, new Map([['BROKER', 1]]), 'BROKER');
+    assert.equal(own.recordAccept('BROKER', 0), 0);
+    assert.equal(own.recordAccept('BROKER', 0), 1000, 'a listener\'s own rate applies to the inter-broker listener too');
   });
 });

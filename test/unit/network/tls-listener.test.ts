@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { connect, type TLSSocket } from 'node:tls';
 import { connect as netConnect } from 'node:net';
-import { ConnectionQuotas, SocketServer, subjectDn, type ExternalPart, type ExternalTransport, type FrameHandler, type ResponsePart } from '../../../src/network/index.js';
+import { ConnectionQuotas, SocketServer, subjectDn, type ListenerOptions, type ExternalPart, type ExternalTransport, type FrameHandler, type ResponsePart } from '../../../src/network/index.js';
 import { makeTestCerts, type TestCerts } from '../../helpers/certs.js';
 
 const quiet = { warn() {}, debug() {} };
@@ -35,9 +35,10 @@ const transport: ExternalTransport & { reads: number[] } = {
   },
 };
 
-async function withTlsServer(handler: FrameHandler, fn: (port: number) => Promise<void>, quotas?: ConnectionQuotas): Promise<void> {
+async function withTlsServer(handler: FrameHandler, fn: (port: number) => Promise<void>, quotas?: ConnectionQuotas, acceptRate?: ListenerOptions['acceptRate']): Promise<void> {
   const server = new SocketServer({
     ...(quotas ? { quotas } : {}),
+    ...(acceptRate ? { acceptRate } : {}),
     host: '127.0.0.1', port: 0, maxFrameBytes: 1 << 20, maxInflightRequests: 100, idleMs: 0, maxQueuedBytes: 1 << 24,
     security: { listenerName: 'MTLS', securityProtocol: 'SSL', saslRequired: false, maxPreAuthFrameBytes: 1 << 20 },
     tls: { key: readFileSync(certs.brokerKey), cert: readFileSync(certs.brokerCert), ca: [readFileSync(certs.caPem)], requestCert: true, rejectUnauthorized: true },
@@ -168,4 +169,25 @@ test('an IP over its connection_creation_rate is held and closed unserved on a T
       s.destroy();
     }
   }, quotas);
+});
+
+test('max.connection.creation.rate on a TLS listener: a connection whose handshake ends while the listener waits is served after the wait', async () => {
+  const handler: FrameHandler = { handleFrame: (_frame, conn) => [Buffer.from(conn.principal)] };
+  const calls: string[] = [];
+  // The first connection makes the listener wait 1.5 s (longer than a handshake), the others none.
+  const acceptRate = { active: true, recordAccept: (listener: string) => (calls.push(listener), calls.length === 1 ? 1500 : 0) };
+  await withTlsServer(handler, async (port) => {
+    const clients = await Promise.all([tlsClient(port), tlsClient(port)]);
+    try {
+      const answers = await Promise.all(clients.map(async (s) => {
+        const frames = readFrames(s, 1);
+        s.write(Buffer.from([0, 0, 0, 2, 0, 1]));
+        return (await frames)[0]!.toString();
+      }));
+      assert.deepEqual(answers, ['User:alice', 'User:alice']);
+      assert.deepEqual(calls, ['MTLS', 'MTLS'], 'both counted, in turn');
+    } finally {
+      for (const s of clients) s.destroy();
+    }
+  }, undefined, acceptRate);
 });
