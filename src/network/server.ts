@@ -169,6 +169,7 @@ export class SocketServer {
         }
         const key = `${socket.remoteAddress}|${socket.remotePort}`;
         this.#gated.set(key, null);
+        socket.once('close', () => this.#gated.delete(key));
         gate(socket, () => {
           const later = this.#gated.get(key);
           this.#gated.delete(key);
