@@ -18,6 +18,7 @@ import { BrokerError } from '../protocol/index.js';
 import { interBrokerClientSecurity, interBrokerListener, listenerSecurity, listenerSpecs, listenerTlsOptions, parseListener as parseListenerSpec, type ListenerSecurity } from './listeners.js';
 import { createLogger, type Logger } from './logger.js';
 import { RequestDispatcher } from './request-dispatcher.js';
+import { ListenerConnectionRates } from './quotas.js';
 
 export interface BrokerStartOptions {
   logger?: Logger;
@@ -181,7 +182,9 @@ export class Broker {
     // so a large produce reaches a pool worker without a copy.
     const frames = config['append.pool'] ? produceFrameMemory(pools.compute) : undefined;
     const budget = new InflightBudget(config['queued.max.request.bytes']);
-    const quotas = new ConnectionQuotas(config['max.connections'], config['max.connections.per.ip'], parseIpOverrides(config['max.connections.per.ip.overrides']));
+    const quotas = new ConnectionQuotas(config['max.connections'], config['max.connections.per.ip'], parseIpOverrides(config['max.connections.per.ip.overrides']), context.quotas.connections);
+    const acceptRate = new ListenerConnectionRates({ samples: config['quota.window.num'], sampleMs: config['quota.window.size.seconds'] * 1000 }, config['max.connection.creation.rate'],
+      new Map(securities.map((sec) => [sec.spec.name, listenerConfig(config, sec.spec.name)['max.connection.creation.rate']])), interBroker.name);
     const servers = new Map<string, SocketServer>();
     for (const sec of securities) {
       const rules = sec.principalRules;
@@ -195,6 +198,7 @@ export class Broker {
         frames,
         budget,
         quotas,
+        acceptRate,
         security: { listenerName: sec.spec.name, securityProtocol: sec.protocol, saslRequired: sec.sasl !== undefined, maxPreAuthFrameBytes: sec.maxPreAuthFrameBytes },
         tls: sec.tls,
         tlsPrincipal: (dn) => `User:${mapDistinguishedName(rules, dn)}`,
@@ -308,6 +312,11 @@ export class Broker {
     let n = 0;
     for (const s of this.#servers.values()) n += s.connectionCount;
     return n;
+  }
+
+  /** Times the listeners waited before accepting more connections (max.connection.creation.rate), per listener. */
+  acceptWaits(): Array<[string, number]> {
+    return [...this.#servers].map(([name, s]) => [name, s.acceptWaits]);
   }
 
   /**

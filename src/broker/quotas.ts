@@ -10,7 +10,9 @@
 // throttle_time_ms = (rate - quota) / quota x window, and its connection is muted that long (KIP-219); a
 // throttled fetch is answered empty and its bytes are taken back (see handlers/fetch.ts).
 // controller_mutation_rate (KIP-599) is a token bucket of partitions per user/client instead (mutationQuota).
-import { DEFAULT_QUOTA_ENTITY, quotaEntityKey, type MetadataStore, type QuotaEntity } from '../metadata/index.js';
+// connection_creation_rate (KIP-612) of ip entities is IpConnectionRateQuotas: new connections per second
+// from an address, checked on accept (network/server.ts).
+import { DEFAULT_QUOTA_ENTITY, IP_CONNECTION_RATE_KEY, quotaEntityKey, type MetadataStore, type QuotaEntity } from '../metadata/index.js';
 import type { Requester } from './replica-manager.js';
 
 export type QuotaType = 'produce' | 'fetch' | 'request';
@@ -95,10 +97,13 @@ export class ClientQuotaManager {
   #values = new Map<string, Readonly<Record<string, number>>>();
   readonly #sensors = new Map<string, Sensor>();
   readonly #buckets = new Map<string, TokenBucket>();
+  /** connection_creation_rate of ip entities, over the same quota window (the listeners check it on accept). */
+  readonly connections: IpConnectionRateQuotas;
 
   constructor(store: MetadataStore, cfg: QuotaWindowConfig) {
     this.#store = store;
     this.#cfg = cfg;
+    this.connections = new IpConnectionRateQuotas(store, cfg);
   }
 
   /** Whether any quota is set (requests of clients under none are not measured). */
@@ -216,7 +221,72 @@ export class ClientQuotaManager {
 
   #reload(): void {
     this.#version = this.#store.quotasVersion;
-    this.#values = new Map(this.#store.clientQuotas().map((e) => [quotaEntityKey(e.entity), e.values]));
+    this.#values = new Map(this.#store.clientQuotas().filter((e) => e.entity.ip === undefined).map((e) => [quotaEntityKey(e.entity), e.values]));
+  }
+}
+
+/**
+ * connection_creation_rate of ip entities (KIP-612), as Kafka's ConnectionQuotas applies it on accept: the
+ * address's own quota, else the ip default's, else none. Each address under a quota has a rate of accepted
+ * connections over the quota window; a connection that takes it over the quota is not counted and is held
+ * for the throttle time, (rate - quota) / quota x window, then closed unanswered.
+ */
+export class IpConnectionRateQuotas {
+  readonly #store: MetadataStore;
+  readonly #cfg: QuotaWindowConfig;
+  #version = -1;
+  #quotas = new Map<string, number>();
+  readonly #rates = new Map<string, SampledRate>();
+  #throttled = 0;
+
+  constructor(store: MetadataStore, cfg: QuotaWindowConfig) {
+    this.#store = store;
+    this.#cfg = cfg;
+  }
+
+  /** Connections refused (held, then closed) for an IP quota since start. */
+  get throttledConnections(): number {
+    return this.#throttled;
+  }
+
+  /** The connection_creation_rate that applies to `ip`, undefined when none does. */
+  quotaFor(ip: string): number | undefined {
+    if (this.#version !== this.#store.quotasVersion) {
+      this.#version = this.#store.quotasVersion;
+      this.#quotas = new Map();
+      for (const e of this.#store.clientQuotas()) {
+        const v = e.entity.ip !== undefined ? e.values[IP_CONNECTION_RATE_KEY] : undefined;
+        if (v !== undefined) this.#quotas.set(e.entity.ip!, v);
+      }
+      if (this.#quotas.size === 0) this.#rates.clear();
+    }
+    if (this.#quotas.size === 0) return undefined;
+    return this.#quotas.get(ip) ?? this.#quotas.get(DEFAULT_QUOTA_ENTITY);
+  }
+
+  /**
+   * Records a new connection from `ip`: 0 when it may be served, else the ms to hold it before closing it
+   * (it is then not counted in the rate, as Kafka unrecords it).
+   */
+  recordConnection(ip: string, now = Date.now()): number {
+    const quota = this.quotaFor(ip);
+    if (quota === undefined) return 0;
+    let rate = this.#rates.get(ip);
+    if (!rate) {
+      if (this.#rates.size >= 10000) this.#prune(now);
+      this.#rates.set(ip, (rate = new SampledRate(this.#cfg)));
+    }
+    rate.record(1, now);
+    const r = rate.rate(now);
+    if (r <= quota) return 0;
+    rate.record(-1, now);
+    this.#throttled++;
+    return Math.max(1, Math.round(((r - quota) / quota) * rate.windowMs(now)));
+  }
+
+  /** Forgets the addresses that made no connection within the window. */
+  #prune(now: number): void {
+    for (const [ip, rate] of this.#rates) if (rate.rate(now) <= 0) this.#rates.delete(ip);
   }
 }
 
@@ -287,4 +357,44 @@ export class ControllerMutationQuota {
 export function userOf(principal: string): string {
   const i = principal.indexOf(':');
   return i < 0 ? principal : principal.slice(i + 1);
+}
+
+/**
+ * max.connection.creation.rate (KIP-612): new connections per second over the broker's listeners except the
+ * inter-broker one, and per listener (listener.name.<l>.max.connection.creation.rate). As Kafka's acceptor
+ * does, a connection that takes a rate over its limit is still accepted, but the listener waits
+ * (rate - limit) / limit x window before it accepts another.
+ */
+export class ListenerConnectionRates {
+  static readonly UNLIMITED = 2147483647;
+  readonly #cfg: QuotaWindowConfig;
+  readonly #broker: { rate: SampledRate; quota: number } | undefined;
+  readonly #listeners = new Map<string, { rate: SampledRate; quota: number }>();
+  readonly #interBroker: string;
+
+  constructor(cfg: QuotaWindowConfig, brokerQuota: number, listenerQuotas: ReadonlyMap<string, number>, interBrokerListener: string) {
+    this.#cfg = cfg;
+    this.#interBroker = interBrokerListener;
+    if (brokerQuota < ListenerConnectionRates.UNLIMITED) this.#broker = { rate: new SampledRate(cfg), quota: brokerQuota };
+    for (const [l, q] of listenerQuotas) if (q < ListenerConnectionRates.UNLIMITED) this.#listeners.set(l, { rate: new SampledRate(cfg), quota: q });
+  }
+
+  /** Whether any limit is set (listeners skip the accept queue otherwise). */
+  get active(): boolean {
+    return this.#broker !== undefined || this.#listeners.size > 0;
+  }
+
+  /** Records a connection accepted on `listener`; the ms the listener waits before the next one (0: none). */
+  recordAccept(listener: string, now = Date.now()): number {
+    let ms = 0;
+    const check = (s: { rate: SampledRate; quota: number } | undefined) => {
+      if (!s) return;
+      s.rate.record(1, now);
+      const r = s.rate.rate(now);
+      if (r > s.quota) ms = Math.max(ms, s.quota === 0 ? this.#cfg.samples * this.#cfg.sampleMs : Math.round(((r - s.quota) / s.quota) * s.rate.windowMs(now)));
+    };
+    check(this.#listeners.get(listener));
+    if (listener !== this.#interBroker) check(this.#broker);
+    return ms;
+  }
 }

@@ -45,8 +45,8 @@ export function parseAddConfig(specs: readonly string[]): Record<string, string>
 export function configsCommand(setExit: (code: number) => void) {
   return clientCommand('configs')
     .description('describe or alter topic and broker configs (like kafka-configs.sh)')
-    .option('--entity-type <type>', 'topics, brokers, users (SCRAM credentials, client quotas) or clients (client quotas)')
-    .option('--entity-name <name>', 'topic name, broker id, user name, or client id')
+    .option('--entity-type <type>', 'topics, brokers, users (SCRAM credentials, client quotas), clients (client quotas) or ips (connection_creation_rate)')
+    .option('--entity-name <name>', 'topic name, broker id, user name, client id, or IP address')
     .option('--entity-default', 'with --entity-type brokers: the cluster-wide dynamic defaults')
     .option('--describe', 'show the configs')
     .option('--all', 'with --describe: every config, not only the ones set (overrides and dynamic values)')
@@ -67,16 +67,18 @@ export function configsCommand(setExit: (code: number) => void) {
       }
       const quotaKeys = [...Object.keys(added), ...opts.deleteConfig.flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d !== '')];
       const quotaAlter = opts.alter && quotaKeys.length > 0 && quotaKeys.every((k) => QUOTA_CONFIG_KEYS.includes(k));
-      if (opts.entityType === 'clients' || (opts.entityType === 'users' && quotaAlter)) {
+      if (opts.entityType === 'clients' || opts.entityType === 'ips' || (opts.entityType === 'users' && quotaAlter)) {
         if (Boolean(opts.describe) === Boolean(opts.alter)) return fail('give exactly one of --describe or --alter.');
-        if (!opts.entityName && !opts.entityDefault) return fail(`--entity-type ${opts.entityType} needs --entity-name or --entity-default.`);
+        // --describe --entity-type ips alone: every IP's quota, as kafka-configs prints them.
+        const every = opts.entityType === 'ips' && Boolean(opts.describe) && !opts.entityName && !opts.entityDefault;
+        if (!opts.entityName && !opts.entityDefault && !every) return fail(`--entity-type ${opts.entityType} needs --entity-name or --entity-default.`);
         const del = opts.deleteConfig.flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d !== '');
         setExit(await quotaConfigs({ bootstrapServer: opts.bootstrapServer, entityType: opts.entityType, entityName: opts.entityDefault ? undefined : opts.entityName,
-          describe: Boolean(opts.describe), set: added, remove: del, security: commandSecurity(opts) }));
+          describe: Boolean(opts.describe), every, set: added, remove: del, security: commandSecurity(opts) }));
         return;
       }
       if (opts.entityType === 'users') return usersAction(opts, fail, setExit);
-      if (opts.entityType !== 'topics' && opts.entityType !== 'brokers') return fail('--entity-type must be topics, brokers, users or clients.');
+      if (opts.entityType !== 'topics' && opts.entityType !== 'brokers') return fail('--entity-type must be topics, brokers, users, clients or ips.');
       if (Boolean(opts.describe) === Boolean(opts.alter)) return fail('give exactly one of --describe or --alter.');
       if (opts.entityType === 'topics' && !opts.entityName) return fail('--entity-type topics needs --entity-name <topic>.');
       if (opts.entityType === 'brokers' && !opts.entityName && !opts.entityDefault) return fail('--entity-type brokers needs --entity-name <id> or --entity-default.');

@@ -215,8 +215,8 @@ const PER_LISTENER = new WeakMap<BrokerConfig, ReadonlyMap<string, Readonly<Reco
 function addListenerOverride(into: Map<string, Record<string, string>>, listener: string, name: string, value: string, source: string): void {
   if (!MECHANISM_JAAS.test(name)) {
     const key = BY_NAME.get(name);
-    if (!key || !/^(ssl\.|sasl\.|connections\.max\.reauth\.ms$|max\.connections$|connection\.failed\.authentication\.delay\.ms$)/.test(key.name)) {
-      throw new ConfigError(`Invalid per-listener configuration listener.name.${listener}.${name} (from ${source}): only ssl.*, sasl.*, connections.max.reauth.ms and max.connections may be set per listener`, name);
+    if (!key || !/^(ssl\.|sasl\.|connections\.max\.reauth\.ms$|max\.connections$|max\.connection\.creation\.rate$|connection\.failed\.authentication\.delay\.ms$)/.test(key.name)) {
+      throw new ConfigError(`Invalid per-listener configuration listener.name.${listener}.${name} (from ${source}): only ssl.*, sasl.*, connections.max.reauth.ms, max.connections and max.connection.creation.rate may be set per listener`, name);
     }
     try {
       validateValue(key, coerce(key, value), value);

@@ -95,6 +95,7 @@ const BROKER_KEYS = [
   { name: 'connections.max.reauth.ms', type: 'long', default: 0, validate: atLeast(0), doc: 'Longest SASL session before the client must re-authenticate (KIP-368); 0: no limit.' },
   { name: 'max.connections', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'Most connections the broker accepts over all listeners; more are closed at once.' },
   { name: 'max.connections.per.ip', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'Most connections from one IP address.' },
+  { name: 'max.connection.creation.rate', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'New connections per second the broker accepts over its listeners except the inter-broker one (KIP-612); past it, accepting waits. Per listener: listener.name.<listener>.max.connection.creation.rate.' },
   { name: 'max.connections.per.ip.overrides', type: 'string', default: '', validate: ipOverrides, defaultText: 'none', doc: 'Per-IP exceptions to max.connections.per.ip, as ip:count pairs separated by commas.' },
   { name: 'ssl.keystore.type', type: 'string', default: 'JKS', allowed: STORE_TYPES, doc: 'Key store format: PEM or PKCS12 (JKS, Kafka\'s default, is refused at start on a TLS listener).' },
   { name: 'ssl.keystore.location', type: 'string', default: null, defaultText: 'unset', doc: 'Key store file: PEM (private key and certificate chain) or PKCS12.' },

@@ -215,6 +215,8 @@ export class GatewayMetrics {
     gauge('kafka_server_quota_limit_bytes_per_second', 'The quota (producer_byte_rate or consumer_byte_rate) that applies to the client.', quotas.map(([l, q]) => [l, q.quota]));
     gauge('kafka_server_quota_throttle_time_ms_total', 'Throttle time given to the client\'s requests (muted connection, throttle_time_ms).', quotas.map(([l, q]) => [l, q.throttleTimeMs]));
     gauge('kafka_server_quota_throttled_requests_total', 'Requests answered with a throttle time.', quotas.map(([l, q]) => [l, q.throttledRequests]));
+    gauge('gregor_connection_accept_throttled_total', 'Times a listener waited before accepting more connections (max.connection.creation.rate).', this.broker.acceptWaits().map(([listener, n]) => [{ listener }, n]));
+    gauge('gregor_ip_connections_throttled_total', 'Connections held and closed unserved for their IP\'s connection_creation_rate (KIP-612).', [[{}, ctx.quotas.connections.throttledConnections]]);
     gauge('gregor_gateway_http_inflight_body_bytes', 'Request-body bytes the gateway holds in memory.', [[{}, this.gauges.httpInflightBodyBytes()]]);
     gauge('nodejs_eventloop_delay_p99_seconds', 'Event loop delay, 99th percentile since start.', [[{}, this.#loopDelay.percentile(99) / 1e9]]);
     gauge('process_resident_memory_bytes', 'Resident set size.', [[{}, process.memoryUsage.rss()]]);

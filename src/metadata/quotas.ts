@@ -1,17 +1,21 @@
-// Client quotas as the metadata store keeps them (Kafka's /config/users and /config/clients entities): an
-// entity is a user, a client id, or both, each either a name or the default (`<default>`); its values are
-// quota keys (producer_byte_rate, consumer_byte_rate, request_percentage, controller_mutation_rate) with
-// numbers. Other keys in the same ZooKeeper znodes (SCRAM credentials) are not quotas and are left alone.
+// Client quotas as the metadata store keeps them (Kafka's /config/users, /config/clients and /config/ips
+// entities): an entity is a user, a client id, or both, each either a name or the default (`<default>`); its
+// values are quota keys (producer_byte_rate, consumer_byte_rate, request_percentage, controller_mutation_rate)
+// with numbers. An IP entity (KIP-612) stands alone, an address or the default, with connection_creation_rate. Other keys in the same ZooKeeper znodes (SCRAM credentials) are not quotas and are left alone.
 
 /** Kafka's name for the default entity of a type. */
 export const DEFAULT_QUOTA_ENTITY = '<default>';
 export const QUOTA_KEYS: readonly string[] = ['producer_byte_rate', 'consumer_byte_rate', 'request_percentage', 'controller_mutation_rate'];
+/** The one quota key of an IP entity: new connections per second from the address (KIP-612). */
+export const IP_CONNECTION_RATE_KEY = 'connection_creation_rate';
 
 export interface QuotaEntity {
   /** A user principal's name (alice for User:alice), DEFAULT_QUOTA_ENTITY, or undefined when the entity has no user part. */
   readonly user?: string;
   /** A client id, DEFAULT_QUOTA_ENTITY, or undefined when the entity has no client part. */
   readonly clientId?: string;
+  /** An IP address or DEFAULT_QUOTA_ENTITY; an entity with an ip has no user or client part. */
+  readonly ip?: string;
 }
 
 export interface QuotaEntry {
@@ -20,6 +24,7 @@ export interface QuotaEntry {
 }
 
 export function quotaEntityKey(e: QuotaEntity): string {
+  if (e.ip !== undefined) return `i:${e.ip}`;
   return `${e.user === undefined ? '-' : `u:${e.user}`}\u0000${e.clientId === undefined ? '-' : `c:${e.clientId}`}`;
 }
 
@@ -36,7 +41,7 @@ export function desanitizeEntityName(name: string): string {
 /** The quota values of a config map (string values), ignoring other keys. */
 export function quotaValuesOf(config: Readonly<Record<string, string>>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const k of QUOTA_KEYS) if (config[k] !== undefined && Number.isFinite(Number(config[k]))) out[k] = Number(config[k]);
+  for (const k of [...QUOTA_KEYS, IP_CONNECTION_RATE_KEY]) if (config[k] !== undefined && Number.isFinite(Number(config[k]))) out[k] = Number(config[k]);
   return out;
 }
 

@@ -1,5 +1,6 @@
 // A Kafka listener: accepts TCP (or TLS) connections and gives each a Connection (framing, ordering, flow
-// control). Several listeners share one ConnectionQuotas (max.connections, max.connections.per.ip).
+// control). Several listeners share one ConnectionQuotas (max.connections, max.connections.per.ip, and the
+// connection_creation_rate of IP quota entities, KIP-612).
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
@@ -17,15 +18,30 @@ export interface ListenerOptions extends ConnectionLimits {
   readonly quotas?: ConnectionQuotas;
   /** The principal of an SSL connection from its client certificate's DN (ssl.principal.mapping.rules). */
   readonly tlsPrincipal?: (dn: string) => string;
+  /** max.connection.creation.rate of the broker and listeners: the ms this listener waits after a connection. */
+  readonly acceptRate?: { readonly active: boolean; recordAccept(listener: string): number };
   /** The broker-wide budget of request bytes in flight, shared by its listeners; one of its own when absent. */
   readonly budget?: InflightBudget;
 }
 
-/** max.connections over all listeners and max.connections.per.ip (with per-IP overrides), as Kafka counts them. */
+/** The connection-rate check of IP quotas: 0 to serve a new connection, else the ms to hold it before closing it. */
+export interface ConnectionRateLimiter {
+  recordConnection(ip: string): number;
+}
+
+/**
+ * max.connections over all listeners and max.connections.per.ip (with per-IP overrides), as Kafka counts
+ * them, and the connection-rate limiter of IP quotas.
+ */
 export class ConnectionQuotas {
   readonly #perIp = new Map<string, number>();
   #total = 0;
-  constructor(readonly maxConnections: number, readonly maxPerIp: number, readonly overrides: ReadonlyMap<string, number> = new Map()) {}
+  constructor(readonly maxConnections: number, readonly maxPerIp: number, readonly overrides: ReadonlyMap<string, number> = new Map(), readonly rate?: ConnectionRateLimiter) {}
+
+  /** 0 when a new connection from `ip` is within its connection_creation_rate, else how long to hold it before closing it. */
+  throttleMs(ip: string): number {
+    return this.rate ? this.rate.recordConnection(ip) : 0;
+  }
 
   /** Counts a new connection from `ip`; false (nothing counted) when a limit is reached. */
   tryAcquire(ip: string): boolean {
@@ -63,6 +79,15 @@ export function subjectDn(raw: Buffer): string {
 export class SocketServer {
   readonly #server: Server;
   readonly #connections = new Set<Connection>();
+  /** Connections over their IP's connection_creation_rate, held until their delayed close. */
+  readonly #throttled = new Map<string, Socket>();
+  /** Connections waiting for the listener's accept rate (max.connection.creation.rate), in arrival order. */
+  readonly #waiting: Array<{ socket: Socket; go: () => void }> = [];
+  #acceptTimer: NodeJS.Timeout | undefined;
+  #acceptHeld: Socket | undefined;
+  #acceptWaits = 0;
+  /** TLS connections whose admission waits: the accept their handshake left for later, null while none. */
+  readonly #gated = new Map<string, (() => void) | null>();
   readonly #budget: InflightBudget;
   #nextId = 1;
 
@@ -80,6 +105,22 @@ export class SocketServer {
       const ip = socket.remoteAddress ?? '?';
       const quotas = options.quotas;
       if (!quotas) return true;
+      const throttleMs = quotas.throttleMs(ip);
+      if (throttleMs > 0) {
+        // Kafka's delayed close: the connection is neither read nor answered, and closed after the throttle
+        // time, so a client that reconnects in a loop is slowed down.
+        log.debug({ listener: security.listenerName, remote: ip, throttleMs }, 'connection throttled: connection_creation_rate of the IP exceeded');
+        socket.pause();
+        socket.on('error', () => socket.destroy());
+        const key = `${ip}|${socket.remotePort}`;
+        this.#throttled.set(key, socket);
+        const timer = setTimeout(() => socket.destroy(), throttleMs);
+        socket.once('close', () => {
+          clearTimeout(timer);
+          this.#throttled.delete(key);
+        });
+        return false;
+      }
       if (!quotas.tryAcquire(ip)) {
         log.warn({ listener: security.listenerName, remote: ip }, 'connection refused: max.connections or max.connections.per.ip reached');
         socket.destroy();
@@ -88,8 +129,27 @@ export class SocketServer {
       socket.once('close', () => quotas.release(ip));
       return true;
     };
+    // max.connection.creation.rate: connections wait their turn while the listener is over its rate.
+    const gated = options.acceptRate?.active === true;
+    const gate = (socket: Socket, go: () => void) => {
+      if (!gated) return go();
+      socket.on('error', () => socket.destroy());
+      this.#waiting.push({ socket, go });
+      this.#drain(security.listenerName);
+    };
     if (options.tls) {
       const server = createTlsServer({ ...options.tls }, (socket: TLSSocket) => {
+        const key = `${socket.remoteAddress}|${socket.remotePort}`;
+        // A throttled connection may still finish its handshake while held: it is not served.
+        if (this.#throttled.has(key)) return;
+        // One still waiting for the accept rate is served once its turn comes.
+        if (this.#gated.has(key)) {
+          this.#gated.set(key, () => serve(socket));
+          return;
+        }
+        serve(socket);
+      });
+      const serve = (socket: TLSSocket) => {
         // Only a certificate the trust store vouches for names the client (ssl.client.auth=requested lets others in anonymously).
         const raw = socket.authorized ? socket.getPeerCertificate()?.raw : undefined;
         let dn: string | null = null;
@@ -99,11 +159,22 @@ export class SocketServer {
           dn = null;
         }
         accept(socket, dn);
-      });
+      };
       // Quotas before the handshake: a refused client costs no TLS work.
       server.on('connection', (socket: Socket) => {
         socket.setNoDelay(true);
-        admit(socket);
+        if (!gated) {
+          admit(socket);
+          return;
+        }
+        const key = `${socket.remoteAddress}|${socket.remotePort}`;
+        this.#gated.set(key, null);
+        socket.once('close', () => this.#gated.delete(key));
+        gate(socket, () => {
+          const later = this.#gated.get(key);
+          this.#gated.delete(key);
+          if (!socket.destroyed && admit(socket) && later) later();
+        });
       });
       server.on('tlsClientError', (err, socket) => {
         log.debug({ listener: security.listenerName, remote: socket.remoteAddress, err: err.message }, 'TLS handshake failed');
@@ -112,8 +183,32 @@ export class SocketServer {
       this.#server = server;
     } else {
       this.#server = createServer({ noDelay: true }, (socket: Socket) => {
-        if (admit(socket)) accept(socket, null);
+        gate(socket, () => {
+          if (!socket.destroyed && admit(socket)) accept(socket, null);
+        });
       });
+    }
+  }
+
+  /** Serves waiting connections in order until the accept rate makes the listener wait. */
+  #drain(listener: string): void {
+    while (this.#acceptTimer === undefined && this.#waiting.length > 0) {
+      const { socket, go } = this.#waiting.shift()!;
+      if (socket.destroyed) continue;
+      const ms = this.options.acceptRate!.recordAccept(listener);
+      if (ms > 0) {
+        // As Kafka's acceptor: this connection is accepted after the wait, and the ones behind it later.
+        this.#acceptHeld = socket;
+        this.#acceptWaits++;
+        this.#acceptTimer = setTimeout(() => {
+          this.#acceptTimer = undefined;
+          this.#acceptHeld = undefined;
+          go();
+          this.#drain(listener);
+        }, ms);
+        return;
+      }
+      go();
     }
   }
 
@@ -133,6 +228,11 @@ export class SocketServer {
     return this.#connections.size;
   }
 
+  /** Times this listener waited before accepting more connections (max.connection.creation.rate). */
+  get acceptWaits(): number {
+    return this.#acceptWaits;
+  }
+
   /** Replaces the TLS key, certificate and trust (certificates reloaded without a restart); new handshakes use them. */
   setSecureContext(options: TlsOptions): void {
     if (!this.options.tls) throw new Error('not a TLS listener');
@@ -144,6 +244,10 @@ export class SocketServer {
     return new Promise((resolve) => {
       this.#server.close(() => resolve());
       for (const c of this.#connections) c.close('shutdown');
+      for (const s of this.#throttled.values()) s.destroy();
+      clearTimeout(this.#acceptTimer);
+      this.#acceptHeld?.destroy();
+      for (const w of this.#waiting.splice(0)) w.socket.destroy();
     });
   }
 }

@@ -143,6 +143,21 @@ describe('ZooKeeperMetadataStore', () => {
     assert.match(await zk.cli('ls', '/'), /\[.*\ba, b\b.*\]/);
   });
 
+  test('ip quotas (KIP-612) live in /config/ips/<ip> and /config/ips/<default>; another broker sees them through the change notification', async () => {
+    const a = await store(1, '/ips');
+    const b = await store(2, '/ips');
+    await a.alterClientQuotas({ ip: '127.0.0.2' }, { connection_creation_rate: 5 }, []);
+    await a.alterClientQuotas({ ip: '<default>' }, { connection_creation_rate: 50 }, []);
+    const at = (st: ZooKeeperMetadataStore, ip: string) => st.clientQuotas().find((q) => q.entity.ip === ip)?.values.connection_creation_rate;
+    await waitFor('ip quotas at b', () => at(b, '127.0.0.2') === 5 && at(b, '<default>') === 50, 10_000);
+    const get = async (p: string) => (await zk.cli('get', `/ips${p}`)).trim().split('\n').filter((l) => l.startsWith('{')).pop();
+    assert.equal(await get('/config/ips/127.0.0.2'), '{"version":1,"config":{"connection_creation_rate":"5"}}');
+    assert.equal(await get('/config/ips/<default>'), '{"version":1,"config":{"connection_creation_rate":"50"}}');
+    await b.alterClientQuotas({ ip: '127.0.0.2' }, {}, ['connection_creation_rate']);
+    await waitFor('removal at a', () => at(a, '127.0.0.2') === undefined, 10_000);
+    assert.equal(at(a, '<default>'), 50);
+  });
+
   test('an unreachable ZooKeeper fails the start with a clear error after the connection timeout', async () => {
     const port = await freePort();
     const s = new ZooKeeperMetadataStore({ connect: `127.0.0.1:${port}/x`, sessionTimeoutMs: SESSION_MS, connectionTimeoutMs: 1500, brokerId: 1 });

@@ -1,8 +1,9 @@
-// AlterClientQuotas (key 49): sets and removes quota values of user / client-id entities (a null name is the
-// default entity), stored in the metadata store (ZooKeeper: /config/users, /config/clients). Needs
-// AlterConfigs on the cluster.
+// AlterClientQuotas (key 49): sets and removes quota values of user / client-id entities, or of an ip entity
+// alone (connection_creation_rate, KIP-612) (a null name is the default entity), stored in the metadata store
+// (ZooKeeper: /config/users, /config/clients, /config/ips). Needs AlterConfigs on the cluster.
+import { isIP } from 'node:net';
 import { ErrorCode, type AlterClientQuotas } from '../../protocol/index.js';
-import { DEFAULT_QUOTA_ENTITY, QUOTA_KEYS, type QuotaEntity } from '../../metadata/index.js';
+import { DEFAULT_QUOTA_ENTITY, IP_CONNECTION_RATE_KEY, QUOTA_KEYS, type QuotaEntity } from '../../metadata/index.js';
 import type { RequestContext } from '../request-context.js';
 import { AclOperation, ResourceType, allowed } from '../authorization.js';
 
@@ -22,10 +23,11 @@ export async function handleAlterClientQuotas(req: AlterClientQuotas.AlterClient
       entries.push(answer(ErrorCode.INVALID_REQUEST, why));
       continue;
     }
-    const entity: { user?: string; clientId?: string } = {};
+    const entity: { user?: string; clientId?: string; ip?: string } = {};
     for (const x of e.entity) {
       const name = x.entityName ?? DEFAULT_QUOTA_ENTITY;
       if (x.entityType === 'user') entity.user = name;
+      else if (x.entityType === 'ip') entity.ip = name;
       else entity.clientId = name;
     }
     const set: Record<string, number> = {};
@@ -47,12 +49,18 @@ function invalid(e: AlterClientQuotas.AlterEntry): string | undefined {
   if (e.entity.length === 0) return 'An entity needs a user or a client-id';
   const types = e.entity.map((x) => x.entityType);
   if (new Set(types).size !== types.length) return `Duplicate entity type in ${types.join(', ')}`;
-  for (const t of types) if (t !== 'user' && t !== 'client-id') return `Unsupported quota entity type ${t}${t === 'ip' ? ' (IP connection-rate quotas are not supported)' : ''}`;
+  for (const t of types) if (t !== 'user' && t !== 'client-id' && t !== 'ip') return `Unsupported quota entity type ${t}`;
+  const ip = e.entity.find((x) => x.entityType === 'ip');
+  if (ip && types.length > 1) return 'Invalid quota entity combination, IP entity should not be combined with User or ClientId';
+  // Kafka also takes a host name it can resolve; addresses only here, so the quota names what accept sees.
+  if (ip && ip.entityName !== null && isIP(ip.entityName) === 0) return `${ip.entityName} is not a valid IP or resolvable host.`;
+  const allowedKeys = ip ? [IP_CONNECTION_RATE_KEY] : QUOTA_KEYS;
   const keys = e.ops.map((o) => o.key);
   if (new Set(keys).size !== keys.length) return 'Duplicate quota key';
   for (const o of e.ops) {
-    if (!QUOTA_KEYS.includes(o.key)) return `Invalid quota key ${o.key} (one of ${QUOTA_KEYS.join(', ')})`;
+    if (!allowedKeys.includes(o.key)) return `Invalid configuration key ${o.key} (one of ${allowedKeys.join(', ')})`;
     if (!o.remove && !(Number.isFinite(o.value) && o.value > 0)) return `Quota ${o.key} must be greater than 0, got ${o.value}`;
+    if (!o.remove && ip && (!Number.isInteger(o.value) || o.value > 2147483647)) return `Proposed value for ${o.key} must be an integer (an INT), got ${o.value}`;
   }
   return undefined;
 }

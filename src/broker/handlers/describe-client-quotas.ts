@@ -1,5 +1,5 @@
-// DescribeClientQuotas (key 48): the quota entities (user and/or client id, names or defaults) matching the
-// filter components, with their values. Needs DescribeConfigs on the cluster.
+// DescribeClientQuotas (key 48): the quota entities (user and/or client id, or an ip; names or defaults)
+// matching the filter components, with their values. Needs DescribeConfigs on the cluster.
 import { ErrorCode, type DescribeClientQuotas } from '../../protocol/index.js';
 import { DEFAULT_QUOTA_ENTITY, type QuotaEntity } from '../../metadata/index.js';
 import type { RequestContext } from '../request-context.js';
@@ -10,7 +10,7 @@ const MATCH_DEFAULT = 1;
 const MATCH_SPECIFIED = 2;
 
 /** The entity type names of the protocol, and where each sits in a QuotaEntity. */
-export const QUOTA_ENTITY_TYPES = { user: 'user', 'client-id': 'clientId' } as const;
+export const QUOTA_ENTITY_TYPES = { user: 'user', 'client-id': 'clientId', ip: 'ip' } as const;
 
 export function handleDescribeClientQuotas(req: DescribeClientQuotas.DescribeClientQuotasRequest, rc: RequestContext): DescribeClientQuotas.DescribeClientQuotasResponse {
   const fail = (errorCode: number, errorMessage: string) => ({ throttleTimeMs: 0, errorCode, errorMessage, entries: null });
@@ -22,7 +22,7 @@ export function handleDescribeClientQuotas(req: DescribeClientQuotas.DescribeCli
     if (c.matchType < MATCH_EXACT || c.matchType > MATCH_SPECIFIED) return fail(ErrorCode.INVALID_REQUEST, `Unknown match type ${c.matchType}`);
     if (c.matchType === MATCH_EXACT && c.match === null) return fail(ErrorCode.INVALID_REQUEST, 'An exact match needs a name');
   }
-  const part = (e: QuotaEntity, type: string): string | undefined => (type === 'user' ? e.user : type === 'client-id' ? e.clientId : undefined);
+  const part = (e: QuotaEntity, type: string): string | undefined => (type === 'user' ? e.user : type === 'client-id' ? e.clientId : type === 'ip' ? e.ip : undefined);
   const matches = (e: QuotaEntity): boolean => {
     for (const c of req.components) {
       const v = part(e, c.entityType);
@@ -37,6 +37,7 @@ export function handleDescribeClientQuotas(req: DescribeClientQuotas.DescribeCli
     entity: [
       ...(q.entity.user !== undefined ? [{ entityType: 'user', entityName: q.entity.user === DEFAULT_QUOTA_ENTITY ? null : q.entity.user }] : []),
       ...(q.entity.clientId !== undefined ? [{ entityType: 'client-id', entityName: q.entity.clientId === DEFAULT_QUOTA_ENTITY ? null : q.entity.clientId }] : []),
+      ...(q.entity.ip !== undefined ? [{ entityType: 'ip', entityName: q.entity.ip === DEFAULT_QUOTA_ENTITY ? null : q.entity.ip }] : []),
     ],
     values: Object.entries(q.values).map(([key, value]) => ({ key, value })),
   }));

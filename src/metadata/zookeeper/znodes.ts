@@ -29,7 +29,7 @@ export const PRODUCER_ID_BLOCK = '/latest_producer_id_block';
 export const DEFAULT_BROKER_ENTITY = '<default>';
 
 /** Persistent paths every broker makes sure of at start, as Kafka's brokers did. */
-export const PERSISTENT_PATHS = ['/cluster', '/brokers/ids', '/brokers/topics', '/brokers/seqid', '/config/changes', '/config/topics', '/config/brokers', '/config/clients', '/config/users', '/admin/delete_topics', '/isr_change_notification', '/latest_producer_id_block'];
+export const PERSISTENT_PATHS = ['/cluster', '/brokers/ids', '/brokers/topics', '/brokers/seqid', '/config/changes', '/config/topics', '/config/brokers', '/config/clients', '/config/users', '/config/ips', '/admin/delete_topics', '/isr_change_notification', '/latest_producer_id_block'];
 
 export const brokerPath = (id: number) => `${BROKER_IDS}/${id}`;
 export const topicPath = (t: string) => `${BROKER_TOPICS}/${t}`;

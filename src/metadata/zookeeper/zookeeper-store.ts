@@ -497,7 +497,7 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     });
   }
 
-  // ---- client quotas (/config/users, /config/clients, /config/users/<u>/clients/<c>) ----
+  // ---- client quotas (/config/users, /config/clients, /config/users/<u>/clients/<c>, /config/ips) ----
 
   clientQuotas(): QuotaEntry[] {
     return this.#quotas;
@@ -510,7 +510,8 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
   async alterClientQuotas(entity: QuotaEntity, set: Readonly<Record<string, number>>, remove: readonly string[]): Promise<void> {
     const user = entity.user === undefined ? undefined : sanitizeEntityName(entity.user);
     const client = entity.clientId === undefined ? undefined : sanitizeEntityName(entity.clientId);
-    const entityPath = user !== undefined ? (client !== undefined ? `users/${user}/clients/${client}` : `users/${user}`) : `clients/${client}`;
+    // An IP is not sanitized in Kafka's layout (/config/ips/<ip>): an IPv6 address keeps its colons.
+    const entityPath = entity.ip !== undefined ? `ips/${entity.ip}` : user !== undefined ? (client !== undefined ? `users/${user}/clients/${client}` : `users/${user}`) : `clients/${client}`;
     const path = `/config/${entityPath}`;
     if (user !== undefined && client !== undefined) await this.#zk.ensurePath(`/config/users/${user}/clients`);
     for (let attempt = 0; ; attempt++) {
@@ -542,7 +543,9 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
       };
       const users = (await zk.children('/config/users')) ?? [];
       const clients = (await zk.children('/config/clients')) ?? [];
+      const ips = (await zk.children('/config/ips')) ?? [];
       await Promise.all([
+        ...ips.map(async (ip) => add({ ip }, await zk.get(`/config/ips/${ip}`))),
         ...users.map(async (u) => {
           const user = desanitizeEntityName(u);
           add({ user }, await zk.get(`/config/users/${u}`));

@@ -4,7 +4,7 @@
 // StrictControllerMutationQuotaTest numbers).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientQuotaManager, SampledRate, ThrottlingQuotaExceededError } from '../../../src/broker/quotas.js';
+import { ClientQuotaManager, IpConnectionRateQuotas, ListenerConnectionRates, SampledRate, ThrottlingQuotaExceededError } from '../../../src/broker/quotas.js';
 import { InMemoryCluster } from '../../../src/metadata/index.js';
 
 const who = (principal: string, clientId: string) => ({ ingress: 'kafka' as const, listener: 'PLAINTEXT', clientId, remote: '127.0.0.1', principal });
@@ -85,5 +85,61 @@ describe('ClientQuotaManager', () => {
     r.record(1000, 1000);
     assert.equal(r.rate(1500), 2000 / 1.5);
     assert.equal(r.rate(5000), 0);
+  });
+});
+
+describe('IpConnectionRateQuotas (KIP-612)', () => {
+  test('an IP\'s own connection_creation_rate, else the ip default, else none; user and client quotas do not count', async () => {
+    const store = new InMemoryCluster().store();
+    const q = new IpConnectionRateQuotas(store, { samples: 2, sampleMs: 1000 });
+    await store.alterClientQuotas({ clientId: '<default>' }, { producer_byte_rate: 1 }, []);
+    assert.equal(q.quotaFor('10.0.0.1'), undefined);
+    assert.equal(q.recordConnection('10.0.0.1', 0), 0);
+    await store.alterClientQuotas({ ip: '<default>' }, { connection_creation_rate: 10 }, []);
+    await store.alterClientQuotas({ ip: '10.0.0.2' }, { connection_creation_rate: 2 }, []);
+    assert.equal(q.quotaFor('10.0.0.1'), 10);
+    assert.equal(q.quotaFor('10.0.0.2'), 2);
+    const c = new ClientQuotaManager(store, { samples: 2, sampleMs: 1000 });
+    assert.equal(c.quotaFor('produce', 'u', 'x')?.quota, 1, 'ip entities leave the client quotas as they are');
+  });
+
+  test('connections over the rate are refused with (rate - quota) / quota x window and not counted; other IPs are not affected', async () => {
+    const store = new InMemoryCluster().store();
+    const q = new IpConnectionRateQuotas(store, { samples: 2, sampleMs: 1000 });
+    await store.alterClientQuotas({ ip: '10.0.0.2' }, { connection_creation_rate: 2 }, []);
+    // Early window: one full sample (1 s) plus the time since the first. Two connections are within 2/s; a
+    // third at 200 ms makes it 3 / 1.2 s = 2.5/s: held (2.5 - 2) / 2 x 1200 ms = 300 ms.
+    assert.equal(q.recordConnection('10.0.0.2', 0), 0);
+    assert.equal(q.recordConnection('10.0.0.2', 100), 0);
+    assert.equal(q.recordConnection('10.0.0.2', 200), 300);
+    assert.equal(q.recordConnection('10.0.0.2', 300), 200, 'the refused one was not counted: 3 / 1.3 s');
+    assert.equal(q.throttledConnections, 2);
+    for (let i = 0; i < 10; i++) assert.equal(q.recordConnection('10.0.0.3', 300), 0, 'no quota on another IP');
+    // Two samples later the old connections have left the window.
+    assert.equal(q.recordConnection('10.0.0.2', 3000), 0);
+    await store.alterClientQuotas({ ip: '10.0.0.2' }, {}, ['connection_creation_rate']);
+    for (let i = 0; i < 10; i++) assert.equal(q.recordConnection('10.0.0.2', 3001), 0, 'a removed quota lifts the limit');
+  });
+});
+
+describe('ListenerConnectionRates (max.connection.creation.rate)', () => {
+  test('the broker-wide rate covers every listener but the inter-broker one; a listener\'s own rate covers it alone', () => {
+    const cfg = { samples: 2, sampleMs: 1000 };
+    const none = new ListenerConnectionRates(cfg, ListenerConnectionRates.UNLIMITED, new Map([['CLIENT', ListenerConnectionRates.UNLIMITED]]), 'BROKER');
+    assert.equal(none.active, false);
+    const r = new ListenerConnectionRates(cfg, 2, new Map([['BROKER', ListenerConnectionRates.UNLIMITED], ['OTHER', 1]]), 'BROKER');
+    assert.equal(r.active, true);
+    for (let i = 0; i < 10; i++) assert.equal(r.recordAccept('BROKER', 0), 0, 'the inter-broker listener is not under the broker-wide rate');
+    assert.equal(r.recordAccept('CLIENT', 0), 0);
+    assert.equal(r.recordAccept('CLIENT', 100), 0);
+    // 3 connections over 1.2 s at 2/s: wait (2.5 - 2) / 2 x 1200 ms; the connection itself still counts.
+    assert.equal(r.recordAccept('CLIENT', 200), 300);
+    // OTHER's own 1/s is not reached by its first connection, but the broker-wide rate counts CLIENT's too: 4 / 1.2 s.
+    assert.equal(r.recordAccept('OTHER', 200), 800);
+    // The second: its own rate 2 / 1.3 s waits 700 ms, the broker's 5 / 1.3 s 1200 ms: the longer wait.
+    assert.equal(r.recordAccept('OTHER', 300), 1200);
+    const own = new ListenerConnectionRates(cfg, ListenerConnectionRates.UNLIMITED, new Map([['BROKER', 1]]), 'BROKER');
+    assert.equal(own.recordAccept('BROKER', 0), 0);
+    assert.equal(own.recordAccept('BROKER', 0), 1000, 'a listener\'s own rate applies to the inter-broker listener too');
   });
 });

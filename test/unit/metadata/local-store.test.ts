@@ -173,4 +173,19 @@ describe('LocalMetadataStore', () => {
     writeFileSync(path, good);
     assert.deepEqual(reopen().listTopics().map((t) => t.name), ['a']);
   });
+
+  it('client quotas of ip entities (connection_creation_rate) survive a reopen beside user and client quotas', async () => {
+    const s = reopen();
+    await s.alterClientQuotas({ ip: '127.0.0.2' }, { connection_creation_rate: 5 }, []);
+    await s.alterClientQuotas({ ip: '<default>' }, { connection_creation_rate: 100 }, []);
+    await s.alterClientQuotas({ clientId: 'c' }, { producer_byte_rate: 1024 }, []);
+    const sorted = (st: LocalMetadataStore) => st.clientQuotas().map((q) => ({ entity: { ...q.entity }, values: { ...q.values } })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const again = reopen();
+    assert.deepEqual(sorted(again), sorted(s));
+    assert.equal(again.clientQuotas().length, 3);
+    assert.deepEqual(again.clientQuotas().find((q) => q.entity.ip === '127.0.0.2')?.values, { connection_creation_rate: 5 });
+    assert.deepEqual(again.clientQuotas().find((q) => q.entity.ip === '<default>')?.values, { connection_creation_rate: 100 });
+    await again.alterClientQuotas({ ip: '127.0.0.2' }, {}, ['connection_creation_rate']);
+    assert.deepEqual(reopen().clientQuotas().map((q) => q.entity.ip ?? q.entity.clientId).sort(), ['<default>', 'c'], 'a removed ip quota stays removed');
+  });
 });

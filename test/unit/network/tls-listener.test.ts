@@ -5,7 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { connect, type TLSSocket } from 'node:tls';
-import { SocketServer, subjectDn, type ExternalPart, type ExternalTransport, type FrameHandler, type ResponsePart } from '../../../src/network/index.js';
+import { connect as netConnect } from 'node:net';
+import { ConnectionQuotas, SocketServer, subjectDn, type ListenerOptions, type ExternalPart, type ExternalTransport, type FrameHandler, type ResponsePart } from '../../../src/network/index.js';
 import { makeTestCerts, type TestCerts } from '../../helpers/certs.js';
 
 const quiet = { warn() {}, debug() {} };
@@ -34,8 +35,10 @@ const transport: ExternalTransport & { reads: number[] } = {
   },
 };
 
-async function withTlsServer(handler: FrameHandler, fn: (port: number) => Promise<void>): Promise<void> {
+async function withTlsServer(handler: FrameHandler, fn: (port: number) => Promise<void>, quotas?: ConnectionQuotas, acceptRate?: ListenerOptions['acceptRate']): Promise<void> {
   const server = new SocketServer({
+    ...(quotas ? { quotas } : {}),
+    ...(acceptRate ? { acceptRate } : {}),
     host: '127.0.0.1', port: 0, maxFrameBytes: 1 << 20, maxInflightRequests: 100, idleMs: 0, maxQueuedBytes: 1 << 24,
     security: { listenerName: 'MTLS', securityProtocol: 'SSL', saslRequired: false, maxPreAuthFrameBytes: 1 << 20 },
     tls: { key: readFileSync(certs.brokerKey), cert: readFileSync(certs.brokerCert), ca: [readFileSync(certs.caPem)], requestCert: true, rejectUnauthorized: true },
@@ -140,4 +143,51 @@ test('connection quotas: max.connections over all addresses, max.connections.per
   assert.ok(!q.tryAcquire('10.0.0.4'), 'max.connections');
   q.release('10.0.0.2');
   assert.ok(q.tryAcquire('10.0.0.4'));
+});
+
+test('an IP over its connection_creation_rate is held and closed unserved on a TLS listener, even if its handshake completes', async () => {
+  const handler: FrameHandler = { handleFrame: (_frame, conn) => [Buffer.from(conn.principal)] };
+  const held: string[] = [];
+  const quotas = new ConnectionQuotas(100, 100, new Map(), { recordConnection: (ip) => (ip === '127.0.0.2' ? (held.push(ip), 300) : 0) });
+  await withTlsServer(handler, async (port) => {
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = netConnect({ host: '127.0.0.1', port, localAddress: '127.0.0.2' });
+      const s = connect({ socket, ca: [readFileSync(certs.caPem)], key: readFileSync(certs.clientKey), cert: readFileSync(certs.clientCert), servername: 'localhost' });
+      s.on('secureConnect', () => s.write(Buffer.from([0, 0, 0, 2, 0, 1])));
+      s.on('data', () => resolve('served'));
+      s.on('error', () => resolve('closed'));
+      s.on('close', () => resolve('closed'));
+    });
+    assert.equal(outcome, 'closed');
+    assert.deepEqual(held, ['127.0.0.2']);
+    const s = await tlsClient(port);
+    try {
+      const frames = readFrames(s, 1);
+      s.write(Buffer.from([0, 0, 0, 2, 0, 1]));
+      assert.equal((await frames)[0]!.toString(), 'User:alice', 'another address is served');
+    } finally {
+      s.destroy();
+    }
+  }, quotas);
+});
+
+test('max.connection.creation.rate on a TLS listener: a connection whose handshake ends while the listener waits is served after the wait', async () => {
+  const handler: FrameHandler = { handleFrame: (_frame, conn) => [Buffer.from(conn.principal)] };
+  const calls: string[] = [];
+  // The first connection makes the listener wait 1.5 s (longer than a handshake), the others none.
+  const acceptRate = { active: true, recordAccept: (listener: string) => (calls.push(listener), calls.length === 1 ? 1500 : 0) };
+  await withTlsServer(handler, async (port) => {
+    const clients = await Promise.all([tlsClient(port), tlsClient(port)]);
+    try {
+      const answers = await Promise.all(clients.map(async (s) => {
+        const frames = readFrames(s, 1);
+        s.write(Buffer.from([0, 0, 0, 2, 0, 1]));
+        return (await frames)[0]!.toString();
+      }));
+      assert.deepEqual(answers, ['User:alice', 'User:alice']);
+      assert.deepEqual(calls, ['MTLS', 'MTLS'], 'both counted, in turn');
+    } finally {
+      for (const s of clients) s.destroy();
+    }
+  }, undefined, acceptRate);
 });
