@@ -7,6 +7,24 @@ export function kafkaClient(bootstrap: string, clientId = 'gregor-test'): Kafka 
   return new Kafka({ clientId, brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
 }
 
+/** Creates a one-partition topic with these config overrides and waits for its leader. */
+export async function createTopic(bootstrap: string, topic: string, configEntries: Array<{ name: string; value: string }> = []): Promise<void> {
+  const admin = kafkaClient(bootstrap).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** An idempotent or transactional producer driven by hand-built Produce requests: its id, epoch and next sequence. */
+export interface Writer {
+  producerId: number;
+  producerEpoch: number;
+  sequence: number;
+}
+
 export interface FetchedRecord {
   partition: number;
   offset: number;

@@ -9,18 +9,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { RawConnection } from '../helpers/raw-client.js';
-import { kafkaClient } from '../helpers/kafkajs.js';
+import { kafkaClient, createTopic as createTopicWith, type Writer } from '../helpers/kafkajs.js';
 import { waitFor } from '../helpers/wait.js';
 import { buildRecordBatch, DescribeProducers, ErrorCode, ListOffsets, Produce, WriteTxnMarkers } from '../../src/protocol/index.js';
 
 const EXPIRATION_MS = 1500;
 const CHECK_MS = 200;
-
-interface Writer {
-  producerId: number;
-  producerEpoch: number;
-  sequence: number;
-}
 
 describe('producer.id.expiration.ms', () => {
   let broker: BrokerProcess;
@@ -36,15 +30,7 @@ describe('producer.id.expiration.ms', () => {
     await broker?.close();
   });
 
-  async function createTopic(topic: string): Promise<void> {
-    const admin = kafkaClient(broker.bootstrap).admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-    } finally {
-      await admin.disconnect();
-    }
-  }
+  const createTopic = (topic: string, configEntries: Array<{ name: string; value: string }> = []) => createTopicWith(broker.bootstrap, topic, configEntries);
 
   async function produce(topic: string, values: string[], w: Writer, transactional = false, timestamp = Date.now()): Promise<{ errorCode: number; baseOffset: number }> {
     const records = await buildRecordBatch(values.map((v) => ({ key: null, value: Buffer.from(v), timestamp })),

@@ -13,16 +13,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { RawConnection } from '../helpers/raw-client.js';
-import { kafkaClient } from '../helpers/kafkajs.js';
+import { kafkaClient, createTopic as createTopicWith, type Writer } from '../helpers/kafkajs.js';
 import { KAFKA_TOOL, KAFKA_TOOLS_RESOLVE_TIMEOUT_MS, kafkaToolsClasspath, runKafkaTool } from '../helpers/kafka-tools.js';
 import { waitFor } from '../helpers/wait.js';
 import { buildRecordBatch, ErrorCode, ListOffsets, Produce, WriteTxnMarkers } from '../../src/protocol/index.js';
-
-interface Writer {
-  producerId: number;
-  producerEpoch: number;
-  sequence: number;
-}
 
 describe('producer state survives kill -9 and clean restarts (producer snapshots)', () => {
   let broker: BrokerProcess;
@@ -43,15 +37,7 @@ describe('producer state survives kill -9 and clean restarts (producer snapshots
     raw = await RawConnection.open(broker.port);
   }
 
-  async function createTopic(topic: string, configEntries: Array<{ name: string; value: string }> = []): Promise<void> {
-    const admin = kafkaClient(broker.bootstrap).admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries }], waitForLeaders: true });
-    } finally {
-      await admin.disconnect();
-    }
-  }
+  const createTopic = (topic: string, configEntries: Array<{ name: string; value: string }> = []) => createTopicWith(broker.bootstrap, topic, configEntries);
 
   /** One batch of `values`; the writer's sequence moves on only when it was written. */
   async function produce(topic: string, values: string[], writer?: Writer, transactional = false): Promise<{ errorCode: number; baseOffset: number }> {

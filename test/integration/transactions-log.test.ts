@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { RawConnection } from '../helpers/raw-client.js';
-import { kafkaClient } from '../helpers/kafkajs.js';
+import { kafkaClient, createTopic as createTopicWith, type Writer } from '../helpers/kafkajs.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
 import { KAFKA_TOOL, KAFKA_TOOLS_RESOLVE_TIMEOUT_MS, kafkaToolsClasspath, runKafkaTool } from '../helpers/kafka-tools.js';
 import { runIn } from '../helpers/run.js';
@@ -23,12 +23,6 @@ import { buildRecordBatch, ErrorCode, Fetch, ListOffsets, Produce, splitRecordBa
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const JAVA_DIR = join(ROOT, 'test', 'java');
 const JAR = join(JAVA_DIR, 'target', 'client-check-all.jar');
-
-interface Writer {
-  producerId: number;
-  producerEpoch: number;
-  sequence: number;
-}
 
 describe('transactions: markers, last stable offset and read_committed with real clients', () => {
   let broker: BrokerProcess;
@@ -51,15 +45,7 @@ describe('transactions: markers, last stable offset and read_committed with real
     await broker?.close();
   });
 
-  async function createTopic(topic: string, configEntries: Array<{ name: string; value: string }> = []): Promise<void> {
-    const admin = kafkaClient(broker.bootstrap).admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries }], waitForLeaders: true });
-    } finally {
-      await admin.disconnect();
-    }
-  }
+  const createTopic = (topic: string, configEntries: Array<{ name: string; value: string }> = []) => createTopicWith(broker.bootstrap, topic, configEntries);
 
   /** Appends `values` as one batch: transactional for a writer under `transactionalId`, else plain. */
   async function produce(topic: string, values: string[], writer?: Writer, transactionalId: string | null = writer ? `tx-${writer.producerId}` : null, transactional = true): Promise<{ errorCode: number; baseOffset: number }> {
