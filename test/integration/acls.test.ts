@@ -8,24 +8,23 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { BrokerProcess, freePort, GREGOR_BIN } from '../helpers/broker-process.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { kcat } from '../helpers/kcat.js';
 import { run, runIn, type RunResult } from '../helpers/run.js';
+import { buildClientCheck, CLIENT_CHECK_JAR } from '../helpers/client-check.js';
 import { waitFor } from '../helpers/wait.js';
 import { KAFKA_TOOL, runKafkaTool } from '../helpers/kafka-tools.js';
 import { http } from './gateway-helpers.js';
 import { LocalMetadataStore } from '../../src/metadata/index.js';
 
-const JAVA_DIR = join(resolve(import.meta.dirname, '..', '..', '..'), 'test', 'java');
-const JAR = join(JAVA_DIR, 'target', 'client-check-all.jar');
+const JAR = CLIENT_CHECK_JAR;
 
 /** The Java client check program (test/java), built once when missing. */
 async function javaClient(args: string[]): Promise<RunResult> {
   if (!existsSync(JAR)) {
-    const build = await runIn('mvn', ['-q', '-B', '-Dstyle.color=never', 'package', '-DskipTests'], { cwd: JAVA_DIR, timeoutMs: 5 * 60_000 });
-    assert.equal(build.code, 0, `mvn package in test/java failed:\n${(build.stdout + build.stderr).slice(-4000)}`);
+    await buildClientCheck();
   }
   return runIn('java', ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-jar', JAR, ...args], { timeoutMs: 120_000 });
 }

@@ -7,21 +7,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Kafka, Producer } from 'kafkajs';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { ZooKeeperServer } from '../helpers/zookeeper.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { kcat } from '../helpers/kcat.js';
-import { runIn } from '../helpers/run.js';
+import { buildClientCheck, CLIENT_CHECK_JAR } from '../helpers/client-check.js';
 import { committedOffsets } from '../helpers/groups.js';
 import { waitFor } from '../helpers/wait.js';
 import { createTopicsWhenReady } from '../helpers/cluster.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const JAVA_DIR = join(ROOT, 'test', 'java');
-const JAR = join(JAVA_DIR, 'target', 'client-check-all.jar');
+const JAR = CLIENT_CHECK_JAR;
 const TOPIC = 'failover';
 const PARTITIONS = 4;
 const KCAT_SETTINGS = ['-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=10000', '-X', 'heartbeat.interval.ms=500', '-X', 'auto.commit.interval.ms=500', '-X', 'partition.assignment.strategy=range'];
@@ -42,9 +38,7 @@ describe('group coordinator failover with kcat -G and the Java consumer', () => 
   let kafka: Kafka;
 
   before(async () => {
-    const build = await runIn('mvn', ['-q', '-B', '-Dstyle.color=never', 'package', '-DskipTests'], { cwd: JAVA_DIR, timeoutMs: 5 * 60_000 });
-    assert.equal(build.code, 0, `mvn package in test/java failed:\n${(build.stdout + build.stderr).slice(-4000)}`);
-    assert.ok(existsSync(JAR), `mvn package did not produce ${JAR}`);
+    await buildClientCheck();
     zk = await ZooKeeperServer.start();
     for (let id = 0; id < 3; id++) {
       brokers.push(await BrokerProcess.start({ overrides: {

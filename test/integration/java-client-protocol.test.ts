@@ -11,22 +11,19 @@
 // test/java is built into its own directory here (test/java/target/java-protocol) so that this file and
 // java-client.test.ts can run at the same time.
 import { runIn as run } from '../helpers/run.js';
+import { buildClientCheck, CLIENT_CHECK_BUILD_TIMEOUT_MS, CLIENT_CHECK_DIR } from '../helpers/client-check.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ApiKey, Fetch, Reader, decodeRequestHeader, responseHeaderVersion } from '../../src/protocol/index.js';
 import { BrokerProcess, freePort } from '../helpers/broker-process.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const JAVA_DIR = join(ROOT, 'test', 'java');
+const JAVA_DIR = CLIENT_CHECK_DIR;
 const BUILD_DIR = join(JAVA_DIR, 'target', 'java-protocol');
 const JAR = join(BUILD_DIR, 'client-check-all.jar');
-const BUILD_TIMEOUT_MS = 5 * 60_000;
-
-
+const BUILD_TIMEOUT_MS = CLIENT_CHECK_BUILD_TIMEOUT_MS;
 
 async function java(args: string[], timeoutMs = 120_000): Promise<{ code: number | null; lines: any[]; summary: any; stderr: string }> {
   const r = await run('java', ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-jar', JAR, ...args], { timeoutMs });
@@ -140,9 +137,7 @@ describe('the Java client and the protocol', () => {
       const r = spawnSync(cmd, args, { stdio: 'ignore', timeout: 60_000 });
       assert.ok(!r.error && r.status === 0, `${cmd} is needed (apt-get install -y openjdk-17-jdk-headless maven)`);
     }
-    const build = await run('mvn', ['-q', '-B', '-Dstyle.color=never', `-Dbuild.dir=${BUILD_DIR}`, 'package', '-DskipTests'], { cwd: JAVA_DIR, timeoutMs: BUILD_TIMEOUT_MS });
-    assert.equal(build.code, 0, `mvn package in test/java failed:\n${(build.stdout + build.stderr).slice(-6000)}`);
-    assert.ok(existsSync(JAR), `mvn package did not produce ${JAR}`);
+    await buildClientCheck(BUILD_DIR);
     const proxyPort = await freePort();
     broker = await BrokerProcess.start({ overrides: { 'advertised.listeners': `PLAINTEXT://127.0.0.1:${proxyPort}`, 'num.partitions': 1 } });
     proxy = await FetchRecordingProxy.start(proxyPort, broker.port);

@@ -5,23 +5,20 @@
 // resuming from committed offsets. The Java side is test/java (a small Maven project, built here once); it
 // prints JSON lines that this file checks record by record.
 import { runIn as run } from '../helpers/run.js';
+import { buildClientCheck, CLIENT_CHECK_JAR, CLIENT_CHECK_BUILD_TIMEOUT_MS } from '../helpers/client-check.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { AssignerProtocol } from 'kafkajs';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
 import { partitionOf } from '../helpers/murmur2.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const JAVA_DIR = join(ROOT, 'test', 'java');
-const JAR = join(JAVA_DIR, 'target', 'client-check-all.jar');
-const BUILD_TIMEOUT_MS = 5 * 60_000;
-
-
+const JAR = CLIENT_CHECK_JAR;
+const BUILD_TIMEOUT_MS = CLIENT_CHECK_BUILD_TIMEOUT_MS;
 
 function tail(s: string, lines = 40): string {
   return s.split('\n').slice(-lines).join('\n');
@@ -129,9 +126,7 @@ describe('Java client (kafka-clients)', () => {
   before(async () => {
     requireTool('java', ['-version'], 'runs the Java Kafka client');
     requireTool('mvn', ['-B', '-v'], 'builds test/java, which fetches org.apache.kafka:kafka-clients from Maven Central');
-    const build = await run('mvn', ['-q', '-B', '-Dstyle.color=never', 'package', '-DskipTests'], { cwd: JAVA_DIR, timeoutMs: BUILD_TIMEOUT_MS });
-    assert.equal(build.code, 0, `mvn package in test/java failed:\n${tail(build.stdout + build.stderr, 80)}`);
-    assert.ok(existsSync(JAR), `mvn package did not produce ${JAR}`);
+    await buildClientCheck();
     broker = await BrokerProcess.start({ overrides: { 'num.partitions': 1, 'log.segment.bytes': 1 << 20 } });
   }, { timeout: BUILD_TIMEOUT_MS + 60_000 });
   after(async () => {

@@ -3,22 +3,19 @@
 // PKCS12 key store where ssl.client.auth=required; a wrong password fails with SaslAuthenticationException.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runIn } from '../helpers/run.js';
+import { buildClientCheck, CLIENT_CHECK_JAR } from '../helpers/client-check.js';
 import { startSecureBroker, type SecureBroker } from '../helpers/secure-broker.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const JAVA_DIR = join(ROOT, 'test', 'java');
-const JAR = join(JAVA_DIR, 'target', 'client-check-all.jar');
+const JAR = CLIENT_CHECK_JAR;
 
 describe('Java client over TLS and SASL', () => {
   let sb: SecureBroker;
 
   before(async () => {
-    const build = await runIn('mvn', ['-q', '-B', '-Dstyle.color=never', 'package', '-DskipTests'], { cwd: JAVA_DIR, timeoutMs: 5 * 60_000 });
-    assert.equal(build.code, 0, `mvn package in test/java failed:\n${(build.stdout + build.stderr).slice(-4000)}`);
-    assert.ok(existsSync(JAR));
+    await buildClientCheck();
     sb = await startSecureBroker();
   }, { timeout: 6 * 60_000 });
   after(async () => {

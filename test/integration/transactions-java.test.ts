@@ -5,17 +5,16 @@
 // transactions v2 (KIP-890: Produce v12 adds partitions, EndTxn v5 bumps the epoch, TxnOffsetCommit v5), with 1 the
 // classic one (AddPartitionsToTxn, AddOffsetsToTxn). The Java side is the `transactions` command of test/java's ClientCheck.
 import { runIn as run } from '../helpers/run.js';
+import { buildClientCheck, CLIENT_CHECK_JAR, CLIENT_CHECK_BUILD_TIMEOUT_MS } from '../helpers/client-check.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const JAVA_DIR = join(ROOT, 'test', 'java');
-const JAR = join(JAVA_DIR, 'target', 'client-check-all.jar');
-const BUILD_TIMEOUT_MS = 5 * 60_000;
+const JAR = CLIENT_CHECK_JAR;
+const BUILD_TIMEOUT_MS = CLIENT_CHECK_BUILD_TIMEOUT_MS;
 
 /** The batch headers of a partition directory's segments, in offset order (Kafka's on-disk layout). */
 function storedBatches(dir: string): Array<{ attributes: number; producerId: bigint; producerEpoch: number }> {
@@ -36,9 +35,7 @@ describe('transactions with the Java client', () => {
   const brokers = new Map<number, BrokerProcess>();
 
   before(async () => {
-    const build = await run('mvn', ['-q', '-B', '-Dstyle.color=never', 'package', '-DskipTests'], { cwd: JAVA_DIR, timeoutMs: BUILD_TIMEOUT_MS });
-    assert.equal(build.code, 0, `mvn package in test/java failed:\n${(build.stdout + build.stderr).split('\n').slice(-80).join('\n')}`);
-    assert.ok(existsSync(JAR), `mvn package did not produce ${JAR}`);
+    await buildClientCheck();
     for (const version of [1, 2]) {
       brokers.set(version, await BrokerProcess.start({ overrides: { 'transaction.state.log.num.partitions': 4, 'offsets.topic.num.partitions': 4, 'transaction.version': version } }));
     }

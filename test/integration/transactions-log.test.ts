@@ -9,20 +9,18 @@
 // DumpLogSegments reads our .txnindex and control batches.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { RawConnection } from '../helpers/raw-client.js';
 import { kafkaClient, createTopic as createTopicWith, type Writer } from '../helpers/kafkajs.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
 import { KAFKA_TOOL, KAFKA_TOOLS_RESOLVE_TIMEOUT_MS, kafkaToolsClasspath, runKafkaTool } from '../helpers/kafka-tools.js';
 import { runIn } from '../helpers/run.js';
+import { buildClientCheck, CLIENT_CHECK_JAR } from '../helpers/client-check.js';
 import { waitFor } from '../helpers/wait.js';
 import { buildRecordBatch, ErrorCode, Fetch, ListOffsets, Produce, splitRecordBatches, WriteTxnMarkers } from '../../src/protocol/index.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const JAVA_DIR = join(ROOT, 'test', 'java');
-const JAR = join(JAVA_DIR, 'target', 'client-check-all.jar');
+const JAR = CLIENT_CHECK_JAR;
 
 describe('transactions: markers, last stable offset and read_committed with real clients', () => {
   let broker: BrokerProcess;
@@ -34,10 +32,7 @@ describe('transactions: markers, last stable offset and read_committed with real
     broker = await BrokerProcess.start({ overrides: { 'num.partitions': 1, 'auto.create.topics.enable': false, 'log.cleaner.backoff.ms': 100, 'transaction.partition.verification.enable': false } });
     raw = await RawConnection.open(broker.port);
     // The Java client check program, built once (in the background while the other tests run).
-    javaBuilt = runIn('mvn', ['-q', '-B', '-Dstyle.color=never', 'package', '-DskipTests'], { cwd: JAVA_DIR, timeoutMs: 5 * 60_000 }).then((b) => {
-      assert.equal(b.code, 0, `mvn package in test/java failed:\n${b.stdout}${b.stderr}`);
-      assert.ok(existsSync(JAR));
-    });
+    javaBuilt = buildClientCheck().then(() => undefined);
     javaBuilt.catch(() => undefined);
   });
   after(async () => {

@@ -4,17 +4,14 @@
 // single-node Kafka, for both transaction versions): its next send and its commit fail, then the abort and a new
 // transaction succeed (v2) or are fenced (v1); nothing of the timed out transaction is ever read_committed.
 import { runIn as run } from '../helpers/run.js';
+import { buildClientCheck, CLIENT_CHECK_JAR, CLIENT_CHECK_BUILD_TIMEOUT_MS } from '../helpers/client-check.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const JAVA_DIR = join(ROOT, 'test', 'java');
-const JAR = join(JAVA_DIR, 'target', 'client-check-all.jar');
-const BUILD_TIMEOUT_MS = 5 * 60_000;
+const JAR = CLIENT_CHECK_JAR;
+const BUILD_TIMEOUT_MS = CLIENT_CHECK_BUILD_TIMEOUT_MS;
 /**
  * What the same command gave against a single-node Apache Kafka 4.1.1 (KRaft, the transaction.version feature
  * formatted to 1 or 2, transaction.abort.timed.out.transaction.cleanup.interval.ms=500): the send after the
@@ -31,9 +28,7 @@ describe('a transaction past its timeout while the Java producer still sends', (
   const brokers = new Map<number, BrokerProcess>();
 
   before(async () => {
-    const build = await run('mvn', ['-q', '-B', '-Dstyle.color=never', 'package', '-DskipTests'], { cwd: JAVA_DIR, timeoutMs: BUILD_TIMEOUT_MS });
-    assert.equal(build.code, 0, `mvn package in test/java failed:\n${(build.stdout + build.stderr).split('\n').slice(-80).join('\n')}`);
-    assert.ok(existsSync(JAR), `mvn package did not produce ${JAR}`);
+    await buildClientCheck();
     for (const version of [1, 2]) {
       brokers.set(version, await BrokerProcess.start({ overrides: {
         'transaction.state.log.num.partitions': 4, 'offsets.topic.num.partitions': 4, 'transaction.version': version,
