@@ -52,6 +52,15 @@ export class SampledRate {
     return total / (this.windowMs(now) / 1000);
   }
 
+  /**
+   * How far the rate is over `quota`, as Kafka's throttle time: (rate - quota) / quota x the window, in ms
+   * (not rounded; 0 when within the quota, Infinity for any rate over a quota of 0).
+   */
+  excessMs(quota: number, now: number): number {
+    const r = this.rate(now);
+    return r <= quota ? 0 : ((r - quota) / quota) * this.windowMs(now);
+  }
+
   windowMs(now: number): number {
     const oldest = this.#samples[0];
     let elapsed = oldest ? now - oldest.start : 0;
@@ -173,10 +182,7 @@ export class ClientQuotaManager {
   }
 
   #throttleMs(s: Sensor, quota: number, now: number): number {
-    const rate = s.rate.rate(now);
-    if (rate <= quota) return 0;
-    const maxMs = this.#cfg.samples * this.#cfg.sampleMs;
-    return Math.min(Math.round(((rate - quota) / quota) * s.rate.windowMs(now)), maxMs);
+    return Math.min(Math.round(s.rate.excessMs(quota, now)), this.#cfg.samples * this.#cfg.sampleMs);
   }
 
   /**
@@ -277,11 +283,11 @@ export class IpConnectionRateQuotas {
       this.#rates.set(ip, (rate = new SampledRate(this.#cfg)));
     }
     rate.record(1, now);
-    const r = rate.rate(now);
-    if (r <= quota) return 0;
+    const excess = rate.excessMs(quota, now);
+    if (excess === 0) return 0;
     rate.record(-1, now);
     this.#throttled++;
-    return Math.max(1, Math.round(((r - quota) / quota) * rate.windowMs(now)));
+    return Math.max(1, Math.round(excess));
   }
 
   /** Forgets the addresses that made no connection within the window. */
@@ -390,8 +396,8 @@ export class ListenerConnectionRates {
     const check = (s: { rate: SampledRate; quota: number } | undefined) => {
       if (!s) return;
       s.rate.record(1, now);
-      const r = s.rate.rate(now);
-      if (r > s.quota) ms = Math.max(ms, s.quota === 0 ? this.#cfg.samples * this.#cfg.sampleMs : Math.round(((r - s.quota) / s.quota) * s.rate.windowMs(now)));
+      const excess = s.rate.excessMs(s.quota, now);
+      if (excess > 0) ms = Math.max(ms, s.quota === 0 ? this.#cfg.samples * this.#cfg.sampleMs : Math.round(excess));
     };
     check(this.#listeners.get(listener));
     if (listener !== this.#interBroker) check(this.#broker);

@@ -32,18 +32,19 @@ export async function handleFetch(req: Fetch.FetchRequest, rc: RequestContext): 
   const entries: PartitionFetch[] = resolved.partitions.map((p) => ({ topic: p.topic, partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes }));
   // A consumer under consumer_byte_rate reads at most what an empty quota window allows in one response
   // (Kafka caps fetch max bytes the same way); min_bytes is capped to it too.
-  const quotaMaxBytes = req.replicaId < 0 && ctx.quotas.active ? Math.max(1, Math.floor(ctx.quotas.maxValueInQuotaWindow('fetch', requesterOf(rc)))) : Infinity;
+  const who = requesterOf(rc);
+  const quotaMaxBytes = req.replicaId < 0 && ctx.quotas.active ? Math.max(1, Math.floor(ctx.quotas.maxValueInQuotaWindow('fetch', who))) : Infinity;
   const maxBytes = Math.min(req.maxBytes, quotaMaxBytes);
   const minBytes = Math.min(req.minBytes, maxBytes);
-  const results = await ctx.replicaManager.fetchRecords(requesterOf(rc), { replicaId: req.replicaId, isolationLevel: req.isolationLevel, maxWaitMs: req.maxWaitMs, minBytes, maxBytes }, entries);
+  const results = await ctx.replicaManager.fetchRecords(who, { replicaId: req.replicaId, isolationLevel: req.isolationLevel, maxWaitMs: req.maxWaitMs, minBytes, maxBytes }, entries);
   // consumer_byte_rate and request_percentage (Kafka's KafkaApis.handleFetchRequest, KIP-219): a consumer's
   // response bytes count against its quota (followers are not limited). When either quota calls for a
   // throttle, the answer is empty with the larger throttle time, the bytes are taken back (the consumer will
   // fetch them again after the mute), and the session is left as the request set it: a full fetch gets no
   // session (id 0, Kafka's FullFetchContext.getThrottledResponse), an incremental one keeps its id and what
   // its partitions were last told.
+  // (Checked again: a quota may have been set while the fetch waited for data.)
   if (req.replicaId < 0 && ctx.quotas.active) {
-    const who = requesterOf(rc);
     const now = Date.now();
     let bytes = 0;
     for (const r of results) bytes += recordsBytes(r.records);
