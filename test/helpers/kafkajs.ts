@@ -1,10 +1,24 @@
 // kafkajs helpers: quiet clients, and a fetch through kafkajs's own broker connection and decoders
 // (kafkajs has no group-less consumer; this is the code path its consumer uses for Fetch).
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type Message } from 'kafkajs';
 
 export function kafkaClient(bootstrap: string, clientId = 'gregor-test'): Kafka {
   // A comma-separated bootstrap list (a cluster) becomes kafkajs's broker array.
   return new Kafka({ clientId, brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+}
+
+/** Whether a kafkajs admin with this config (no retries) connects and lists topics: TLS and SASL checks. */
+export async function kafkajsConnects(config: Omit<KafkaConfig, 'logLevel' | 'retry'>): Promise<boolean> {
+  const admin = new Kafka({ ...config, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
 }
 
 /** Creates a one-partition topic with these config overrides and waits for its leader. */

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 
 const BROKER_RESOURCE = 4; // Kafka's ConfigResource type BROKER
+import { kafkajsConnects } from '../helpers/kafkajs.js';
 import { makeTestCerts, type TestCerts } from '../helpers/certs.js';
 import { startSecureBroker, type SecureBroker } from '../helpers/secure-broker.js';
 
@@ -23,18 +24,7 @@ describe('TLS certificate reload through AlterConfigs', () => {
     next?.remove();
   });
 
-  async function connects(caFile: string): Promise<boolean> {
-    const admin = new Kafka({ clientId: 'reload', logLevel: logLevel.NOTHING, retry: { retries: 0 }, brokers: [sb.addr('SSL')], ssl: { ca: [readFileSync(caFile, 'utf8')] } }).admin();
-    try {
-      await admin.connect();
-      await admin.listTopics();
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await admin.disconnect().catch(() => {});
-    }
-  }
+  const connects = (caFile: string) => kafkajsConnects({ clientId: 'reload', brokers: [sb.addr('SSL')], ssl: { ca: [readFileSync(caFile, 'utf8')] } });
 
   test('a new key store for the SSL listener is used by new connections; an unreadable one is refused', async () => {
     assert.ok(await connects(sb.certs.caPem));

@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import type { SASLOptions } from 'kafkajs';
+import { kafkajsConnects } from '../helpers/kafkajs.js';
 import { GREGOR_BIN } from '../helpers/broker-process.js';
 import { KAFKA_TOOL, runKafkaTool } from '../helpers/kafka-tools.js';
 import { kcat } from '../helpers/kcat.js';
@@ -46,19 +47,8 @@ describe('SCRAM users with gregor configs and kafka-configs', () => {
     await sb?.close();
   });
 
-  async function canAuthenticate(mechanism: 'scram-sha-256' | 'scram-sha-512', username: string, password: string): Promise<boolean> {
-    const kafka = new Kafka({ clientId: 'sec-tools', logLevel: logLevel.NOTHING, retry: { retries: 0 }, brokers: [sb.addr('SASL_SSL')], ssl: { ca: [readFileSync(sb.certs.caPem, 'utf8')] }, sasl: { mechanism, username, password } as SASLOptions });
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      await admin.listTopics();
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await admin.disconnect().catch(() => {});
-    }
-  }
+  const canAuthenticate = (mechanism: 'scram-sha-256' | 'scram-sha-512', username: string, password: string) =>
+    kafkajsConnects({ clientId: 'sec-tools', brokers: [sb.addr('SASL_SSL')], ssl: { ca: [readFileSync(sb.certs.caPem, 'utf8')] }, sasl: { mechanism, username, password } as SASLOptions });
 
   test('gregor configs creates, describes and deletes SCRAM credentials', async () => {
     const bs = ['--bootstrap-server', sb.addr('PLAINTEXT')];
