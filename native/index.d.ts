@@ -352,6 +352,14 @@ export interface LogConfig {
   logStartOffset?: number
 }
 
+/**
+ * Whether the byte at `at` of the file at `path` is in the page cache:
+ * "cached", "cold", or "unknown" where the kernel or filesystem cannot tell
+ * (then the fetch path treats every read as cached). Tests check with it
+ * that an eviction took before they expect a cold read.
+ */
+export declare function pageCacheResidency(path: string, at: number): string
+
 /** One producer's state in a partition (DescribeProducers). */
 export interface ProducerStateInfo {
   producerId: number

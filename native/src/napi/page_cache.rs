@@ -22,6 +22,15 @@ pub fn evict_from_page_cache(path: String) -> Result<()> {
     Ok(page_cache::evict(Path::new(&path))?)
 }
 
+/// Whether the byte at `at` of the file at `path` is in the page cache:
+/// "cached", "cold", or "unknown" where the kernel or filesystem cannot tell
+/// (then the fetch path treats every read as cached). Tests check with it
+/// that an eviction took before they expect a cold read.
+#[napi(js_name = "pageCacheResidency")]
+pub fn page_cache_residency(path: String, at: i64) -> Result<&'static str> {
+    Ok(page_cache::residency_of(Path::new(&path), at.max(0) as u64)?.name())
+}
+
 /// Drops a range from `PartitionLog.coldRange` that will not be warmed.
 #[napi(js_name = "discardColdRange")]
 pub fn discard_cold_range(id: u32) {
