@@ -216,10 +216,13 @@ export class Broker {
           throw new BrokerError('INVALID_CONFIG', (e as Error).message);
         }
       }
+      // Every endpoint loads its new stores before any installs them: one that cannot be read refuses the change for all.
+      const more = [...context.tlsReloaders].map((reload) => reload(dynamic));
       return () => {
         appliedListenerSsl = listenerEntries(dynamic);
         for (const [name, opts] of next) servers.get(name)!.setSecureContext(opts);
         if (next.size > 0) log.info({ listeners: [...next.keys()] }, 'TLS listeners reloaded their key and trust stores');
+        for (const install of more) install?.();
       };
     };
     if (cluster) {

@@ -82,6 +82,11 @@ export class BrokerContext {
    * INVALID_CONFIG) and returns what installs them on the listeners.
    */
   listenerSslReload: ((dynamic: Readonly<Record<string, string>>) => () => void) | undefined;
+  /**
+   * More TLS endpoints that reload with the Kafka listeners (the gateway's HTTPS listener): each is given the
+   * dynamic configs, throws to refuse them, and returns what installs them (or nothing when it has no change).
+   */
+  readonly tlsReloaders = new Set<(dynamic: Readonly<Record<string, string>>) => (() => void) | undefined>();
   /** Authentication settings of each SASL listener, by listener name (src/broker/listeners.ts). */
   readonly saslListeners = new Map<string, ListenerSasl>();
   /** Called (and awaited) after this broker changed SCRAM credentials: password snapshots reload. */

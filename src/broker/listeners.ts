@@ -108,9 +108,9 @@ export function listenerTlsOptions(config: BrokerConfig, listener: string, dynam
   return withContext(listener, () => serverTlsOptions(listenerConfig(config, listener, dynamic)));
 }
 
-/** A listener's key store as PEM key and chain (a PKCS12 store decoded), for the gateway's HTTPS listener. */
-export function listenerKeyStorePem(config: BrokerConfig, listener: string): { key: string; cert: string; passphrase?: string } {
-  return withContext(listener, () => keyStorePem(listenerConfig(config, listener)));
+/** A listener's key store as PEM key and chain (a PKCS12 store decoded), for the gateway's HTTPS listener, under dynamic configs `dynamic`. */
+export function listenerKeyStorePem(config: BrokerConfig, listener: string, dynamic: Readonly<Record<string, string>> = {}): { key: string; cert: string; passphrase?: string } {
+  return withContext(listener, () => keyStorePem(listenerConfig(config, listener, dynamic)));
 }
 
 /** The listener brokers use between them: inter.broker.listener.name, else the listener of security.inter.broker.protocol. */

@@ -8,7 +8,7 @@
 //   GET  /metrics /healthz /readyz /openapi.json, / (web console)
 // All handlers run on the main thread and never block: bodies stream in with caps, appends are awaited.
 import { ANONYMOUS_PRINCIPAL, GATEWAY_LISTENER, listenerKeyStorePem, parseListener, type Broker, type PasswordCheck, type Requester } from '../broker/index.js';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listenerConfig, type BrokerConfig } from '../config/index.js';
@@ -113,7 +113,11 @@ export class Gateway {
   readonly broker: Broker;
   readonly options: GatewayOptions;
   readonly metrics: GatewayMetrics;
-  readonly #app: TemplatedApp;
+  /** The app new connections reach; a key store reload replaces it (see #reloadTls). */
+  #app: TemplatedApp;
+  /** Apps replaced by a reload: they keep serving the connections they accepted. */
+  readonly #retiredApps: TemplatedApp[] = [];
+  #tlsReloader: ((dynamic: Readonly<Record<string, string>>) => (() => void) | undefined) | undefined;
   readonly #budget: BodyBudget;
   readonly #sticky = new StickyPartitioner();
   readonly #cache = new ChunkCache(64 * 1024 * 1024);
@@ -174,6 +178,7 @@ export class Gateway {
         resolve();
       });
     });
+    if (options.tls) g.#watchTls();
     broker.log.info({ ...uwsBuild() }, 'uWebSockets.js loaded');
     const scheme = options.tls ? 'https' : 'http';
     broker.log.info({ gateway: `${scheme}://${options.host}:${g.#port}`, console: `${scheme}://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${g.#port}/`, authentication: options.basicAuth ? 'basic' : 'none' }, 'gateway started');
@@ -189,12 +194,87 @@ export class Gateway {
     if (this.#stopping) return;
     this.#stopping = true;
     if (this.#statsTimer) clearInterval(this.#statsTimer);
+    if (this.#tlsReloader) this.broker.context.tlsReloaders.delete(this.#tlsReloader);
     if (this.#listenSocket) uws().us_listen_socket_close(this.#listenSocket);
     this.#listenSocket = undefined;
     for (const ws of [...this.#sockets]) ws.end(1001, 'broker shutting down');
     this.metrics.close();
     this.#passwords?.close();
     this.broker.log.info({}, 'gateway stopped');
+  }
+
+  // ---- key store reload ----
+
+  /**
+   * Reloads the HTTPS key store with the Kafka listeners' (AlterConfigs on the broker with
+   * listener.name.<gateway listener>.ssl.keystore.*): when the gateway's entries or its key store files
+   * changed, the new store is read (a store that cannot be read refuses the change with INVALID_CONFIG)
+   * and a new app with it takes the listening port. uWebSockets.js cannot swap an app's certificate, so the
+   * listen socket is closed and the new app listens on the same port in the same tick; connections the
+   * old app accepted (HTTP keep-alive, WebSockets) stay on it with their session.
+   */
+  #watchTls(): void {
+    const ctx = this.broker.context;
+    const name = this.options.listenerName;
+    const signature = (dynamic: Readonly<Record<string, string>>): string => {
+      const lc = listenerConfig(ctx.staticConfig, name, dynamic);
+      const prefix = `listener.name.${name.toLowerCase()}.ssl.`;
+      const files = [lc['ssl.keystore.location']].filter((f): f is string => typeof f === 'string').map((f) => {
+        try {
+          return [f, statSync(f).mtimeMs];
+        } catch {
+          return [f, -1];
+        }
+      });
+      return JSON.stringify([Object.entries(dynamic).filter(([k]) => k.startsWith(prefix)).sort(), files]);
+    };
+    let applied = signature({ ...ctx.metadata.brokerConfigs(''), ...ctx.metadata.brokerConfigs(String(ctx.brokerId)) });
+    this.#tlsReloader = (dynamic) => {
+      const next = signature(dynamic);
+      if (next === applied || this.#stopping) return undefined;
+      let app: TemplatedApp;
+      try {
+        app = sslAppFromPem(listenerKeyStorePem(ctx.staticConfig, name, dynamic));
+      } catch (e) {
+        throw new BrokerError('INVALID_CONFIG', `gateway listener ${name}: ${(e as Error).message}`);
+      }
+      return () => {
+        applied = next;
+        this.#replaceApp(app);
+      };
+    };
+    ctx.tlsReloaders.add(this.#tlsReloader);
+  }
+
+  #replaceApp(app: TemplatedApp): void {
+    if (this.#stopping || !this.#listenSocket) return;
+    const old = this.#app;
+    const oldSocket = this.#listenSocket;
+    this.#app = app;
+    this.#routes();
+    uws().us_listen_socket_close(oldSocket);
+    this.#listenSocket = undefined;
+    const listen = (a: TemplatedApp) => {
+      let ok = false;
+      a.listen(this.options.host, this.#port, (ls) => {
+        if (ls) {
+          this.#listenSocket = ls;
+          ok = true;
+        }
+      });
+      return ok;
+    };
+    if (listen(app)) {
+      this.#retiredApps.push(old);
+      this.broker.log.info({ listener: this.options.listenerName, port: this.#port }, 'gateway reloaded its key store');
+      return;
+    }
+    // The port was taken in between: keep serving with the old store rather than not at all.
+    this.#app = old;
+    const back = listen(old);
+    this.broker.log.error({ listener: this.options.listenerName, port: this.#port, listening: back }, back
+      ? 'gateway could not listen with its new key store; it keeps the old one'
+      : 'gateway could not listen again after a key store reload; restart the broker');
   }
 
   // ---- routing ----
