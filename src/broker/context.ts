@@ -53,7 +53,7 @@ export class BrokerContext {
   readonly txn: TransactionCoordinator;
   /** Transaction markers and verification requests to other brokers. */
   readonly #txnChannel: TxnMarkerChannel;
-  /** Per transactional id, the last transactions-v2 produce still being added by this broker's coordinator (see addLocally). */
+  /** Per transactional id, the last transactions-v2 produce still being added by this broker's coordinator (see addWithRetry). */
   readonly #adding = new Map<string, Promise<void>>();
   /** The one append/read service every ingress (Kafka handlers, gateway) goes through. */
   readonly replicaManager: ReplicaManager;
@@ -128,9 +128,9 @@ export class BrokerContext {
     this.transactionVerifier = async (transactionalId, producerId, producerEpoch, partitions, add) => {
       // transaction.partition.verification.enable=false: classic producers' partitions are taken on trust, as in Kafka.
       if (!add && !this.config['transaction.partition.verification.enable']) return new Map();
-      const codes = add && (!this.cluster || this.txn.owns(transactionalId))
-        ? await this.#addLocally(transactionalId, producerId, producerEpoch, partitions)
-        : await this.checkTransaction(transactionalId, producerId, producerEpoch, partitions, add ?? false);
+      const codes = add
+        ? await this.#addWithRetry(transactionalId, producerId, producerEpoch, partitions)
+        : await this.checkTransaction(transactionalId, producerId, producerEpoch, partitions, false);
       // As a produce's errors (Kafka's mapping): a fenced producer gets INVALID_PRODUCER_EPOCH, a coordinator that is
       // busy or moving NOT_ENOUGH_REPLICAS (retriable).
       for (const [k, code] of codes) {
@@ -167,15 +167,16 @@ export class BrokerContext {
   }
 
   /**
-   * A transactions-v2 produce's partitions added by this broker's coordinator. A transaction that is busy (the
-   * previous one's markers, another add being written: CONCURRENT_TRANSACTIONS) is asked again every
+   * A transactions-v2 produce's partitions added by the transaction's coordinator (this broker's, or the one
+   * the leader of the id's __transaction_state partition runs). A transaction that is busy (the previous one's
+   * markers, another add being written: CONCURRENT_TRANSACTIONS) is asked again every
    * add.partitions.to.txn.retry.backoff.ms for up to add.partitions.to.txn.retry.backoff.max.ms, as Kafka's
-   * AddPartitionsToTxnManager does, instead of sending the client into its retry.backoff.ms. The produces of one
-   * transactional id go through here one after the other, each released only once its caller has appended
-   * (setImmediate: the append follows this answer synchronously), so a later request never overtakes one that
-   * is waiting (their sequence numbers stay in order).
+   * ReplicaManager does with AddPartitionsToTxnManager, instead of sending the client into its retry.backoff.ms.
+   * The produces of one transactional id go through here one after the other, each released only once its
+   * caller has appended (setImmediate: the append follows this answer synchronously), so a later request never
+   * overtakes one that is waiting (their sequence numbers stay in order).
    */
-  async #addLocally(transactionalId: string, producerId: number, producerEpoch: number, partitions: ReadonlyArray<{ topic: string; partition: number }>): Promise<Map<string, number>> {
+  async #addWithRetry(transactionalId: string, producerId: number, producerEpoch: number, partitions: ReadonlyArray<{ topic: string; partition: number }>): Promise<Map<string, number>> {
     const before = this.#adding.get(transactionalId);
     let release!: () => void;
     const mine = new Promise<void>((r) => (release = r));

@@ -217,7 +217,7 @@ const BROKER_KEYS = [
   { name: 'transaction.max.timeout.ms', type: 'int', default: 900000, validate: atLeast(1), defaultText: '15 min', doc: 'Largest transaction.timeout.ms a producer may ask for (larger: INVALID_TRANSACTION_TIMEOUT).' },
   { name: 'transactional.id.expiration.ms', type: 'int', default: 604800000, validate: atLeast(1), defaultText: '7 days', doc: 'A transactional id without a transaction for this long is removed from __transaction_state.' },
   { name: 'transaction.abort.timed.out.transaction.cleanup.interval.ms', type: 'int', default: 10000, validate: atLeast(1), doc: 'How often transactions past their timeout are looked for and aborted.' },
-  { name: 'add.partitions.to.txn.retry.backoff.ms', type: 'int', default: 20, validate: atLeast(1), doc: 'Wait before a transactional produce (transactions v2) that found its transaction busy (CONCURRENT_TRANSACTIONS) asks its coordinator on this broker again.' },
+  { name: 'add.partitions.to.txn.retry.backoff.ms', type: 'int', default: 20, validate: atLeast(1), doc: 'Wait before a transactional produce (transactions v2) that found its transaction busy (CONCURRENT_TRANSACTIONS) asks the transaction\'s coordinator again.' },
   { name: 'add.partitions.to.txn.retry.backoff.max.ms', type: 'int', default: 100, validate: atLeast(0), doc: 'How long such a produce keeps asking before the client is told to retry (NOT_ENOUGH_REPLICAS).' },
   { name: 'transaction.remove.expired.transaction.cleanup.interval.ms', type: 'int', default: 3600000, validate: atLeast(1), doc: 'How often expired transactional ids are looked for.' },
   { name: 'group.min.session.timeout.ms', type: 'int', default: 6000, validate: atLeast(0), doc: 'Smallest session.timeout.ms a member may ask for.' },
