@@ -1,13 +1,15 @@
 // MetadataStore kept in one JSON file under log.dirs, replaced atomically (write temp, fsync, rename, fsync dir)
 // on every change. Changes are rare (topic create/delete, producer id blocks), so the write is synchronous
-// and a change's promise is settled when it returns. Files written before replica assignments were kept
+// and a change's promise is settled when it returns. A change the file cannot take (a full disk, an I/O
+// error) is undone in memory too and refused with KAFKA_STORAGE_ERROR: what the broker serves is what a
+// restart would read. Files written before replica assignments were kept
 // get one replica per partition, `brokerId`.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AclTable, type AclResource, type AclResourceEntry, type StoredAcl } from './acls.js';
-import { QuotaTable, type QuotaEntity, type QuotaEntry } from './quotas.js';
-import type { MetadataStore, NewTopic, ProducerIdBlock, TopicChange, TopicMetadata } from './store.js';
+import { QuotaTable, quotaEntityKey, type QuotaEntity, type QuotaEntry } from './quotas.js';
+import { MetadataStorageError, type MetadataStore, type NewTopic, type ProducerIdBlock, type TopicChange, type TopicMetadata } from './store.js';
 
 interface FileFormat {
   version: 1;
@@ -84,12 +86,13 @@ export class LocalMetadataStore implements MetadataStore {
       internal: topic.internal ?? false,
     });
     this.#topics.set(meta.name, meta);
-    this.#persist();
+    this.#persistOrUndo(() => this.#topics.delete(meta.name));
     return meta;
   }
 
   async deleteTopic(name: string): Promise<void> {
-    if (this.#topics.delete(name)) this.#persist();
+    const t = this.#topics.get(name);
+    if (t && this.#topics.delete(name)) this.#persistOrUndo(() => this.#topics.set(name, t));
   }
 
   async alterTopic(name: string, change: TopicChange): Promise<TopicMetadata> {
@@ -99,7 +102,7 @@ export class LocalMetadataStore implements MetadataStore {
     const replicas = change.replicas ?? t.replicas;
     const meta = freezeTopic({ ...t, partitions: replicas.length, replicas, configs: change.configs ?? t.configs });
     this.#topics.set(name, meta);
-    this.#persist();
+    this.#persistOrUndo(() => this.#topics.set(name, t));
     return meta;
   }
 
@@ -108,14 +111,16 @@ export class LocalMetadataStore implements MetadataStore {
   }
 
   async setBrokerConfigs(entity: string, configs: Record<string, string>): Promise<void> {
-    this.#state.brokerConfigs = { ...this.#state.brokerConfigs, [entity]: { ...configs } };
-    this.#persist();
+    const before = this.#state.brokerConfigs;
+    this.#state.brokerConfigs = { ...before, [entity]: { ...configs } };
+    this.#persistOrUndo(() => (this.#state.brokerConfigs = before));
   }
 
   async allocateProducerIds(size: number): Promise<ProducerIdBlock> {
     const block = { firstProducerId: this.#state.nextProducerId, size };
     this.#state.nextProducerId += size;
-    this.#persist(); // persisted before any id of the block is handed out
+    // Persisted before any id of the block is handed out.
+    this.#persistOrUndo(() => (this.#state.nextProducerId = block.firstProducerId));
     return block;
   }
 
@@ -132,8 +137,9 @@ export class LocalMetadataStore implements MetadataStore {
     const next = applyChanges(all[user] ?? {}, changes);
     if (Object.keys(next).length === 0) delete all[user];
     else all[user] = next;
+    const before = this.#state.scramCredentials;
     this.#state.scramCredentials = all;
-    this.#persist();
+    this.#persistOrUndo(() => (this.#state.scramCredentials = before));
   }
 
   listAcls(): AclResourceEntry[] {
@@ -145,8 +151,9 @@ export class LocalMetadataStore implements MetadataStore {
   }
 
   async updateAcls(resource: AclResource, update: (current: readonly StoredAcl[]) => StoredAcl[]): Promise<readonly StoredAcl[]> {
-    this.#acls.set(resource, update(this.#acls.get(resource)));
-    this.#persist();
+    const before = this.#acls.get(resource);
+    this.#acls.set(resource, update(before));
+    this.#persistOrUndo(() => this.#acls.set(resource, before));
     return this.#acls.get(resource);
   }
 
@@ -159,11 +166,22 @@ export class LocalMetadataStore implements MetadataStore {
   }
 
   async alterClientQuotas(entity: QuotaEntity, set: Readonly<Record<string, number>>, remove: readonly string[]): Promise<void> {
+    const before = this.#quotas.list().find((q) => quotaEntityKey(q.entity) === quotaEntityKey(entity))?.values ?? {};
     this.#quotas.alter(entity, set, remove);
-    this.#persist();
+    this.#persistOrUndo(() => this.#quotas.alter(entity, before, [...remove, ...Object.keys(set)]));
   }
 
   async close(): Promise<void> {}
+
+  /** Writes the file after an in-memory change; if it cannot be written, `undo` takes the change back and the caller gets KAFKA_STORAGE_ERROR. */
+  #persistOrUndo(undo: () => void): void {
+    try {
+      this.#persist();
+    } catch (e) {
+      undo();
+      throw new MetadataStorageError(`Cannot write the metadata store ${this.#path}: ${(e as Error).message}`, { cause: e });
+    }
+  }
 
   #persist(): void {
     this.#state.topics = [...this.#topics.values()];
@@ -174,10 +192,18 @@ export class LocalMetadataStore implements MetadataStore {
     const tmp = `${this.#path}.tmp`;
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, JSON.stringify(this.#state, null, 2) + '\n');
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      try {
+        const text = Buffer.from(JSON.stringify(this.#state, null, 2) + '\n');
+        // writeSync may write part of the buffer (a disk filling up): the rest, or the error that stopped it.
+        for (let at = 0; at < text.length;) at += writeSync(fd, text, at);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e) {
+      // The old file is untouched; do not leave a partial copy holding the space.
+      rmSync(tmp, { force: true });
+      throw e;
     }
     renameSync(tmp, this.#path);
     const dfd = openSync(this.#dir, 'r');

@@ -3,6 +3,19 @@
 // Reads are synchronous, from the store's current view (a ZooKeeper store keeps it current with watches);
 // changes are asynchronous and durable (in the file, or in ZooKeeper) when their promise resolves.
 
+/**
+ * A change the store could not make durable (a full disk, an I/O error): nothing of it was kept. `code` is
+ * the Kafka error name the broker answers with, as errors of the native addon carry theirs.
+ */
+export class MetadataStorageError extends Error {
+  readonly code = 'KAFKA_STORAGE_ERROR';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MetadataStorageError';
+  }
+}
+
 export interface TopicMetadata {
   readonly name: string;
   /** Kafka topic id in its printed form (22 characters of URL-safe base64). */

@@ -30,6 +30,17 @@ export class BrokerError extends Error {
   }
 }
 
+/**
+ * A thrown value as a BrokerError when it stands for a Kafka error: a BrokerError, or an error of another
+ * layer carrying a Kafka error name in `code` (the addon's, the metadata store's). Anything else is undefined.
+ */
+export function asBrokerError(err: unknown): BrokerError | undefined {
+  if (err instanceof BrokerError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && errorCodeByName(code) !== undefined) return new BrokerError(code as ErrorName, err instanceof Error ? err.message : String(err), { cause: err });
+  return undefined;
+}
+
 export interface KafkaErrorInfo {
   readonly errorCode: number;
   readonly name: ErrorName;

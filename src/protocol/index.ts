@@ -9,7 +9,7 @@ export type { ExternalChunk, Part, RecordsPayload, TaggedFieldWrite } from './wr
 export { ProtocolDecodeError, ProtocolEncodeError } from './protocol-error.js';
 export type { ProtocolDecodeErrorCode, ProtocolEncodeErrorCode } from './protocol-error.js';
 export { ErrorCode, errorName, errorCodeByName, errorMessage } from './errors.js';
-export { BrokerError, kafkaErrorOf, errorCodeOf, type KafkaErrorInfo } from './broker-error.js';
+export { asBrokerError, BrokerError, kafkaErrorOf, errorCodeOf, type KafkaErrorInfo } from './broker-error.js';
 export type { ErrorName, ErrorCodeValue } from './errors.js';
 export { ZERO_UUID } from './codec-helpers.js';
 export { unsignedVarintSize, varintSize, varlongSize, writeUnsignedVarintAt, writeVarintAt, writeVarlongAt, readInt64At, writeInt64At } from './varint.js';

@@ -1,6 +1,6 @@
 // CreatePartitions (key 37): grows topics to a new partition count; never shrinks. New partitions get
 // replicas assigned like a new topic's, or the explicit assignment, which may name live brokers only.
-import { BrokerError, ErrorCode, type CreatePartitions } from '../../protocol/index.js';
+import { asBrokerError, type CreatePartitions, ErrorCode } from '../../protocol/index.js';
 import { requesterOf, type RequestContext } from '../request-context.js';
 import { ThrottlingQuotaExceededError } from '../quotas.js';
 import { AclOperation, ResourceType, allowed } from '../authorization.js';
@@ -38,7 +38,8 @@ export async function handleCreatePartitions(req: CreatePartitions.CreatePartiti
       await ctx.createPartitions(t.name, t.count, req.validateOnly, t.assignments?.map((a) => [...a.brokerIds]));
       return { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null };
     } catch (e) {
-      if (e instanceof BrokerError) return fail(e.errorCode, e.message);
+      const be = asBrokerError(e);
+      if (be) return fail(be.errorCode, be.message);
       if (e instanceof ThrottlingQuotaExceededError) return fail(ErrorCode.THROTTLING_QUOTA_EXCEEDED, e.message);
       throw e;
     }

@@ -1,5 +1,5 @@
 // CreateTopics (key 19): validate name, partitions, replication factor and configs; create or just validate.
-import { BrokerError, ErrorCode, ZERO_UUID, type CreateTopics } from '../../protocol/index.js';
+import { asBrokerError, type CreateTopics, ErrorCode, ZERO_UUID } from '../../protocol/index.js';
 import { configValue, effectiveTopicConfig, formatConfigValue, TOPIC_CONFIG } from '../../config/index.js';
 import { requesterOf, type RequestContext } from '../request-context.js';
 import { ThrottlingQuotaExceededError } from '../quotas.js';
@@ -60,7 +60,8 @@ export async function handleCreateTopics(req: CreateTopics.CreateTopicsRequest, 
         })),
       };
     } catch (e) {
-      if (e instanceof BrokerError) return fail(e.errorCode, e.message);
+      const be = asBrokerError(e);
+      if (be) return fail(be.errorCode, be.message);
       if (e instanceof ThrottlingQuotaExceededError) return fail(ErrorCode.THROTTLING_QUOTA_EXCEEDED, e.message);
       throw e;
     }

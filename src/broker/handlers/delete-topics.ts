@@ -1,5 +1,5 @@
 // DeleteTopics (key 20): remove topics by name (or, from v6, by topic id) with their data.
-import { BrokerError, ErrorCode, ZERO_UUID, type DeleteTopics } from '../../protocol/index.js';
+import { asBrokerError, type DeleteTopics, ErrorCode, ZERO_UUID } from '../../protocol/index.js';
 import { requesterOf, type RequestContext } from '../request-context.js';
 import { ThrottlingQuotaExceededError } from '../quotas.js';
 import { AclOperation, ResourceType, allowed } from '../authorization.js';
@@ -28,7 +28,8 @@ export async function handleDeleteTopics(req: DeleteTopics.DeleteTopicsRequest, 
       await ctx.deleteTopic(name);
       return { name, topicId: id, errorCode: ErrorCode.NONE, errorMessage: null };
     } catch (e) {
-      if (e instanceof BrokerError) return { name, topicId: id, errorCode: e.errorCode, errorMessage: e.message };
+      const be = asBrokerError(e);
+      if (be) return { name, topicId: id, errorCode: be.errorCode, errorMessage: be.message };
       if (e instanceof ThrottlingQuotaExceededError) return { name, topicId: id, errorCode: ErrorCode.THROTTLING_QUOTA_EXCEEDED, errorMessage: e.message };
       throw e;
     }

@@ -1,6 +1,6 @@
 // IncrementalAlterConfigs (key 44): SET, DELETE, APPEND and SUBTRACT on single keys of a topic's
 // overrides or of the dynamic broker configs; validated, persisted and applied live.
-import { BrokerError, ErrorCode, type IncrementalAlterConfigs } from '../../protocol/index.js';
+import { asBrokerError, BrokerError, ErrorCode, type IncrementalAlterConfigs } from '../../protocol/index.js';
 import { TOPIC_CONFIG, brokerKey, configValue } from '../../config/index.js';
 import { ResourceType } from '../config-entries.js';
 import type { BrokerContext } from '../context.js';
@@ -34,7 +34,8 @@ export async function applyConfigChange(
     }
     return { errorCode: ErrorCode.NONE, errorMessage: null };
   } catch (e) {
-    if (e instanceof BrokerError) return { errorCode: e.errorCode, errorMessage: e.message };
+    const be = asBrokerError(e);
+    if (be) return { errorCode: be.errorCode, errorMessage: be.message };
     throw e;
   }
 }

@@ -1,13 +1,25 @@
 // InitProducerId (key 22): a fresh producer id (epoch 0) for idempotent producers, or the same id with a
 // bumped epoch when the producer presents its current one (KIP-360). With a transactional id the
 // transaction coordinator answers (src/txn): fencing the previous producer of that id.
-import { ErrorCode, type InitProducerId } from '../../protocol/index.js';
+import { asBrokerError, ErrorCode, type InitProducerId } from '../../protocol/index.js';
 import type { RequestContext } from '../request-context.js';
 import { AclOperation, ResourceType, allowed } from '../authorization.js';
 
 const MAX_EPOCH = 32767;
 
 export async function handleInitProducerId(req: InitProducerId.InitProducerIdRequest, rc: RequestContext): Promise<InitProducerId.InitProducerIdResponse> {
+  try {
+    return await initProducerId(req, rc);
+  } catch (e) {
+    // No id could be had (the store could not reserve a block): Kafka's error for it, logged, not a closed connection.
+    const be = asBrokerError(e);
+    if (!be) throw e;
+    rc.ctx.log.error({ transactionalId: req.transactionalId, error: be.code, reason: be.message }, 'InitProducerId failed');
+    return { throttleTimeMs: 0, errorCode: be.errorCode, producerId: -1, producerEpoch: -1 };
+  }
+}
+
+async function initProducerId(req: InitProducerId.InitProducerIdRequest, rc: RequestContext): Promise<InitProducerId.InitProducerIdResponse> {
   const answer = (errorCode: number, producerId = -1, producerEpoch = -1) => ({ throttleTimeMs: 0, errorCode, producerId, producerEpoch });
   const transactional = req.transactionalId !== null && req.transactionalId !== '';
   // Write on the transactional id; without one IdempotentWrite on the cluster, or (Kafka 3.x) Write on some topic.
