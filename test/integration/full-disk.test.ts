@@ -1,6 +1,6 @@
 // A full disk: the broker's log directory on a small tmpfs. Produce past the space left is refused with
 // KAFKA_STORAGE_ERROR and nothing half-written is ever served; topic creation, partition growth and
-// producer-id allocation are refused with Kafka's errors (the metadata store's change undone, not kept in
+// producer-id allocation and SCRAM users are refused with Kafka's errors (the metadata store's change undone, not kept in
 // memory only), and the broker keeps serving reads. Once space is freed everything works again, and after
 // kill -9 and a restart every acknowledged record is there exactly once, in order.
 // Mounting a tmpfs needs root (CAP_SYS_ADMIN), which the CI machine and `npm test` as root have.
@@ -14,6 +14,10 @@ import type { Producer } from 'kafkajs';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { kcat } from '../helpers/kcat.js';
+import { setScramUser } from '../helpers/secure-broker.js';
+import { ErrorCode } from '../../src/protocol/index.js';
+
+const KAFKA_STORAGE_ERROR = ErrorCode.KAFKA_STORAGE_ERROR;
 
 const TOPIC = 'full';
 
@@ -85,6 +89,7 @@ describe('a full disk', () => {
       assert.ok(!(await admin.listTopics()).includes('later'), 'a topic the store could not keep is not served');
       await assert.rejects(admin.createPartitions({ topicPartitions: [{ topic: 'grow', count: 3 }] }), (e: unknown) => errorType(e) === 'KAFKA_STORAGE_ERROR');
       assert.equal((await admin.fetchTopicMetadata({ topics: ['grow'] })).topics[0]!.partitions.length, 1);
+      await assert.rejects(setScramUser(broker.bootstrap, 'dana', 'dana-secret', 'SCRAM-SHA-256'), new RegExp(`failed: ${KAFKA_STORAGE_ERROR} `));
       // A producer id block cannot be reserved: retriable, as in Kafka while its next block is not there.
       const idempotent = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 200 } });
       await assert.rejects(idempotent.connect());
@@ -103,6 +108,7 @@ describe('a full disk', () => {
       assert.equal(mount(dir, '32m', true), undefined);
       for (let i = 0; i < 100; i++) await send(`after-${i}`);
       await admin.createTopics({ topics: [{ topic: 'later', numPartitions: 3 }] });
+      await setScramUser(broker.bootstrap, 'dana', 'dana-secret', 'SCRAM-SHA-256');
       const again = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await again.connect();
       await again.send({ topic: TOPIC, acks: -1, messages: [{ value: 'idempotent' }] });

@@ -2,7 +2,7 @@
 // alone (connection_creation_rate, KIP-612) (a null name is the default entity), stored in the metadata store
 // (ZooKeeper: /config/users, /config/clients, /config/ips). Needs AlterConfigs on the cluster.
 import { isIP } from 'node:net';
-import { ErrorCode, type AlterClientQuotas } from '../../protocol/index.js';
+import { asBrokerError, ErrorCode, type AlterClientQuotas } from '../../protocol/index.js';
 import { DEFAULT_QUOTA_ENTITY, IP_CONNECTION_RATE_KEY, QUOTA_KEYS, type QuotaEntity } from '../../metadata/index.js';
 import type { RequestContext } from '../request-context.js';
 import { AclOperation, ResourceType, allowed } from '../authorization.js';
@@ -37,7 +37,15 @@ export async function handleAlterClientQuotas(req: AlterClientQuotas.AlterClient
       else set[o.key] = o.value;
     }
     if (!req.validateOnly) {
-      await rc.ctx.metadata.alterClientQuotas(entity as QuotaEntity, set, remove);
+      try {
+        await rc.ctx.metadata.alterClientQuotas(entity as QuotaEntity, set, remove);
+      } catch (err) {
+        // The metadata store could not keep it (a full disk): this entry fails with Kafka's error.
+        const be = asBrokerError(err);
+        if (!be) throw err;
+        entries.push(answer(be.errorCode, be.message));
+        continue;
+      }
       rc.ctx.log.info({ principal: rc.conn.principal, entity, set, remove }, 'client quotas altered');
     }
     entries.push(answer(ErrorCode.NONE, null));

@@ -2,7 +2,7 @@
 // the salted password (Hi(password, salt, iterations)); the broker keeps only salt, StoredKey, ServerKey
 // and iterations, in the metadata store (ZooKeeper /config/users/<user> as Kafka 3.x, or the local file).
 // One result per user; a user with any invalid alteration has none of its alterations applied (Kafka).
-import { ErrorCode, Scram, type AlterUserScramCredentials } from '../../protocol/index.js';
+import { asBrokerError, ErrorCode, Scram, type AlterUserScramCredentials } from '../../protocol/index.js';
 import type { RequestContext } from '../request-context.js';
 
 type Failure = { errorCode: number; errorMessage: string };
@@ -65,7 +65,7 @@ export async function handleAlterUserScramCredentials(req: AlterUserScramCredent
       rc.ctx.log.info({ user, mechanisms: Object.keys(changes.get(user) ?? {}) }, 'altered SCRAM credentials');
       results.push({ user, errorCode: ErrorCode.NONE, errorMessage: null });
     } catch (e) {
-      results.push({ user, errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: (e as Error).message });
+      results.push({ user, errorCode: asBrokerError(e)?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: (e as Error).message });
     }
   }
   // Ingresses that check passwords from a snapshot (the gateway) see the change before the answer leaves.

@@ -1,6 +1,6 @@
 // DeleteAcls (key 31): removes every binding matching each filter and answers, per filter, the bindings it
 // removed. Needs Alter on the cluster; SECURITY_DISABLED without an authorizer (as Kafka).
-import { ErrorCode, type DeleteAcls } from '../../protocol/index.js';
+import { asBrokerError, ErrorCode, type DeleteAcls } from '../../protocol/index.js';
 import { invalidFilter, type AclBindingFilter } from '../../acl/index.js';
 import type { RequestContext } from '../request-context.js';
 import { AclOperation, ResourceType, allowed } from '../authorization.js';
@@ -15,7 +15,15 @@ export async function handleDeleteAcls(req: DeleteAcls.DeleteAclsRequest, rc: Re
     principal: f.principalFilter, host: f.hostFilter, operation: f.operation, permissionType: f.permissionType,
   }));
   const invalid = filters.map((f) => invalidFilter(f));
-  const results = await authorizer.delete(filters.filter((_, i) => invalid[i] === undefined));
+  let results: Awaited<ReturnType<typeof authorizer.delete>>;
+  try {
+    results = await authorizer.delete(filters.filter((_, i) => invalid[i] === undefined));
+  } catch (e) {
+    // The metadata store could not keep the change (a full disk): Kafka's error, not a closed connection.
+    const be = asBrokerError(e);
+    if (!be) throw e;
+    return all(be.errorCode, be.message);
+  }
   let j = 0;
   const filterResults = filters.map((_, i): DeleteAcls.DeleteAclsFilterResult => {
     if (invalid[i] !== undefined) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: invalid[i]!, matchingAcls: [] };
