@@ -790,6 +790,10 @@ impl Log {
         h: &BatchHeader,
         pred: impl Fn(i64) -> bool,
     ) -> Result<Option<(i64, i64)>> {
+        if h.records_count == 0 {
+            // A header the cleaner kept for its producer: no record to find.
+            return Ok(None);
+        }
         if h.is_log_append_time() {
             // Log-append time: every record carries the batch time.
             return Ok(pred(h.max_timestamp).then_some((h.max_timestamp, h.base_offset)));
