@@ -2,8 +2,9 @@
 // isBatchLastRecordOfProducer, BatchRetention.RETAIN_EMPTY): on a compacted topic with small segments, a
 // kafkajs idempotent producer and a hand-built idempotent writer each end with a batch whose records plain
 // writes overwrite. After cleaning, both batches are still in the log as headers alone (no records, same
-// offsets, producer id, epoch and sequences), which Kafka's DumpLogSegments reads as valid; kcat and kafkajs
-// read the compacted topic across them (from the beginning, and from an empty batch's own offset). Then the
+// offsets, producer id, epoch and sequences), which Kafka's DumpLogSegments reads as valid; kcat, the Java
+// consumer and kafkajs read the compacted topic across them (from the beginning, and from an empty batch's
+// own offset). Then the
 // broker is stopped, every producer snapshot of the partition removed and the broker restarted: the producer
 // state rebuilt from the log still knows the writer's last sequence, so a retry of its last batch is answered
 // as a duplicate with the original offset and nothing is appended.
@@ -143,6 +144,16 @@ describe('the cleaner keeps an active producer\'s last batch (as an empty batch 
     const kcatFromEmpty = await viaKcat(emptyOffset);
     assert.ok(kcatFromEmpty.length > 0 && kcatFromEmpty[0]!.offset > emptyOffset + 1, 'kcat from the empty batch\'s offset reads on past it');
     assert.equal(kcatFromEmpty.at(-1)!.offset, end - 1);
+    // The Java consumer (Kafka's console consumer), from the beginning and from the empty batch's offset.
+    const viaJava = async (from: string[], count: number) => {
+      const r = await runKafkaTool(KAFKA_TOOL.consoleConsumer, ['--bootstrap-server', broker.bootstrap, '--topic', topic, ...from, '--max-messages', String(count),
+        '--timeout-ms', '30000', '--property', 'print.key=true', '--property', 'key.separator=='], 120_000);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.split('\n').filter((l) => l.includes('=')).map((l) => ({ key: l.slice(0, l.indexOf('=')), value: l.slice(l.indexOf('=') + 1) }));
+    };
+    assertLatest(await viaJava(['--from-beginning'], expected.size), 'Java consumer from the beginning');
+    assert.deepEqual((await viaJava(['--partition', '0', '--offset', String(emptyOffset)], kcatFromEmpty.length)).map((r) => r.key),
+      kcatFromEmpty.map((r) => r.key), 'Java consumer from the empty batch\'s offset');
     assertLatest(await fetchAll(kafka, topic, 0, 0, expected.size), 'kafkajs fetch from the beginning');
     const fromEmpty = await fetchAll(kafka, topic, 0, emptyOffset, kcatFromEmpty.length);
     assert.deepEqual(fromEmpty.map((r) => r.offset), kcatFromEmpty.map((r) => r.offset), 'kafkajs from the empty batch\'s offset');
