@@ -886,6 +886,87 @@ fn active_producers_keep_their_last_batch() {
         (0, 4),
         "the newer batch, emptied"
     );
+    // Once producer 5 expires, its empty batch goes too.
+    shared
+        .lock()
+        .unwrap()
+        .as_mut()
+        .unwrap()
+        .remove_expired_producers(200_000, 20_000);
+    compact(&shared, &force_at(200_000)).unwrap();
+    let left: Vec<_> = producer_batches()
+        .iter()
+        .map(|(h, _)| (h.base_offset, h.records_count))
+        .collect();
+    assert_eq!(left, vec![(0, 1)]);
+}
+
+#[test]
+fn an_aborted_last_batch_stays_empty_and_holds_its_marker_until_the_producer_expires() {
+    let dir = TempDir::new("compact-producer-aborted");
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    append(&mut log, "k1", Some("v1"), 1_000); // 0
+    append_txn(&mut log, 7, 0, "k1", "aborted", 1_000); // 1: producer 7's last batch
+    end_txn(&mut log, 7, false, 1_000); // 2: ABORT
+    for i in 0..60 {
+        append(&mut log, "fill", Some(&format!("e{i}")), 1_000);
+    }
+    let shared = Mutex::new(Some(log));
+    let pass = |now: i64| {
+        let mut c = force_at(now);
+        c.delete_retention_ms = 1_000;
+        compact(&shared, &c).unwrap()
+    };
+    let producer_batches = || {
+        let g = shared.lock().unwrap();
+        all_batches(g.as_ref().unwrap())
+            .into_iter()
+            .filter(|(h, _)| h.has_producer_id())
+            .map(|(h, _)| {
+                (
+                    h.base_offset,
+                    h.records_count,
+                    h.is_transactional(),
+                    h.is_control(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // The aborted record goes, its batch stays as a transactional header, and
+    // so its ABORT marker (a batch of the transaction is still there).
+    for now in [10_000, 20_000] {
+        pass(now);
+        assert_eq!(
+            producer_batches(),
+            vec![(1, 0, true, false), (2, 1, true, true)]
+        );
+    }
+    assert_eq!(
+        data_records(shared.lock().unwrap().as_ref().unwrap())[0]
+            .2
+            .as_deref(),
+        Some("v1")
+    );
+    // Producer 7 expires: the empty batch goes, then the marker (stamped, then removed).
+    shared
+        .lock()
+        .unwrap()
+        .as_mut()
+        .unwrap()
+        .remove_expired_producers(30_000, 1_000);
+    pass(30_000);
+    pass(30_000);
+    pass(31_000);
+    assert_eq!(producer_batches(), vec![]);
+    assert_eq!(
+        shared
+            .lock()
+            .unwrap()
+            .as_ref()
+            .unwrap()
+            .aborted_txns(0, 1000),
+        vec![]
+    );
 }
 
 #[test]
