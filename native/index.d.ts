@@ -121,8 +121,10 @@ export declare class PartitionLog {
    * The fetch lookup of `read` without reading: the batches stay in the
    * segment file, to be sent with `ResponseWriter.file` (sendfile) or
    * read with `FetchSlice.read` (the copying path).
+   * With `skipEmpty` (a consumer's fetch), a segment's tail of batches
+   * without records is passed over for the next segment's batches.
    */
-  locate(fetchOffset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): FetchSlice
+  locate(fetchOffset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean, skipEmpty?: boolean | undefined | null): FetchSlice
   /**
    * Writes the control batch ending the producer's transaction (COMMIT or
    * ABORT) at the log end; INVALID_PRODUCER_EPOCH for an older producer

@@ -351,7 +351,7 @@ export class ReplicaManager {
           const maxOffset = follower ? log.logEndOffset : readCommitted ? lso : hw;
           // Out-of-sync followers of a throttled partition get nothing while the throttled rate is over the limit.
           const held = throttled?.[i] === true && leader instanceof PartitionReplica && !leader.isr.includes(replicaId) && this.#leaderThrottle.exceeded(throttleRate);
-          const r = log.locate(e.fetchOffset, held ? 0 : Math.max(Math.min(e.partitionMaxBytes, budget), 0), !held && bytes === 0, maxOffset);
+          const r = log.locate(e.fetchOffset, held ? 0 : Math.max(Math.min(e.partitionMaxBytes, budget), 0), !held && bytes === 0, maxOffset, !follower);
           const n = r.byteLength;
           if (throttled?.[i]) this.#leaderThrottle.record(n);
           bytes += n;

@@ -694,7 +694,7 @@ export class GroupCoordinator {
           next = head.lastOffset + 1;
           const decoded = parseRecordBatchSync(batch, { verifyCrc: false }).records;
           if (head.isTransactional && !head.isControl && head.baseSequence >= 0) {
-            this.#txnSequences.set(`${part.partition}:${head.producerId}`, { epoch: head.producerEpoch, next: head.baseSequence + head.recordCount });
+            this.#txnSequences.set(`${part.partition}:${head.producerId}`, { epoch: head.producerEpoch, next: head.baseSequence + (head.lastOffset - head.baseOffset) + 1 });
           }
           if (head.isControl) {
             // A transaction's marker: its pending offsets in this partition are committed or dropped.

@@ -312,9 +312,13 @@ export class Partition {
     return pool.warmRange(id).catch(() => undefined);
   }
 
-  /** Like `read`, but the batches stay in their segment file (for sendfile, or `FetchSlice.read`). */
-  locate(fetchOffset: Offset, maxBytes: number, minOneBatch: boolean, maxOffset: Offset = this.#log.highWatermark): FetchSlice {
-    return this.#log.locate(fetchOffset, maxBytes, maxOffset, minOneBatch);
+  /**
+   * Like `read`, but the batches stay in their segment file (for sendfile, or `FetchSlice.read`). With `skipEmpty`
+   * (a consumer's fetch, not a follower's), a segment's tail of record-less batches (kept by the cleaner for their
+   * producers) is passed over for the next segment's batches: kafkajs would otherwise fetch them again and again.
+   */
+  locate(fetchOffset: Offset, maxBytes: number, minOneBatch: boolean, maxOffset: Offset = this.#log.highWatermark, skipEmpty = false): FetchSlice {
+    return this.#log.locate(fetchOffset, maxBytes, maxOffset, minOneBatch, skipEmpty);
   }
 
   offsetForTimestamp(timestamp: number): TimestampOffset | null {

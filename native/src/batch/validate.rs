@@ -198,7 +198,10 @@ fn validate_batch_from(
             header.crc
         ))));
     }
-    if header.records_count <= 0 || header.last_offset_delta < 0 {
+    // A leader's log may hold a batch with no records: the header the
+    // cleaner keeps of an active producer's last batch.
+    let min_count = if source == Source::Leader { 0 } else { 1 };
+    if header.records_count < min_count || header.last_offset_delta < 0 {
         return Err(Error::InvalidRecord(at(format!(
             "recordsCount {} must be positive",
             header.records_count

@@ -316,6 +316,8 @@ impl PartitionLog {
     /// The fetch lookup of `read` without reading: the batches stay in the
     /// segment file, to be sent with `ResponseWriter.file` (sendfile) or
     /// read with `FetchSlice.read` (the copying path).
+    /// With `skipEmpty` (a consumer's fetch), a segment's tail of batches
+    /// without records is passed over for the next segment's batches.
     #[napi]
     pub fn locate(
         &self,
@@ -323,8 +325,18 @@ impl PartitionLog {
         max_bytes: i64,
         max_offset: i64,
         min_one_batch: bool,
+        skip_empty: Option<bool>,
     ) -> Result<FetchSlice> {
-        let loc = self.with(|l| l.locate(fetch_offset, max_bytes, max_offset, min_one_batch))?;
+        let skip_empty = skip_empty.unwrap_or(false);
+        let loc = self.with(|l| {
+            l.locate_with(
+                fetch_offset,
+                max_bytes,
+                max_offset,
+                min_one_batch,
+                skip_empty,
+            )
+        })?;
         Ok(FetchSlice::from(loc))
     }
 

@@ -721,6 +721,21 @@ impl Log {
         max_offset: i64,
         min_one_batch: bool,
     ) -> Result<Located> {
+        self.locate_with(fetch_offset, max_bytes, max_offset, min_one_batch, false)
+    }
+
+    /// `locate`; with `skip_empty` (a consumer's fetch, not a follower's),
+    /// a segment's tail of batches without records (an active producer's
+    /// last batches, emptied by the cleaner) is passed over for the next
+    /// segment's batches, so that a fetch there returns records.
+    pub fn locate_with(
+        &self,
+        fetch_offset: i64,
+        max_bytes: i64,
+        max_offset: i64,
+        min_one_batch: bool,
+        skip_empty: bool,
+    ) -> Result<Located> {
         let mut loc = Located {
             slice: None,
             high_watermark: self.high_watermark,
@@ -744,11 +759,14 @@ impl Log {
             .segments
             .partition_point(|s| s.base_offset <= fetch_offset)
             .saturating_sub(1);
-        for seg in &self.segments[first..] {
+        let last = self.segments.len() - 1;
+        for (i, seg) in self.segments[first..].iter().enumerate() {
             let Some((position, mut h, mut sc)) = Self::find_batch(seg, fetch_offset)? else {
                 continue; // Exhausted: the next segment starts above fetch_offset.
             };
             let mut length = 0u64;
+            let mut records = 0i64;
+            let mut exhausted = false;
             loop {
                 if h.base_offset >= max_offset {
                     break;
@@ -756,19 +774,31 @@ impl Log {
                 if length + h.size() > max_bytes {
                     if length == 0 && min_one_batch {
                         length = h.size();
+                        records += h.records_count as i64;
                         loc.next_offset = h.last_offset() + 1;
                     }
                     break;
                 }
                 length += h.size();
+                records += h.records_count as i64;
                 loc.next_offset = h.last_offset() + 1;
                 match sc
                     .next_batch()
                     .map_err(|e| Error::storage("reading segment", e))?
                 {
                     ScanStep::Batch { header, .. } => h = header,
-                    _ => break,
+                    _ => {
+                        exhausted = true;
+                        break;
+                    }
                 }
+            }
+            if skip_empty && exhausted && records == 0 && length > 0 && first + i < last {
+                // The segment's rest is batches the cleaner kept without
+                // records: a consumer has nothing to read in them, and some
+                // (kafkajs) would fetch them again and again. Read on in the
+                // next segment.
+                continue;
             }
             if length > 0 {
                 loc.slice = Some(FileSlice {
@@ -790,6 +820,10 @@ impl Log {
         h: &BatchHeader,
         pred: impl Fn(i64) -> bool,
     ) -> Result<Option<(i64, i64)>> {
+        if h.records_count == 0 {
+            // A header the cleaner kept for its producer: no record to find.
+            return Ok(None);
+        }
         if h.is_log_append_time() {
             // Log-append time: every record carries the batch time.
             return Ok(pred(h.max_timestamp).then_some((h.max_timestamp, h.base_offset)));

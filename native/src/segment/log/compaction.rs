@@ -19,6 +19,17 @@
 //! the dirty part has its key, except tombstones whose batch is older than
 //! `delete.retention.ms`, which go once they are the latest for their key.
 //!
+//! Active producers (Kafka's `RETAIN_EMPTY`): the last data batch of each
+//! producer the partition's state holds when the pass is planned stays, as
+//! its header alone (no records, see `cleaner::empty_batch`) when none of its
+//! records survive, so that a follower or a rebuild of the producer state
+//! from the log (no snapshot) still finds the producer's epoch and last
+//! sequence and answers a retry of that batch as a duplicate. Once the
+//! producer has written a newer batch, or has expired
+//! (`producer.id.expiration.ms`), a pass drops it like any batch left without
+//! records. A producer whose state holds no data batch keeps its marker of
+//! the current epoch (whole) the same way.
+//!
 //! Transactions (as Kafka's cleaner): nothing at or past the first unstable
 //! offset is cleaned (an open transaction may still abort); batches of aborted
 //! transactions (per the `.txnindex` entries) are removed and their keys never
@@ -37,7 +48,9 @@ use crate::error::{Error, Result};
 use crate::index::txn_index::AbortedTxn;
 use crate::index::{OffsetEntry, TimeEntry};
 use crate::segment::{file_name, Segment, LOG_SUFFIX};
-use cleaner::{filter_batch, for_each_batch, for_each_record, is_cleanable, Filtered, OffsetMap};
+use cleaner::{
+    empty_batch, filter_batch, for_each_batch, for_each_record, is_cleanable, Filtered, OffsetMap,
+};
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::FileExt;
@@ -128,6 +141,10 @@ struct Plan {
     truncations: u64,
     /// Aborted transactions, by producer id: (first offset, marker offset).
     aborted: HashMap<i64, Vec<(i64, i64)>>,
+    /// The active producers when planned (expired ones are gone from the
+    /// state): producer id -> (last offset of its last data batch, -1 when
+    /// the state holds none; its epoch).
+    active_producers: HashMap<i64, (i64, i16)>,
 }
 
 impl Plan {
@@ -139,6 +156,23 @@ impl Plan {
                 v.iter()
                     .any(|&(first, last)| first <= h.base_offset && h.base_offset <= last)
             })
+    }
+
+    /// Whether `h` is what keeps an active producer's state in the log
+    /// (Kafka's `isBatchLastRecordOfProducer`): its last data batch, or, when
+    /// the state holds no data batch, a marker of its current epoch. Such a
+    /// batch stays even when none of its records survive.
+    fn retains(&self, h: &BatchHeader) -> bool {
+        h.has_producer_id()
+            && self.active_producers.get(&h.producer_id).is_some_and(
+                |&(last_data_offset, epoch)| {
+                    if last_data_offset >= 0 {
+                        h.last_offset() == last_data_offset
+                    } else {
+                        h.is_control() && h.producer_epoch == epoch
+                    }
+                },
+            )
     }
 }
 
@@ -283,6 +317,11 @@ impl Log {
                     .iter()
                     .flat_map(|s| s.txn_index.entries().iter()),
             ),
+            active_producers: self
+                .producers
+                .iter()
+                .map(|(&pid, e)| (pid, (e.last_data_offset(), e.epoch)))
+                .collect(),
         })
     }
 
@@ -590,6 +629,7 @@ fn clean_segment(
     for_each_batch(&s.file, s.size, |_, h, bytes| {
         stats.records_read += h.records_count.max(0) as u64;
         let mut kept_tombstone = false;
+        let retain = plan.retains(h);
         let filtered = if plan.is_aborted(h) {
             txns.aborted.insert(h.producer_id);
             Filtered::Empty
@@ -602,10 +642,16 @@ fn clean_segment(
                 delete_retention_ms,
                 &mut stats.tombstones_due_ms,
             );
-            if removed_abort {
-                out.removed_aborts.push(h.base_offset);
+            if retain && matches!(f, Filtered::Empty) {
+                // The marker holds its producer's current epoch and the state
+                // no data batch: it stays (whole) for fencing.
+                Filtered::Unchanged
+            } else {
+                if removed_abort {
+                    out.removed_aborts.push(h.base_offset);
+                }
+                f
             }
-            f
         } else if is_cleanable(h) {
             filter_batch(bytes, h, |r| match r.key {
                 None => true,
@@ -618,6 +664,15 @@ fn clean_segment(
             })?
         } else {
             Filtered::Unchanged
+        };
+        // An active producer's last data batch stays, as its header alone
+        // when no record survives: it carries the producer's last sequence
+        // and epoch for a follower or a rebuild of the state from the log.
+        // Any other batch left with no record goes (an empty one kept by an
+        // earlier pass too, once its producer wrote again or expired).
+        let filtered = match filtered {
+            Filtered::Empty if retain && !h.is_control() => empty_batch(bytes, h),
+            f => f,
         };
         if h.is_transactional() && !h.is_control() && !plan.is_aborted(h) {
             let survived = !matches!(filtered, Filtered::Empty);

@@ -310,7 +310,7 @@ fn scan_segment(
         // before a segment's first batch). Relative offsets and positions must fit the indexes.
         let sane = h.base_offset >= expected
             && h.last_offset_delta >= 0
-            && h.records_count > 0
+            && h.records_count >= 0
             && h.last_offset() - seg.base_offset <= u32::MAX as i64
             && position + h.size() <= u32::MAX as u64;
         if !sane || (verify && !scanner.crc_matches(position, &h)?) {

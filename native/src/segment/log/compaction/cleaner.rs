@@ -16,7 +16,8 @@
 use crate::batch::validate::with_records;
 use crate::batch::varint::{read_varint, read_varlong};
 use crate::batch::{
-    update_crc, BatchHeader, HEADER_SIZE, LENGTH_OFFSET, LOG_OVERHEAD, RECORDS_COUNT_OFFSET,
+    update_crc, BatchHeader, BASE_TIMESTAMP_OFFSET, COMPRESSION_MASK, DELETE_HORIZON_MASK,
+    HEADER_SIZE, LENGTH_OFFSET, LOG_OVERHEAD, NO_TIMESTAMP, RECORDS_COUNT_OFFSET,
 };
 use crate::compression::{self, Codec, Compression};
 use crate::error::{Error, Result};
@@ -210,13 +211,41 @@ pub fn for_each_batch(
     }
 }
 
+/// The batch's header alone (Kafka's `writeEmptyHeader`): what the cleaner
+/// keeps of an active producer's last batch when none of its records
+/// survive. Same base offset, last offset delta, partition leader epoch,
+/// producer id, epoch and base sequence, timestamp type and transactional
+/// and control flags, and max timestamp; no records, no compression, no
+/// delete horizon, no base timestamp (-1); a new length and CRC. `Unchanged`
+/// when `batch` is already that.
+pub fn empty_batch(batch: &[u8], h: &BatchHeader) -> Filtered {
+    let attributes = h.attributes & !(COMPRESSION_MASK | DELETE_HORIZON_MASK);
+    if batch.len() == HEADER_SIZE
+        && h.records_count == 0
+        && h.attributes == attributes
+        && h.base_timestamp == NO_TIMESTAMP
+    {
+        return Filtered::Unchanged;
+    }
+    let mut out = batch[..HEADER_SIZE].to_vec();
+    out[LENGTH_OFFSET..LENGTH_OFFSET + 4]
+        .copy_from_slice(&((HEADER_SIZE - LOG_OVERHEAD) as i32).to_be_bytes());
+    crate::batch::set_attributes(&mut out, attributes);
+    out[BASE_TIMESTAMP_OFFSET..BASE_TIMESTAMP_OFFSET + 8]
+        .copy_from_slice(&NO_TIMESTAMP.to_be_bytes());
+    out[RECORDS_COUNT_OFFSET..RECORDS_COUNT_OFFSET + 4].copy_from_slice(&0i32.to_be_bytes());
+    update_crc(&mut out);
+    Filtered::Rebuilt(out)
+}
+
 /// What filtering did to one batch.
 pub enum Filtered {
     /// Every record survives: copy the batch as it is.
     Unchanged,
     /// Some survive: the rebuilt batch.
     Rebuilt(Vec<u8>),
-    /// None survive.
+    /// None survive (also for a batch that holds none: an empty batch a
+    /// pass kept, met again).
     Empty,
 }
 
@@ -240,11 +269,11 @@ pub fn filter_batch(
             }
             Ok(())
         })?;
-        if all {
-            return Ok(Filtered::Unchanged);
-        }
         if kept.is_empty() {
             return Ok(Filtered::Empty);
+        }
+        if all {
+            return Ok(Filtered::Unchanged);
         }
         let body: usize = kept.iter().map(|(s, e)| e - s).sum();
         let mut out = Vec::with_capacity(HEADER_SIZE + body);

@@ -659,6 +659,9 @@ fn markers_of_emptied_transactions_are_stamped_then_removed_after_delete_retenti
         append(&mut log, "fill", Some(&format!("e{i}")), 1_000);
     }
     assert!(log.segment_count() > 2);
+    // The producers have expired (producer.id.expiration.ms): their last
+    // batches are not kept for them (see `active_producers_keep_their_last_batch`).
+    assert_eq!(log.remove_expired_producers(10_000, 1_000), 3);
     let shared = Mutex::new(Some(log));
     let pass = |now: i64| {
         let mut c = cfg(now);
@@ -742,4 +745,274 @@ fn markers_of_emptied_transactions_are_stamped_then_removed_after_delete_retenti
     for s in log.segments() {
         assert!(s.txn_index.entries().is_empty());
     }
+}
+
+/// Appends one keyed idempotent (non-transactional) batch of producer `pid`
+/// at epoch 0; returns what the append says.
+fn append_idempotent(
+    log: &mut Log,
+    pid: i64,
+    seq: i32,
+    keys: &[&str],
+    ts: i64,
+) -> crate::segment::log::AppendInfo {
+    let mut b = BatchBuilder::new().base_timestamp(ts).producer(pid, 0, seq);
+    for (i, k) in keys.iter().enumerate() {
+        b = b.record(
+            Some(k.as_bytes()),
+            Some(format!("|p{pid}s{seq}").as_bytes()),
+            i as i64,
+        );
+    }
+    log.append(&mut b.build(), &opts_at(ts)).unwrap()
+}
+
+/// Every batch of the log: (header, bytes).
+fn all_batches(log: &Log) -> Vec<(BatchHeader, Vec<u8>)> {
+    let mut out = Vec::new();
+    for s in log.segments() {
+        super::cleaner::for_each_batch(&s.log, s.size, |_, h, b| {
+            out.push((*h, b.to_vec()));
+            Ok(())
+        })
+        .unwrap();
+    }
+    out
+}
+
+fn force_at(now: i64) -> CompactionConfig {
+    let mut c = cfg(now);
+    c.force = true;
+    c
+}
+
+#[test]
+fn active_producers_keep_their_last_batch() {
+    let dir = TempDir::new("compact-producer");
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    append_idempotent(&mut log, 5, 0, &["a", "b"], 1_000); // 0-1
+    append_idempotent(&mut log, 5, 2, &["c"], 1_000); // 2: producer 5's last batch
+    append_idempotent(&mut log, 6, 0, &["d"], 1_000); // 3: producer 6's last (it expires)
+    append(&mut log, "a", Some("x"), 1_000); // 4
+    append(&mut log, "c", Some("x"), 1_000); // 5
+    append(&mut log, "d", Some("x"), 1_000); // 6
+    append_idempotent(&mut log, 5, 3, &["e"], 50_000); // 7, keeps producer 5 active
+    append(&mut log, "e", Some("x"), 50_000); // 8
+    for i in 0..60 {
+        append(&mut log, "fill", Some(&format!("e{i}")), 50_000);
+    }
+    assert_eq!(
+        log.remove_expired_producers(60_000, 20_000),
+        1,
+        "producer 6"
+    );
+    let shared = Mutex::new(Some(log));
+    compact(&shared, &force_at(60_000)).unwrap();
+    let producer_batches = || {
+        let g = shared.lock().unwrap();
+        all_batches(g.as_ref().unwrap())
+            .into_iter()
+            .filter(|(h, _)| h.has_producer_id())
+            .collect::<Vec<_>>()
+    };
+    // Offset 0-1 keeps b; 2 (no longer producer 5's last) and 3 (expired) go;
+    // 7, producer 5's last, is all shadowed and stays as its header.
+    let got = producer_batches();
+    let summary: Vec<_> = got
+        .iter()
+        .map(|(h, _)| {
+            (
+                h.base_offset,
+                h.last_offset(),
+                h.records_count,
+                h.producer_id,
+            )
+        })
+        .collect();
+    assert_eq!(summary, vec![(0, 1, 1, 5), (7, 7, 0, 5)]);
+    let (h, b) = &got[1];
+    assert_eq!(b.len(), crate::batch::HEADER_SIZE);
+    assert_eq!(h.size() as usize, b.len());
+    assert_eq!(crate::batch::compute_crc(b), h.crc, "a valid CRC");
+    assert_eq!(
+        (h.producer_epoch, h.base_sequence, h.last_sequence()),
+        (0, 3, 3)
+    );
+    assert_eq!((h.max_timestamp, h.base_timestamp), (50_000, -1));
+    assert!(!h.is_transactional() && !h.is_control());
+    {
+        // A new follower copies the cleaned log, the empty batch too, and
+        // knows producer 5's last sequence from it.
+        let g = shared.lock().unwrap();
+        let bytes: Vec<u8> = all_batches(g.as_ref().unwrap())
+            .into_iter()
+            .flat_map(|(_, b)| b)
+            .collect();
+        let fdir = TempDir::new("compact-producer-follower");
+        let mut follower = Log::open(fdir.path(), config()).unwrap();
+        follower.append_as_follower(&bytes, 60_000).unwrap();
+        let e = follower
+            .producers()
+            .get(5)
+            .expect("producer 5 on the follower");
+        assert_eq!((e.last_seq(), e.last_data_offset()), (Some(3), 7));
+        assert!(
+            follower.producers().get(6).is_none(),
+            "expired: nothing kept"
+        );
+    }
+    // A second pass keeps it as it is (nothing rewritten for it).
+    compact(&shared, &force_at(60_000)).unwrap();
+    assert_eq!(producer_batches(), got);
+    // Once producer 5 writes again, the empty batch goes; the new one is its last.
+    {
+        let mut g = shared.lock().unwrap();
+        let log = g.as_mut().unwrap();
+        append_idempotent(log, 5, 4, &["f"], 60_000);
+        append(log, "f", Some("x"), 60_000);
+        for i in 0..60 {
+            append(log, "fill", Some(&format!("g{i}")), 60_000);
+        }
+    }
+    compact(&shared, &force_at(70_000)).unwrap();
+    let summary: Vec<_> = producer_batches()
+        .iter()
+        .map(|(h, _)| (h.base_offset, h.records_count, h.base_sequence))
+        .collect();
+    assert_eq!(summary.len(), 2, "{summary:?}");
+    assert_eq!(summary[0], (0, 1, 0));
+    assert_eq!(
+        (summary[1].1, summary[1].2),
+        (0, 4),
+        "the newer batch, emptied"
+    );
+    // Once producer 5 expires, its empty batch goes too.
+    shared
+        .lock()
+        .unwrap()
+        .as_mut()
+        .unwrap()
+        .remove_expired_producers(200_000, 20_000);
+    compact(&shared, &force_at(200_000)).unwrap();
+    let left: Vec<_> = producer_batches()
+        .iter()
+        .map(|(h, _)| (h.base_offset, h.records_count))
+        .collect();
+    assert_eq!(left, vec![(0, 1)]);
+}
+
+#[test]
+fn an_aborted_last_batch_stays_empty_and_holds_its_marker_until_the_producer_expires() {
+    let dir = TempDir::new("compact-producer-aborted");
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    append(&mut log, "k1", Some("v1"), 1_000); // 0
+    append_txn(&mut log, 7, 0, "k1", "aborted", 1_000); // 1: producer 7's last batch
+    end_txn(&mut log, 7, false, 1_000); // 2: ABORT
+    for i in 0..60 {
+        append(&mut log, "fill", Some(&format!("e{i}")), 1_000);
+    }
+    let shared = Mutex::new(Some(log));
+    let pass = |now: i64| {
+        let mut c = force_at(now);
+        c.delete_retention_ms = 1_000;
+        compact(&shared, &c).unwrap()
+    };
+    let producer_batches = || {
+        let g = shared.lock().unwrap();
+        all_batches(g.as_ref().unwrap())
+            .into_iter()
+            .filter(|(h, _)| h.has_producer_id())
+            .map(|(h, _)| {
+                (
+                    h.base_offset,
+                    h.records_count,
+                    h.is_transactional(),
+                    h.is_control(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // The aborted record goes, its batch stays as a transactional header, and
+    // so its ABORT marker (a batch of the transaction is still there).
+    for now in [10_000, 20_000] {
+        pass(now);
+        assert_eq!(
+            producer_batches(),
+            vec![(1, 0, true, false), (2, 1, true, true)]
+        );
+    }
+    assert_eq!(
+        data_records(shared.lock().unwrap().as_ref().unwrap())[0]
+            .2
+            .as_deref(),
+        Some("v1")
+    );
+    // Producer 7 expires: the empty batch goes, then the marker (stamped, then removed).
+    shared
+        .lock()
+        .unwrap()
+        .as_mut()
+        .unwrap()
+        .remove_expired_producers(30_000, 1_000);
+    pass(30_000);
+    pass(30_000);
+    pass(31_000);
+    assert_eq!(producer_batches(), vec![]);
+    assert_eq!(
+        shared
+            .lock()
+            .unwrap()
+            .as_ref()
+            .unwrap()
+            .aborted_txns(0, 1000),
+        vec![]
+    );
+}
+
+#[test]
+fn a_rebuild_without_snapshots_still_knows_the_last_sequence() {
+    let dir = TempDir::new("compact-producer-rebuild");
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    append_idempotent(&mut log, 5, 0, &["a"], 1_000); // 0
+    append_idempotent(&mut log, 5, 1, &["b", "c"], 1_000); // 1-2: the last batch
+    append(&mut log, "b", Some("x"), 1_000);
+    append(&mut log, "c", Some("x"), 1_000);
+    for i in 0..60 {
+        append(&mut log, "fill", Some(&format!("e{i}")), 1_000);
+    }
+    let shared = Mutex::new(Some(log));
+    compact(&shared, &force_at(10_000)).unwrap();
+    let log = shared.lock().unwrap().take().unwrap();
+    let end = log.log_end_offset();
+    log.close().unwrap();
+    for f in std::fs::read_dir(dir.path()).unwrap() {
+        let p = f.unwrap().path();
+        if p.extension().is_some_and(|e| e == "snapshot") {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    let mut log = Log::open(dir.path(), config()).unwrap();
+    assert_eq!(log.open_stats().0, None, "no snapshot loaded");
+    assert_eq!(
+        log.log_end_offset(),
+        end,
+        "recovery kept the empty batch and what follows"
+    );
+    let e = log
+        .producers()
+        .get(5)
+        .expect("producer 5 rebuilt from the log");
+    assert_eq!(
+        (e.epoch, e.last_seq(), e.last_data_offset()),
+        (0, Some(2), 2)
+    );
+    // The producer retries its last batch: a duplicate, answered with its offsets.
+    let info = append_idempotent(&mut log, 5, 1, &["b", "c"], 1_000);
+    assert!(info.duplicate, "{info:?}");
+    assert_eq!((info.base_offset, info.last_offset), (1, 2));
+    assert_eq!(log.log_end_offset(), end, "nothing written");
+    // And its next sequence is in order.
+    let info = append_idempotent(&mut log, 5, 3, &["d"], 1_000);
+    assert!(!info.duplicate);
+    assert_eq!(info.base_offset, end);
 }
