@@ -182,9 +182,34 @@ export class Broker {
     // so a large produce reaches a pool worker without a copy.
     const frames = config['append.pool'] ? produceFrameMemory(pools.compute) : undefined;
     const budget = new InflightBudget(config['queued.max.request.bytes']);
-    const quotas = new ConnectionQuotas(config['max.connections'], config['max.connections.per.ip'], parseIpOverrides(config['max.connections.per.ip.overrides']), context.quotas.connections);
-    const acceptRate = new ListenerConnectionRates({ samples: config['quota.window.num'], sampleMs: config['quota.window.size.seconds'] * 1000 }, config['max.connection.creation.rate'],
-      new Map(securities.map((sec) => [sec.spec.name, listenerConfig(config, sec.spec.name)['max.connection.creation.rate']])), interBroker.name);
+    // Connection limits as the dynamic broker configs have them now (max.connections* and the creation rates), and
+    // again whenever those change: new connections see the new limits, open ones stay.
+    const startDynamic = { ...metadata.brokerConfigs(''), ...metadata.brokerConfigs(String(config['broker.id'])) };
+    const limits = (effective: BrokerConfig, dynamic: Readonly<Record<string, string>>) => ({
+      maxConnections: effective['max.connections'], maxPerIp: effective['max.connections.per.ip'], overrides: parseIpOverrides(effective['max.connections.per.ip.overrides']),
+      brokerRate: effective['max.connection.creation.rate'],
+      // A listener's own rate only (listener.name.<l>.max.connection.creation.rate, dynamic over static): the
+      // broker-wide one is counted apart, and not on the inter-broker listener.
+      listenerRates: new Map(securities.map((sec) => {
+        const own = dynamic[`listener.name.${sec.spec.name.toLowerCase()}.max.connection.creation.rate`] ?? listenerOverrides(effective, sec.spec.name)['max.connection.creation.rate'];
+        return [sec.spec.name, own === undefined ? ListenerConnectionRates.UNLIMITED : Number(own)];
+      })),
+    });
+    const initial = limits(context.config, startDynamic);
+    const quotas = new ConnectionQuotas(initial.maxConnections, initial.maxPerIp, initial.overrides, context.quotas.connections);
+    const acceptRate = new ListenerConnectionRates({ samples: config['quota.window.num'], sampleMs: config['quota.window.size.seconds'] * 1000 }, initial.brokerRate,
+      initial.listenerRates, interBroker.name);
+    let appliedLimits = JSON.stringify(initial, (_k, v: unknown) => (v instanceof Map ? [...v] : v));
+    context.brokerConfigApplied = (effective, dynamic) => {
+      const next = limits(effective, dynamic);
+      const text = JSON.stringify(next, (_k, v: unknown) => (v instanceof Map ? [...v] : v));
+      if (text === appliedLimits) return;
+      appliedLimits = text;
+      quotas.reconfigure(next.maxConnections, next.maxPerIp, next.overrides);
+      acceptRate.reconfigure(next.brokerRate, next.listenerRates);
+      log.info({ maxConnections: next.maxConnections, maxConnectionsPerIp: next.maxPerIp, overrides: Object.fromEntries(next.overrides), maxConnectionCreationRate: next.brokerRate,
+        listenerRates: Object.fromEntries(next.listenerRates) }, 'connection limits changed');
+    };
     const servers = new Map<string, SocketServer>();
     for (const sec of securities) {
       const rules = sec.principalRules;

@@ -36,7 +36,17 @@ export interface ConnectionRateLimiter {
 export class ConnectionQuotas {
   readonly #perIp = new Map<string, number>();
   #total = 0;
-  constructor(readonly maxConnections: number, readonly maxPerIp: number, readonly overrides: ReadonlyMap<string, number> = new Map(), readonly rate?: ConnectionRateLimiter) {}
+  constructor(public maxConnections: number, public maxPerIp: number, public overrides: ReadonlyMap<string, number> = new Map(), readonly rate?: ConnectionRateLimiter) {}
+
+  /**
+   * New limits (dynamic max.connections, max.connections.per.ip and its overrides), for new connections only:
+   * as Kafka, connections over a lowered limit stay open, and new ones are refused until the count falls below it.
+   */
+  reconfigure(maxConnections: number, maxPerIp: number, overrides: ReadonlyMap<string, number>): void {
+    this.maxConnections = maxConnections;
+    this.maxPerIp = maxPerIp;
+    this.overrides = overrides;
+  }
 
   /** 0 when a new connection from `ip` is within its connection_creation_rate, else how long to hold it before closing it. */
   throttleMs(ip: string): number {
@@ -129,10 +139,11 @@ export class SocketServer {
       socket.once('close', () => quotas.release(ip));
       return true;
     };
-    // max.connection.creation.rate: connections wait their turn while the listener is over its rate.
-    const gated = options.acceptRate?.active === true;
+    // max.connection.creation.rate: connections wait their turn while the listener is over its rate (or while
+    // others still wait, after the rate was lifted at run time).
+    const gated = () => options.acceptRate?.active === true || this.#waiting.length > 0 || this.#acceptTimer !== undefined;
     const gate = (socket: Socket, go: () => void) => {
-      if (!gated) return go();
+      if (!gated()) return go();
       socket.on('error', () => socket.destroy());
       this.#waiting.push({ socket, go });
       this.#drain(security.listenerName);
@@ -163,7 +174,7 @@ export class SocketServer {
       // Quotas before the handshake: a refused client costs no TLS work.
       server.on('connection', (socket: Socket) => {
         socket.setNoDelay(true);
-        if (!gated) {
+        if (!gated()) {
           admit(socket);
           return;
         }

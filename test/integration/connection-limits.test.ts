@@ -1,0 +1,282 @@
+// Connection limits changed at run time (Kafka's dynamic DynamicConnectionQuota configs) against a real broker
+// process: Apache Kafka's kafka-configs (and gregor configs) set max.connections.per.ip on the cluster default
+// and on the broker itself; connections past the new limit from one address are closed while the ones already
+// open keep being answered, even when the limit drops below them; deleting the config serves new ones again.
+// max.connections.per.ip.overrides replaces the per-address exceptions; max.connection.creation.rate makes the
+// client listener (not the inter-broker one) wait between accepts. DescribeConfigs shows the dynamic sources
+// with read_only=false; bad values get INVALID_CONFIG. The test connections come from 127.0.0.2 and 127.0.0.3
+// (loopback aliases) so the tools, which connect from 127.0.0.1 (a static override lets it in), stay out of the counts.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { BrokerProcess, GREGOR_BIN, freePort } from '../helpers/broker-process.js';
+import { waitFor } from '../helpers/wait.js';
+import { http } from './gateway-helpers.js';
+import { run } from '../helpers/run.js';
+import { KAFKA_TOOL, runKafkaTool } from '../helpers/kafka-tools.js';
+import { kafkaClient } from '../helpers/kafkajs.js';
+
+/** A v0 ApiVersions request frame (header v1: api key, version, correlation id, client id; empty body). */
+function apiVersionsFrame(correlationId: number): Buffer {
+  const clientId = Buffer.from('connlimits-probe');
+  const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length);
+  body.writeInt16BE(18, 0);
+  body.writeInt16BE(0, 2);
+  body.writeInt32BE(correlationId, 4);
+  body.writeInt16BE(clientId.length, 8);
+  clientId.copy(body, 10);
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(body.length);
+  return Buffer.concat([size, body]);
+}
+
+/** A connection from one source address that asks ApiVersions whenever told to. */
+class Probe {
+  #buf = Buffer.alloc(0);
+  #waiter: ((r: 'served' | 'closed') => void) | undefined;
+  #closed = false;
+  #next = 1;
+
+  private constructor(readonly socket: Socket) {
+    socket.on('data', (d: Buffer) => {
+      this.#buf = Buffer.concat([this.#buf, d]);
+      while (this.#buf.length >= 4 && this.#buf.length >= 4 + this.#buf.readInt32BE(0)) {
+        this.#buf = this.#buf.subarray(4 + this.#buf.readInt32BE(0));
+        this.#settle('served');
+      }
+    });
+    socket.on('close', () => {
+      this.#closed = true;
+      this.#settle('closed');
+    });
+    socket.on('error', () => socket.destroy());
+  }
+
+  #settle(r: 'served' | 'closed'): void {
+    const w = this.#waiter;
+    this.#waiter = undefined;
+    w?.(r);
+  }
+
+  /** Connects from `localAddress` and asks once: the probe and whether it was answered or closed unanswered. */
+  static async open(port: number, localAddress: string): Promise<{ probe: Probe; result: 'served' | 'closed' }> {
+    const socket = connect({ host: '127.0.0.1', port, localAddress });
+    const probe = new Probe(socket);
+    await new Promise<void>((resolve) => {
+      socket.once('connect', () => resolve());
+      socket.once('close', () => resolve());
+    });
+    return { probe, result: await probe.ask() };
+  }
+
+  /** Sends ApiVersions; 'served' when an answer comes, 'closed' when the connection closes first (20 s bound). */
+  ask(): Promise<'served' | 'closed'> {
+    if (this.#closed) return Promise.resolve('closed');
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no answer and no close within 20 s')), 20_000);
+      this.#waiter = (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      };
+      this.socket.write(apiVersionsFrame(this.#next++));
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/** Opens `n` connections from `localAddress` one after another; the served ones stay open. */
+async function openMany(port: number, localAddress: string, n: number): Promise<{ served: Probe[]; closed: number }> {
+  const served: Probe[] = [];
+  let closed = 0;
+  for (let i = 0; i < n; i++) {
+    const { probe, result } = await Probe.open(port, localAddress);
+    if (result === 'served') served.push(probe);
+    else closed++;
+  }
+  return { served, closed };
+}
+
+async function allStillServed(probes: readonly Probe[]): Promise<boolean> {
+  return (await Promise.all(probes.map((p) => p.ask()))).every((r) => r === 'served');
+}
+
+const closeAll = (probes: readonly Probe[]) => {
+  for (const p of probes) p.close();
+};
+
+describe('connection limits changed at run time (dynamic broker configs)', () => {
+  let broker: BrokerProcess;
+  let internalPort: number;
+  let metricsUrl: string;
+
+  before(async () => {
+    const [port, gw] = [await freePort(), await freePort()];
+    internalPort = await freePort();
+    metricsUrl = `http://127.0.0.1:${gw}/metrics`;
+    // A client listener and an inter-broker one, so that max.connection.creation.rate has a listener to limit.
+    broker = await BrokerProcess.start({ port, overrides: {
+      listeners: `PLAINTEXT://127.0.0.1:${port},INTERNAL://127.0.0.1:${internalPort}`,
+      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,INTERNAL:PLAINTEXT', 'inter.broker.listener.name': 'INTERNAL',
+      // The tools and kafkajs connect from 127.0.0.1: never limited (a dynamic overrides value replaces this one).
+      'max.connections.per.ip.overrides': '127.0.0.1:1000',
+      'quota.window.num': 2, 'quota.window.size.seconds': 1, 'gateway.listeners': `HTTP://127.0.0.1:${gw}`,
+    } });
+    await waitFor('gateway started', () => broker.output.includes('"gateway started"'), 30_000);
+  });
+  after(async () => {
+    await broker?.close();
+  });
+
+  const kafkaConfigs = (args: string[]) => runKafkaTool(KAFKA_TOOL.configs, ['--bootstrap-server', broker.bootstrap, '--entity-type', 'brokers', ...args]);
+  const gregor = (args: string[]) => run(process.execPath, [GREGOR_BIN, 'configs', '--bootstrap-server', broker.bootstrap, '--entity-type', 'brokers', ...args], undefined, 60_000);
+
+  test('kafka-configs --entity-default max.connections.per.ip: past it new connections are closed, open ones (even over a lowered limit) are served; --delete-config lifts it', async () => {
+    // Four open before any limit.
+    const before = await openMany(broker.port, '127.0.0.2', 4);
+    assert.equal(before.served.length, 4);
+    let r = await kafkaConfigs(['--entity-default', '--alter', '--add-config', 'max.connections.per.ip=2']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    // Below what 127.0.0.2 holds: nothing is dropped, nothing new is let in.
+    const over = await openMany(broker.port, '127.0.0.2', 2);
+    assert.deepEqual([over.served.length, over.closed], [0, 2], 'new connections past the lowered limit are closed');
+    assert.ok(await allStillServed(before.served), 'the connections already open keep being answered');
+    // Another address gets its own 2.
+    const other = await openMany(broker.port, '127.0.0.3', 3);
+    assert.deepEqual([other.served.length, other.closed], [2, 1], 'the third connection from 127.0.0.3 is closed');
+    assert.ok(await allStillServed(other.served));
+    // Two of 127.0.0.2's close: it is at the limit, still refused; one more closes and one gets in.
+    closeAll(before.served.splice(0, 2));
+    assert.equal((await Probe.open(broker.port, '127.0.0.2')).result, 'closed');
+    closeAll(before.served.splice(0, 1));
+    // The broker counts the close when it sees it: retry until it has.
+    const again = await waitFor('a new connection served below the limit', async () => {
+      const p = await Probe.open(broker.port, '127.0.0.2');
+      return p.result === 'served' ? p : (p.probe.close(), undefined);
+    }, 20_000, 200);
+    r = await kafkaConfigs(['--entity-default', '--alter', '--delete-config', 'max.connections.per.ip']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const lifted = await openMany(broker.port, '127.0.0.2', 5);
+    assert.deepEqual([lifted.served.length, lifted.closed], [5, 0], 'with the limit deleted new connections are served');
+    closeAll([...before.served, ...other.served, again.probe, ...lifted.served]);
+  });
+
+  test('--entity-name <id> sets this broker\'s own limit over the default; DescribeConfigs shows both sources, read_only=false', async () => {
+    let r = await kafkaConfigs(['--entity-default', '--alter', '--add-config', 'max.connections.per.ip=5']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    r = await kafkaConfigs(['--entity-name', '0', '--alter', '--add-config', 'max.connections.per.ip=1']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const d = await kafkaConfigs(['--entity-name', '0', '--describe', '--all']);
+    assert.equal(d.code, 0, d.stdout + d.stderr);
+    assert.match(d.stdout, /max\.connections\.per\.ip=1 sensitive=false synonyms=\{DYNAMIC_BROKER_CONFIG:max\.connections\.per\.ip=1/);
+    const dd = await kafkaConfigs(['--entity-default', '--describe']);
+    assert.equal(dd.code, 0, dd.stdout + dd.stderr);
+    assert.match(dd.stdout, /max\.connections\.per\.ip=5 sensitive=false synonyms=\{DYNAMIC_DEFAULT_BROKER_CONFIG:max\.connections\.per\.ip=5/);
+    const admin = kafkaClient(broker.bootstrap).admin();
+    await admin.connect();
+    try {
+      const res = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 4, name: '0', configNames: ['max.connections', 'max.connections.per.ip', 'max.connections.per.ip.overrides', 'max.connection.creation.rate'] }] });
+      const entries = new Map(res.resources[0]!.configEntries.map((e) => [e.configName, e]));
+      assert.equal(entries.get('max.connections.per.ip')?.configValue, '1');
+      assert.equal(entries.get('max.connections.per.ip')?.configSource, 2, 'DYNAMIC_BROKER_CONFIG');
+      for (const name of ['max.connections', 'max.connections.per.ip', 'max.connections.per.ip.overrides', 'max.connection.creation.rate']) {
+        assert.equal(entries.get(name)?.readOnly, false, `${name} is dynamic`);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const own = await openMany(broker.port, '127.0.0.2', 3);
+    assert.deepEqual([own.served.length, own.closed], [1, 2], 'the broker\'s own limit of 1 wins over the default of 5');
+    r = await kafkaConfigs(['--entity-name', '0', '--alter', '--delete-config', 'max.connections.per.ip']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const dflt = await openMany(broker.port, '127.0.0.2', 5);
+    assert.deepEqual([dflt.served.length, dflt.closed], [4, 1], 'back to the default of 5 (one already open)');
+    r = await kafkaConfigs(['--entity-default', '--alter', '--delete-config', 'max.connections.per.ip']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    closeAll([...own.served, ...dflt.served]);
+  });
+
+  test('max.connections.per.ip.overrides set at run time lets one address past the limit; a new value replaces the whole map', async () => {
+    // 127.0.0.1 (the tools) keeps room of its own.
+    let r = await gregor(['--entity-default', '--alter', '--add-config', 'max.connections.per.ip.overrides=[127.0.0.1:100,127.0.0.2:3],max.connections.per.ip=1']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const d = await gregor(['--entity-default', '--describe']);
+    assert.equal(d.code, 0, d.stderr);
+    assert.match(d.stdout, /max\.connections\.per\.ip\.overrides=127\.0\.0\.1:100,127\.0\.0\.2:3 DYNAMIC_DEFAULT_BROKER_CONFIG/);
+    const a = await openMany(broker.port, '127.0.0.2', 4);
+    const b = await openMany(broker.port, '127.0.0.3', 2);
+    assert.deepEqual([a.served.length, a.closed], [3, 1], '127.0.0.2 gets its override of 3');
+    assert.deepEqual([b.served.length, b.closed], [1, 1], '127.0.0.3 gets the limit of 1');
+    r = await gregor(['--entity-default', '--alter', '--add-config', 'max.connections.per.ip.overrides=[127.0.0.1:100,127.0.0.3:2]']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const a2 = await openMany(broker.port, '127.0.0.2', 1);
+    const b2 = await openMany(broker.port, '127.0.0.3', 2);
+    assert.deepEqual([a2.served.length, b2.served.length], [0, 1], '127.0.0.2 lost its override, 127.0.0.3 got one of 2');
+    assert.ok(await allStillServed([...a.served, ...b.served, ...b2.served]), 'every open connection is still served');
+    r = await gregor(['--entity-default', '--alter', '--delete-config', 'max.connections.per.ip,max.connections.per.ip.overrides']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    closeAll([...a.served, ...b.served, ...b2.served]);
+  });
+
+  test('max.connection.creation.rate lowered at run time makes the client listener wait between accepts; the inter-broker listener is exempt', async () => {
+    const waits = async (listener: string) => {
+      const m = await http('GET', metricsUrl);
+      const line = new RegExp(`^gregor_connection_accept_throttled_total\\{listener="${listener}"\\} (\\d+)$`, 'm').exec(m.text);
+      return Number(line?.[1] ?? 0);
+    };
+    const burst = async (port: number, n: number) => {
+      const results = await Promise.all(Array.from({ length: n }, () => Probe.open(port, '127.0.0.2')));
+      closeAll(results.map((r) => r.probe));
+      return results.filter((r) => r.result === 'served').length;
+    };
+    assert.equal(await burst(broker.port, 10), 10);
+    assert.equal(await waits('PLAINTEXT'), 0, 'no waits before the rate is set');
+    let r = await kafkaConfigs(['--entity-default', '--alter', '--add-config', 'max.connection.creation.rate=2']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const started = Date.now();
+    assert.equal(await burst(broker.port, 10), 10, 'a burst is served in full, only later');
+    const took = Date.now() - started;
+    const waited = await waits('PLAINTEXT');
+    assert.ok(waited >= 1, `the client listener waited (${waited})`);
+    // 10 connections at 2 a second over a 2 s window: several seconds; a loaded machine only makes it longer.
+    assert.ok(took >= 1500, `the burst took ${took} ms`);
+    assert.equal(await burst(internalPort, 10), 10);
+    assert.equal(await waits('INTERNAL'), 0, 'the inter-broker listener does not wait');
+    r = await kafkaConfigs(['--entity-default', '--alter', '--delete-config', 'max.connection.creation.rate']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(await burst(broker.port, 10), 10);
+    assert.equal(await waits('PLAINTEXT'), waited, 'with the rate deleted the listener no longer waits');
+  });
+
+  test('bad values are refused with INVALID_CONFIG', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['max.connections.per.ip=-1', /max\.connections\.per\.ip/],
+      ['max.connections=abc', /max\.connections/],
+      ['max.connection.creation.rate=-5', /max\.connection\.creation\.rate/],
+    ];
+    for (const [config, message] of cases) {
+      const r = await kafkaConfigs(['--entity-default', '--alter', '--add-config', config]);
+      assert.notEqual(r.code, 0, config);
+      assert.match(r.stdout + r.stderr, /InvalidConfigurationException/, config);
+      assert.match(r.stdout + r.stderr, message, config);
+    }
+    let g = await gregor(['--entity-name', '0', '--alter', '--add-config', 'max.connections.per.ip.overrides=[127.0.0.2:many]']);
+    assert.notEqual(g.code, 0);
+    assert.match(g.stdout + g.stderr, /INVALID_CONFIG|Invalid value/);
+    // Zero needs overrides: an empty overrides value (replacing the static one) with zero is refused, as Kafka.
+    g = await gregor(['--entity-name', '0', '--alter', '--add-config', 'max.connections.per.ip=0,max.connections.per.ip.overrides=']);
+    assert.notEqual(g.code, 0, g.stdout + g.stderr);
+    assert.match(g.stdout + g.stderr, /max\.connections\.per\.ip can be set to zero only if max\.connections\.per\.ip\.overrides property is set/);
+    // Zero is fine with overrides (a broker open to listed addresses only).
+    const ok = await kafkaConfigs(['--entity-name', '0', '--alter', '--add-config', 'max.connections.per.ip=0,max.connections.per.ip.overrides=[127.0.0.1:100]']);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.equal((await Probe.open(broker.port, '127.0.0.2')).result, 'closed');
+    const r = await kafkaConfigs(['--entity-name', '0', '--alter', '--delete-config', 'max.connections.per.ip,max.connections.per.ip.overrides']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const served = await Probe.open(broker.port, '127.0.0.2');
+    assert.equal(served.result, 'served');
+    served.probe.close();
+  });
+});
