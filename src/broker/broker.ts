@@ -1,7 +1,7 @@
 // A single Kafka-compatible broker: loads metadata, opens (and recovers) every partition log,
 // then listens for Kafka clients. stop() closes listeners first, then flushes and closes the logs.
 import { listenerConfig, listenerOverrides, type BrokerConfig } from '../config/index.js';
-import { closeWorkerPools, createWorkerPools, FileRangeTransport, defaultComputeThreads, produceFrameMemory, type PoolStats, type WorkerPools } from '../hotpath/index.js';
+import { closeWorkerPools, createWorkerPools, FileRangeTransport, defaultComputeThreads, native, produceFrameMemory, type PoolStats, type WorkerPools } from '../hotpath/index.js';
 import { LogManager } from '../log/index.js';
 import { isClusterStore, LocalMetadataStore, openZooKeeperStore, type ClusterMetadataStore, type MetadataStore } from '../metadata/index.js';
 import { Controller, Replicas } from '../cluster/index.js';
@@ -19,6 +19,7 @@ import { interBrokerClientSecurity, interBrokerListener, listenerSecurity, liste
 import { createLogger, type Logger } from './logger.js';
 import { RequestDispatcher } from './request-dispatcher.js';
 import { ListenerConnectionRates } from './quotas.js';
+import { DESCRIPTOR_ADVICE, DescriptorWatch } from './descriptors.js';
 
 export interface BrokerStartOptions {
   logger?: Logger;
@@ -43,6 +44,8 @@ export class Broker {
   readonly #pools: WorkerPools;
   #listener: Listener;
   #stopping: Promise<void> | undefined;
+  /** Logs when the broker nears its open-file limit. */
+  #descriptors: DescriptorWatch | undefined;
 
   private constructor(config: BrokerConfig, log: Logger, context: BrokerContext, servers: ReadonlyMap<string, SocketServer>, metadata: MetadataStore, pools: WorkerPools, listener: Listener) {
     this.config = config;
@@ -59,6 +62,10 @@ export class Broker {
   static async start(config: BrokerConfig, opts: BrokerStartOptions = {}): Promise<Broker> {
     const log = opts.logger ?? createLogger(config['log.level']);
     const started = Date.now();
+    // Segments, indexes and connections each hold a descriptor: run with the hard open-file limit, not the soft one.
+    const files = native.raiseOpenFileLimit();
+    const fmt = (n: number) => (n < 0 ? 'unlimited' : n);
+    log.info({ openFileLimit: fmt(files.soft), hardLimit: fmt(files.hard), ...(files.before !== files.soft ? { raisedFrom: fmt(files.before) } : {}) }, 'open file limit');
     const listenerDefs = listenerSpecs(config);
     const interBroker = interBrokerListener(config, listenerDefs);
     const advertisedByName = new Map((config['advertised.listeners'] ?? []).map((a) => parseListener(a)).map((a) => [a.name, a]));
@@ -90,6 +97,13 @@ export class Broker {
     }
     const effective = effectiveBrokerConfig(config, metadata);
     const pools = createWorkerPools(config['worker.pool.threads'] ?? defaultComputeThreads(), config['worker.io.threads']);
+    for (const pool of [pools.compute, pools.io]) {
+      pool.onError = (err) => {
+        const code = (err as NodeJS.ErrnoException).code;
+        const exhausted = /\b(EMFILE|ENFILE)\b/.test(`${code} ${err.message}`);
+        log.error({ pool: pool.name, err: err.message }, exhausted ? `a worker thread could not start: the broker is out of file descriptors; ${DESCRIPTOR_ADVICE}` : 'a worker thread failed');
+      };
+    }
     const logs = new LogManager(effective, log, pools.compute, pools.io);
     logs.writeMetaProperties(metadata.clusterId);
     if (cluster) {
@@ -313,7 +327,9 @@ export class Broker {
     // Start the compute workers soon, in the background, rather than on the first large append (which
     // starts them itself if it comes first); not at once, so they do not compete with the first requests.
     setTimeout(() => pools.compute.warm(), 1000).unref();
-    return new Broker(config, log, context, servers, metadata, pools, listener);
+    const broker = new Broker(config, log, context, servers, metadata, pools, listener);
+    broker.#descriptors = new DescriptorWatch(files.soft, log);
+    return broker;
   }
 
   get host(): string {
@@ -375,6 +391,7 @@ export class Broker {
   stop(opts: { controlled?: boolean } = {}): Promise<void> {
     this.#stopping ??= (async () => {
       this.log.info({}, 'broker stopping');
+      this.#descriptors?.close();
       const c = this.context.cluster;
       if (c) {
         // Controlled shutdown: leadership moves to other in-sync replicas before this broker goes.

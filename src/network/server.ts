@@ -96,6 +96,10 @@ export class SocketServer {
   #acceptTimer: NodeJS.Timeout | undefined;
   #acceptHeld: Socket | undefined;
   #acceptWaits = 0;
+  /** Accepts that failed for want of descriptors since the last log line, and when that was. */
+  #acceptExhausted = 0;
+  #acceptExhaustedLogged = 0;
+  readonly #log: ConnectionLogger;
   /** TLS connections whose admission waits: the accept their handshake left for later, null while none. */
   readonly #gated = new Map<string, (() => void) | null>();
   readonly #budget: InflightBudget;
@@ -103,6 +107,7 @@ export class SocketServer {
 
   constructor(readonly options: ListenerOptions, handler: FrameHandler, log: ConnectionLogger, transport?: ExternalTransport) {
     this.#budget = options.budget ?? new InflightBudget(options.maxQueuedBytes);
+    this.#log = log;
     const security: ConnectionSecurity = { ...(options.security ?? { listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', saslRequired: false, maxPreAuthFrameBytes: 524288 }), tls: options.tls !== undefined };
     const accept = (socket: Socket, peerDn: string | null) => {
       const conn = new Connection(this.#nextId++, socket, handler, options, this.#budget, log, transport, security, peerDn);
@@ -229,10 +234,37 @@ export class SocketServer {
       this.#server.once('error', reject);
       this.#server.listen({ host: this.options.host, port: this.options.port }, () => {
         this.#server.off('error', reject);
+        // A failed accept is logged, not thrown: the listener and its connections go on. (Out of descriptors, libuv
+        // usually takes the connection on a spare descriptor and closes it without an error; DescriptorWatch
+        // reports that case.)
+        this.#server.on('error', (err: NodeJS.ErrnoException) => this.#acceptFailed(err));
         const addr = this.#server.address();
         resolve(typeof addr === 'object' && addr ? addr.port : this.options.port);
       });
     });
+  }
+
+  /**
+   * An accept that failed: out of file descriptors (EMFILE for the process, ENFILE for the system) says what to
+   * do about it, at most once per 10 s with the count since.
+   */
+  #acceptFailed(err: NodeJS.ErrnoException): void {
+    const listener = this.options.security?.listenerName ?? 'PLAINTEXT';
+    const log = this.#log;
+    if (err.code !== 'EMFILE' && err.code !== 'ENFILE') {
+      log.warn({ listener, err: err.message }, 'accepting a connection failed');
+      return;
+    }
+    this.#acceptExhausted++;
+    const now = Date.now();
+    if (now - this.#acceptExhaustedLogged < 10_000) return;
+    this.#acceptExhaustedLogged = now;
+    const what = { listener, code: err.code, refused: this.#acceptExhausted, connections: this.#connections.size };
+    this.#acceptExhausted = 0;
+    const msg = err.code === 'EMFILE'
+      ? 'connection refused: the broker is out of file descriptors (EMFILE); raise its open-file limit (ulimit -n in the shell that starts it, LimitNOFILE= in its systemd unit, nofile in /etc/security/limits.conf) and restart it; open connections keep being served'
+      : 'connection refused: the system is out of file descriptors (ENFILE); raise fs.file-max or stop what holds them; open connections keep being served';
+    (log.error ?? log.warn).call(log, what, msg);
   }
 
   get connectionCount(): number {
