@@ -4,7 +4,8 @@
 // open keep being answered, even when the limit drops below them; deleting the config serves new ones again.
 // max.connections.per.ip.overrides replaces the per-address exceptions; max.connection.creation.rate makes the
 // client listener (not the inter-broker one) wait between accepts. DescribeConfigs shows the dynamic sources
-// with read_only=false; bad values get INVALID_CONFIG. The test connections come from 127.0.0.2 and 127.0.0.3
+// with read_only=false; bad values get INVALID_CONFIG. In a two-broker cluster both apply a change to the
+// default, and only the named broker its own. The test connections come from 127.0.0.2 and 127.0.0.3
 // (loopback aliases) so the tools, which connect from 127.0.0.1 (a static override lets it in), stay out of the counts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { run } from '../helpers/run.js';
 import { KAFKA_TOOL, runKafkaTool } from '../helpers/kafka-tools.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
 import { Probe, allStillServed, closeAll, openMany } from '../helpers/probe.js';
+import { startCluster, type EmbeddedCluster } from '../../src/index.js';
 
 describe('connection limits changed at run time (dynamic broker configs)', () => {
   let broker: BrokerProcess;
@@ -187,5 +189,42 @@ describe('connection limits changed at run time (dynamic broker configs)', () =>
     const served = await Probe.open(broker.port, '127.0.0.2');
     assert.equal(served.result, 'served');
     served.probe.close();
+  });
+});
+
+describe('connection limits in a cluster', () => {
+  let cluster: EmbeddedCluster;
+
+  before(async () => {
+    // In-process brokers coordinated in memory; the tools (127.0.0.1) are never limited.
+    cluster = await startCluster({ brokers: 2, config: { 'max.connections.per.ip.overrides': '127.0.0.1:1000' } });
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  test('every broker applies a change to the default; a change for one broker (kafka-configs routes it there) applies on that broker only', async () => {
+    const [b0, b1] = cluster.brokers;
+    const tool = (args: string[]) => runKafkaTool(KAFKA_TOOL.configs, ['--bootstrap-server', `127.0.0.1:${b0!.port}`, '--entity-type', 'brokers', ...args]);
+    let r = await tool(['--entity-default', '--alter', '--add-config', 'max.connections.per.ip=2']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    // Broker 1 learns of the change from the cluster metadata.
+    const onB1 = await waitFor('the default applied on broker 1', async () => {
+      const o = await openMany(b1!.port, '127.0.0.2', 3);
+      if (o.closed === 1) return o;
+      closeAll(o.served);
+      return undefined;
+    }, 30_000, 500);
+    assert.equal(onB1.served.length, 2);
+    r = await tool(['--entity-name', '1', '--alter', '--add-config', 'max.connections.per.ip=3']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const more = await waitFor('broker 1\'s own limit applied', async () => {
+      const p = await Probe.open(b1!.port, '127.0.0.2');
+      return p.result === 'served' ? p : (p.probe.close(), undefined);
+    }, 30_000, 500);
+    assert.equal((await Probe.open(b1!.port, '127.0.0.2')).result, 'closed', 'broker 1: 3 and no more');
+    const on0 = await openMany(b0!.port, '127.0.0.2', 3);
+    assert.deepEqual([on0.served.length, on0.closed], [2, 1], 'broker 0 keeps the default of 2');
+    closeAll([...onB1.served, more.probe, ...on0.served]);
   });
 });
