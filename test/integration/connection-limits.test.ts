@@ -131,7 +131,7 @@ describe('connection limits changed at run time (dynamic broker configs)', () =>
     closeAll([...a.served, ...b.served, ...b2.served]);
   });
 
-  test('max.connection.creation.rate lowered at run time makes the client listener wait between accepts; the inter-broker listener is exempt', async () => {
+  test('max.connection.creation.rate lowered at run time makes the client listener wait between accepts; the inter-broker listener is exempt; a listener\'s own rate set at run time covers it', async () => {
     const waits = async (listener: string) => {
       const m = await http('GET', metricsUrl);
       const line = new RegExp(`^gregor_connection_accept_throttled_total\\{listener="${listener}"\\} (\\d+)$`, 'm').exec(m.text);
@@ -159,6 +159,15 @@ describe('connection limits changed at run time (dynamic broker configs)', () =>
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(await burst(broker.port, 10), 10);
     assert.equal(await waits('PLAINTEXT'), waited, 'with the rate deleted the listener no longer waits');
+    // A listener's own rate covers that listener, the inter-broker one too.
+    r = await kafkaConfigs(['--entity-name', '0', '--alter', '--add-config', 'listener.name.internal.max.connection.creation.rate=2']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(await burst(internalPort, 10), 10);
+    assert.ok(await waits('INTERNAL') >= 1, 'listener.name.internal.max.connection.creation.rate made INTERNAL wait');
+    assert.equal(await burst(broker.port, 10), 10);
+    assert.equal(await waits('PLAINTEXT'), waited, 'PLAINTEXT is not under INTERNAL\'s rate');
+    r = await kafkaConfigs(['--entity-name', '0', '--alter', '--delete-config', 'listener.name.internal.max.connection.creation.rate']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 
   test('bad values are refused with INVALID_CONFIG', async () => {
