@@ -354,6 +354,16 @@ export interface LogConfig {
   logStartOffset?: number
 }
 
+/** `RLIMIT_NOFILE` before and after the raise; -1 stands for unlimited. */
+export interface OpenFileLimit {
+  /** The soft limit the process started with. */
+  before: number
+  /** The soft limit it runs with now. */
+  soft: number
+  /** The hard limit. */
+  hard: number
+}
+
 /**
  * Whether the byte at `at` of the file at `path` is in the page cache:
  * "cached", "cold", or "unknown" where the kernel or filesystem cannot tell
@@ -373,6 +383,13 @@ export interface ProducerStateInfo {
   /** First offset of the open transaction, -1 when none. */
   currentTxnStartOffset: number
 }
+
+/**
+ * Raises the process's soft open-file limit to its hard limit (never
+ * lowers it); the limits before and after. Throws when the limit cannot
+ * even be read.
+ */
+export declare function raiseOpenFileLimit(): OpenFileLimit
 
 export interface ReadResult {
   records: Buffer

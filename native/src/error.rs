@@ -113,7 +113,14 @@ impl Error {
     }
 
     /// Wraps an I/O error with what we were doing when it happened.
+    /// Out of file descriptors, the message says what to do about it.
     pub fn storage(context: impl fmt::Display, err: io::Error) -> Self {
+        if crate::rlimit::is_descriptor_exhaustion(&err) {
+            return Error::KafkaStorageError(format!(
+                "{context}: {err}; {}",
+                crate::rlimit::DESCRIPTOR_HINT
+            ));
+        }
         Error::KafkaStorageError(format!("{context}: {err}"))
     }
 }
@@ -136,5 +143,15 @@ mod tests {
         assert_eq!(e.name(), "CORRUPT_MESSAGE");
         assert_eq!(e.code(), 2);
         assert_eq!(e.to_string(), "CORRUPT_MESSAGE: bad crc");
+    }
+
+    #[test]
+    fn out_of_descriptors_says_to_raise_the_open_file_limit() {
+        let e = Error::storage("open 0.log", io::Error::from_raw_os_error(libc::EMFILE));
+        assert_eq!(e.name(), "KAFKA_STORAGE_ERROR");
+        assert!(e.message().starts_with("open 0.log: "), "{}", e.message());
+        assert!(e.message().contains("ulimit -n"), "{}", e.message());
+        let other = Error::storage("open 0.log", io::Error::from_raw_os_error(libc::ENOSPC));
+        assert!(!other.message().contains("ulimit"), "{}", other.message());
     }
 }

@@ -12,6 +12,7 @@ pub mod napi;
 pub mod page_cache;
 pub mod producer_snapshot;
 pub mod producer_state;
+pub mod rlimit;
 pub mod segment;
 pub mod sendfile;
 #[cfg(test)]

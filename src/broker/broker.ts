@@ -1,7 +1,7 @@
 // A single Kafka-compatible broker: loads metadata, opens (and recovers) every partition log,
 // then listens for Kafka clients. stop() closes listeners first, then flushes and closes the logs.
 import { listenerConfig, listenerOverrides, type BrokerConfig } from '../config/index.js';
-import { closeWorkerPools, createWorkerPools, FileRangeTransport, defaultComputeThreads, produceFrameMemory, type PoolStats, type WorkerPools } from '../hotpath/index.js';
+import { closeWorkerPools, createWorkerPools, FileRangeTransport, defaultComputeThreads, native, produceFrameMemory, type PoolStats, type WorkerPools } from '../hotpath/index.js';
 import { LogManager } from '../log/index.js';
 import { isClusterStore, LocalMetadataStore, openZooKeeperStore, type ClusterMetadataStore, type MetadataStore } from '../metadata/index.js';
 import { Controller, Replicas } from '../cluster/index.js';
@@ -19,6 +19,7 @@ import { interBrokerClientSecurity, interBrokerListener, listenerSecurity, liste
 import { createLogger, type Logger } from './logger.js';
 import { RequestDispatcher } from './request-dispatcher.js';
 import { ListenerConnectionRates } from './quotas.js';
+import { DESCRIPTOR_ADVICE, DescriptorWatch } from './descriptors.js';
 
 export interface BrokerStartOptions {
   logger?: Logger;
@@ -43,6 +44,8 @@ export class Broker {
   readonly #pools: WorkerPools;
   #listener: Listener;
   #stopping: Promise<void> | undefined;
+  /** Logs when the broker nears its open-file limit. */
+  #descriptors: DescriptorWatch | undefined;
 
   private constructor(config: BrokerConfig, log: Logger, context: BrokerContext, servers: ReadonlyMap<string, SocketServer>, metadata: MetadataStore, pools: WorkerPools, listener: Listener) {
     this.config = config;
@@ -59,6 +62,10 @@ export class Broker {
   static async start(config: BrokerConfig, opts: BrokerStartOptions = {}): Promise<Broker> {
     const log = opts.logger ?? createLogger(config['log.level']);
     const started = Date.now();
+    // Segments, indexes and connections each hold a descriptor: run with the hard open-file limit, not the soft one.
+    const files = native.raiseOpenFileLimit();
+    const fmt = (n: number) => (n < 0 ? 'unlimited' : n);
+    log.info({ openFileLimit: fmt(files.soft), hardLimit: fmt(files.hard), ...(files.before !== files.soft ? { raisedFrom: fmt(files.before) } : {}) }, 'open file limit');
     const listenerDefs = listenerSpecs(config);
     const interBroker = interBrokerListener(config, listenerDefs);
     const advertisedByName = new Map((config['advertised.listeners'] ?? []).map((a) => parseListener(a)).map((a) => [a.name, a]));
@@ -90,6 +97,13 @@ export class Broker {
     }
     const effective = effectiveBrokerConfig(config, metadata);
     const pools = createWorkerPools(config['worker.pool.threads'] ?? defaultComputeThreads(), config['worker.io.threads']);
+    for (const pool of [pools.compute, pools.io]) {
+      pool.onError = (err) => {
+        const code = (err as NodeJS.ErrnoException).code;
+        const exhausted = /\b(EMFILE|ENFILE)\b/.test(`${code} ${err.message}`);
+        log.error({ pool: pool.name, err: err.message }, exhausted ? `a worker thread could not start: the broker is out of file descriptors; ${DESCRIPTOR_ADVICE}` : 'a worker thread failed');
+      };
+    }
     const logs = new LogManager(effective, log, pools.compute, pools.io);
     logs.writeMetaProperties(metadata.clusterId);
     if (cluster) {
@@ -182,9 +196,34 @@ export class Broker {
     // so a large produce reaches a pool worker without a copy.
     const frames = config['append.pool'] ? produceFrameMemory(pools.compute) : undefined;
     const budget = new InflightBudget(config['queued.max.request.bytes']);
-    const quotas = new ConnectionQuotas(config['max.connections'], config['max.connections.per.ip'], parseIpOverrides(config['max.connections.per.ip.overrides']), context.quotas.connections);
-    const acceptRate = new ListenerConnectionRates({ samples: config['quota.window.num'], sampleMs: config['quota.window.size.seconds'] * 1000 }, config['max.connection.creation.rate'],
-      new Map(securities.map((sec) => [sec.spec.name, listenerConfig(config, sec.spec.name)['max.connection.creation.rate']])), interBroker.name);
+    // Connection limits as the dynamic broker configs have them now (max.connections* and the creation rates), and
+    // again whenever those change: new connections see the new limits, open ones stay.
+    const startDynamic = { ...metadata.brokerConfigs(''), ...metadata.brokerConfigs(String(config['broker.id'])) };
+    const limits = (effective: BrokerConfig, dynamic: Readonly<Record<string, string>>) => ({
+      maxConnections: effective['max.connections'], maxPerIp: effective['max.connections.per.ip'], overrides: parseIpOverrides(effective['max.connections.per.ip.overrides']),
+      brokerRate: effective['max.connection.creation.rate'],
+      // A listener's own rate only (listener.name.<l>.max.connection.creation.rate, dynamic over static): the
+      // broker-wide one is counted apart, and not on the inter-broker listener.
+      listenerRates: new Map(securities.map((sec) => {
+        const own = dynamic[`listener.name.${sec.spec.name.toLowerCase()}.max.connection.creation.rate`] ?? listenerOverrides(effective, sec.spec.name)['max.connection.creation.rate'];
+        return [sec.spec.name, own === undefined ? ListenerConnectionRates.UNLIMITED : Number(own)];
+      })),
+    });
+    const initial = limits(context.config, startDynamic);
+    const quotas = new ConnectionQuotas(initial.maxConnections, initial.maxPerIp, initial.overrides, context.quotas.connections);
+    const acceptRate = new ListenerConnectionRates({ samples: config['quota.window.num'], sampleMs: config['quota.window.size.seconds'] * 1000 }, initial.brokerRate,
+      initial.listenerRates, interBroker.name);
+    let appliedLimits = JSON.stringify(initial, (_k, v: unknown) => (v instanceof Map ? [...v] : v));
+    context.brokerConfigApplied = (effective, dynamic) => {
+      const next = limits(effective, dynamic);
+      const text = JSON.stringify(next, (_k, v: unknown) => (v instanceof Map ? [...v] : v));
+      if (text === appliedLimits) return;
+      appliedLimits = text;
+      quotas.reconfigure(next.maxConnections, next.maxPerIp, next.overrides);
+      acceptRate.reconfigure(next.brokerRate, next.listenerRates);
+      log.info({ maxConnections: next.maxConnections, maxConnectionsPerIp: next.maxPerIp, overrides: Object.fromEntries(next.overrides), maxConnectionCreationRate: next.brokerRate,
+        listenerRates: Object.fromEntries(next.listenerRates) }, 'connection limits changed');
+    };
     const servers = new Map<string, SocketServer>();
     for (const sec of securities) {
       const rules = sec.principalRules;
@@ -291,7 +330,9 @@ export class Broker {
     // Start the compute workers soon, in the background, rather than on the first large append (which
     // starts them itself if it comes first); not at once, so they do not compete with the first requests.
     setTimeout(() => pools.compute.warm(), 1000).unref();
-    return new Broker(config, log, context, servers, metadata, pools, listener);
+    const broker = new Broker(config, log, context, servers, metadata, pools, listener);
+    broker.#descriptors = new DescriptorWatch(files.soft, log);
+    return broker;
   }
 
   get host(): string {
@@ -353,6 +394,7 @@ export class Broker {
   stop(opts: { controlled?: boolean } = {}): Promise<void> {
     this.#stopping ??= (async () => {
       this.log.info({}, 'broker stopping');
+      this.#descriptors?.close();
       const c = this.context.cluster;
       if (c) {
         // Controlled shutdown: leadership moves to other in-sync replicas before this broker goes.

@@ -81,7 +81,18 @@ export function describeTopicConfigs(ctx: BrokerContext, topic: string, keys: re
   });
 }
 
-export function describeBrokerConfigs(ctx: BrokerContext, keys: readonly string[] | null, withSynonyms: boolean, withDocs: boolean): ConfigEntry[] {
+/**
+ * This broker's configs; for the cluster default (`entity` ''), as Kafka, only the dynamic defaults stored for
+ * every broker (DYNAMIC_DEFAULT_BROKER_CONFIG).
+ */
+export function describeBrokerConfigs(ctx: BrokerContext, keys: readonly string[] | null, withSynonyms: boolean, withDocs: boolean, entity = String(ctx.brokerId)): ConfigEntry[] {
+  if (entity === '') {
+    const defaults = ctx.metadata.brokerConfigs('');
+    return BROKER_CONFIG.filter((k) => k.name in defaults && (keys === null || keys.includes(k.name))).map((k) => {
+      const s = { name: k.name, value: k.type === 'password' ? null : defaults[k.name], source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG };
+      return entry(k, s.value, s.source, false, [s], withSynonyms, withDocs);
+    });
+  }
   return BROKER_CONFIG.filter((k) => keys === null || keys.includes(k.name)).map((k) => {
     const s = brokerSource(ctx, k.name);
     const source = s?.source ?? ConfigSource.DEFAULT_CONFIG;

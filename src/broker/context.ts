@@ -1,6 +1,6 @@
 // What every request handler sees: config, metadata, logs, and the topic operations that span them.
 import type { BrokerConfig, TopicConfig } from '../config/index.js';
-import { ConfigError, validateTopicConfigs, effectiveTopicConfig, validateDynamicBrokerConfigs, withDynamicBrokerConfigs } from '../config/index.js';
+import { ConfigError, validateTopicConfigs, effectiveTopicConfig, validateDynamicBrokerConfigs, withDynamicBrokerConfigs, brokerConfigProblem } from '../config/index.js';
 import type { LogManager, Partition } from '../log/index.js';
 import { GroupCoordinator, OFFSETS_TOPIC } from '../group/index.js';
 import { TransactionCoordinator, TRANSACTION_STATE_TOPIC, TxnMarkerChannel, type TxnMarkerOutcome, type TxnMarkerRequest } from '../txn/index.js';
@@ -87,6 +87,11 @@ export class BrokerContext {
    * dynamic configs, throws to refuse them, and returns what installs them (or nothing when it has no change).
    */
   readonly tlsReloaders = new Set<(dynamic: Readonly<Record<string, string>>) => (() => void) | undefined>();
+  /**
+   * Set by the broker: takes the effective configuration after the dynamic broker configs changed (here or from
+   * the cluster), with the dynamic entries themselves (listener.name.<l>.* among them), into its listeners.
+   */
+  brokerConfigApplied: ((config: BrokerConfig, dynamic: Readonly<Record<string, string>>) => void) | undefined;
   /** Authentication settings of each SASL listener, by listener name (src/broker/listeners.ts). */
   readonly saslListeners = new Map<string, ListenerSasl>();
   /** Called (and awaited) after this broker changed SCRAM credentials: password snapshots reload. */
@@ -394,19 +399,28 @@ export class BrokerContext {
     return meta;
   }
 
-  /** Validates dynamic broker configs; throws BrokerError(INVALID_CONFIG) naming the key. */
-  validateBrokerConfigs(configs: Record<string, string | null>): Record<string, string> {
+  /**
+   * Validates dynamic broker configs, the new ones of `entity` ('' cluster default, or this broker's id): each key,
+   * then the configuration this broker would run with across keys (Kafka's rules); throws BrokerError(INVALID_CONFIG).
+   */
+  validateBrokerConfigs(configs: Record<string, string | null>, entity = ''): Record<string, string> {
+    let valid: Record<string, string>;
     try {
-      return validateDynamicBrokerConfigs(configs);
+      valid = validateDynamicBrokerConfigs(configs);
     } catch (e) {
       if (e instanceof ConfigError) throw new BrokerError('INVALID_CONFIG', e.message);
       throw e;
     }
+    const id = String(this.brokerId);
+    const next = { ...(entity === '' ? valid : this.metadata.brokerConfigs('')), ...(entity === id ? valid : this.metadata.brokerConfigs(id)) };
+    const problem = brokerConfigProblem(withDynamicBrokerConfigs(this.staticConfig, next));
+    if (problem) throw new BrokerError('INVALID_CONFIG', problem);
+    return valid;
   }
 
   /** Replaces the dynamic broker configs of `entity` ('' cluster default, or this broker's id): persisted, then applied to every topic without its own override. */
   async setBrokerConfigs(entity: string, configs: Record<string, string | null>): Promise<void> {
-    const valid = this.validateBrokerConfigs(configs);
+    const valid = this.validateBrokerConfigs(configs, entity);
     // New key or trust stores are loaded before they are kept: a store that cannot be read is refused.
     const dynamic = { ...this.metadata.brokerConfigs(''), ...this.metadata.brokerConfigs(String(this.brokerId)), ...(entity === '' || entity === String(this.brokerId) ? valid : {}) };
     const reload = this.listenerSslReload?.(dynamic);
@@ -426,6 +440,7 @@ export class BrokerContext {
     this.#topicConfigs.clear();
     this.logs.setBrokerConfig(next);
     for (const t of this.metadata.listTopics()) this.logs.updateTopicConfig(t.name, t.configs);
+    this.brokerConfigApplied?.(next, { ...this.metadata.brokerConfigs(''), ...this.metadata.brokerConfigs(String(this.brokerId)) });
   }
 
   /** Takes a topic's overrides as the metadata store has them (another broker of the cluster changed them). */

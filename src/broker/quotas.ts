@@ -374,15 +374,29 @@ export function userOf(principal: string): string {
 export class ListenerConnectionRates {
   static readonly UNLIMITED = 2147483647;
   readonly #cfg: QuotaWindowConfig;
-  readonly #broker: { rate: SampledRate; quota: number } | undefined;
+  #broker: { rate: SampledRate; quota: number } | undefined;
   readonly #listeners = new Map<string, { rate: SampledRate; quota: number }>();
   readonly #interBroker: string;
 
   constructor(cfg: QuotaWindowConfig, brokerQuota: number, listenerQuotas: ReadonlyMap<string, number>, interBrokerListener: string) {
     this.#cfg = cfg;
     this.#interBroker = interBrokerListener;
-    if (brokerQuota < ListenerConnectionRates.UNLIMITED) this.#broker = { rate: new SampledRate(cfg), quota: brokerQuota };
-    for (const [l, q] of listenerQuotas) if (q < ListenerConnectionRates.UNLIMITED) this.#listeners.set(l, { rate: new SampledRate(cfg), quota: q });
+    this.reconfigure(brokerQuota, listenerQuotas);
+  }
+
+  /**
+   * New quotas (max.connection.creation.rate changed at run time): a rate already measured keeps its samples,
+   * so a lowered quota applies to the next accept; an unlimited one stops measuring.
+   */
+  reconfigure(brokerQuota: number, listenerQuotas: ReadonlyMap<string, number>): void {
+    const keep = (s: { rate: SampledRate; quota: number } | undefined, quota: number) =>
+      quota >= ListenerConnectionRates.UNLIMITED ? undefined : { rate: s?.rate ?? new SampledRate(this.#cfg), quota };
+    this.#broker = keep(this.#broker, brokerQuota);
+    for (const [l, q] of listenerQuotas) {
+      const next = keep(this.#listeners.get(l), q);
+      if (next) this.#listeners.set(l, next);
+      else this.#listeners.delete(l);
+    }
   }
 
   /** Whether any limit is set (listeners skip the accept queue otherwise). */

@@ -231,11 +231,23 @@ function addListenerOverride(into: Map<string, Record<string, string>>, listener
   into.set(listener, entry);
 }
 
-/** Per-listener keys that AlterConfigs may change on a running broker (listener.name.<l>.<key>): its stores. */
+/** Per-listener keys that AlterConfigs may change on a running broker (listener.name.<l>.<key>): its stores and accept rate. */
 export const DYNAMIC_LISTENER_KEYS: ReadonlySet<string> = new Set([
   'ssl.keystore.type', 'ssl.keystore.location', 'ssl.keystore.password', 'ssl.key.password', 'ssl.keystore.certificate.chain', 'ssl.keystore.key',
   'ssl.truststore.type', 'ssl.truststore.location', 'ssl.truststore.password', 'ssl.truststore.certificates',
+  'max.connection.creation.rate',
 ]);
+
+/**
+ * Kafka's checks across keys of a broker configuration that dynamic configs may break; the message of the
+ * first one failed, else undefined.
+ */
+export function brokerConfigProblem(config: BrokerConfig): string | undefined {
+  if (config['max.connections.per.ip'] === 0 && config['max.connections.per.ip.overrides'].trim() === '') {
+    return 'max.connections.per.ip can be set to zero only if max.connections.per.ip.overrides property is set.';
+  }
+  return undefined;
+}
 
 /** A listener's own overrides (listener.name.<listener>.*), by key without the prefix; empty when none. */
 export function listenerOverrides(config: BrokerConfig, listener: string): Readonly<Record<string, string>> {

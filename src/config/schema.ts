@@ -93,10 +93,10 @@ const BROKER_KEYS = [
     doc: 'Accept a SCRAM client-final nonce that repeats the client nonce before the server\'s (librdkafka before 2.6.1, e.g. Debian 12\'s kcat; Kafka 3.x accepted it, 4.x refuses), with the proof still verified in full. false: RFC 5802\'s exact nonce only.' },
   { name: 'connection.failed.authentication.delay.ms', type: 'int', default: 100, validate: atLeast(0), doc: 'How long a failed authentication waits before its answer and the close.' },
   { name: 'connections.max.reauth.ms', type: 'long', default: 0, validate: atLeast(0), doc: 'Longest SASL session before the client must re-authenticate (KIP-368); 0: no limit.' },
-  { name: 'max.connections', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'Most connections the broker accepts over all listeners; more are closed at once.' },
-  { name: 'max.connections.per.ip', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'Most connections from one IP address.' },
-  { name: 'max.connection.creation.rate', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'New connections per second the broker accepts over its listeners except the inter-broker one (KIP-612); past it, accepting waits. Per listener: listener.name.<listener>.max.connection.creation.rate.' },
-  { name: 'max.connections.per.ip.overrides', type: 'string', default: '', validate: ipOverrides, defaultText: 'none', doc: 'Per-IP exceptions to max.connections.per.ip, as ip:count pairs separated by commas.' },
+  { name: 'max.connections', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'Most connections the broker accepts over all listeners; more are closed at once. Dynamic.' },
+  { name: 'max.connections.per.ip', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'Most connections from one IP address (0 only with overrides). Dynamic: a lowered limit keeps the connections open and refuses new ones.' },
+  { name: 'max.connection.creation.rate', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'New connections per second the broker accepts over its listeners except the inter-broker one (KIP-612); past it, accepting waits. Per listener: listener.name.<listener>.max.connection.creation.rate. Both dynamic.' },
+  { name: 'max.connections.per.ip.overrides', type: 'string', default: '', validate: ipOverrides, defaultText: 'none', doc: 'Per-IP exceptions to max.connections.per.ip, as ip:count pairs separated by commas. Dynamic: a new value replaces the whole map.' },
   { name: 'ssl.keystore.type', type: 'string', default: 'JKS', allowed: STORE_TYPES, doc: 'Key store format: PEM or PKCS12 (JKS, Kafka\'s default, is refused at start on a TLS listener).' },
   { name: 'ssl.keystore.location', type: 'string', default: null, defaultText: 'unset', doc: 'Key store file: PEM (private key and certificate chain) or PKCS12.' },
   { name: 'ssl.keystore.password', type: 'password', default: null, defaultText: 'unset', doc: 'Password of the PKCS12 key store.' },
@@ -318,8 +318,10 @@ export function rollMs(b: BrokerConfig): number {
 
 /**
  * Broker keys an operator may change at run time (IncrementalAlterConfigs/AlterConfigs on the
- * BROKER resource): the defaults of topic configs. They apply to every topic without its own
- * override from the next append or retention check, and are persisted in the metadata store.
+ * BROKER resource): the defaults of topic configs, which apply to every topic without its own
+ * override from the next append or retention check; the replication throttles; and the connection
+ * limits (Kafka's DynamicConnectionQuota set), which apply to the next connection accepted. They are
+ * persisted in the metadata store.
  */
 export const DYNAMIC_BROKER_KEYS: ReadonlySet<string> = new Set([
   'log.retention.ms', 'log.retention.minutes', 'log.retention.hours', 'log.retention.bytes', 'log.segment.bytes', 'log.roll.ms', 'log.roll.hours',
@@ -327,4 +329,5 @@ export const DYNAMIC_BROKER_KEYS: ReadonlySet<string> = new Set([
   'message.max.bytes', 'compression.type', 'log.cleaner.delete.retention.ms', 'log.cleaner.min.compaction.lag.ms',
   'log.cleaner.max.compaction.lag.ms', 'log.cleaner.min.cleanable.ratio', 'log.cleaner.backoff.ms',
   'leader.replication.throttled.rate', 'follower.replication.throttled.rate', 'replica.alter.log.dirs.io.max.bytes.per.second',
+  'max.connections', 'max.connections.per.ip', 'max.connections.per.ip.overrides', 'max.connection.creation.rate',
 ]);

@@ -42,9 +42,20 @@ export class WorkerPool {
     this.memory = memory;
   }
 
+  /**
+   * Told of a worker thread that failed outside a task, e.g. one that could not start for want of file
+   * descriptors (EMFILE); without it such an error would end the process.
+   */
+  onError: ((err: Error) => void) | undefined;
+
   #pool(): Piscina {
     if (this.#closed) throw new BrokerError('NOT_LEADER_OR_FOLLOWER', `worker pool ${this.name} is closed`);
-    this.#piscina ??= new Piscina({
+    this.#piscina ??= this.#create();
+    return this.#piscina;
+  }
+
+  #create(): Piscina {
+    const p = new Piscina({
       filename: WORKER,
       minThreads: this.threads,
       maxThreads: this.threads,
@@ -55,7 +66,14 @@ export class WorkerPool {
       atomics: 'sync',
       recordTiming: false,
     });
-    return this.#piscina;
+    p.on('error', (err: Error) => {
+      (this.onError ?? ((e: Error) => process.emitWarning(`worker pool ${this.name}: ${e.message}`)))(err);
+      // Piscina does not replace a worker that failed while starting: the next task starts a fresh pool, and
+      // this one finishes what its other workers hold, then goes.
+      if (this.#piscina === p) this.#piscina = undefined;
+      p.close().catch(() => {});
+    });
+    return p;
   }
 
   /** Starts the threads now rather than on the first task. */

@@ -169,6 +169,7 @@ export interface FrameAllocator {
 export interface ConnectionLogger {
   warn(obj: object, msg: string): void;
   debug(obj: object, msg: string): void;
+  error?(obj: object, msg: string): void;
 }
 
 /** A broker-wide budget of request bytes in flight; connections pause reading while it is spent. */

@@ -36,7 +36,17 @@ export interface ConnectionRateLimiter {
 export class ConnectionQuotas {
   readonly #perIp = new Map<string, number>();
   #total = 0;
-  constructor(readonly maxConnections: number, readonly maxPerIp: number, readonly overrides: ReadonlyMap<string, number> = new Map(), readonly rate?: ConnectionRateLimiter) {}
+  constructor(public maxConnections: number, public maxPerIp: number, public overrides: ReadonlyMap<string, number> = new Map(), readonly rate?: ConnectionRateLimiter) {}
+
+  /**
+   * New limits (dynamic max.connections, max.connections.per.ip and its overrides), for new connections only:
+   * as Kafka, connections over a lowered limit stay open, and new ones are refused until the count falls below it.
+   */
+  reconfigure(maxConnections: number, maxPerIp: number, overrides: ReadonlyMap<string, number>): void {
+    this.maxConnections = maxConnections;
+    this.maxPerIp = maxPerIp;
+    this.overrides = overrides;
+  }
 
   /** 0 when a new connection from `ip` is within its connection_creation_rate, else how long to hold it before closing it. */
   throttleMs(ip: string): number {
@@ -86,6 +96,10 @@ export class SocketServer {
   #acceptTimer: NodeJS.Timeout | undefined;
   #acceptHeld: Socket | undefined;
   #acceptWaits = 0;
+  /** Accepts that failed for want of descriptors since the last log line, and when that was. */
+  #acceptExhausted = 0;
+  #acceptExhaustedLogged = 0;
+  readonly #log: ConnectionLogger;
   /** TLS connections whose admission waits: the accept their handshake left for later, null while none. */
   readonly #gated = new Map<string, (() => void) | null>();
   readonly #budget: InflightBudget;
@@ -93,6 +107,7 @@ export class SocketServer {
 
   constructor(readonly options: ListenerOptions, handler: FrameHandler, log: ConnectionLogger, transport?: ExternalTransport) {
     this.#budget = options.budget ?? new InflightBudget(options.maxQueuedBytes);
+    this.#log = log;
     const security: ConnectionSecurity = { ...(options.security ?? { listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', saslRequired: false, maxPreAuthFrameBytes: 524288 }), tls: options.tls !== undefined };
     const accept = (socket: Socket, peerDn: string | null) => {
       const conn = new Connection(this.#nextId++, socket, handler, options, this.#budget, log, transport, security, peerDn);
@@ -129,10 +144,11 @@ export class SocketServer {
       socket.once('close', () => quotas.release(ip));
       return true;
     };
-    // max.connection.creation.rate: connections wait their turn while the listener is over its rate.
-    const gated = options.acceptRate?.active === true;
+    // max.connection.creation.rate: connections wait their turn while the listener is over its rate (or while
+    // others still wait, after the rate was lifted at run time).
+    const gated = () => options.acceptRate?.active === true || this.#waiting.length > 0 || this.#acceptTimer !== undefined;
     const gate = (socket: Socket, go: () => void) => {
-      if (!gated) return go();
+      if (!gated()) return go();
       socket.on('error', () => socket.destroy());
       this.#waiting.push({ socket, go });
       this.#drain(security.listenerName);
@@ -163,7 +179,7 @@ export class SocketServer {
       // Quotas before the handshake: a refused client costs no TLS work.
       server.on('connection', (socket: Socket) => {
         socket.setNoDelay(true);
-        if (!gated) {
+        if (!gated()) {
           admit(socket);
           return;
         }
@@ -218,10 +234,37 @@ export class SocketServer {
       this.#server.once('error', reject);
       this.#server.listen({ host: this.options.host, port: this.options.port }, () => {
         this.#server.off('error', reject);
+        // A failed accept is logged, not thrown: the listener and its connections go on. (Out of descriptors, libuv
+        // usually takes the connection on a spare descriptor and closes it without an error; DescriptorWatch
+        // reports that case.)
+        this.#server.on('error', (err: NodeJS.ErrnoException) => this.#acceptFailed(err));
         const addr = this.#server.address();
         resolve(typeof addr === 'object' && addr ? addr.port : this.options.port);
       });
     });
+  }
+
+  /**
+   * An accept that failed: out of file descriptors (EMFILE for the process, ENFILE for the system) says what to
+   * do about it, at most once per 10 s with the count since.
+   */
+  #acceptFailed(err: NodeJS.ErrnoException): void {
+    const listener = this.options.security?.listenerName ?? 'PLAINTEXT';
+    const log = this.#log;
+    if (err.code !== 'EMFILE' && err.code !== 'ENFILE') {
+      log.warn({ listener, err: err.message }, 'accepting a connection failed');
+      return;
+    }
+    this.#acceptExhausted++;
+    const now = Date.now();
+    if (now - this.#acceptExhaustedLogged < 10_000) return;
+    this.#acceptExhaustedLogged = now;
+    const what = { listener, code: err.code, refused: this.#acceptExhausted, connections: this.#connections.size };
+    this.#acceptExhausted = 0;
+    const msg = err.code === 'EMFILE'
+      ? 'connection refused: the broker is out of file descriptors (EMFILE); raise its open-file limit (ulimit -n in the shell that starts it, LimitNOFILE= in its systemd unit, nofile in /etc/security/limits.conf) and restart it; open connections keep being served'
+      : 'connection refused: the system is out of file descriptors (ENFILE); raise fs.file-max or stop what holds them; open connections keep being served';
+    (log.error ?? log.warn).call(log, what, msg);
   }
 
   get connectionCount(): number {

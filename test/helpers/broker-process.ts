@@ -91,6 +91,8 @@ export interface BrokerProcessOptions {
   propertiesFile?: string;
   /** Create the data dir (when no logDir is given) with diskTempDir: for tests that read cold data. */
   onDisk?: boolean;
+  /** Start the broker under these open-file limits (sh's ulimit -Sn, then -Hn, before exec node; soft <= hard <= this process's hard). */
+  nofile?: { soft: number; hard: number };
 }
 
 export class BrokerProcess {
@@ -98,6 +100,7 @@ export class BrokerProcess {
   readonly port: number;
   readonly overrides: Record<string, string | number | boolean>;
   propertiesFile: string | undefined;
+  nofile: { soft: number; hard: number } | undefined;
   #child: ChildProcess | undefined;
   #output = '';
   #ownsDir: boolean;
@@ -113,6 +116,7 @@ export class BrokerProcess {
     const logDir = opts.logDir ?? (opts.onDisk ? diskTempDir('gregor-it-') : undefined) ?? mkdtempSync(join(tmpdir(), 'gregor-it-'));
     const b = new BrokerProcess(logDir, opts.port ?? (await freePort()), opts.overrides ?? {}, opts.logDir === undefined);
     b.propertiesFile = opts.propertiesFile;
+    b.nofile = opts.nofile;
     await b.#spawn();
     return b;
   }
@@ -133,7 +137,10 @@ export class BrokerProcess {
   async #spawn(): Promise<void> {
     const args = ['broker', ...(this.propertiesFile ? [this.propertiesFile] : []), '--override', `listeners=PLAINTEXT://127.0.0.1:${this.port}`, '--override', `log.dirs=${this.logDir}`];
     for (const [k, v] of Object.entries(this.overrides)) args.push('--override', `${k}=${v}`);
-    const child = track(spawn(process.execPath, brokerArgs(args), { stdio: ['pipe', 'pipe', 'pipe'] }));
+    const limits = this.nofile;
+    const child = track(limits
+      ? spawn('sh', ['-c', `ulimit -Sn ${limits.soft} && ulimit -Hn ${limits.hard} && exec "$0" "$@"`, process.execPath, ...brokerArgs(args)], { stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(process.execPath, brokerArgs(args), { stdio: ['pipe', 'pipe', 'pipe'] }));
     this.#child = child;
     // A restart must see this process's own start line, not the previous one's.
     const from = this.#output.length;

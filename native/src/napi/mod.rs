@@ -23,6 +23,7 @@ pub mod lifecycle;
 pub mod log;
 pub mod page_cache;
 pub mod response_writer;
+pub mod rlimit;
 
 /// Errors thrown to JS carry the Kafka error name as `code` (see `error.rs`).
 type Result<T> = napi::Result<T, &'static str>;

@@ -14,6 +14,13 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
+/// Most sealed segments one log keeps waiting for the background thread.
+/// Each holds four descriptors (log, two indexes, directory): a log rolling
+/// faster than the disk syncs (tiny segments, a slow disk) would otherwise
+/// pile up descriptors until opens fail with EMFILE. Past this the rolling
+/// thread syncs the backlog itself, so the roll waits for the disk.
+pub const MAX_PENDING_SYNCS: usize = 32;
+
 /// Files of one sealed segment (log, indexes, and the directory holding the
 /// next segment) that must reach the disk before `end` may be the recovery point.
 pub struct PendingSync {
@@ -70,12 +77,16 @@ impl SyncQueue {
     }
 
     /// Queues `item` for the background thread (synced inline if the thread
-    /// could not be started).
+    /// could not be started, or when `MAX_PENDING_SYNCS` already wait).
     pub fn push(self: &Arc<Self>, item: PendingSync) -> io::Result<()> {
-        self.incoming
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push_back(item);
+        let backlog = {
+            let mut incoming = self.incoming.lock().unwrap_or_else(PoisonError::into_inner);
+            incoming.push_back(item);
+            incoming.len()
+        };
+        if backlog > MAX_PENDING_SYNCS {
+            return self.drain();
+        }
         let sent = FLUSHER
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -169,6 +180,30 @@ mod tests {
         q.drain().unwrap();
         assert_eq!(q.synced_to(), 5);
         assert!(!q.is_pending());
+    }
+
+    #[test]
+    fn a_backlog_past_the_bound_is_synced_by_the_pushing_thread() {
+        let dir = TempDir::new("bg-sync-backlog");
+        let q = SyncQueue::new();
+        // The background thread is busy (holds the ordering lock) for a while.
+        let busy = q.clone();
+        let (held_tx, held_rx) = channel();
+        let holder = std::thread::spawn(move || {
+            let _g = busy.syncing.lock().unwrap();
+            held_tx.send(()).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        });
+        held_rx.recv().unwrap();
+        for end in 1..=MAX_PENDING_SYNCS as i64 {
+            q.push(item(&dir, end)).unwrap();
+        }
+        assert!(q.is_pending(), "up to the bound the items wait");
+        // One more: this push waits for the lock and syncs the backlog itself.
+        q.push(item(&dir, 1000)).unwrap();
+        assert!(!q.is_pending(), "the backlog was synced by the push");
+        assert_eq!(q.synced_to(), 1000);
+        holder.join().unwrap();
     }
 
     #[test]

@@ -24,7 +24,7 @@ export function handleDescribeConfigs(req: DescribeConfigs.DescribeConfigsReques
         return ok(describeTopicConfigs(ctx, r.resourceName, r.configurationKeys, withSynonyms, withDocs));
       case ResourceType.BROKER:
         if (r.resourceName !== '' && r.resourceName !== String(ctx.brokerId)) return fail(ErrorCode.INVALID_REQUEST, `Broker ${r.resourceName} is not this broker (${ctx.brokerId}).`);
-        return ok(describeBrokerConfigs(ctx, r.configurationKeys, withSynonyms, withDocs));
+        return ok(describeBrokerConfigs(ctx, r.configurationKeys, withSynonyms, withDocs, r.resourceName));
       default:
         return fail(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${r.resourceType}.`);
     }

@@ -27,7 +27,7 @@ export async function applyConfigChange(
     } else if (resourceType === ResourceType.BROKER) {
       if (resourceName !== '' && resourceName !== String(ctx.brokerId)) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Broker ${resourceName} is not this broker (${ctx.brokerId}).` };
       const next = change(ctx.metadata.brokerConfigs(resourceName));
-      if (validateOnly) ctx.validateBrokerConfigs(next);
+      if (validateOnly) ctx.validateBrokerConfigs(next, resourceName);
       else await ctx.setBrokerConfigs(resourceName, next);
     } else {
       return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${resourceType}.` };

@@ -142,4 +142,24 @@ describe('ListenerConnectionRates (max.connection.creation.rate)', () => {
     assert.equal(own.recordAccept('BROKER', 0), 0);
     assert.equal(own.recordAccept('BROKER', 0), 1000, 'a listener\'s own rate applies to the inter-broker listener too');
   });
+
+  test('reconfigure (max.connection.creation.rate changed at run time): a lowered rate applies to the next accept, with the samples kept; unlimited stops it', () => {
+    const cfg = { samples: 2, sampleMs: 1000 };
+    const r = new ListenerConnectionRates(cfg, ListenerConnectionRates.UNLIMITED, new Map([['CLIENT', ListenerConnectionRates.UNLIMITED]]), 'BROKER');
+    assert.equal(r.active, false);
+    r.reconfigure(100, new Map([['CLIENT', ListenerConnectionRates.UNLIMITED]]));
+    assert.equal(r.active, true);
+    for (let i = 0; i < 3; i++) assert.equal(r.recordAccept('CLIENT', 0), 0, 'within 100/s');
+    // Lowered to 2/s: the 3 accepts already measured count, so the 4th (4 over 1.2 s) waits (3.33 - 2) / 2 x 1200 ms.
+    r.reconfigure(2, new Map([['CLIENT', ListenerConnectionRates.UNLIMITED]]));
+    assert.equal(r.recordAccept('CLIENT', 200), 800);
+    // A listener's own rate added, then everything lifted.
+    r.reconfigure(ListenerConnectionRates.UNLIMITED, new Map([['CLIENT', 1]]));
+    assert.equal(r.active, true);
+    assert.equal(r.recordAccept('CLIENT', 300), 0, 'the first under a new rate');
+    assert.ok(r.recordAccept('CLIENT', 300) > 0, 'the listener\'s own 1/s');
+    r.reconfigure(ListenerConnectionRates.UNLIMITED, new Map([['CLIENT', ListenerConnectionRates.UNLIMITED]]));
+    assert.equal(r.active, false);
+    for (let i = 0; i < 10; i++) assert.equal(r.recordAccept('CLIENT', 300), 0);
+  });
 });

@@ -143,6 +143,12 @@ test('connection quotas: max.connections over all addresses, max.connections.per
   assert.ok(!q.tryAcquire('10.0.0.4'), 'max.connections');
   q.release('10.0.0.2');
   assert.ok(q.tryAcquire('10.0.0.4'));
+  // Lowered at run time below what 10.0.0.2 holds: nothing is released, nothing new is counted; overrides replaced.
+  q.reconfigure(10, 0, new Map([['10.0.0.5', 1]]));
+  assert.ok(!q.tryAcquire('10.0.0.2') && !q.tryAcquire('10.0.0.1'), 'per ip 0, and 10.0.0.1 lost its override');
+  assert.ok(q.tryAcquire('10.0.0.5') && !q.tryAcquire('10.0.0.5'), 'the new override of 1');
+  q.reconfigure(10, 3, new Map());
+  assert.ok(q.tryAcquire('10.0.0.2') && q.tryAcquire('10.0.0.2') && !q.tryAcquire('10.0.0.2'), '10.0.0.2 holds 1, raised to 3: two more');
 });
 
 test('an IP over its connection_creation_rate is held and closed unserved on a TLS listener, even if its handshake completes', async () => {
