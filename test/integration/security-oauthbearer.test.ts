@@ -1,0 +1,205 @@
+// SASL/OAUTHBEARER against a broker process with two OAUTHBEARER listeners: UNSEC (Kafka's default,
+// unsecured validator: unsigned tokens trusted as they are) and SIGNED (OAuthBearerValidatorCallbackHandler,
+// KIP-768: JWTs the test signs with RS256 and ES256, keys served by a loopback JWKS endpoint, audience and
+// issuer checked, connections.max.reauth.ms 60 s). kcat (librdkafka's unsecured JWT login) and kafkajs (a
+// token provider) produce and consume; bad tokens (audience, issuer, expired, signature, unknown kid, alg
+// none, malformed) fail, on the wire as RFC 7628 says (error challenge, %x01, SASL_AUTHENTICATION_FAILED);
+// malformed client messages fail cleanly; the session lasts as long as the token (or reauth.ms); the
+// broker serves on throughout.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { ApiVersions, ErrorCode, SaslAuthenticate, SaslHandshake } from '../../src/protocol/index.js';
+import { BrokerProcess, freePort } from '../helpers/broker-process.js';
+import { claims, jwks, JwksServer, makeKey, signJwt, unsecuredJwt, type TestKey } from '../helpers/jwt.js';
+import { kafkajsConnects } from '../helpers/kafkajs.js';
+import { kcat } from '../helpers/kcat.js';
+import { RawConnection } from '../helpers/raw-client.js';
+import { waitFor } from '../helpers/wait.js';
+
+const ISSUER = 'https://issuer.test';
+const SIGNED_HANDLER = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler';
+
+export const firstMessage = (token: string, authzid = '') => Buffer.from(`n,${authzid ? `a=${authzid}` : ''},\x01auth=Bearer ${token}\x01\x01`);
+
+/** SaslHandshake + SaslAuthenticate with `authBytes` on a fresh connection. */
+async function authenticate(port: number, authBytes: Buffer): Promise<{ raw: RawConnection; res: SaslAuthenticate.SaslAuthenticateResponse }> {
+  const raw = await RawConnection.open(port);
+  assert.equal((await raw.request(SaslHandshake, 1, { mechanism: 'OAUTHBEARER' })).errorCode, ErrorCode.NONE);
+  return { raw, res: await raw.request(SaslAuthenticate, 2, { authBytes }) };
+}
+
+describe('SASL/OAUTHBEARER: kcat, kafkajs, the wire', () => {
+  let broker: BrokerProcess;
+  let server: JwksServer;
+  let rs: TestKey;
+  let es: TestKey;
+  const ports = { UNSEC: 0, SIGNED: 0 };
+
+  before(async () => {
+    rs = makeKey('RS256', 'rs-1');
+    es = makeKey('ES256', 'es-1');
+    server = await JwksServer.start(jwks(rs, es));
+    ports.UNSEC = await freePort();
+    ports.SIGNED = await freePort();
+    const plain = await freePort();
+    broker = await BrokerProcess.start({
+      port: plain,
+      overrides: {
+        listeners: `PLAINTEXT://127.0.0.1:${plain},UNSEC://127.0.0.1:${ports.UNSEC},SIGNED://127.0.0.1:${ports.SIGNED}`,
+        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,UNSEC:SASL_PLAINTEXT,SIGNED:SASL_PLAINTEXT',
+        'sasl.enabled.mechanisms': 'OAUTHBEARER',
+        'listener.name.unsec.oauthbearer.sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredValidatorAllowableClockSkewMs="1000";',
+        'listener.name.signed.oauthbearer.sasl.server.callback.handler.class': SIGNED_HANDLER,
+        'listener.name.signed.oauthbearer.sasl.oauthbearer.jwks.endpoint.url': server.url,
+        'listener.name.signed.oauthbearer.sasl.oauthbearer.expected.audience': 'kafka',
+        'sasl.oauthbearer.expected.issuer': ISSUER,
+        'listener.name.signed.connections.max.reauth.ms': 60_000,
+        'num.partitions': 1,
+        'group.initial.rebalance.delay.ms': 0,
+      },
+    });
+  });
+  after(async () => {
+    await broker?.close();
+    await server?.close();
+  });
+
+  const good = (sub: string, extra: Record<string, unknown> = {}, lifetimeS = 3600) => claims(sub, { aud: 'kafka', iss: ISSUER, ...extra }, lifetimeS);
+  const kafkajs = (token: string): Omit<KafkaConfig, 'logLevel' | 'retry'> => ({
+    clientId: 'oauth-test', brokers: [`127.0.0.1:${ports.SIGNED}`], connectionTimeout: 10_000,
+    sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: token }) },
+  });
+
+  test('kcat (librdkafka, enable.sasl.oauthbearer.unsecure.jwt) against the unsecured validator: produce and consume as User:alice', async () => {
+    const args = ['-b', `127.0.0.1:${ports.UNSEC}`, '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=OAUTHBEARER',
+      '-X', 'enable.sasl.oauthbearer.unsecure.jwt=true', '-X', 'sasl.oauthbearer.config=principal=alice'];
+    const lines = Array.from({ length: 100 }, (_, i) => `ob-${i}`);
+    const p = await kcat([...args, '-P', '-t', 'ob-kcat'], lines.join('\n') + '\n', 60_000);
+    assert.equal(p.code, 0, p.stderr);
+    const c = await kcat([...args, '-C', '-t', 'ob-kcat', '-o', 'beginning', '-e', '-q'], undefined, 60_000);
+    assert.equal(c.code, 0, c.stderr);
+    assert.deepEqual(c.stdout.trim().split('\n'), lines);
+    assert.match(broker.output, /"principal":"User:alice","mechanism":"OAUTHBEARER"/);
+  });
+
+  test('kafkajs with RS256 and ES256 tokens checked against the JWKS endpoint: produce and consume in a group', async () => {
+    for (const [key, sub] of [[rs, 'svc-orders'], [es, 'svc-billing']] as const) {
+      const kafka = new Kafka({ ...kafkajs(signJwt(good(sub), key)), logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+      const topic = `ob-kafkajs-${key.alg}`;
+      const producer = kafka.producer({ allowAutoTopicCreation: true });
+      await producer.connect();
+      await producer.send({ topic, messages: Array.from({ length: 20 }, (_, i) => ({ value: `${sub}-${i}` })) });
+      await producer.disconnect();
+      const consumer = kafka.consumer({ groupId: `g-${topic}`, sessionTimeout: 10_000, heartbeatInterval: 500 });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      const got: string[] = [];
+      await consumer.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
+      try {
+        await waitFor(`${topic}: 20 records consumed`, () => got.length >= 20, 60_000);
+      } finally {
+        await consumer.disconnect();
+      }
+      assert.deepEqual(got, Array.from({ length: 20 }, (_, i) => `${sub}-${i}`));
+      assert.match(broker.output, new RegExp(`"principal":"User:${sub}","mechanism":"OAUTHBEARER"`));
+    }
+  });
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const badTokens = (): Array<[string, string, RegExp]> => {
+    const t = signJwt(good('svc'), rs);
+    return [
+      ['wrong audience', signJwt(good('svc', { aud: 'web' }), rs), /audience "web" is none of the expected kafka/],
+      ['wrong issuer', signJwt(good('svc', { iss: 'https://evil.test' }), rs), /issuer "https:\/\/evil.test" is not the expected/],
+      ['expired', signJwt(good('svc', { iat: now() - 7200, exp: now() - 3600 }), rs), /the token expired/],
+      ['bad signature', `${t.slice(0, t.lastIndexOf('.'))}.${signJwt(good('mallory'), rs).split('.')[2]}`, /signature does not verify/],
+      ['unknown kid', signJwt(good('svc'), makeKey('RS256', 'rogue')), /no key with kid rogue/],
+      ['alg none', unsecuredJwt(good('svc')), /algorithm "none" is not accepted/],
+      ['malformed', 'not-a-jwt', /3 dot-separated parts/],
+      ['garbage JSON', `${Buffer.from('{"alg":"RS256"').toString('base64url')}.${Buffer.from('[1,').toString('base64url')}.AAAA`, /header is not JSON/],
+    ];
+  };
+
+  test('kafkajs with bad tokens cannot connect (it does not answer the error challenge); the broker logs why and serves on', async () => {
+    for (const [name, token, reason] of badTokens()) {
+      assert.equal(await kafkajsConnects(kafkajs(token)), false, name);
+      await waitFor(`${name}: the broker logs the reason`, () => reason.test(broker.output.replaceAll('\\"', '"')), 10_000);
+    }
+    assert.equal(await kafkajsConnects(kafkajs(signJwt(good('svc'), rs))), true, 'a good token still works');
+  });
+
+  test('on the wire (RFC 7628): a bad token gets {"status":"invalid_token"}, %x01 then SASL_AUTHENTICATION_FAILED with the reason, and the close', async () => {
+    for (const [name, token, reason] of badTokens()) {
+      const { raw, res } = await authenticate(ports.SIGNED, firstMessage(token));
+      try {
+        assert.equal(res.errorCode, ErrorCode.NONE, name);
+        assert.deepEqual(JSON.parse(res.authBytes.toString()), { status: 'invalid_token' }, name);
+        const fin = await raw.request(SaslAuthenticate, 2, { authBytes: Buffer.from('\x01') });
+        assert.equal(fin.errorCode, ErrorCode.SASL_AUTHENTICATION_FAILED, name);
+        assert.match(fin.errorMessage ?? '', reason, name);
+        assert.ok(await raw.waitClosed(), `${name}: closed`);
+      } finally {
+        raw.close();
+      }
+    }
+    // A signed token means nothing to the unsecured validator, and an unsigned one is refused where keys are checked.
+    const { raw, res } = await authenticate(ports.UNSEC, firstMessage(signJwt(good('svc'), rs)));
+    raw.close();
+    assert.deepEqual(JSON.parse(res.authBytes.toString()), { status: 'invalid_token' });
+  });
+
+  test('bad client messages (GS2 header, no auth=, not Bearer, no terminator, authzid of another user) fail cleanly; an oversized token closes the connection', async () => {
+    const token = signJwt(good('svc'), rs);
+    const cases: Array<[string, Buffer, RegExp]> = [
+      ['GS2 header', Buffer.from(`p=tls-unique,,\x01auth=Bearer ${token}\x01\x01`), /bad GS2 header/],
+      ['no auth', Buffer.from('n,,\x01host=localhost\x01\x01'), /'auth' not specified/],
+      ['Basic', Buffer.from('n,,\x01auth=Basic YWxpY2U6c2VjcmV0\x01\x01'), /not "Bearer <token>"/],
+      ['no terminator', Buffer.from(`n,,\x01auth=Bearer ${token}\x01`), /must end with two/],
+      ['binary', Buffer.from([0xff, 0x00, 0x01, 0x01]), /bad GS2 header/],
+      ['authzid', firstMessage(token, 'admin'), /authorization id \(admin\) that is different from the token's principal name \(svc\)/],
+    ];
+    for (const [name, bytes, reason] of cases) {
+      const { raw, res } = await authenticate(ports.SIGNED, bytes);
+      try {
+        assert.equal(res.errorCode, ErrorCode.SASL_AUTHENTICATION_FAILED, name);
+        assert.match(res.errorMessage ?? '', reason, name);
+        assert.ok(await raw.waitClosed(), `${name}: closed`);
+      } finally {
+        raw.close();
+      }
+    }
+    const big = await RawConnection.open(ports.SIGNED);
+    try {
+      assert.equal((await big.request(SaslHandshake, 1, { mechanism: 'OAUTHBEARER' })).errorCode, ErrorCode.NONE);
+      big.send(SaslAuthenticate, 2, { authBytes: firstMessage(`${'a'.repeat(600_000)}.b.c`) });
+      assert.ok(await big.waitClosed(), 'a token above sasl.server.max.receive.size closes the connection');
+    } finally {
+      big.close();
+    }
+    assert.equal(await kafkajsConnects(kafkajs(token)), true, 'the broker serves on');
+  });
+
+  test('session_lifetime_ms: the token\'s remaining life, capped by connections.max.reauth.ms; the session ends with the token', async () => {
+    let { raw, res } = await authenticate(ports.SIGNED, firstMessage(signJwt(good('svc'), rs)));
+    raw.close();
+    assert.equal(res.errorCode, ErrorCode.NONE);
+    assert.equal(res.sessionLifetimeMs, 60_000, 'reauth.ms is sooner than the token\'s hour');
+    const exp = now() + 3;
+    ({ raw, res } = await authenticate(ports.SIGNED, firstMessage(signJwt(good('svc', { exp }), rs))));
+    try {
+      assert.equal(res.errorCode, ErrorCode.NONE);
+      assert.ok(res.sessionLifetimeMs > 0 && res.sessionLifetimeMs <= 3000, `lifetime ${res.sessionLifetimeMs}`);
+      assert.equal((await raw.request(ApiVersions, 3, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' })).errorCode, ErrorCode.NONE);
+      await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 200));
+      raw.send(ApiVersions, 3, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' });
+      assert.ok(await raw.waitClosed(), 'a request after the token expired closes the connection');
+    } finally {
+      raw.close();
+    }
+    // Without connections.max.reauth.ms (UNSEC) the token alone bounds the session.
+    ({ raw, res } = await authenticate(ports.UNSEC, firstMessage(unsecuredJwt(claims('alice', {}, 120)))));
+    raw.close();
+    assert.ok(res.sessionLifetimeMs > 100_000 && res.sessionLifetimeMs <= 120_000, `lifetime ${res.sessionLifetimeMs}`);
+  });
+});
