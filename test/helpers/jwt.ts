@@ -49,10 +49,16 @@ export function jwks(...keys: TestKey[]): string {
   return JSON.stringify({ keys: keys.map((k) => k.jwk) });
 }
 
-/** A loopback HTTP server answering GET /jwks with the current key set (replaceable), counting fetches. */
+/**
+ * A loopback HTTP server answering GET /jwks with the current key set (replaceable), counting fetches; and
+ * POST /token (an OAuth client_credentials grant) with the access token `issue` makes for the HTTP Basic
+ * client id and secret, 401 when it makes none.
+ */
 export class JwksServer {
   fetches = 0;
+  tokenRequests: string[] = [];
   body: string;
+  issue: (clientId: string, secret: string) => string | undefined = () => undefined;
   readonly #server: Server;
   constructor(body: string) {
     this.body = body;
@@ -60,8 +66,27 @@ export class JwksServer {
       if (req.url === '/jwks') {
         this.fetches++;
         res.writeHead(200, { 'content-type': 'application/json' }).end(this.body);
-      } else res.writeHead(404).end();
+        return;
+      }
+      if (req.url !== '/token' || req.method !== 'POST') {
+        res.writeHead(404).end();
+        return;
+      }
+      let form = '';
+      req.on('data', (d: Buffer) => void (form += d.toString()));
+      req.on('end', () => {
+        this.tokenRequests.push(form);
+        const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
+        const [id, secret] = basic ? Buffer.from(basic[1]!, 'base64').toString().split(':').map(decodeURIComponent) : ['', ''];
+        const token = new URLSearchParams(form).get('grant_type') === 'client_credentials' ? this.issue(id ?? '', secret ?? '') : undefined;
+        if (token === undefined) res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}');
+        else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 3600 }));
+      });
     });
+  }
+
+  get tokenUrl(): string {
+    return this.url.replace(/\/jwks$/, '/token');
   }
 
   static async start(body: string): Promise<JwksServer> {

@@ -10,7 +10,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { ApiVersions, ErrorCode, SaslAuthenticate, SaslHandshake } from '../../src/protocol/index.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BrokerProcess, freePort } from '../helpers/broker-process.js';
+import { buildClientCheck, CLIENT_CHECK_JAR } from '../helpers/client-check.js';
+import { runIn } from '../helpers/run.js';
 import { claims, jwks, JwksServer, makeKey, signJwt, unsecuredJwt, type TestKey } from '../helpers/jwt.js';
 import { kafkajsConnects } from '../helpers/kafkajs.js';
 import { kcat } from '../helpers/kcat.js';
@@ -37,6 +41,7 @@ describe('SASL/OAUTHBEARER: kcat, kafkajs, the wire', () => {
   const ports = { UNSEC: 0, SIGNED: 0 };
 
   before(async () => {
+    await buildClientCheck();
     rs = makeKey('RS256', 'rs-1');
     es = makeKey('ES256', 'es-1');
     server = await JwksServer.start(jwks(rs, es));
@@ -64,6 +69,15 @@ describe('SASL/OAUTHBEARER: kcat, kafkajs, the wire', () => {
     await broker?.close();
     await server?.close();
   });
+
+  /** The Java client's produce-and-consume (ClientCheck secure-roundtrip) with these client properties. */
+  async function javaRoundtrip(name: string, port: number, props: string[], jvm: string[] = []): Promise<{ code: number | null; summary: any; stderr: string }> {
+    const file = join(broker.logDir, `${name}.properties`);
+    writeFileSync(file, props.join('\n') + '\n');
+    const r = await runIn('java', [...jvm, '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-jar', CLIENT_CHECK_JAR, 'secure-roundtrip', `127.0.0.1:${port}`, `java-${name}`, file, '50'], { timeoutMs: 180_000 });
+    const last = r.stdout.trim().split('\n').pop() ?? '';
+    return { code: r.code, summary: last.startsWith('{') ? JSON.parse(last) : null, stderr: r.stderr };
+  }
 
   const good = (sub: string, extra: Record<string, unknown> = {}, lifetimeS = 3600) => claims(sub, { aud: 'kafka', iss: ISSUER, ...extra }, lifetimeS);
   const kafkajs = (token: string): Omit<KafkaConfig, 'logLevel' | 'retry'> => ({
@@ -104,6 +118,30 @@ describe('SASL/OAUTHBEARER: kcat, kafkajs, the wire', () => {
       assert.deepEqual(got, Array.from({ length: 20 }, (_, i) => `${sub}-${i}`));
       assert.match(broker.output, new RegExp(`"principal":"User:${sub}","mechanism":"OAUTHBEARER"`));
     }
+  });
+
+  test('the Java client: OAuthBearerLoginModule\'s unsecured login (unsecuredLoginStringClaim_sub) against the unsecured validator', async () => {
+    const r = await javaRoundtrip('ob-unsecured', ports.UNSEC, ['security.protocol=SASL_PLAINTEXT', 'sasl.mechanism=OAUTHBEARER',
+      'sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="alice";']);
+    assert.equal(r.code, 0, `${JSON.stringify(r.summary)}\n${r.stderr.slice(-3000)}`);
+    assert.deepEqual(r.summary, { summary: 'secure-roundtrip', produced: 50, consumed: 50 });
+  });
+
+  test('the Java client: OAuthBearerLoginCallbackHandler gets a signed token from a client_credentials token endpoint; a wrong audience fails', async () => {
+    server.issue = (id, secret) => id === 'java-app' && secret === 'java-secret' ? signJwt(good('svc-java'), rs) : id === 'web-app' ? signJwt(good('svc-web', { aud: 'web' }), rs) : undefined;
+    const props = (clientId: string) => ['security.protocol=SASL_PLAINTEXT', 'sasl.mechanism=OAUTHBEARER',
+      'sasl.login.callback.handler.class=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
+      `sasl.oauthbearer.token.endpoint.url=${server.tokenUrl}`,
+      `sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="${clientId}" clientSecret="java-secret";`];
+    const jvm = [`-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=${server.tokenUrl}`];
+    let r = await javaRoundtrip('ob-signed', ports.SIGNED, props('java-app'), jvm);
+    assert.equal(r.code, 0, `${JSON.stringify(r.summary)}\n${r.stderr.slice(-3000)}`);
+    assert.deepEqual(r.summary, { summary: 'secure-roundtrip', produced: 50, consumed: 50 });
+    assert.match(broker.output, /"principal":"User:svc-java","mechanism":"OAUTHBEARER"/);
+    assert.ok(server.tokenRequests.some((f) => f.includes('grant_type=client_credentials')));
+    r = await javaRoundtrip('ob-signed-web', ports.SIGNED, props('web-app'), jvm);
+    assert.notEqual(r.code, 0);
+    assert.match(`${r.summary?.error ?? ''}\n${r.stderr}`, /SaslAuthenticationException.*audience "web" is none of the expected kafka/s);
   });
 
   const now = () => Math.floor(Date.now() / 1000);
