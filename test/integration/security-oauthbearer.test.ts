@@ -16,7 +16,7 @@ import { BrokerProcess, freePort } from '../helpers/broker-process.js';
 import { buildClientCheck, CLIENT_CHECK_JAR } from '../helpers/client-check.js';
 import { runIn } from '../helpers/run.js';
 import { claims, jwks, JwksServer, makeKey, signJwt, unsecuredJwt, type TestKey } from '../helpers/jwt.js';
-import { kafkajsConnects } from '../helpers/kafkajs.js';
+import { kafkaClient, kafkajsConnects } from '../helpers/kafkajs.js';
 import { kcat } from '../helpers/kcat.js';
 import { RawConnection } from '../helpers/raw-client.js';
 import { waitFor } from '../helpers/wait.js';
@@ -239,5 +239,65 @@ describe('SASL/OAUTHBEARER: kcat, kafkajs, the wire', () => {
     ({ raw, res } = await authenticate(ports.UNSEC, firstMessage(unsecuredJwt(claims('alice', {}, 120)))));
     raw.close();
     assert.ok(res.sessionLifetimeMs > 100_000 && res.sessionLifetimeMs <= 120_000, `lifetime ${res.sessionLifetimeMs}`);
+  });
+});
+
+describe('OAUTHBEARER principals and ACLs', () => {
+  let broker: BrokerProcess;
+  let port: number;
+
+  before(async () => {
+    port = await freePort();
+    const plain = await freePort();
+    broker = await BrokerProcess.start({
+      port: plain,
+      overrides: {
+        listeners: `PLAINTEXT://127.0.0.1:${plain},UNSEC://127.0.0.1:${port}`,
+        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,UNSEC:SASL_PLAINTEXT',
+        'sasl.enabled.mechanisms': 'OAUTHBEARER',
+        'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'allow.everyone.if.no.acl.found': false,
+        // The PLAINTEXT listener (User:ANONYMOUS) sets the test up.
+        'super.users': 'User:ANONYMOUS',
+        'num.partitions': 1,
+      },
+    });
+    const admin = kafkaClient(broker.bootstrap).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: 'ob-acl' }, { topic: 'ob-acl-other' }], waitForLeaders: true });
+      // (kafkajs's enums are not ESM exports: TOPIC 2, LITERAL 3, WRITE 4, ALLOW 3.)
+      await admin.createAcls({ acl: [{ resourceType: 2 as never, resourceName: 'ob-acl', resourcePatternType: 3 as never,
+        principal: 'User:writer', host: '*', operation: 4 as never, permissionType: 3 as never }] });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+  after(async () => {
+    await broker?.close();
+  });
+
+  const kcatAs = (principal: string, args: string[], input?: string) => kcat(['-b', `127.0.0.1:${port}`, '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=OAUTHBEARER',
+    '-X', 'enable.sasl.oauthbearer.unsecure.jwt=true', '-X', `sasl.oauthbearer.config=principal=${principal}`, ...args], input, 60_000);
+
+  test('User:<sub> is the principal ACLs see: writer may write ob-acl but not read it, nor write another topic; others may do nothing', async () => {
+    const produced = await kcatAs('writer', ['-P', '-t', 'ob-acl'], 'one\ntwo\n');
+    assert.equal(produced.code, 0, produced.stderr);
+    const read = await kcatAs('writer', ['-C', '-t', 'ob-acl', '-o', 'beginning', '-e', '-q']);
+    assert.notEqual(read.code, 0);
+    assert.match(read.stderr, /Topic authorization failed|Not authorized/i, read.stderr);
+    const other = await kcatAs('writer', ['-P', '-t', 'ob-acl-other'], 'x\n');
+    assert.notEqual(other.code, 0);
+    assert.match(other.stderr, /authoriz/i, other.stderr);
+    const stranger = await kcatAs('stranger', ['-P', '-t', 'ob-acl'], 'x\n');
+    assert.notEqual(stranger.code, 0);
+    assert.match(stranger.stderr, /authoriz/i, stranger.stderr);
+    const admin = kafkaClient(broker.bootstrap).admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets('ob-acl');
+      assert.equal(offsets[0]!.high, '2', 'only writer\'s two records');
+    } finally {
+      await admin.disconnect();
+    }
   });
 });
