@@ -5,12 +5,17 @@
 // token provider) produce and consume; bad tokens (audience, issuer, expired, signature, unknown kid, alg
 // none, malformed) fail, on the wire as RFC 7628 says (error challenge, %x01, SASL_AUTHENTICATION_FAILED);
 // malformed client messages fail cleanly; the session lasts as long as the token (or reauth.ms); the
-// broker serves on throughout.
+// broker serves on throughout. Tokens' principals are what ACLs see. The gateway with
+// gateway.authentication=bearer takes the same signed tokens (keys from a file: JWKS) over HTTP and WebSocket.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { ApiVersions, ErrorCode, SaslAuthenticate, SaslHandshake } from '../../src/protocol/index.js';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import WebSocket from 'ws';
+import { LocalMetadataStore } from '../../src/metadata/index.js';
 import { join } from 'node:path';
 import { BrokerProcess, freePort } from '../helpers/broker-process.js';
 import { buildClientCheck, CLIENT_CHECK_JAR } from '../helpers/client-check.js';
@@ -299,5 +304,137 @@ describe('OAUTHBEARER principals and ACLs', () => {
     } finally {
       await admin.disconnect();
     }
+  });
+});
+
+describe('gateway.authentication=bearer', () => {
+  let dir: string;
+  let broker: BrokerProcess;
+  let base: string;
+  let key: TestKey;
+
+  before(async () => {
+    key = makeKey('ES256', 'gw-1');
+    dir = mkdtempSync(join(tmpdir(), 'gregor-gw-bearer-'));
+    const jwksPath = join(dir, 'jwks.json');
+    writeFileSync(jwksPath, jwks(key));
+    const store = new LocalMetadataStore(join(dir, 'data'));
+    const allow = (principal: string, ...ops: string[]) => ops.map((operation) => ({ principal, permissionType: 'Allow' as const, operation: operation as never, host: '*' }));
+    await store.updateAcls({ resourceType: 'Topic', patternType: 'LITERAL', name: 'gw-ob' }, () => [...allow('User:writer', 'Write', 'Describe'), ...allow('User:reader', 'Read', 'Describe')]);
+    await store.close();
+    const port = await freePort();
+    broker = await BrokerProcess.start({
+      logDir: join(dir, 'data'),
+      overrides: {
+        'gateway.listeners': `HTTP://127.0.0.1:${port}`,
+        'gateway.authentication': 'bearer',
+        'listener.name.http.oauthbearer.sasl.server.callback.handler.class': SIGNED_HANDLER,
+        'listener.name.http.oauthbearer.sasl.oauthbearer.jwks.endpoint.url': pathToFileURL(jwksPath).href,
+        'sasl.oauthbearer.expected.audience': 'gateway',
+        'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'allow.everyone.if.no.acl.found': false, 'super.users': 'User:ANONYMOUS',
+        'num.partitions': 1,
+      },
+    });
+    base = `http://127.0.0.1:${port}`;
+    await waitFor('gateway started', () => broker.output.includes('"gateway started"') || undefined, 20_000);
+    const admin = kafkaClient(broker.bootstrap).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: 'gw-ob' }], waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+  after(async () => {
+    await broker?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const token = (sub: string, extra: Record<string, unknown> = {}, lifetimeS = 3600) => signJwt(claims(sub, { aud: 'gateway', ...extra }, lifetimeS), key);
+  const call = async (method: string, path: string, authorization?: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, { method, signal: AbortSignal.timeout(30_000),
+      headers: { ...(authorization ? { authorization } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, challenge: res.headers.get('www-authenticate'), text: await res.text() };
+  };
+
+  test('no token: 401 with a Bearer challenge; bad, expired, wrong-audience, forged or Basic credentials: 401 error="invalid_token"', async () => {
+    const none = await call('GET', '/topics');
+    assert.equal(none.status, 401);
+    assert.equal(none.challenge, 'Bearer realm="gregor"');
+    const t = token('reader');
+    const forged = `${t.slice(0, t.lastIndexOf('.'))}.${token('writer').split('.')[2]}`;
+    const now = Math.floor(Date.now() / 1000);
+    for (const [name, auth, reason] of [
+      ['garbage', 'Bearer not.a.jwt', /not JSON|base64url/],
+      ['expired', `Bearer ${token('reader', { iat: now - 7200, exp: now - 3600 })}`, /expired/],
+      ['audience', `Bearer ${token('reader', { aud: 'kafka' })}`, /audience/],
+      ['forged', `Bearer ${forged}`, /signature/],
+      ['unsigned', `Bearer ${unsecuredJwt(claims('reader', { aud: 'gateway' }))}`, /algorithm 'none'/],
+    ] as const) {
+      const r = await call('GET', '/topics', auth);
+      assert.equal(r.status, 401, name);
+      assert.match(r.challenge ?? '', /^Bearer realm="gregor", error="invalid_token", error_description="/, name);
+      assert.match(r.challenge ?? '', reason, name);
+      assert.match(r.text, /SASL_AUTHENTICATION_FAILED/, name);
+    }
+    const basic = await call('GET', '/topics', `Basic ${Buffer.from('reader:x').toString('base64')}`);
+    assert.equal(basic.status, 401);
+    assert.equal(basic.challenge, 'Bearer realm="gregor"');
+  });
+
+  test('a valid token is User:<sub> under the ACLs: writer produces but may not read, reader reads over WebSocket but may not produce', async () => {
+    const produced = await call('POST', '/topics/gw-ob', `Bearer ${token('writer')}`, { records: [{ value: 'gw-bearer-1' }, { value: 'gw-bearer-2' }] });
+    assert.ok(produced.status === 200 || produced.status === 201, produced.text);
+    const denied = await call('POST', '/topics/gw-ob', `Bearer ${token('reader')}`, { records: [{ value: 'nope' }] });
+    assert.equal(denied.status, 403, denied.text);
+    assert.match(denied.text, /TOPIC_AUTHORIZATION_FAILED/);
+    const subscribe = async (sub: string) => {
+      const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { authorization: `Bearer ${token(sub)}` } });
+      const texts: string[] = [];
+      ws.on('message', (d: Buffer) => void texts.push(d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      ws.send(JSON.stringify({ type: 'subscribe', topic: 'gw-ob', from: 'earliest', credit: 100 }));
+      return { ws, texts };
+    };
+    const reader = await subscribe('reader');
+    try {
+      await waitFor('reader gets the records', () => reader.texts.join('\n').includes('gw-bearer-2') || undefined, 20_000);
+    } finally {
+      reader.ws.terminate();
+    }
+    const writer = await subscribe('writer');
+    try {
+      await waitFor('writer is refused reading', () => writer.texts.find((t) => t.includes('TOPIC_AUTHORIZATION_FAILED')) ?? undefined, 20_000);
+      assert.ok(!writer.texts.join('\n').includes('gw-bearer-1'));
+    } finally {
+      writer.ws.terminate();
+    }
+  });
+
+  test('WebSocket upgrades need a valid token; a socket is closed when its token expires', async () => {
+    const open = (headers: Record<string, string>) => new Promise<{ status: number; ws?: WebSocket }>((resolve) => {
+      const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers });
+      ws.once('open', () => resolve({ status: 101, ws }));
+      ws.once('unexpected-response', (_req, res) => {
+        resolve({ status: res.statusCode ?? 0 });
+        ws.terminate();
+      });
+      ws.once('error', () => resolve({ status: -1 }));
+    });
+    assert.equal((await open({})).status, 401);
+    assert.equal((await open({ authorization: `Bearer ${token('reader', { aud: 'kafka' })}` })).status, 401);
+    const short = await open({ authorization: `Bearer ${token('reader', {}, 2)}` });
+    assert.equal(short.status, 101);
+    const closed = await new Promise<{ code: number; reason: string }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('not closed at the token\'s expiry')), 15_000);
+      short.ws!.once('close', (code, reason) => {
+        clearTimeout(timer);
+        resolve({ code, reason: reason.toString() });
+      });
+    });
+    assert.deepEqual(closed, { code: 1008, reason: 'bearer token expired' });
   });
 });
