@@ -223,7 +223,7 @@ describe('SASL/OAUTHBEARER: kcat, kafkajs, the wire', () => {
     assert.equal(await kafkajsConnects(kafkajs(token)), true, 'the broker serves on');
   });
 
-  test('session_lifetime_ms: the token\'s remaining life, capped by connections.max.reauth.ms; the session ends with the token', async () => {
+  test('session_lifetime_ms: the token\'s remaining life, capped by connections.max.reauth.ms; the session ends with the token unless re-authenticated with a fresh one (same principal)', async () => {
     let { raw, res } = await authenticate(ports.SIGNED, firstMessage(signJwt(good('svc'), rs)));
     raw.close();
     assert.equal(res.errorCode, ErrorCode.NONE);
@@ -237,6 +237,25 @@ describe('SASL/OAUTHBEARER: kcat, kafkajs, the wire', () => {
       await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 200));
       raw.send(ApiVersions, 3, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' });
       assert.ok(await raw.waitClosed(), 'a request after the token expired closes the connection');
+    } finally {
+      raw.close();
+    }
+    // Re-authentication (KIP-368) with a fresh token on the same connection outlives the first token; another principal may not take the connection over.
+    const first = now() + 3;
+    ({ raw, res } = await authenticate(ports.SIGNED, firstMessage(signJwt(good('svc', { exp: first }), rs))));
+    try {
+      assert.equal(res.errorCode, ErrorCode.NONE);
+      assert.equal((await raw.request(SaslHandshake, 1, { mechanism: 'OAUTHBEARER' })).errorCode, ErrorCode.NONE);
+      const again = await raw.request(SaslAuthenticate, 2, { authBytes: firstMessage(signJwt(good('svc'), rs)) });
+      assert.equal(again.errorCode, ErrorCode.NONE);
+      assert.equal(again.sessionLifetimeMs, 60_000);
+      await new Promise((r) => setTimeout(r, first * 1000 - Date.now() + 200));
+      assert.equal((await raw.request(ApiVersions, 3, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' })).errorCode, ErrorCode.NONE, 'served past the first token\'s exp');
+      assert.equal((await raw.request(SaslHandshake, 1, { mechanism: 'OAUTHBEARER' })).errorCode, ErrorCode.NONE);
+      const other = await raw.request(SaslAuthenticate, 2, { authBytes: firstMessage(signJwt(good('mallory'), rs)) });
+      assert.equal(other.errorCode, ErrorCode.SASL_AUTHENTICATION_FAILED);
+      assert.match(other.errorMessage ?? '', /Cannot change principals during re-authentication from User:svc: User:mallory/);
+      assert.ok(await raw.waitClosed());
     } finally {
       raw.close();
     }
