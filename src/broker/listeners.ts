@@ -84,6 +84,7 @@ export function listenerSecurity(config: BrokerConfig, spec: ListenerSpec, proto
       for (const [u, p] of plainUsers(withContext(spec.name, () => parseJaasConfig(jaas)))) users.set(u, p);
     }
     const oauthBearer = mechanisms.includes('OAUTHBEARER') ? withContext(spec.name, () => oauthBearerValidator(config, spec.name, warn)) : undefined;
+    if (oauthBearer instanceof UnsecuredValidator) warn(`OAUTHBEARER on listener ${spec.name} uses the unsecured validator: any unsigned token is trusted, for development only (set listener.name.${spec.name.toLowerCase()}.oauthbearer.sasl.server.callback.handler.class=${SIGNED_TOKEN_HANDLERS[0]} for signed tokens)`);
     sasl = {
       mechanisms,
       oauthBearer,

@@ -100,6 +100,8 @@ describe('SASL/OAUTHBEARER: kcat, kafkajs, the wire', () => {
     assert.equal(c.code, 0, c.stderr);
     assert.deepEqual(c.stdout.trim().split('\n'), lines);
     assert.match(broker.output, /"principal":"User:alice","mechanism":"OAUTHBEARER"/);
+    assert.match(broker.output, /OAUTHBEARER on listener UNSEC uses the unsecured validator: any unsigned token is trusted/);
+    assert.doesNotMatch(broker.output, /OAUTHBEARER on listener SIGNED uses the unsecured validator/);
   });
 
   test('kafkajs with RS256 and ES256 tokens checked against the JWKS endpoint: produce and consume in a group', async () => {
