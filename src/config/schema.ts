@@ -104,7 +104,7 @@ const BROKER_KEYS = [
   { name: 'sasl.scram.accept.repeated.client.nonce', type: 'boolean', default: true, origin: 'gregor',
     doc: 'Accept a SCRAM client-final nonce that repeats the client nonce before the server\'s (librdkafka before 2.6.1, e.g. Debian 12\'s kcat; Kafka 3.x accepted it, 4.x refuses), with the proof still verified in full. false: RFC 5802\'s exact nonce only.' },
   { name: 'connection.failed.authentication.delay.ms', type: 'int', default: 100, validate: atLeast(0), doc: 'How long a failed authentication waits before its answer and the close.' },
-  { name: 'connections.max.reauth.ms', type: 'long', default: 0, validate: atLeast(0), doc: 'Longest SASL session before the client must re-authenticate (KIP-368); 0: no limit.' },
+  { name: 'connections.max.reauth.ms', type: 'long', default: 0, validate: atLeast(0), doc: 'Longest SASL session before the client must re-authenticate (KIP-368); 0: no limit. An OAUTHBEARER session ends at its token\'s exp if that is sooner.' },
   { name: 'max.connections', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'Most connections the broker accepts over all listeners; more are closed at once.' },
   { name: 'max.connections.per.ip', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'Most connections from one IP address.' },
   { name: 'max.connection.creation.rate', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'New connections per second the broker accepts over its listeners except the inter-broker one (KIP-612); past it, accepting waits. Per listener: listener.name.<listener>.max.connection.creation.rate.' },
