@@ -88,7 +88,7 @@ export class Broker {
     let interBrokerClient: ReturnType<typeof interBrokerClientSecurity>;
     try {
       const dynamic = { ...metadata.brokerConfigs(''), ...metadata.brokerConfigs(String(config['broker.id'])) };
-      securities = listenerDefs.map((d) => listenerSecurity(config, d.spec, d.protocol, metadata, dynamic));
+      securities = listenerDefs.map((d) => listenerSecurity(config, d.spec, d.protocol, metadata, dynamic, (m) => log.warn({ listener: d.spec.name }, m)));
       // Only brokers of a cluster log in to each other: a single node needs no inter-broker credentials.
       interBrokerClient = cluster ? interBrokerClientSecurity(config, interBroker) : {};
     } catch (e) {

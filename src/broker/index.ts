@@ -1,6 +1,7 @@
 // Public face of the broker module.
 export { Broker, parseListener, type BrokerStartOptions } from './broker.js';
 export { listenerKeyStorePem } from './listeners.js';
+export { BearerCheck, bearerCheck, type BearerResult } from './bearer-check.js';
 export { BrokerContext } from './context.js';
 export { PasswordCheck } from './password-check.js';
 export { createLogger, type Logger } from './logger.js';

@@ -3,10 +3,13 @@
 // its TLS options (ssl.*) and SASL settings (sasl.enabled.mechanisms, JAAS users), with
 // listener.name.<name>.* overrides. Also the inter-broker listener and how this broker logs in to it.
 import type { TlsOptions, ConnectionOptions } from 'node:tls';
-import { listenerConfig, listenerOverrides, type BrokerConfig, type SecurityProtocol } from '../config/index.js';
+import { listenerConfig, listenerOverrides, mechanismConfig, type BrokerConfig, type SecurityProtocol } from '../config/index.js';
 import type { MetadataStore } from '../metadata/index.js';
 import { Scram } from '../protocol/index.js';
-import { clientTlsOptions, loginCredentials, parseJaasConfig, parsePrincipalRules, plainUsers, serverTlsOptions, keyStorePem, SUPPORTED_MECHANISMS, type PrincipalRule, type SaslServerConfig } from '../security/index.js';
+import { clientTlsOptions, loginCredentials, parseJaasConfig, parsePrincipalRules, plainUsers, serverTlsOptions, keyStorePem, SignedValidator, SUPPORTED_MECHANISMS, UnsecuredValidator, unsecuredOptions, type PrincipalRule, type SaslServerConfig, type TokenValidator } from '../security/index.js';
+
+/** Mechanisms a broker can log in to another with (OAUTHBEARER would need a token of its own). */
+const INTER_BROKER_MECHANISMS: readonly string[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
 
 export interface ListenerSpec {
   readonly name: string;
@@ -62,7 +65,7 @@ export function listenerSpecs(config: BrokerConfig): Array<{ spec: ListenerSpec;
 }
 
 /** TLS and SASL settings of one listener; throws (naming the key) when they cannot work. */
-export function listenerSecurity(config: BrokerConfig, spec: ListenerSpec, protocol: SecurityProtocol, metadata: MetadataStore, dynamic: Readonly<Record<string, string>> = {}): ListenerSecurity {
+export function listenerSecurity(config: BrokerConfig, spec: ListenerSpec, protocol: SecurityProtocol, metadata: MetadataStore, dynamic: Readonly<Record<string, string>> = {}, warn: (msg: string) => void = () => {}): ListenerSecurity {
   const lc = listenerConfig(config, spec.name, dynamic);
   const tls = protocol === 'SSL' || protocol === 'SASL_SSL' ? withContext(spec.name, () => serverTlsOptions(lc)) : undefined;
   let sasl: ListenerSasl | undefined;
@@ -71,7 +74,7 @@ export function listenerSecurity(config: BrokerConfig, spec: ListenerSpec, proto
     const mechanisms = enabled.filter((m) => SUPPORTED_MECHANISMS.includes(m));
     const unsupported = enabled.filter((m) => !SUPPORTED_MECHANISMS.includes(m));
     if (mechanisms.length === 0) {
-      throw new Error(`Listener ${spec.name} (${protocol}): sasl.enabled.mechanisms=${enabled.join(',')} offers no mechanism this broker serves; set it (or listener.name.${spec.name.toLowerCase()}.sasl.enabled.mechanisms) to PLAIN, SCRAM-SHA-256 and/or SCRAM-SHA-512`);
+      throw new Error(`Listener ${spec.name} (${protocol}): sasl.enabled.mechanisms=${enabled.join(',')} offers no mechanism this broker serves; set it (or listener.name.${spec.name.toLowerCase()}.sasl.enabled.mechanisms) to PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and/or OAUTHBEARER`);
     }
     if (unsupported.length > 0) throw new Error(`Listener ${spec.name}: SASL mechanisms ${unsupported.join(', ')} are not supported (served: ${SUPPORTED_MECHANISMS.join(', ')})`);
     const users = new Map<string, string>();
@@ -80,8 +83,11 @@ export function listenerSecurity(config: BrokerConfig, spec: ListenerSpec, proto
       if (jaas === null) throw new Error(`Listener ${spec.name}: PLAIN needs users: set listener.name.${spec.name.toLowerCase()}.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_<name>="<password>";`);
       for (const [u, p] of plainUsers(withContext(spec.name, () => parseJaasConfig(jaas)))) users.set(u, p);
     }
+    const oauthBearer = mechanisms.includes('OAUTHBEARER') ? withContext(spec.name, () => oauthBearerValidator(config, spec.name, warn)) : undefined;
+    if (oauthBearer instanceof UnsecuredValidator) warn(`OAUTHBEARER on listener ${spec.name} uses the unsecured validator: any unsigned token is trusted, for development only (set listener.name.${spec.name.toLowerCase()}.oauthbearer.sasl.server.callback.handler.class=${SIGNED_TOKEN_HANDLERS[0]} for signed tokens)`);
     sasl = {
       mechanisms,
+      oauthBearer,
       plainUsers: users,
       acceptRepeatedClientNonce: lc['sasl.scram.accept.repeated.client.nonce'],
       reauthMs: lc['connections.max.reauth.ms'],
@@ -93,6 +99,57 @@ export function listenerSecurity(config: BrokerConfig, spec: ListenerSpec, proto
     };
   }
   return { spec, protocol, tls, sasl, principalRules: withContext(spec.name, () => parsePrincipalRules(lc['ssl.principal.mapping.rules'])), maxPreAuthFrameBytes: lc['sasl.server.max.receive.size'] };
+}
+
+/** sasl.server.callback.handler.class values that select Kafka's validators for OAUTHBEARER. */
+export const SIGNED_TOKEN_HANDLERS: readonly string[] = [
+  'org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler',
+  'org.apache.kafka.common.security.oauthbearer.secured.OAuthBearerValidatorCallbackHandler',
+];
+export const UNSECURED_TOKEN_HANDLER = 'org.apache.kafka.common.security.oauthbearer.internals.unsecured.OAuthBearerUnsecuredValidatorCallbackHandler';
+
+// One validator per distinct setting, so a JWKS is fetched (and refreshed) once however many listeners,
+// the gateway and config reloads share it.
+const VALIDATORS = new Map<string, TokenValidator>();
+
+/**
+ * The OAUTHBEARER token validator a listener's settings choose (Kafka's server callback handler): the
+ * unsecured one when sasl.server.callback.handler.class is unset, the JWKS-signed one for
+ * OAuthBearerValidatorCallbackHandler. Settings are read as the listener's OAUTHBEARER sees them
+ * (listener.name.<l>.oauthbearer.<key>, then listener.name.<l>.<key>, then <key>).
+ */
+export function oauthBearerValidator(config: BrokerConfig, listener: string, warn: (msg: string) => void = () => {}): TokenValidator {
+  const mc = mechanismConfig(config, listener, 'OAUTHBEARER');
+  const handler = mc['sasl.server.callback.handler.class'];
+  if (handler === null || handler === UNSECURED_TOKEN_HANDLER) {
+    const jaas = listenerOverrides(config, listener)['oauthbearer.sasl.jaas.config'] ?? mc['sasl.jaas.config'];
+    const entry = jaas === null ? undefined : parseJaasConfig(jaas).find((e) => e.loginModule.endsWith('OAuthBearerLoginModule'));
+    const options = unsecuredOptions(entry?.options ?? {});
+    const key = `unsecured:${JSON.stringify(options)}`;
+    let v = VALIDATORS.get(key);
+    if (!v) VALIDATORS.set(key, v = new UnsecuredValidator(options));
+    return v;
+  }
+  if (!SIGNED_TOKEN_HANDLERS.includes(handler)) {
+    throw new Error(`sasl.server.callback.handler.class=${handler} is not supported for OAUTHBEARER: leave it unset (unsecured tokens, development only) or set ${SIGNED_TOKEN_HANDLERS[0]} (signed tokens checked against sasl.oauthbearer.jwks.endpoint.url)`);
+  }
+  const jwksUrl = mc['sasl.oauthbearer.jwks.endpoint.url'];
+  if (jwksUrl === null) throw new Error(`${handler} needs sasl.oauthbearer.jwks.endpoint.url (or listener.name.${listener.toLowerCase()}.oauthbearer.sasl.oauthbearer.jwks.endpoint.url)`);
+  const options = {
+    jwksUrl,
+    refreshMs: mc['sasl.oauthbearer.jwks.endpoint.refresh.ms'],
+    retryBackoffMs: mc['sasl.oauthbearer.jwks.endpoint.retry.backoff.ms'],
+    retryBackoffMaxMs: mc['sasl.oauthbearer.jwks.endpoint.retry.backoff.max.ms'],
+    expectedAudience: mc['sasl.oauthbearer.expected.audience'] ?? [],
+    expectedIssuer: mc['sasl.oauthbearer.expected.issuer'],
+    subClaim: mc['sasl.oauthbearer.sub.claim.name'],
+    scopeClaim: mc['sasl.oauthbearer.scope.claim.name'],
+    clockSkewSeconds: mc['sasl.oauthbearer.clock.skew.seconds'],
+  };
+  const key = `signed:${JSON.stringify(options)}`;
+  let v = VALIDATORS.get(key);
+  if (!v) VALIDATORS.set(key, v = new SignedValidator(options, warn));
+  return v;
 }
 
 function withContext<T>(listener: string, fn: () => T): T {
@@ -145,7 +202,7 @@ export function interBrokerClientSecurity(config: BrokerConfig, listener: { name
   }
   if (listener.protocol === 'SASL_PLAINTEXT' || listener.protocol === 'SASL_SSL') {
     const mechanism = lc['sasl.mechanism.inter.broker.protocol'];
-    if (!SUPPORTED_MECHANISMS.includes(mechanism)) throw new Error(`sasl.mechanism.inter.broker.protocol=${mechanism} is not supported (served: ${SUPPORTED_MECHANISMS.join(', ')})`);
+    if (!INTER_BROKER_MECHANISMS.includes(mechanism)) throw new Error(`sasl.mechanism.inter.broker.protocol=${mechanism} is not supported (served: ${INTER_BROKER_MECHANISMS.join(', ')})`);
     const overrides = listenerOverrides(config, listener.name);
     const jaas = overrides[`${mechanism.toLowerCase()}.sasl.jaas.config`] ?? lc['sasl.jaas.config'];
     const login = jaas === null ? undefined : loginCredentials(parseJaasConfig(jaas));

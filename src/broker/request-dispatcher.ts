@@ -27,7 +27,7 @@ export class RequestDispatcher implements FrameHandler {
       // Kafka closes the connection: no answer to requests a connection may not send yet.
       if (!conn.auth.authenticated && !allowedBeforeAuthentication(apiKey)) throw new Error(`Unexpected Kafka request of type ${apiByKey(apiKey)?.apiName ?? apiKey} during SASL handshake`);
       if (conn.auth.expiresAtMs > 0 && Date.now() > conn.auth.expiresAtMs && apiKey !== ApiKey.SaslHandshake && apiKey !== ApiKey.SaslAuthenticate) {
-        throw new Error(`SASL session of ${conn.principal} expired (connections.max.reauth.ms) and the client did not re-authenticate`);
+        throw new Error(`SASL session of ${conn.principal} expired (connections.max.reauth.ms or its token's exp) and the client did not re-authenticate`);
       }
     }
     const api = apiByKey(apiKey);

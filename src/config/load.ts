@@ -210,10 +210,23 @@ export function loadBrokerConfig(opts: LoadOptions = {}): BrokerConfig {
 const LISTENER_PREFIX = /^listener\.name\.([A-Za-z_][A-Za-z0-9_]*)\.(.+)$/;
 /** `<mechanism>.sasl.jaas.config`: a listener's JAAS login context for one SASL mechanism. */
 const MECHANISM_JAAS = /^[A-Za-z0-9_-]+\.sasl\.jaas\.config$/;
+/** `oauthbearer.sasl.*`: a listener's setting for OAUTHBEARER alone (its callback handler, sasl.oauthbearer.*). */
+const MECHANISM_KEY = /^(oauthbearer)\.(sasl\..+)$/;
 const PER_LISTENER = new WeakMap<BrokerConfig, ReadonlyMap<string, Readonly<Record<string, string>>>>();
 
 function addListenerOverride(into: Map<string, Record<string, string>>, listener: string, name: string, value: string, source: string): void {
-  if (!MECHANISM_JAAS.test(name)) {
+  const mechanismKey = MECHANISM_KEY.exec(name);
+  if (mechanismKey && !MECHANISM_JAAS.test(name)) {
+    const key = BY_NAME.get(mechanismKey[2]!);
+    if (!key || !key.name.startsWith('sasl.')) throw new ConfigError(`Invalid per-listener configuration listener.name.${listener}.${name} (from ${source}): ${mechanismKey[2]} is not a sasl.* key`, name);
+    try {
+      validateValue(key, coerce(key, value), value);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ConfigError(`${e.message} (listener.name.${listener}.${name} from ${source})`, name);
+      throw e;
+    }
+    name = `${mechanismKey[1]}.${key.name}`;
+  } else if (!MECHANISM_JAAS.test(name)) {
     const key = BY_NAME.get(name);
     if (!key || !/^(ssl\.|sasl\.|connections\.max\.reauth\.ms$|max\.connections$|max\.connection\.creation\.rate$|connection\.failed\.authentication\.delay\.ms$)/.test(key.name)) {
       throw new ConfigError(`Invalid per-listener configuration listener.name.${listener}.${name} (from ${source}): only ssl.*, sasl.*, connections.max.reauth.ms, max.connections and max.connection.creation.rate may be set per listener`, name);
@@ -252,6 +265,20 @@ export function brokerConfigProblem(config: BrokerConfig): string | undefined {
 /** A listener's own overrides (listener.name.<listener>.*), by key without the prefix; empty when none. */
 export function listenerOverrides(config: BrokerConfig, listener: string): Readonly<Record<string, string>> {
   return PER_LISTENER.get(config)?.get(listener.toLowerCase()) ?? {};
+}
+
+/**
+ * The configuration as one SASL mechanism of a listener sees it: listenerConfig's, then the listener's
+ * listener.name.<listener>.<mechanism>.sasl.* keys (Kafka's per-mechanism prefix) on top.
+ */
+export function mechanismConfig(config: BrokerConfig, listener: string, mechanism: string): BrokerConfig {
+  const prefix = `${mechanism.toLowerCase()}.`;
+  const values: Record<string, ConfigValue> = { ...listenerConfig(config, listener) };
+  for (const [name, raw] of Object.entries(listenerOverrides(config, listener))) {
+    const key = name.startsWith(prefix) ? BY_NAME.get(name.slice(prefix.length)) : undefined;
+    if (key) values[key.name] = coerce(key, raw);
+  }
+  return typed(values, isBrokerConfig, 'listener configuration');
 }
 
 /**

@@ -65,7 +65,7 @@ export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
 const STORE_TYPES = ['JKS', 'PKCS12', 'PEM'] as const;
 const protocolMap = (v: ConfigValue) => Array.isArray(v) && v.every((e) => /^[A-Za-z_][A-Za-z0-9_]*:(PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL)$/.test(e))
   ? undefined : 'NAME:PROTOCOL pairs with PROTOCOL one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL';
-const saslMechanisms = (v: ConfigValue) => Array.isArray(v) && v.every((m) => /^[A-Z0-9_-]+$/.test(m)) ? undefined : 'SASL mechanism names (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)';
+const saslMechanisms = (v: ConfigValue) => Array.isArray(v) && v.every((m) => /^[A-Z0-9_-]+$/.test(m)) ? undefined : 'SASL mechanism names (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER)';
 const tlsProtocols = (v: ConfigValue) => Array.isArray(v) && v.length > 0 && v.every((p) => ['TLSv1.2', 'TLSv1.3', 'TLSv1.1', 'TLSv1'].includes(p)) ? undefined : 'TLS versions (TLSv1.2, TLSv1.3)';
 const ipOverrides = (v: ConfigValue) => typeof v === 'string' && (v.trim() === '' || v.split(',').every((e) => /^\s*[^\s:,]+(:[^\s:,]+)*:\d+\s*$/.test(e))) ? undefined : 'ip:count pairs separated by commas';
 
@@ -84,15 +84,27 @@ const BROKER_KEYS = [
   { name: 'security.inter.broker.protocol', type: 'string', default: 'PLAINTEXT', allowed: SECURITY_PROTOCOLS,
     doc: 'Security protocol between brokers when inter.broker.listener.name is unset: the listener with this protocol is used.' },
   { name: 'sasl.enabled.mechanisms', type: 'list', default: ['GSSAPI'], validate: saslMechanisms,
-    doc: 'SASL mechanisms a SASL listener offers; served: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (GSSAPI, Kafka\'s default, is refused at start on a SASL listener).' },
+    doc: 'SASL mechanisms a SASL listener offers; served: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER (GSSAPI, Kafka\'s default, is refused at start on a SASL listener).' },
   { name: 'sasl.mechanism.inter.broker.protocol', type: 'string', default: 'GSSAPI', doc: 'SASL mechanism brokers use to authenticate to each other (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 here).' },
   { name: 'sasl.jaas.config', type: 'password', default: null, defaultText: 'unset',
-    doc: 'JAAS login context: PlainLoginModule with user_<name>="<password>" entries defines PLAIN users; username/password are what this broker logs in with to others.' },
+    doc: 'JAAS login context: PlainLoginModule with user_<name>="<password>" entries defines PLAIN users; username/password are what this broker logs in with to others; OAuthBearerLoginModule\'s unsecuredValidator* options configure the unsecured OAUTHBEARER validator. Per listener and mechanism: listener.name.<listener>.<mechanism>.sasl.jaas.config.' },
+  { name: 'sasl.server.callback.handler.class', type: 'string', default: null, defaultText: 'unset',
+    doc: 'OAUTHBEARER token validation (set per listener as listener.name.<listener>.oauthbearer.sasl.server.callback.handler.class): unset, the unsecured validator (unsigned tokens trusted as they are: development only); org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler: JWTs signed by a key of sasl.oauthbearer.jwks.endpoint.url (KIP-768).' },
+  { name: 'sasl.oauthbearer.jwks.endpoint.url', type: 'string', default: null, defaultText: 'unset',
+    doc: 'Where the signed-token validator gets its keys (a JWKS): an http:// or https:// URL (fetched at start and refreshed), or a file: URL read from disk.' },
+  { name: 'sasl.oauthbearer.jwks.endpoint.refresh.ms', type: 'long', default: 3600000, validate: atLeast(1), defaultText: '1 hour', doc: 'How often the JWKS is fetched again.' },
+  { name: 'sasl.oauthbearer.jwks.endpoint.retry.backoff.ms', type: 'long', default: 100, validate: atLeast(0), doc: 'Least wait between JWKS refetches for a token whose key id is unknown; doubles while ids stay unknown.' },
+  { name: 'sasl.oauthbearer.jwks.endpoint.retry.backoff.max.ms', type: 'long', default: 10000, validate: atLeast(0), doc: 'Most wait between JWKS refetches for unknown key ids.' },
+  { name: 'sasl.oauthbearer.expected.audience', type: 'list', default: null, defaultText: 'unset (not checked)', doc: 'Audiences a signed token\'s aud claim must name one of.' },
+  { name: 'sasl.oauthbearer.expected.issuer', type: 'string', default: null, defaultText: 'unset (not checked)', doc: 'The iss claim a signed token must have.' },
+  { name: 'sasl.oauthbearer.sub.claim.name', type: 'string', default: 'sub', doc: 'The claim of a signed token that names its principal (User:<value>).' },
+  { name: 'sasl.oauthbearer.scope.claim.name', type: 'string', default: 'scope', doc: 'The claim of a signed token that lists its scopes.' },
+  { name: 'sasl.oauthbearer.clock.skew.seconds', type: 'int', default: 30, validate: atLeast(0), doc: 'Clock difference allowed with the token issuer when checking exp and nbf of signed tokens.' },
   { name: 'sasl.server.max.receive.size', type: 'int', default: 524288, validate: atLeast(1), doc: 'Largest frame accepted before a connection has authenticated.' },
   { name: 'sasl.scram.accept.repeated.client.nonce', type: 'boolean', default: true, origin: 'gregor',
     doc: 'Accept a SCRAM client-final nonce that repeats the client nonce before the server\'s (librdkafka before 2.6.1, e.g. Debian 12\'s kcat; Kafka 3.x accepted it, 4.x refuses), with the proof still verified in full. false: RFC 5802\'s exact nonce only.' },
   { name: 'connection.failed.authentication.delay.ms', type: 'int', default: 100, validate: atLeast(0), doc: 'How long a failed authentication waits before its answer and the close.' },
-  { name: 'connections.max.reauth.ms', type: 'long', default: 0, validate: atLeast(0), doc: 'Longest SASL session before the client must re-authenticate (KIP-368); 0: no limit.' },
+  { name: 'connections.max.reauth.ms', type: 'long', default: 0, validate: atLeast(0), doc: 'Longest SASL session before the client must re-authenticate (KIP-368); 0: no limit. An OAUTHBEARER session ends at its token\'s exp if that is sooner.' },
   { name: 'max.connections', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'Most connections the broker accepts over all listeners; more are closed at once. Dynamic.' },
   { name: 'max.connections.per.ip', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'Most connections from one IP address (0 only with overrides). Dynamic: a lowered limit keeps the connections open and refuses new ones.' },
   { name: 'max.connection.creation.rate', type: 'int', default: 2147483647, validate: atLeast(0), defaultText: 'unlimited', doc: 'New connections per second the broker accepts over its listeners except the inter-broker one (KIP-612); past it, accepting waits. Per listener: listener.name.<listener>.max.connection.creation.rate. Both dynamic.' },
@@ -235,8 +247,8 @@ const BROKER_KEYS = [
   { name: 'gateway.ws.idle.timeout.ms', type: 'long', default: 120000, validate: between(8000, 960000), origin: 'gregor', doc: 'Close WebSockets silent this long; the gateway pings to keep live ones open.' },
   { name: 'gateway.cors.allowed.origins', type: 'list', default: [], validate: corsOrigins, origin: 'gregor', defaultText: 'none',
     doc: 'Origins (scheme://host[:port], or * for any) whose browser pages may call the gateway: requests from them get Access-Control-Allow-Origin, preflight OPTIONS requests are answered, and WebSocket upgrades from other origins get 403. Empty: no CORS headers and no origin check.' },
-  { name: 'gateway.authentication', type: 'string', default: 'none', allowed: ['none', 'basic'], origin: 'gregor',
-    doc: 'basic: every gateway request and WebSocket upgrade (and the console) needs HTTP Basic credentials of a PLAIN (JAAS) or SCRAM user; the principal is User:<name>. An HTTPS:// gateway listener serves TLS with the key store (PEM or PKCS12) of ssl.keystore.* (or listener.name.https.ssl.keystore.*).' },
+  { name: 'gateway.authentication', type: 'string', default: 'none', allowed: ['none', 'basic', 'bearer'], origin: 'gregor',
+    doc: 'basic: every gateway request and WebSocket upgrade (and the console) needs HTTP Basic credentials of a PLAIN (JAAS) or SCRAM user; the principal is User:<name>. bearer: they need Authorization: Bearer <token>, an OAUTHBEARER token checked by the validator the gateway listener\'s settings choose (sasl.server.callback.handler.class, sasl.oauthbearer.*, with listener.name.<gateway listener>.oauthbearer.* overrides); the principal is User:<sub>. An HTTPS:// gateway listener serves TLS with the key store (PEM or PKCS12) of ssl.keystore.* (or listener.name.https.ssl.keystore.*).' },
 ] as const satisfies readonly ConfigKey[];
 
 /** Broker-level keys (server.properties), in the order README lists them. */

@@ -7,7 +7,7 @@
 //   WS   /ws                                streaming consumers (stream.ts), live stats for the console
 //   GET  /metrics /healthz /readyz /openapi.json, / (web console)
 // All handlers run on the main thread and never block: bodies stream in with caps, appends are awaited.
-import { ANONYMOUS_PRINCIPAL, GATEWAY_LISTENER, listenerKeyStorePem, parseListener, type Broker, type PasswordCheck, type Requester } from '../broker/index.js';
+import { ANONYMOUS_PRINCIPAL, bearerCheck, GATEWAY_LISTENER, listenerKeyStorePem, parseListener, type BearerCheck, type Broker, type PasswordCheck, type Requester } from '../broker/index.js';
 import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,11 @@ export interface GatewayOptions {
   tls?: { keyFile: string; certFile: string; passphrase?: string } | { pem: { key: string; cert: string; passphrase?: string } };
   /** gateway.authentication=basic: HTTP Basic credentials of PLAIN or SCRAM users on every request. */
   basicAuth: boolean;
+  /**
+   * gateway.authentication=bearer: `Authorization: Bearer <token>` on every request, checked by the
+   * OAUTHBEARER validator the gateway listener's settings choose (listener.name.<gateway listener>.oauthbearer.*).
+   */
+  bearer?: BearerCheck;
   /** The gateway listener's name (its listener.name.<name>.* keys). */
   listenerName: string;
   /** gateway.cors.allowed.origins: browser origins allowed to call the gateway (* any); empty: no CORS. */
@@ -95,6 +100,7 @@ export function gatewayOptions(config: BrokerConfig): GatewayOptions | undefined
   return {
     tls: https ? gatewayTls(config, l.name) : undefined,
     basicAuth: config['gateway.authentication'] === 'basic',
+    bearer: config['gateway.authentication'] === 'bearer' ? bearerCheck(config, l.name) : undefined,
     listenerName: l.name,
     corsOrigins: config['gateway.cors.allowed.origins'].map((o) => o.toLowerCase()),
     host: l.host === '' ? '0.0.0.0' : l.host,
@@ -166,6 +172,8 @@ export class Gateway {
       g.#passwords = broker.passwordCheck(options.listenerName);
       await g.#passwords.start();
     }
+    // The first JWKS load is awaited: a request's token is checked in the handler's tick, with the keys at hand.
+    await options.bearer?.ready();
     await new Promise<void>((resolve, reject) => {
       g.#app.listen(options.host, options.port, (ls) => {
         if (!ls) {
@@ -181,7 +189,7 @@ export class Gateway {
     if (options.tls) g.#watchTls();
     broker.log.info({ ...uwsBuild() }, 'uWebSockets.js loaded');
     const scheme = options.tls ? 'https' : 'http';
-    broker.log.info({ gateway: `${scheme}://${options.host}:${g.#port}`, console: `${scheme}://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${g.#port}/`, authentication: options.basicAuth ? 'basic' : 'none' }, 'gateway started');
+    broker.log.info({ gateway: `${scheme}://${options.host}:${g.#port}`, console: `${scheme}://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${g.#port}/`, authentication: options.basicAuth ? 'basic' : options.bearer ? 'bearer' : 'none' }, 'gateway started');
     return g;
   }
 
@@ -298,13 +306,13 @@ export class Gateway {
         reply.error(new GatewayError(503, ErrorCode.BROKER_NOT_AVAILABLE, 'broker is shutting down'), true);
         return;
       }
-      if (this.#passwords) {
-        const principal = this.#authenticate(info.headers.get('authorization'));
-        if (!principal) {
-          reply.send(401, JSON.stringify(new GatewayError(401, ErrorCode.SASL_AUTHENTICATION_FAILED, 'HTTP Basic credentials of a PLAIN or SCRAM user are required').toJSON()), 'application/json', { 'www-authenticate': 'Basic realm="gregor", charset="UTF-8"' });
+      if (this.#passwords || this.options.bearer) {
+        const auth = this.#authenticate(info.headers.get('authorization'));
+        if ('refused' in auth) {
+          reply.send(401, JSON.stringify(new GatewayError(401, ErrorCode.SASL_AUTHENTICATION_FAILED, auth.refused).toJSON()), 'application/json', { 'www-authenticate': auth.challenge });
           return;
         }
-        info = { ...info, principal };
+        info = { ...info, principal: auth.principal };
       }
       const done = (error: boolean) => this.metrics.request(api, performance.now() - started, error);
       try {
@@ -322,15 +330,29 @@ export class Gateway {
     });
   }
 
-  /** `Authorization: Basic ...` checked against the PLAIN and SCRAM users: the principal, or undefined. */
-  #authenticate(header: string | undefined): string | undefined {
+  /**
+   * The request's Authorization header checked as gateway.authentication says: `Basic` against the PLAIN
+   * and SCRAM users, or `Bearer` by the OAUTHBEARER validator. The principal (and a token's expiry), or why
+   * not with the WWW-Authenticate challenge for the 401 (RFC 6750's error="invalid_token" for a bad token).
+   */
+  #authenticate(header: string | undefined): { principal: string; expiresAtMs?: number } | { refused: string; challenge: string } {
+    if (this.options.bearer) {
+      const m = header === undefined ? null : /^Bearer +([-_.A-Za-z0-9+/=~]+)\s*$/i.exec(header);
+      if (!m) return { refused: 'an OAuth bearer token is required (Authorization: Bearer <token>)', challenge: 'Bearer realm="gregor"' };
+      const t = this.options.bearer.check(m[1]!);
+      if ('principal' in t) return t;
+      // The reason quotes claims of the token: printable ASCII without quotes only, in a header.
+      const description = t.reason.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
+      return { refused: `invalid bearer token: ${t.reason}`, challenge: `Bearer realm="gregor", error="${t.error}", error_description="${description}"${t.scope ? `, scope="${t.scope}"` : ''}` };
+    }
+    const refused = { refused: 'HTTP Basic credentials of a PLAIN or SCRAM user are required', challenge: 'Basic realm="gregor", charset="UTF-8"' };
     const m = header === undefined ? null : /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-    if (!m) return undefined;
+    if (!m) return refused;
     const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon <= 0) return undefined;
+    if (colon <= 0) return refused;
     const user = this.#passwords!.check(decoded.slice(0, colon), decoded.slice(colon + 1));
-    return user === undefined ? undefined : `User:${user}`;
+    return user === undefined ? refused : { principal: `User:${user}` };
   }
 
   /** Whether a browser origin may call the gateway (gateway.cors.allowed.origins). */
@@ -424,18 +446,27 @@ export class Gateway {
           return;
         }
         let principal: string | undefined;
-        if (this.#passwords) {
-          principal = this.#authenticate(req.getHeader('authorization'));
-          if (!principal) {
-            res.cork(() => res.writeStatus('401 Unauthorized').writeHeader('www-authenticate', 'Basic realm="gregor", charset="UTF-8"').end());
+        let expiresAtMs: number | undefined;
+        if (this.#passwords || this.options.bearer) {
+          const auth = this.#authenticate(req.getHeader('authorization'));
+          if ('refused' in auth) {
+            res.cork(() => res.writeStatus('401 Unauthorized').writeHeader('www-authenticate', auth.challenge).end());
             return;
           }
+          ({ principal, expiresAtMs } = auth);
         }
         const clientId = gatewayClientId({ get: (h) => req.getHeader(h) || undefined });
-        res.upgrade<WsUserData>({ principal, clientId }, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
+        res.upgrade<WsUserData>({ principal, clientId, expiresAtMs }, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
       },
       open: (ws) => {
         this.#sockets.add(ws);
+        // A bearer token's socket lasts as long as the token, as a Kafka connection's SASL session does.
+        const expiresAtMs = ws.getUserData().expiresAtMs;
+        if (expiresAtMs !== undefined) {
+          ws.getUserData().expiryTimer = setTimeout(() => {
+            if (this.#sockets.has(ws)) ws.end(1008, 'bearer token expired');
+          }, Math.min(Math.max(0, expiresAtMs - Date.now()), 2 ** 31 - 1));
+        }
         ws.getUserData().session = new StreamSession(this.broker, ws, this.#cache, this.options.wsMaxBufferedBytes, {
           recordsOut: (topic, records, bytes) => this.metrics.streamed(topic, records, bytes),
           throttle: (who, bytes) => this.#quota('fetch', who, bytes),
@@ -456,6 +487,7 @@ export class Gateway {
         if (session) setImmediate(() => session.pump());
       },
       close: (ws) => {
+        clearTimeout(ws.getUserData().expiryTimer);
         this.#sockets.delete(ws);
         this.#statsSockets.delete(ws);
         ws.getUserData().session?.close();

@@ -137,8 +137,11 @@ export interface SessionStats {
 
 export interface WsUserData {
   session?: StreamSession;
-  /** The principal the upgrade request authenticated (gateway.authentication=basic). */
+  /** The principal the upgrade request authenticated (gateway.authentication=basic or bearer). */
   principal?: string;
+  /** gateway.authentication=bearer: when the upgrade's token expires (the socket is closed then). */
+  expiresAtMs?: number;
+  expiryTimer?: NodeJS.Timeout;
   /** The upgrade request's `client-id` / `x-client-id` header, else the gateway's default. */
   clientId?: string;
 }

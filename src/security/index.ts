@@ -4,3 +4,4 @@ export { createSaslExchange, scramPasswordMatches, passwordEquals, SaslAuthentic
 export { parseJaasConfig, plainUsers, loginCredentials, JaasError, type JaasEntry } from './jaas.js';
 export { parsePrincipalRules, mapDistinguishedName, type PrincipalRule } from './principal-mapping.js';
 export { serverTlsOptions, clientTlsOptions, keyStorePem, SslConfigError, type SslSettings } from './tls-context.js';
+export { UnsecuredValidator, SignedValidator, JwksSource, OAuthTokenError, UnknownKeyError, unsecuredOptions, parseJws, parseJwks, parseClientInitialResponse, type TokenValidator, type ValidatedToken, type SignedOptions, type UnsecuredOptions } from './oauthbearer.js';

@@ -3,8 +3,9 @@
 // server's tokens until it completes with an authenticated user name or fails with Kafka's message.
 import { timingSafeEqual } from 'node:crypto';
 import { SaslPlain, Scram } from '../protocol/index.js';
+import { OAuthBearerFormatError, OAuthTokenError, parseClientInitialResponse, type TokenValidator } from './oauthbearer.js';
 
-export const SUPPORTED_MECHANISMS: readonly string[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
+export const SUPPORTED_MECHANISMS: readonly string[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'];
 
 export interface SaslServerConfig {
   /** Mechanisms this listener offers (sasl.enabled.mechanisms), in order. */
@@ -15,6 +16,8 @@ export interface SaslServerConfig {
   scramCredential(user: string, mechanism: Scram.ScramMechanism): Promise<Scram.ScramCredential | undefined>;
   /** sasl.scram.accept.repeated.client.nonce: librdkafka before 2.6.1's client-final nonce. */
   readonly acceptRepeatedClientNonce: boolean;
+  /** OAUTHBEARER's token validator (unsecured or JWKS-signed); set when the listener offers OAUTHBEARER. */
+  readonly oauthBearer?: TokenValidator;
 }
 
 /** A failed authentication; `message` is what Kafka answers in SaslAuthenticate's error_message. */
@@ -25,6 +28,10 @@ export interface SaslStep {
   readonly response: Buffer;
   /** The authenticated user name once the exchange is complete; undefined while it goes on. */
   readonly user?: string;
+  /** When the credential expires (an OAUTHBEARER token's exp), in ms since the epoch. */
+  readonly credentialExpiresAtMs?: number;
+  /** Why the client's credential was refused when the failure comes later (OAUTHBEARER's error challenge). */
+  readonly rejected?: string;
 }
 
 export interface SaslExchange {
@@ -35,6 +42,7 @@ export interface SaslExchange {
 export function createSaslExchange(mechanism: string, config: SaslServerConfig): SaslExchange {
   if (mechanism === 'PLAIN') return new PlainExchange(config);
   if (Scram.isScramMechanism(mechanism)) return new ScramExchange(mechanism, config);
+  if (mechanism === 'OAUTHBEARER' && config.oauthBearer) return new OAuthBearerExchange(config.oauthBearer);
   throw new Error(`unsupported SASL mechanism ${mechanism}`);
 }
 
@@ -52,6 +60,48 @@ class PlainExchange implements SaslExchange {
     const expected = this.config.plainUsers.get(creds.username);
     if (expected === undefined || !constantTimeEquals(expected, creds.password)) throw new SaslAuthenticationError('Authentication failed: Invalid username or password');
     return { response: Buffer.alloc(0), user: creds.username };
+  }
+}
+
+/**
+ * OAUTHBEARER (RFC 7628) as Kafka's OAuthBearerSaslServer: the client's first message carries the token;
+ * a valid one completes at once, a bad one is answered with the JSON error challenge, to which the client
+ * answers a lone \x01, and the exchange then fails.
+ */
+class OAuthBearerExchange implements SaslExchange {
+  readonly mechanism = 'OAUTHBEARER';
+  #state: 'first' | 'error' | 'done' = 'first';
+  #error = '';
+  constructor(readonly validator: TokenValidator) {}
+
+  async evaluate(token: Buffer): Promise<SaslStep> {
+    if (this.#state === 'error') {
+      this.#state = 'done';
+      throw new SaslAuthenticationError(this.#error);
+    }
+    if (this.#state === 'done') throw new SaslAuthenticationError('Authentication failed: OAUTHBEARER exchange is already complete');
+    this.#state = 'done';
+    let first;
+    try {
+      first = parseClientInitialResponse(token);
+    } catch (e) {
+      if (e instanceof OAuthBearerFormatError) throw new SaslAuthenticationError(`Authentication failed: ${e.message}`);
+      throw e;
+    }
+    let valid;
+    try {
+      valid = await this.validator.validate(first.token);
+    } catch (e) {
+      if (!(e instanceof OAuthTokenError)) throw e;
+      // The client answers the challenge with %x01; the failure (with the reason) comes then.
+      this.#state = 'error';
+      this.#error = `Authentication failed: invalid OAUTHBEARER token (${e.status}): ${e.message}`;
+      return { response: Buffer.from(e.challenge(), 'utf8'), rejected: this.#error };
+    }
+    if (first.authzid !== '' && first.authzid !== valid.principal) {
+      throw new SaslAuthenticationError(`Authentication failed: Client requested an authorization id (${first.authzid}) that is different from the token's principal name (${valid.principal})`);
+    }
+    return { response: Buffer.alloc(0), user: valid.principal, credentialExpiresAtMs: valid.expiresAtMs };
   }
 }
 

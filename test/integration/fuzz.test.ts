@@ -3,6 +3,7 @@
 // API keys/versions. The broker must never crash: every frame gets an answer or a clean disconnect,
 // it keeps serving new connections, and stored data never changes. The same for the SASL exchange
 // (SaslHandshake and SaslAuthenticate frames, PLAIN tokens, SCRAM client-first and client-final messages,
+// OAUTHBEARER first messages with mutated framing, JWT header or claims, and the answer to its error challenge,
 // legacy raw tokens) and the ACL requests (CreateAcls, DescribeAcls, DeleteAcls with random and mutated
 // fields) against a broker with SASL listeners and the StandardAuthorizer.
 import { after, before, test } from 'node:test';
@@ -126,8 +127,9 @@ function mutateText(msg: Buffer, rnd: () => number): Buffer {
 
 const NO_TOPICS = { topics: [], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false };
 
-test('mutated SASL exchanges and ACL requests never crash the broker; logins and ACLs keep working', async () => {
-  const sb = await startSecureBroker({ 'connection.failed.authentication.delay.ms': 0, 'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'super.users': 'User:ANONYMOUS;User:alice' });
+test('mutated SASL exchanges (PLAIN, SCRAM, OAUTHBEARER) and ACL requests never crash the broker; logins and ACLs keep working', async () => {
+  const sb = await startSecureBroker({ 'connection.failed.authentication.delay.ms': 0, 'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'super.users': 'User:ANONYMOUS;User:alice',
+    'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER' });
   try {
     const rnd = prng(0x5a51);
     let answered = 0;
@@ -189,6 +191,42 @@ test('mutated SASL exchanges and ACL requests never crash the broker; logins and
       }
     }
 
+    // OAUTHBEARER (the unsecured validator): first messages with mutated framing, header or claims (JSON
+    // text mutated before base64url), then the %x01 answer to an error challenge, itself sometimes mutated.
+    const b64 = (t: Buffer) => t.toString('base64url');
+    let obLogins = 0;
+    let obChallenges = 0;
+    for (let i = 0; i < 120; i++) {
+      const conn = await RawConnection.open(sb.ports.SASL_PLAINTEXT);
+      try {
+        if (!(await step(conn, encode(SaslHandshake, SaslHandshake.apiKey, 1, { mechanism: 'OAUTHBEARER' }))) || conn.closed) continue;
+        const now = Math.floor(Date.now() / 1000);
+        let header: Buffer = Buffer.from('{"alg":"none"}');
+        let claims: Buffer = Buffer.from(JSON.stringify({ sub: rnd() < 0.5 ? 'alice' : 'bob', iat: now, exp: now + (rnd() < 0.8 ? 600 : -600), scope: 'a b' }));
+        const what = i % 4;
+        if (what === 1) header = mutateText(header, rnd);
+        if (what === 2) claims = mutateText(claims, rnd);
+        let first: Buffer = Buffer.from(`n,${rnd() < 0.3 ? 'a=alice' : ''},\x01auth=Bearer ${b64(header)}.${b64(claims)}.\x01${rnd() < 0.3 ? 'ext=v\x01' : ''}\x01`);
+        if (what === 3) first = mutateText(first, rnd);
+        const version = Math.floor(rnd() * 3);
+        const r1 = await step(conn, encode(SaslAuthenticate, SaslAuthenticate.apiKey, version, { authBytes: first }));
+        if (!r1 || conn.closed) continue;
+        const r = new Reader(r1);
+        decodeResponseHeader(r, SaslAuthenticate.apiKey, version);
+        const res = SaslAuthenticate.decodeResponse(r, version);
+        if (res.errorCode === ErrorCode.NONE && res.authBytes.length === 0) obLogins++;
+        if (res.errorCode !== ErrorCode.NONE || res.authBytes.length === 0) continue;
+        obChallenges++;
+        assert.deepEqual(Object.keys(JSON.parse(res.authBytes.toString())).slice(0, 1), ['status'], 'an error challenge');
+        await step(conn, encode(SaslAuthenticate, SaslAuthenticate.apiKey, version, { authBytes: rnd() < 0.8 ? Buffer.from('\x01') : mutateText(Buffer.from('\x01'), rnd) }));
+      } finally {
+        conn.close();
+      }
+    }
+
+    console.log(`# OAUTHBEARER fuzz: ${obLogins} logins, ${obChallenges} error challenges`);
+    assert.ok(obLogins > 10 && obChallenges > 10, `good and bad tokens both reached the validator (${obLogins} logins, ${obChallenges} challenges)`);
+
     // ACL requests: valid ones with random fields, and mutated frames, from a super user (PLAINTEXT, User:ANONYMOUS).
     const str = () => (rnd() < 0.15 ? null : ['', '*', 'User:alice', 'User:', 'Group:x', 'topic-a', '127.0.0.1', 'x'.repeat(Math.floor(rnd() * 400)), mutateText(Buffer.from('User:bob'), rnd).toString('latin1')][Math.floor(rnd() * 9)]!);
     const int8 = () => (rnd() < 0.7 ? Math.floor(rnd() * 15) : Math.floor(rnd() * 256) - 128);
@@ -215,6 +253,15 @@ test('mutated SASL exchanges and ACL requests never crash the broker; logins and
       assert.equal((await check.request(SaslHandshake, 1, { mechanism: 'PLAIN' })).errorCode, ErrorCode.NONE);
       assert.equal((await check.request(SaslAuthenticate, 2, { authBytes: SaslPlain.formatPlain('alice', 'alice-secret') })).errorCode, ErrorCode.NONE);
       assert.equal((await check.request(Metadata, 9, NO_TOPICS)).brokers.length, 1);
+      const now = Math.floor(Date.now() / 1000);
+      const jwt = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'alice', exp: now + 60 })).toString('base64url')}.`;
+      const ob = await RawConnection.open(sb.ports.SASL_PLAINTEXT);
+      try {
+        assert.equal((await ob.request(SaslHandshake, 1, { mechanism: 'OAUTHBEARER' })).errorCode, ErrorCode.NONE);
+        assert.equal((await ob.request(SaslAuthenticate, 2, { authBytes: Buffer.from(`n,,\x01auth=Bearer ${jwt}\x01\x01`) })).errorCode, ErrorCode.NONE, 'an OAUTHBEARER login works');
+      } finally {
+        ob.close();
+      }
       const created = await check.request(CreateAcls, 3, { creations: [{ resourceType: 2, resourceName: 'fuzz-check', resourcePatternType: 3, principal: 'User:carol', host: '*', operation: 3, permissionType: 3 }] });
       assert.equal(created.results[0]!.errorCode, ErrorCode.NONE, created.results[0]!.errorMessage ?? '');
       const described = await check.request(DescribeAcls, 3, { resourceTypeFilter: 2, resourceNameFilter: 'fuzz-check', patternTypeFilter: 3, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 });
