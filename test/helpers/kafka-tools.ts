@@ -3,7 +3,7 @@
 // resolved once per process (Maven keeps the jars in its local repository).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runIn, type RunResult } from './run.js';
@@ -73,4 +73,16 @@ async function resolveClasspath(dir: string, expect: RegExp): Promise<string> {
 export async function runKafkaTool(mainClass: string, args: string[], timeoutMs = 120_000): Promise<RunResult> {
   const cp = await kafkaToolsClasspath();
   return runIn('java', ['-Xss2m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-cp', cp, mainClass, ...args], { timeoutMs });
+}
+
+/** The files of a partition directory ending in `suffix` (".log", ".snapshot", ".txnindex"), sorted, as paths. */
+export function partitionFiles(dir: string, suffix: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith(suffix)).sort().map((f) => join(dir, f));
+}
+
+/** Kafka's DumpLogSegments with --deep-iteration over every segment of a partition directory: its output. */
+export async function dumpPartitionLog(dir: string): Promise<string> {
+  const r = await runKafkaTool(KAFKA_TOOL.dumpLogSegments, ['--deep-iteration', '--files', partitionFiles(dir, '.log').join(',')], KAFKA_TOOLS_RESOLVE_TIMEOUT_MS);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout;
 }

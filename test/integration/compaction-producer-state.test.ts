@@ -10,14 +10,14 @@
 // as a duplicate with the original offset and nothing is appended.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { RawConnection } from '../helpers/raw-client.js';
 import { createTopic, fetchAll, kafkaClient, type Writer } from '../helpers/kafkajs.js';
 import { kcat, parseRecords, RECORD_FORMAT } from '../helpers/kcat.js';
-import { KAFKA_TOOL, KAFKA_TOOLS_RESOLVE_TIMEOUT_MS, kafkaToolsClasspath, runKafkaTool } from '../helpers/kafka-tools.js';
+import { dumpPartitionLog, KAFKA_TOOL, kafkaToolsClasspath, partitionFiles, runKafkaTool } from '../helpers/kafka-tools.js';
 import { waitFor } from '../helpers/wait.js';
 import { buildRecordBatch, ErrorCode, ListOffsets, Produce } from '../../src/protocol/index.js';
 
@@ -95,13 +95,9 @@ describe('the cleaner keeps an active producer\'s last batch (as an empty batch 
     const end = await logEnd(topic);
 
     const dir = join(broker.logDir, `${topic}-0`);
-    const files = (suffix: string) => readdirSync(dir).filter((f) => f.endsWith(suffix)).sort().map((f) => join(dir, f));
+    const files = (suffix: string) => partitionFiles(dir, suffix);
     await kafkaToolsClasspath();
-    const dumpLogs = async () => {
-      const r = await runKafkaTool(KAFKA_TOOL.dumpLogSegments, ['--deep-iteration', '--files', files('.log').join(',')], KAFKA_TOOLS_RESOLVE_TIMEOUT_MS);
-      assert.equal(r.code, 0, r.stderr);
-      return r.stdout;
-    };
+    const dumpLogs = () => dumpPartitionLog(dir);
     /** DumpLogSegments' batch lines of producers (not the plain ones, producer id -1). */
     const producerBatches = (dump: string) => dump.split('\n').filter((l) => /^baseOffset: /.test(l) && !/producerId: -1 /.test(l));
     const emptyBatches = (dump: string) => producerBatches(dump).filter((l) => / count: 0 /.test(l));

@@ -8,11 +8,10 @@
 import { after, before, describe, test } from 'node:test';
 import kafkajs from 'kafkajs';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { kafkaClient } from '../helpers/kafkajs.js';
-import { KAFKA_TOOL, KAFKA_TOOLS_RESOLVE_TIMEOUT_MS, kafkaToolsClasspath, runKafkaTool } from '../helpers/kafka-tools.js';
+import { dumpPartitionLog, KAFKA_TOOL, KAFKA_TOOLS_RESOLVE_TIMEOUT_MS, kafkaToolsClasspath, partitionFiles, runKafkaTool } from '../helpers/kafka-tools.js';
 import { waitFor } from '../helpers/wait.js';
 
 const { ConfigResourceTypes } = kafkajs;
@@ -57,13 +56,9 @@ describe('the cleaner removes transaction markers once their transactions are em
     await plain.disconnect();
 
     const dir = join(broker.logDir, `${topic}-0`);
-    const files = (suffix: string) => readdirSync(dir).filter((f) => f.endsWith(suffix)).sort().map((f) => join(dir, f));
+    const files = (suffix: string) => partitionFiles(dir, suffix);
     await kafkaToolsClasspath();
-    const dumpLogs = async () => {
-      const r = await runKafkaTool(KAFKA_TOOL.dumpLogSegments, ['--deep-iteration', '--files', files('.log').join(',')], KAFKA_TOOLS_RESOLVE_TIMEOUT_MS);
-      assert.equal(r.code, 0, r.stderr);
-      return r.stdout;
-    };
+    const dumpLogs = () => dumpPartitionLog(dir);
     const markers = (dump: string) => dump.split('\n').filter((l) => /endTxnMarker: /.test(l)).map((l) => /endTxnMarker: (\w+)/.exec(l)![1]!);
     assert.deepEqual(markers(await dumpLogs()), ['COMMIT', 'ABORT', 'COMMIT'], 'three markers before cleaning');
     // (AlterConfigs replaces the whole set.)
