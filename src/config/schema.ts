@@ -130,7 +130,7 @@ const BROKER_KEYS = [
     doc: 'ZooKeeper connection string host:port[,host:port...][/chroot]; set, cluster metadata lives in ZooKeeper under the chroot.' },
   { name: 'zookeeper.session.timeout.ms', type: 'int', default: 18000, validate: atLeast(1), doc: 'ZooKeeper session timeout (18 s).' },
   { name: 'zookeeper.connection.timeout.ms', type: 'int', default: null, validate: nullOr(atLeast(1)), defaultText: 'zookeeper.session.timeout.ms',
-    doc: 'Longest wait for the first connection to ZooKeeper before the broker gives up.' },
+    doc: 'Longest wait for the first connection to ZooKeeper before the broker gives up, and for ZooKeeper to answer a change a client asked for (REQUEST_TIMED_OUT after that).' },
   { name: 'log.dirs', type: 'string', default: './data', aliases: ['log.dir'], doc: 'Directory holding the partition logs.' },
   { name: 'num.partitions', type: 'int', default: 1, validate: atLeast(1), doc: 'Partitions of auto-created topics.' },
   { name: 'default.replication.factor', type: 'int', default: 1, validate: atLeast(1), doc: 'Replication factor of auto-created topics.' },

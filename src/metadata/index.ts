@@ -16,7 +16,7 @@ export type {
   PartitionReassignment,
   ReplicaAssignmentChange,
 } from './store.js';
-export { MetadataStorageError, SCRAM_CONFIG_KEYS } from './store.js';
+export { MetadataStorageError, MetadataUnavailableError, SCRAM_CONFIG_KEYS } from './store.js';
 export { AclTable, STORED_RESOURCE_TYPES, aclResourceKey, sameAcl, type AclResource, type AclResourceEntry, type StoredAcl, type StoredResourceType, type StoredPatternType } from './acls.js';
 export { QuotaTable, QUOTA_KEYS, IP_CONNECTION_RATE_KEY, DEFAULT_QUOTA_ENTITY, quotaEntityKey, type QuotaEntity, type QuotaEntry } from './quotas.js';
 export { LocalMetadataStore, METADATA_FILE } from './local-store.js';

@@ -16,6 +16,20 @@ export class MetadataStorageError extends Error {
   }
 }
 
+/**
+ * A change the store could not make in time because its backend did not answer (ZooKeeper gone for longer than
+ * zookeeper.connection.timeout.ms). It may still be applied when the backend returns; `code` is the Kafka
+ * error the broker answers with (retriable).
+ */
+export class MetadataUnavailableError extends Error {
+  readonly code = 'REQUEST_TIMED_OUT';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'MetadataUnavailableError';
+  }
+}
+
 export interface TopicMetadata {
   readonly name: string;
   /** Kafka topic id in its printed form (22 characters of URL-safe base64). */

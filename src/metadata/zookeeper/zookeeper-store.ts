@@ -28,7 +28,7 @@ import type {
   TopicMetadata,
   VersionedPartitionState,
 } from '../store.js';
-import { SCRAM_CONFIG_KEYS } from '../store.js';
+import { MetadataUnavailableError, SCRAM_CONFIG_KEYS } from '../store.js';
 import { newClusterId, newTopicId } from '../local-store.js';
 import { ZkSession, ZooKeeperError, type ZkNode, type ZkOp, type ZkSessionOptions } from './zk-session.js';
 import * as Z from './znodes.js';
@@ -241,7 +241,11 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     return undefined;
   }
 
-  async createTopic(topic: NewTopic, initialStates?: readonly PartitionState[]): Promise<TopicMetadata> {
+  createTopic(topic: NewTopic, initialStates?: readonly PartitionState[]): Promise<TopicMetadata> {
+    return this.#withDeadline(`creating topic ${topic.name}`, this.#createTopic(topic, initialStates));
+  }
+
+  async #createTopic(topic: NewTopic, initialStates?: readonly PartitionState[]): Promise<TopicMetadata> {
     if (topic.replicas.length !== topic.partitions) throw new Error(`Topic ${topic.name}: ${topic.replicas.length} replica lists for ${topic.partitions} partitions`);
     if (initialStates && initialStates.length !== topic.partitions) throw new Error(`Topic ${topic.name}: ${initialStates.length} partition states for ${topic.partitions} partitions`);
     const t = topic.name;
@@ -266,7 +270,11 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     return this.getTopic(t)!;
   }
 
-  async deleteTopic(name: string): Promise<void> {
+  deleteTopic(name: string): Promise<void> {
+    return this.#withDeadline(`deleting topic ${name}`, this.#deleteTopic(name));
+  }
+
+  async #deleteTopic(name: string): Promise<void> {
     const zk = this.#zk;
     const marker = `${Z.DELETE_TOPICS}/${name}`;
     await zk.create(marker, Buffer.alloc(0)).catch((e) => {
@@ -295,7 +303,11 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     await this.#refreshTopics();
   }
 
-  async alterTopic(name: string, change: TopicChange): Promise<TopicMetadata> {
+  alterTopic(name: string, change: TopicChange): Promise<TopicMetadata> {
+    return this.#withDeadline(`altering topic ${name}`, this.#alterTopic(name, change));
+  }
+
+  async #alterTopic(name: string, change: TopicChange): Promise<TopicMetadata> {
     for (let attempt = 0; ; attempt++) {
       await this.#refreshTopic(name);
       const t = this.#topics.get(name);
@@ -377,7 +389,11 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     return Object.freeze({ ...(this.#brokerConfigs.get(entity === '' ? Z.DEFAULT_BROKER_ENTITY : entity) ?? {}) });
   }
 
-  async setBrokerConfigs(entity: string, configs: Record<string, string>): Promise<void> {
+  setBrokerConfigs(entity: string, configs: Record<string, string>): Promise<void> {
+    return this.#withDeadline(`storing broker configs`, this.#setBrokerConfigs(entity, configs));
+  }
+
+  async #setBrokerConfigs(entity: string, configs: Record<string, string>): Promise<void> {
     const name = entity === '' ? Z.DEFAULT_BROKER_ENTITY : entity;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -415,7 +431,11 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     return users.sort();
   }
 
-  async alterScramCredentials(user: string, changes: Readonly<Record<string, string | null>>): Promise<void> {
+  alterScramCredentials(user: string, changes: Readonly<Record<string, string | null>>): Promise<void> {
+    return this.#withDeadline(`storing SCRAM credentials`, this.#alterScramCredentials(user, changes));
+  }
+
+  async #alterScramCredentials(user: string, changes: Readonly<Record<string, string | null>>): Promise<void> {
     const path = Z.userConfigPath(user);
     for (let attempt = 0; ; attempt++) {
       try {
@@ -443,7 +463,11 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     return this.#aclsVersion;
   }
 
-  async updateAcls(resource: AclResource, update: (current: readonly StoredAcl[]) => StoredAcl[]): Promise<readonly StoredAcl[]> {
+  updateAcls(resource: AclResource, update: (current: readonly StoredAcl[]) => StoredAcl[]): Promise<readonly StoredAcl[]> {
+    return this.#withDeadline(`storing ACLs`, this.#updateAcls(resource, update));
+  }
+
+  async #updateAcls(resource: AclResource, update: (current: readonly StoredAcl[]) => StoredAcl[]): Promise<readonly StoredAcl[]> {
     const path = Z.aclPath(resource);
     const change = Z.aclChange(resource);
     const notify: ZkOp = { op: 'create', path: change.path, data: change.data, mode: 'persistent_sequential' };
@@ -507,7 +531,11 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
     return this.#quotasVersion;
   }
 
-  async alterClientQuotas(entity: QuotaEntity, set: Readonly<Record<string, number>>, remove: readonly string[]): Promise<void> {
+  alterClientQuotas(entity: QuotaEntity, set: Readonly<Record<string, number>>, remove: readonly string[]): Promise<void> {
+    return this.#withDeadline(`storing client quotas`, this.#alterClientQuotas(entity, set, remove));
+  }
+
+  async #alterClientQuotas(entity: QuotaEntity, set: Readonly<Record<string, number>>, remove: readonly string[]): Promise<void> {
     const user = entity.user === undefined ? undefined : sanitizeEntityName(entity.user);
     const client = entity.clientId === undefined ? undefined : sanitizeEntityName(entity.clientId);
     // An IP is not sanitized in Kafka's layout (/config/ips/<ip>): an IPv6 address keeps its colons.
@@ -564,7 +592,11 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
 
   // ---- producer ids ----
 
-  async allocateProducerIds(size: number): Promise<ProducerIdBlock> {
+  allocateProducerIds(size: number): Promise<ProducerIdBlock> {
+    return this.#withDeadline(`reserving producer ids`, this.#allocateProducerIds(size));
+  }
+
+  async #allocateProducerIds(size: number): Promise<ProducerIdBlock> {
     const zk = this.#zk;
     for (let attempt = 0; attempt < 100; attempt++) {
       const node = await zk.get(Z.PRODUCER_ID_BLOCK);
@@ -581,6 +613,22 @@ export class ZooKeeperMetadataStore implements ClusterMetadataStore {
       }
     }
     throw new Error('producer id block allocation did not settle after 100 attempts');
+  }
+
+  /**
+   * A change requested by a client, bounded by zookeeper.connection.timeout.ms: while ZooKeeper is away the
+   * request is answered (REQUEST_TIMED_OUT, retriable) instead of holding its connection until ZooKeeper returns,
+   * as Kafka's ZooKeeperClient stops waiting for a connection after that long. The change itself goes on and
+   * may still be applied when ZooKeeper answers.
+   */
+  #withDeadline<T>(what: string, change: Promise<T>): Promise<T> {
+    const ms = this.#opts.connectionTimeoutMs ?? this.#opts.sessionTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, rej) => {
+      timer = setTimeout(() => rej(new MetadataUnavailableError(`ZooKeeper did not answer ${what} within ${ms} ms (zookeeper.connection.timeout.ms); it may still be applied when ZooKeeper is back`)), ms);
+    });
+    change.catch(() => {}); // a change that fails after the deadline has already been answered
+    return Promise.race([change, deadline]).finally(() => clearTimeout(timer));
   }
 
   async close(): Promise<void> {
