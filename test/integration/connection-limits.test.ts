@@ -157,15 +157,18 @@ describe('connection limits changed at run time (dynamic broker configs)', () =>
     assert.equal(await waits('INTERNAL'), 0, 'the inter-broker listener does not wait');
     r = await kafkaConfigs(['--entity-default', '--alter', '--delete-config', 'max.connection.creation.rate']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
+    // The tool's own connections came in under the rate and may have waited too: count from here.
+    const settled = await waits('PLAINTEXT');
+    assert.ok(settled >= waited);
     assert.equal(await burst(broker.port, 10), 10);
-    assert.equal(await waits('PLAINTEXT'), waited, 'with the rate deleted the listener no longer waits');
+    assert.equal(await waits('PLAINTEXT'), settled, 'with the rate deleted the listener no longer waits');
     // A listener's own rate covers that listener, the inter-broker one too.
     r = await kafkaConfigs(['--entity-name', '0', '--alter', '--add-config', 'listener.name.internal.max.connection.creation.rate=2']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(await burst(internalPort, 10), 10);
     assert.ok(await waits('INTERNAL') >= 1, 'listener.name.internal.max.connection.creation.rate made INTERNAL wait');
     assert.equal(await burst(broker.port, 10), 10);
-    assert.equal(await waits('PLAINTEXT'), waited, 'PLAINTEXT is not under INTERNAL\'s rate');
+    assert.equal(await waits('PLAINTEXT'), settled, 'PLAINTEXT is not under INTERNAL\'s rate');
     r = await kafkaConfigs(['--entity-name', '0', '--alter', '--delete-config', 'listener.name.internal.max.connection.creation.rate']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
