@@ -24,7 +24,10 @@ function logLines(output: string, msg: string): Array<Record<string, unknown>> {
 /** This process's hard open-file limit (what a child may raise its soft limit to). */
 const hardLimit = openFileLimits(process.pid).hard;
 
-describe('the open-file limit', { skip: hardLimit < 1024 ? `the hard open-file limit here is ${hardLimit}` : false }, () => {
+describe('the open-file limit', () => {
+  // The soft-limit test needs room above 256 to raise into.
+  assert.ok(hardLimit >= 1024, `the hard open-file limit here is ${hardLimit}: these tests need at least 1024`);
+
   const brokers: BrokerProcess[] = [];
   after(async () => {
     for (const b of brokers) await b.close();
